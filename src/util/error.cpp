@@ -1,0 +1,61 @@
+// error.cpp — sfq::Error: the one-line description people read.
+#include "sfq/error.hpp"
+
+namespace sfq {
+namespace {
+
+std::string describe(const ErrorInfo& info) {
+  std::string text =
+      info.message.empty() ? std::string(to_string(info.category)) + " error" : info.message;
+  std::string details;
+  auto add = [&details](std::string_view label, std::string_view value) {
+    if (value.empty()) return;
+    details += details.empty() ? "" : ", ";
+    details += label;
+    details += ' ';
+    details += value;
+  };
+  add("code", info.code);
+  add("SQLSTATE", info.sql_state);
+  add("query id", info.statement_handle);
+  if (info.http_status != 0) add("HTTP", std::to_string(info.http_status));
+  if (!details.empty()) text += " (" + details + ")";
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(ErrorCategory category) noexcept {
+  switch (category) {
+    case ErrorCategory::config:
+      return "config";
+    case ErrorCategory::auth:
+      return "auth";
+    case ErrorCategory::transport:
+      return "transport";
+    case ErrorCategory::protocol:
+      return "protocol";
+    case ErrorCategory::server:
+      return "server";
+    case ErrorCategory::cancelled:
+      return "cancelled";
+    case ErrorCategory::timeout:
+      return "timeout";
+  }
+  return "unknown";
+}
+
+Error::Error(ErrorCategory category, std::string message)
+    : Error(ErrorInfo{category, std::move(message), {}, {}, {}, 0}) {}
+
+Error::Error(ErrorInfo info)
+    : info_(std::make_shared<const ErrorInfo>(std::move(info))),
+      what_(std::make_shared<const std::string>(describe(*info_))) {}
+
+Error Error::with_context(std::string_view context) const {
+  ErrorInfo copy = *info_;
+  copy.message = std::string(context) + ": " + copy.message;
+  return Error(std::move(copy));
+}
+
+}  // namespace sfq
