@@ -1,0 +1,162 @@
+// sfq/client.hpp — the asynchronous Snowflake SQL API client.
+//
+// A Client owns one I/O thread, which drives every HTTP request through libcurl's multi interface
+// from an epoll loop and runs every statement's state machine, and a small pool of decode
+// threads, which inflate and decode result partitions. Nothing else touches the network.
+//
+//   sfq::Client client(options);                       // no network yet
+//   sfq::Query q = client.submit(sfq::Statement("select ..."));   // returns at once
+//   while (auto batch = q.next_batch()) { ... }        // rows arrive in order, memory bounded
+//
+// THREAD SAFETY: Client and Query are thread-safe; any thread may submit, wait, cancel or read
+// progress. A Query's batches are consumed by one consumer (next_batch() or on_batch).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sfq/error.hpp"
+#include "sfq/options.hpp"
+#include "sfq/result.hpp"
+#include "sfq/statement.hpp"
+#include "sfq/value.hpp"
+
+namespace sfq {
+
+enum class QueryState : std::uint8_t {
+  queued,     ///< waiting for an HTTP slot or for the submission's answer
+  running,    ///< the server is executing it (202 answered; polling)
+  fetching,   ///< finished on the server; result partitions are being fetched and decoded
+  succeeded,  ///< every batch has been delivered
+  failed,     ///< error() says why
+  cancelled,  ///< cancelled by the caller (also cancelled on the server)
+};
+
+[[nodiscard]] std::string_view to_string(QueryState state) noexcept;
+
+struct QueryProgress {
+  QueryState state = QueryState::queued;
+  std::chrono::milliseconds elapsed{0};
+  std::uint64_t rows_received = 0;  ///< rows decoded so far
+  std::uint64_t total_rows = 0;     ///< numRows, once known
+  std::size_t partitions_received = 0;
+  std::size_t partitions_total = 0;  ///< once known
+};
+
+class Query;
+
+/// Optional callbacks. They run on the library's threads: keep them short, never block in
+/// them, and never call Query::next_batch() or Client::execute() from them.
+struct SubmitOptions {
+  /// When set, every batch is pushed here, in order, one call at a time, instead of being queued
+  /// for next_batch(). Runs on a decode thread.
+  std::function<void(RowBatch&&)> on_batch;
+  /// Called once when the query reaches succeeded, failed or cancelled (after the last batch).
+  std::function<void(const Query&)> on_complete;
+  /// Called when the state changes and after each partition. Runs on the I/O thread.
+  std::function<void(const QueryProgress&)> on_progress;
+  /// Partitions fetched ahead of the consumer; 0 = the connection's prefetch_partitions.
+  int prefetch_partitions = 0;
+  /// attach(): deliver rows from this row index on (earlier partitions are not fetched; the
+  /// first batch may start a little earlier, at its partition's first row).
+  std::uint64_t start_row = 0;
+  /// false: stop once the statement has finished and its metadata is known (no rows fetched).
+  bool fetch_rows = true;
+};
+
+/// A submitted statement. A cheap, copyable handle; copies refer to the same statement.
+class Query {
+ public:
+  Query() = default;
+
+  [[nodiscard]] bool valid() const noexcept { return state_ != nullptr; }
+  /// The statement handle (query id); empty until the server has assigned one.
+  [[nodiscard]] std::string statement_handle() const;
+  [[nodiscard]] std::string request_id() const;
+  [[nodiscard]] QueryState state() const;
+  [[nodiscard]] QueryProgress progress() const;
+  /// Set once the query has failed or was cancelled.
+  [[nodiscard]] std::optional<Error> error() const;
+
+  /// Waits until the statement has finished on the server and its metadata is known (state
+  /// fetching or later), or it failed. Returns false when the deadline passed first.
+  bool wait_until(std::chrono::steady_clock::time_point deadline) const;
+  bool wait_for(std::chrono::milliseconds timeout) const {
+    return wait_until(std::chrono::steady_clock::now() + timeout);
+  }
+  /// Waits until the query is succeeded, failed or cancelled (every batch delivered or queued).
+  bool wait_done_until(std::chrono::steady_clock::time_point deadline) const;
+
+  /// Blocks until the metadata is known; throws Error when the query failed.
+  [[nodiscard]] ResultMeta metadata() const;
+
+  /// The next batch in partition order; blocks until one is decoded. std::nullopt after the
+  /// last one. Throws Error when the query failed or was cancelled.
+  [[nodiscard]] std::optional<RowBatch> next_batch();
+
+  /// Drains the remaining batches into a QueryResult; throws Error on failure.
+  [[nodiscard]] QueryResult result();
+
+  /// Cancels: stops every transfer and asks the server to cancel the statement. Returns at once;
+  /// idempotent; a no-op on a finished query.
+  void cancel();
+
+  struct State;  ///< implementation detail
+
+ private:
+  friend class Client;
+  explicit Query(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+/// Counters for monitoring and tests.
+struct ClientStats {
+  std::uint64_t requests_sent = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t responses_by_class[6] = {};  ///< index status/100 (0 = transport error)
+  std::uint64_t statements_submitted = 0;
+  std::uint64_t statements_in_flight = 0;
+  std::uint64_t jwt_mints = 0;
+  std::uint64_t curl_calls_off_loop_thread = 0;  ///< always 0: only the I/O thread touches curl
+};
+
+class Client {
+ public:
+  /// Validates the options and loads credentials (config and auth errors are thrown as
+  /// sfq::Error); starts the I/O thread and the decode pool. Does not touch the network.
+  explicit Client(ConnectionOptions options);
+  /// Cancels queries still running (on the server too, briefly, best effort) and joins threads.
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Submits a statement. Returns at once; never waits for the network.
+  [[nodiscard]] Query submit(Statement statement, SubmitOptions options = {});
+
+  /// Submits and waits for the whole result. Throws sfq::Error.
+  [[nodiscard]] QueryResult execute(Statement statement);
+  [[nodiscard]] QueryResult execute(std::string sql) { return execute(Statement(std::move(sql))); }
+
+  /// Follows a statement submitted earlier (by anyone with the same credentials): polls it while
+  /// it runs, then streams its result like submit() does.
+  [[nodiscard]] Query attach(std::string statement_handle, SubmitOptions options = {});
+
+  /// Asks the server to cancel a statement by handle and waits for the answer.
+  [[nodiscard]] Status cancel_statement(const std::string& statement_handle);
+
+  [[nodiscard]] const ConnectionOptions& options() const noexcept;
+  [[nodiscard]] ClientStats stats() const;
+
+  class Impl;  ///< implementation detail
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sfq

@@ -1,0 +1,113 @@
+// sfq/options.hpp — how to reach and authenticate to a Snowflake account.
+//
+// ConnectionOptions is a plain value: fill in the fields (each documents its default), then hand
+// it to sfq::Client. Secrets are held in sfq::Secret, which never prints its content, so printing
+// the options (to_string) is always safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "sfq/error.hpp"
+
+namespace sfq {
+
+/// A string that must never be printed or logged: private key text, passphrases, tokens.
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+
+  /// The secret itself, for the code that must send or use it.
+  [[nodiscard]] const std::string& reveal() const noexcept { return value_; }
+  [[nodiscard]] bool empty() const noexcept { return value_.empty(); }
+  /// "****" when set, "" when empty.
+  [[nodiscard]] std::string masked() const { return value_.empty() ? std::string() : "****"; }
+
+  friend std::ostream& operator<<(std::ostream& out, const Secret& secret) {
+    return out << secret.masked();
+  }
+  friend bool operator==(const Secret&, const Secret&) = default;
+
+ private:
+  std::string value_;
+};
+
+enum class AuthMethod : std::uint8_t {
+  key_pair,                   ///< KEYPAIR_JWT: a JWT signed with the user's RSA private key
+  oauth,                      ///< OAUTH: an OAuth access token
+  programmatic_access_token,  ///< PROGRAMMATIC_ACCESS_TOKEN
+};
+
+/// "key_pair", "oauth", "programmatic_access_token".
+[[nodiscard]] std::string_view to_string(AuthMethod method) noexcept;
+
+struct ConnectionOptions {
+  // --- where -------------------------------------------------------------------------------
+  /// Account identifier, e.g. "myorg-myaccount" or "xy12345.eu-central-1". Required for key-pair
+  /// auth (the JWT names it) and to derive `host` when that is empty.
+  std::string account;
+  /// User name. Required for key-pair auth.
+  std::string user;
+  /// Host name; default "<account>.snowflakecomputing.com".
+  std::string host;
+  /// TCP port; 0 = the protocol's default (443 for https, 80 for http).
+  int port = 0;
+  /// "https" (default) or "http" (the local emulator).
+  std::string protocol = "https";
+
+  // --- session defaults (each statement may override) -------------------------------------
+  std::string role;       ///< empty: the user's default role
+  std::string warehouse;  ///< empty: the user's default warehouse
+  std::string database;   ///< empty: the user's default namespace
+  std::string schema;     ///< empty: the user's default namespace
+
+  // --- authentication ---------------------------------------------------------------------
+  AuthMethod auth = AuthMethod::key_pair;
+  /// Key pair: a PKCS#8 PEM file (unencrypted or encrypted). Used when private_key_pem is empty.
+  std::string private_key_file;
+  /// Key pair: the PEM text itself, instead of a file.
+  Secret private_key_pem;
+  /// Passphrase of an encrypted key. The PRIVATE_KEY_PASSPHRASE environment variable, when set,
+  /// wins (as in Snowflake's own tools).
+  Secret private_key_passphrase;
+  /// OAuth access token or programmatic access token.
+  Secret token;
+
+  // --- behaviour --------------------------------------------------------------------------
+  /// Sent as User-Agent; default "sfq/<version>".
+  std::string user_agent;
+  /// TCP + TLS connect timeout.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(15)};
+  /// Server-side statement timeout sent with each statement; 0 = the account's default.
+  std::chrono::seconds statement_timeout{0};
+  /// Client-side deadline for a whole statement (submission, polling, every partition); when it
+  /// runs out the statement is cancelled on the server. 0 = none.
+  std::chrono::milliseconds total_timeout{0};
+  /// How many times one request is retried (429, 500, 502, 503, 504, transport errors).
+  int max_retries = 7;
+  /// Most HTTP requests in flight at once; more wait in a queue. 0 = 256.
+  int max_in_flight = 0;
+  /// Decode worker threads; 0 = the number of cores.
+  int decode_threads = 0;
+  /// Partitions fetched ahead of the consumer per query (memory bound for streaming). 0 = 4.
+  int prefetch_partitions = 0;
+  /// Largest response body accepted, compressed or not (a typed error beyond). 0 = 512 MiB.
+  std::uint64_t max_response_bytes = 0;
+  /// Trusted CA certificates (PEM). Empty: the system store.
+  std::string ca_file;
+  /// Log every HTTP exchange at debug level (secrets redacted).
+  bool trace_http = false;
+
+  /// The URL prefix requests go to, e.g. "https://myorg-myaccount.snowflakecomputing.com".
+  [[nodiscard]] std::string base_url() const;
+  /// Checks required fields and values; a config error names the field and the fix.
+  [[nodiscard]] Status validate() const;
+  /// Every field, one per line, secrets masked.
+  [[nodiscard]] std::string to_string() const;
+};
+
+}  // namespace sfq
