@@ -1,10 +1,10 @@
 // text_width.hpp — how many terminal columns text takes, for the table and vertical layouts.
 //
 // Widths are counted per extended grapheme cluster (utf8proc): East Asian wide and fullwidth
-// characters and emoji take 2 columns, combining marks and zero-width joiners 0, so that
-// "é" written as e + U+0301, "👨‍👩‍👧" and "🇫🇷" each count as one character of the right width.
-// A cluster with the emoji presentation selector U+FE0F, or a pair of regional indicators, takes 2
-// columns, as terminals draw them.
+// characters and emoji take 2 columns, combining marks and zero-width joiners 0, so that an e
+// with a combining accent, a ZWJ family emoji and a flag each count as one character of the
+// right width. A cluster with the emoji presentation selector U+FE0F, or a pair of regional
+// indicators, takes 2 columns, as terminals draw them.
 //
 // Cell text is made safe first: invalid UTF-8 becomes U+FFFD, and control characters (which a
 // terminal would interpret: ESC sequences, tabs, carriage returns) are shown as escapes such as
