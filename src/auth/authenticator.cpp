@@ -122,7 +122,9 @@ Status Authenticator::mint_locked(std::chrono::system_clock::time_point now) {
     jwt::jwt_object object{jwt::params::algorithm("RS256")};
     // cpp-jwt keeps the PEM in a std::string; overwrite it in place (same length, so the buffer
     // is reused) before the object frees it, whichever way this block is left. The zeros are
-    // allocated up front so the guard's destructor never allocates.
+    // allocated up front so the guard's destructor never allocates. cpp-jwt also copies the key
+    // into a temporary of its own while signing, which cannot be wiped from here: the price of
+    // its PEM-text interface, paid once per mint.
     const std::string zeros(signing_key_->size(), '\0');
     struct WipeSecret {
       jwt::jwt_object& object;
