@@ -19,7 +19,7 @@ namespace {
 
 // Configuration files are a few kilobytes; anything larger is a mistake (or not a config file)
 // and is refused rather than read into memory.
-constexpr std::uintmax_t kMaxConfigFileBytes = 4U * 1024U * 1024U;
+constexpr std::uintmax_t kMaxConfigFileBytes = std::uintmax_t{4} * 1024 * 1024;
 
 Error config_error(std::string message) { return Error(ErrorCategory::config, std::move(message)); }
 
@@ -107,7 +107,7 @@ Result<toml::table> parse_file(const std::string& path) {
     text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxConfigFileBytes) {
       return config_error(shell_quote(path) + " is larger than " +
-                          std::to_string(kMaxConfigFileBytes / (1024 * 1024)) +
+                          std::to_string(kMaxConfigFileBytes / (std::uintmax_t{1024} * 1024)) +
                           " MiB; it is not a configuration file");
     }
   }
@@ -147,7 +147,7 @@ std::vector<ConnectionSection> read_connections(const toml::table& root, const s
     }
     sort_by_position(entries);
     for (auto& entry : entries) section.entries.push_back(std::move(entry.first));
-    found.push_back({std::move(section), line_column(node)});
+    found.emplace_back(std::move(section), line_column(node));
   }
   sort_by_position(found);
   std::vector<ConnectionSection> sections;

@@ -17,7 +17,7 @@ namespace {
 Error config_error(std::string message) { return Error(ErrorCategory::config, std::move(message)); }
 
 // A token is a few kilobytes at most; a larger "token file" is the wrong file.
-constexpr std::size_t kMaxTokenFileBytes = 64U * 1024U;
+constexpr std::size_t kMaxTokenFileBytes = std::size_t{64} * 1024;
 
 constexpr std::string_view kGenericNote = " (generic env fills only missing keys)";
 
@@ -193,7 +193,7 @@ std::string how_to_set(std::string_view key, const std::string& connection,
                        const std::string& connections_file) {
   const auto* spec = find_key(key);
   std::vector<std::string> ways;
-  if (spec != nullptr && !spec->flag.empty()) ways.push_back(std::string(spec->flag));
+  if (spec != nullptr && !spec->flag.empty()) ways.emplace_back(spec->flag);
   ways.push_back("SNOWFLAKE_CONNECTIONS_" + upper(connection) + "_" + upper(key));
   ways.push_back(std::string(key) + " = \"...\" in [" + connection + "] of " + connections_file);
   if (spec != nullptr && spec->generic_env) ways.push_back("SNOWFLAKE_" + upper(key));
@@ -366,7 +366,7 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
   Resolution resolution;
   if (const auto passphrase = env.get("PRIVATE_KEY_PASSPHRASE")) {
     if (passphrase->empty()) {
-      result.warnings.push_back("PRIVATE_KEY_PASSPHRASE is set but empty; ignored");
+      result.warnings.emplace_back("PRIVATE_KEY_PASSPHRASE is set but empty; ignored");
     } else {
       resolution.add("private_key_passphrase",
                      {*passphrase, "env PRIVATE_KEY_PASSPHRASE", kPassphraseEnv, false, {}, {}});

@@ -23,7 +23,7 @@ std::string line_of(const std::string& text, const std::string& key) {
   std::size_t start = 0;
   while (start < text.size()) {
     const auto end = text.find('\n', start);
-    const auto line = text.substr(start, end - start);
+    std::string line = text.substr(start, end - start);
     const auto first = line.find_first_not_of(' ');
     if (first != std::string::npos && line.compare(first, key.size() + 1, key + " ") == 0)
       return line;
@@ -41,8 +41,8 @@ class ConfigExplain : public sfq::test_support::ConfigTest {
   }
 };
 
-const char* const kSecrets[] = {"hunter2-passphrase", "file-passphrase", "swordfish-password",
-                                "oauth-token-value",  "PEM-BODY-SECRET", "pat-from-file"};
+constexpr const char* kSecrets[] = {"hunter2-passphrase", "file-passphrase", "swordfish-password",
+                                    "oauth-token-value",  "PEM-BODY-SECRET", "pat-from-file"};
 
 TEST_F(ConfigExplain, NamesSourcesAndOverridesAndNeverPrintsSecrets) {
   const auto key = write_key();

@@ -29,7 +29,7 @@ bool any_contains(const std::vector<std::string>& texts, const std::string& part
   return std::any_of(texts.begin(), texts.end(), [&](const auto& t) { return contains(t, part); });
 }
 
-const std::string kConnection = "[default]\naccount = \"ACCOUNT\"\n";
+constexpr const char* kConnection = "[default]\naccount = \"ACCOUNT\"\n";
 
 std::string connection_for(const std::string& account) {
   return "[default]\naccount = \"" + account + "\"\n";

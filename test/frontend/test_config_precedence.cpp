@@ -178,15 +178,16 @@ class ConfigPrecedence : public sfq::test_support::ConfigTest,
     if (key.key == "connect_timeout") return std::to_string(1 + index);
     // Spellings of one value, told apart by their case.
     if (key.key == "protocol") {
-      static const char* const kProtocols[] = {"https", "HTTPS", "Https", "hTTps", "httpS"};
+      static constexpr const char* kProtocols[] = {"https", "HTTPS", "Https", "hTTps", "httpS"};
       return kProtocols[index];
     }
     if (key.key == "authenticator") {
-      static const char* const kAuthenticators[] = {"SNOWFLAKE_JWT", "snowflake_jwt", "KEYPAIR_JWT",
-                                                    "Snowflake_Jwt", "keypair_jwt"};
+      static constexpr const char* kAuthenticators[] = {
+          "SNOWFLAKE_JWT", "snowflake_jwt", "KEYPAIR_JWT", "Snowflake_Jwt", "keypair_jwt"};
       return kAuthenticators[index];
     }
-    static const char* const kNames[] = {"flag", "connenv", "conntoml", "configtoml", "generic"};
+    static constexpr const char* kNames[] = {"flag", "connenv", "conntoml", "configtoml",
+                                             "generic"};
     return std::string(kNames[index]) + "-" + key.key;
   }
 
@@ -209,8 +210,10 @@ class ConfigPrecedence : public sfq::test_support::ConfigTest,
 };
 
 // Readable test parameters in failure messages.
+// NOLINTBEGIN(readability-identifier-naming): PrintTo is the name GoogleTest looks up.
 void PrintTo(const KeyCase& key, std::ostream* out) { *out << key.key; }
 void PrintTo(const Combination& combination, std::ostream* out) { *out << combination.name; }
+// NOLINTEND(readability-identifier-naming)
 
 bool has(const std::vector<Source>& sources, Source source) {
   return std::find(sources.begin(), sources.end(), source) != sources.end();

@@ -38,7 +38,7 @@ std::string TempDir::at(std::string_view relative) const {
 
 std::string TempDir::write_file(std::string_view relative, std::string_view content,
                                 mode_t mode) const {
-  const std::string path = at(relative);
+  std::string path = at(relative);
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -50,18 +50,20 @@ std::string TempDir::write_file(std::string_view relative, std::string_view cont
 }
 
 std::string TempDir::make_dir(std::string_view relative, mode_t mode) const {
-  const std::string path = at(relative);
+  std::string path = at(relative);
   std::filesystem::create_directories(path);
   if (::chmod(path.c_str(), mode) != 0) throw std::runtime_error("cannot chmod " + path);
   return path;
 }
 
 ScopedEnv::~ScopedEnv() {
-  for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-    if (it->second) {
-      ::setenv(it->first.c_str(), it->second->c_str(), 1);
+  // Reverse order: a variable touched twice ends up with its original value.
+  for (std::size_t i = saved_.size(); i-- > 0;) {
+    const auto& [name, value] = saved_[i];
+    if (value) {
+      ::setenv(name.c_str(), value->c_str(), 1);
     } else {
-      ::unsetenv(it->first.c_str());
+      ::unsetenv(name.c_str());
     }
   }
 }
