@@ -80,6 +80,7 @@ class Editor {
     el_set(el_, EL_SETTY, "-d", "-isig", static_cast<char*>(nullptr));
     el_set(el_, EL_ADDFN, "sfq-interrupt", "abandon the input", &interrupt_key);
     el_set(el_, EL_BIND, "^C", "sfq-interrupt", static_cast<char*>(nullptr));
+    el_set(el_, EL_BIND, "^R", "em-inc-search-prev", static_cast<char*>(nullptr));
     el_source(el_, nullptr);  // the user's ~/.editrc, as every libedit program
   }
 

@@ -166,6 +166,8 @@ Runner::Flow Runner::run_statement(const std::string& text) {
   }
   if (!session_) return fail(kExitUsage, "not connected; use !connect NAME");
 
+  // The window may have been resized since the last statement.
+  if (terminal_.stdout_tty || terminal_.stderr_tty) terminal_ = probe_terminal();
   const auto started = std::chrono::steady_clock::now();
   Query query;
   try {
