@@ -3,6 +3,9 @@
 // straight into the column's arena), one pass over each cell.
 #include "decode/column_builder.hpp"
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -252,6 +255,20 @@ bool parse_timestamp(std::string_view s, bool with_offset, Timestamp& out) noexc
   return true;
 }
 
+// Whether `text` is one JSON value in valid UTF-8. Iterative, so nesting depth cannot exhaust
+// the stack; numbers are kept as text (RapidJSON still rejects exponents past double's range,
+// which no Snowflake value has). Each thread reuses one reader so that its parse stack is not
+// allocated per cell.
+bool is_valid_json(std::string_view text) {
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseNumbersAsStringsFlag;
+  thread_local rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> handler;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  return !reader.Parse<kFlags>(stream, handler).IsError();
+}
+
 bool null_text_means_null(ColumnType type) noexcept {
   return type != ColumnType::text && type != ColumnType::unknown && !is_json_type(type);
 }
@@ -456,7 +473,10 @@ void ColumnBuilder::append_json(std::string_view cell) {
     arena.push_back(c);
     ++i;
   }
-  if (!balanced || in_string || depth != 0 || arena.size() == start) {
+  // The scan above only tracks strings and brackets; the validator decides, so that everything
+  // stored as JSON can be emitted nested as it is.
+  if (!balanced || in_string || depth != 0 ||
+      !is_valid_json(std::string_view(arena).substr(start))) {
     arena.resize(start);
     append_raw_text(cell);
     return;

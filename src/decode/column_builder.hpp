@@ -21,7 +21,7 @@
 //               Any other text in these types is what output-format parameters produce: it is
 //               kept as raw text (is_raw_text) instead of failing the result.
 //   * JSON types: bare `undefined` outside strings → `null`, whitespace outside strings removed;
-//               text whose strings or brackets do not balance is kept as raw text.
+//               text that is then not one valid JSON value (in valid UTF-8) is kept as raw text.
 //   * decfloat, text, unknown: the text as sent.
 // A cell that cannot be read as its type (fixed, real, boolean) is a protocol error that names
 // the column, the result row and the value (truncated).

@@ -19,7 +19,9 @@ namespace sfq::detail {
 namespace {
 
 // Numbers are read as their text: exact for cells, and metadata integers accept both 4 and "4".
-constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag;
+// Iterative parsing: no nesting depth in a body can exhaust the stack.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
 
 Error protocol_error(std::string message) {
   return Error(ErrorCategory::protocol, std::move(message));

@@ -332,6 +332,17 @@ INSTANTIATE_TEST_SUITE_P(
         // Unbalanced text is not JSON: kept as sent and emitted as a string.
         ValueCase{"variant", std::nullopt, "", "[1, 2", "raw [1, 2", "\"[1, 2\"", "[1, 2"},
         ValueCase{"variant", std::nullopt, "", "\"open", "raw \"open", "\"\\\"open\"", "\"open"},
+        // Balanced but not JSON, and JSON in invalid UTF-8: kept as sent.
+        ValueCase{"variant", std::nullopt, "", "{\"a\", 1}", "raw {\"a\", 1}", "\"{\\\"a\\\", 1}\"",
+                  "{\"a\", 1}"},
+        ValueCase{"array", std::nullopt, "", "[1,]", "raw [1,]", "\"[1,]\"", "[1,]"},
+        ValueCase{"vector", std::nullopt, "", "[1.0.0]", "raw [1.0.0]", "\"[1.0.0]\"", "[1.0.0]"},
+        ValueCase{"array", std::nullopt, "", "[\"\xff\"]", "raw [\"\xff\"]",
+                  "\"[\\\"\xEF\xBF\xBD\\\"]\"", "[\"\xff\"]"},
+        ValueCase{"variant", std::nullopt, "", "[1e300, -0.0, 123456789012345678901234567890]",
+                  "text [1e300,-0.0,123456789012345678901234567890]",
+                  "[1e300,-0.0,123456789012345678901234567890]",
+                  "[1e300,-0.0,123456789012345678901234567890]"},
         ValueCase{"variant", std::nullopt, "", std::nullopt, "NULL", "null", "<null>"}));
 
 INSTANTIATE_TEST_SUITE_P(
