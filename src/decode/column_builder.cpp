@@ -3,13 +3,13 @@
 // straight into the column's arena), one pass over each cell.
 #include "decode/column_builder.hpp"
 
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
-
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
 #include <string>
+
+#include "decode/json_text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -28,8 +28,6 @@ constexpr std::int64_t kTzOffsetMaxWire = 2 * kTzOffsetBias;
 constexpr std::size_t kMinNanosecondDigits = 16;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -58,6 +56,26 @@ void accumulate(std::uint64_t& acc, unsigned digit, bool& overflow) noexcept {
   acc = acc * 10 + digit;
 }
 
+// Any 19 decimal digits fit in a uint64 (10^19 - 1 < 2^64), so only longer runs need checks.
+constexpr std::size_t kUncheckedDigits = 19;
+
+// Appends the digits of s[begin, end) (all digits) to `acc`; sets `overflow` past uint64.
+void accumulate_span(std::string_view s, std::size_t begin, std::size_t end, std::uint64_t& acc,
+                     bool& overflow) noexcept {
+  if (acc == 0 && end - begin <= kUncheckedDigits) {
+    for (std::size_t i = begin; i < end; ++i) acc = acc * 10 + static_cast<unsigned>(s[i] - '0');
+    return;
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    accumulate(acc, static_cast<unsigned>(s[i] - '0'), overflow);
+  }
+}
+
+std::size_t skip_digits(std::string_view s, std::size_t i) noexcept {
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i;
+}
+
 enum class FixedParse { exact, big, malformed };
 
 // "[-+]digits[.digits]" at `scale` → unscaled int64. `big` when the value is a decimal but not an
@@ -66,27 +84,32 @@ FixedParse parse_fixed(std::string_view s, int scale, std::int64_t& out) noexcep
   std::size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  std::size_t int_begin = i;
+  const std::size_t int_end = skip_digits(s, i);
+  std::size_t fraction_begin = int_end;
+  std::size_t fraction_end = int_end;
+  if (int_end < s.size() && s[int_end] == '.') {
+    fraction_begin = int_end + 1;
+    fraction_end = skip_digits(s, fraction_begin);
+  }
+  if (fraction_end != s.size() || (int_end == int_begin && fraction_end == fraction_begin)) {
+    return FixedParse::malformed;
+  }
+  while (int_begin < int_end && s[int_begin] == '0') ++int_begin;  // leading zeros
+  const auto scale_digits = static_cast<std::size_t>(scale);
+  const std::size_t fraction_used = std::min(fraction_end - fraction_begin, scale_digits);
+  for (std::size_t k = fraction_begin + fraction_used; k < fraction_end; ++k) {
+    if (s[k] != '0') return FixedParse::big;  // more precision than the scale holds
+  }
+  if ((int_end - int_begin) + scale_digits > kUncheckedDigits + 1) return FixedParse::big;
   std::uint64_t acc = 0;
   bool overflow = false;
-  bool inexact = false;
-  std::size_t digits = 0;
-  for (; i < s.size() && is_digit(s[i]); ++i, ++digits) {
-    accumulate(acc, static_cast<unsigned>(s[i] - '0'), overflow);
+  accumulate_span(s, int_begin, int_end, acc, overflow);
+  for (std::size_t k = fraction_begin; k < fraction_begin + fraction_used; ++k) {
+    accumulate(acc, static_cast<unsigned>(s[k] - '0'), overflow);
   }
-  int fraction_used = 0;
-  if (i < s.size() && s[i] == '.') {
-    for (++i; i < s.size() && is_digit(s[i]); ++i, ++digits) {
-      if (fraction_used < scale) {
-        accumulate(acc, static_cast<unsigned>(s[i] - '0'), overflow);
-        ++fraction_used;
-      } else if (s[i] != '0') {
-        inexact = true;
-      }
-    }
-  }
-  if (i != s.size() || digits == 0) return FixedParse::malformed;
-  for (; fraction_used < scale; ++fraction_used) accumulate(acc, 0, overflow);
-  if (overflow || inexact) return FixedParse::big;
+  for (std::size_t k = fraction_used; k < scale_digits; ++k) accumulate(acc, 0, overflow);
+  if (overflow) return FixedParse::big;
   if (negative) {
     if (acc > kInt64MinMagnitude) return FixedParse::big;
     out = acc == kInt64MinMagnitude ? std::numeric_limits<std::int64_t>::min()
@@ -151,16 +174,12 @@ bool parse_real(std::string_view s, double& out) noexcept {
 
 // "[-]digits" → int64.
 bool parse_int64(std::string_view s, std::int64_t& out) noexcept {
-  std::size_t i = 0;
   const bool negative = !s.empty() && s[0] == '-';
-  if (negative) ++i;
-  if (i == s.size()) return false;
+  const std::size_t begin = negative ? 1 : 0;
+  if (begin == s.size() || skip_digits(s, begin) != s.size()) return false;
   std::uint64_t acc = 0;
   bool overflow = false;
-  for (; i < s.size(); ++i) {
-    if (!is_digit(s[i])) return false;
-    accumulate(acc, static_cast<unsigned>(s[i] - '0'), overflow);
-  }
+  accumulate_span(s, begin, s.size(), acc, overflow);
   if (overflow || acc > (negative ? kInt64MinMagnitude : kInt64Max)) return false;
   out = negative ? (acc == kInt64MinMagnitude ? std::numeric_limits<std::int64_t>::min()
                                               : -static_cast<std::int64_t>(acc))
@@ -186,11 +205,10 @@ bool parse_seconds(std::string_view s, std::size_t& pos, bool allow_sign,
     ++pos;
   }
   const std::size_t int_begin = pos;
+  pos = skip_digits(s, pos);
   std::uint64_t acc = 0;
   bool overflow = false;
-  for (; pos < s.size() && is_digit(s[pos]); ++pos) {
-    accumulate(acc, static_cast<unsigned>(s[pos] - '0'), overflow);
-  }
+  accumulate_span(s, int_begin, pos, acc, overflow);
   if (pos == int_begin || overflow || acc > kInt64Max) return false;
   out.int_digits = pos - int_begin;
   out.seconds = static_cast<std::int64_t>(acc);
@@ -253,20 +271,6 @@ bool parse_timestamp(std::string_view s, bool with_offset, Timestamp& out) noexc
   }
   out.offset_minutes = static_cast<std::int32_t>(wire_offset - kTzOffsetBias);
   return true;
-}
-
-// Whether `text` is one JSON value in valid UTF-8. Iterative, so nesting depth cannot exhaust
-// the stack; numbers are kept as text (RapidJSON still rejects exponents past double's range,
-// which no Snowflake value has). Each thread reuses one reader so that its parse stack is not
-// allocated per cell.
-bool is_valid_json(std::string_view text) {
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseNumbersAsStringsFlag;
-  thread_local rapidjson::Reader reader;
-  rapidjson::BaseReaderHandler<> handler;
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  return !reader.Parse<kFlags>(stream, handler).IsError();
 }
 
 bool null_text_means_null(ColumnType type) noexcept {
@@ -418,69 +422,17 @@ bool ColumnBuilder::append_fixed(std::string_view cell) {
   return false;
 }
 
-// Snowflake pretty-prints semi-structured values and writes NULL elements as a bare `undefined`,
-// which is not JSON. One pass drops the whitespace outside strings and turns `undefined` into
-// `null`; text inside strings is copied untouched (so "undefined" as a string stays).
 void ColumnBuilder::append_json(std::string_view cell) {
   std::string& arena = column_.arena_;
   const std::size_t start = arena.size();
-  arena.reserve(start + cell.size());
-  bool in_string = false;
-  bool balanced = true;
-  std::int64_t depth = 0;
-  std::size_t i = 0;
-  while (i < cell.size() && balanced) {
-    if (in_string) {
-      std::size_t j = i;
-      while (j < cell.size() && cell[j] != '"' && cell[j] != '\\') ++j;
-      arena.append(cell.substr(i, j - i));
-      i = j;
-      if (i == cell.size()) break;
-      if (cell[i] == '\\') {
-        if (i + 1 == cell.size()) {
-          balanced = false;
-          break;
-        }
-        arena.append(cell.substr(i, 2));
-        i += 2;
-        continue;
-      }
-      arena.push_back('"');
-      in_string = false;
-      ++i;
-      continue;
-    }
-    const char c = cell[i];
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      ++i;
-      continue;
-    }
-    if (is_alpha(c)) {
-      std::size_t j = i;
-      while (j < cell.size() && is_alpha(cell[j])) ++j;
-      const std::string_view word = cell.substr(i, j - i);
-      arena.append(word == "undefined" ? std::string_view("null") : word);
-      i = j;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      balanced = --depth >= 0;
-    }
-    arena.push_back(c);
-    ++i;
-  }
-  // The scan above only tracks strings and brackets; the validator decides, so that everything
-  // stored as JSON can be emitted nested as it is.
-  if (!balanced || in_string || depth != 0 ||
-      !is_valid_json(std::string_view(arena).substr(start))) {
+  arena.resize(start + cell.size());  // minified text is never longer
+  const std::size_t length = minify_snowflake_json(cell, arena.data() + start);
+  if (length == std::string_view::npos) {
     arena.resize(start);
     append_raw_text(cell);
     return;
   }
+  arena.resize(start + length);
   push_flag(false);
   push_text_offset();
   column_.nulls_.push_back(0);

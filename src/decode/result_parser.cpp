@@ -352,10 +352,10 @@ std::string request_id_from_url(std::string_view url) {
 }
 
 std::string parse_error_message(std::string_view what, rapidjson::ParseErrorCode code,
-                                std::size_t offset, std::string_view json) {
+                                std::size_t offset, std::size_t size, std::string_view head) {
   return std::string(what) + " is not valid JSON: " + rapidjson::GetParseError_En(code) +
-         " at byte " + std::to_string(offset) + " of " + std::to_string(json.size()) +
-         (json.empty() ? std::string() : " (body starts " + quote_snippet(json, 40) + ")");
+         " at byte " + std::to_string(offset) + " of " + std::to_string(size) +
+         (head.empty() ? std::string() : " (body starts " + quote_snippet(head, 40) + ")");
 }
 
 std::string cell_text(const Value& cell) {
@@ -365,19 +365,27 @@ std::string cell_text(const Value& cell) {
 
 }  // namespace
 
-Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,
-                                  std::size_t partition, std::uint64_t first_row) {
+Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
+                                        std::size_t partition, std::uint64_t first_row) {
+  // JSON never contains a raw NUL, and the in-situ stream below would take one for the end.
+  if (const std::size_t nul = json.find('\0'); nul != std::string::npos) {
+    return protocol_error("partition " + std::to_string(partition) +
+                          ": body is not valid JSON: a NUL byte at byte " + std::to_string(nul));
+  }
+  // Kept for error messages: in-situ parsing rewrites the buffer.
+  const std::string head = json.substr(0, 64);
+  const std::size_t size = json.size();
   RowDecoder rows(columns, partition, first_row);
   PartitionHandler handler(rows);
-  rapidjson::MemoryStream memory(json.data(), json.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+  // In-situ: strings without escapes are handed to the builders where they lie, with no copy.
+  rapidjson::InsituStringStream input(json.data());
   rapidjson::Reader reader;
-  reader.Parse<kParseFlags>(input, handler);
+  reader.Parse<kParseFlags | rapidjson::kParseInsituFlag>(input, handler);
   if (rows.error()) return *rows.error();
   if (reader.HasParseError()) {
-    return protocol_error(
-        "partition " + std::to_string(partition) + ": " +
-        parse_error_message("body", reader.GetParseErrorCode(), reader.GetErrorOffset(), json));
+    return protocol_error("partition " + std::to_string(partition) + ": " +
+                          parse_error_message("body", reader.GetParseErrorCode(),
+                                              reader.GetErrorOffset(), size, head));
   }
   if (!handler.data_seen()) {
     return protocol_error("partition " + std::to_string(partition) + ": body has no `data` member");
@@ -385,12 +393,24 @@ Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& colum
   return rows.finish();
 }
 
+Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,
+                                  std::size_t partition, std::uint64_t first_row) {
+  // Copying costs about 1 % of parsing; in-situ parsing of the copy saves far more.
+  return decode_owned_partition(std::string(json), columns, partition, first_row);
+}
+
 Result<ParsedResultSet> parse_result_set(std::string_view json, std::size_t decode_rows) {
+  if (const std::size_t nul = json.find('\0'); nul != std::string_view::npos) {
+    return protocol_error("result body is not valid JSON: a NUL byte at byte " +
+                          std::to_string(nul));
+  }
+  // In-situ on a copy: the DOM's strings point into `buffer` instead of being copied one by one.
+  std::string buffer(json);
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(json.data(), json.size());
+  doc.ParseInsitu<kParseFlags>(buffer.data());
   if (doc.HasParseError()) {
-    return protocol_error(
-        parse_error_message("result body", doc.GetParseError(), doc.GetErrorOffset(), json));
+    return protocol_error(parse_error_message("result body", doc.GetParseError(),
+                                              doc.GetErrorOffset(), json.size(), json));
   }
   if (!doc.IsObject()) return protocol_error("result body is not a JSON object");
 

@@ -52,6 +52,12 @@ struct ParsedResultSet {
 [[nodiscard]] Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,
                                                 std::size_t partition, std::uint64_t first_row);
 
+/// decode_partition for a body the caller hands over (e.g. gunzip's output): parsed in place,
+/// without the copy decode_partition makes.
+[[nodiscard]] Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
+                                                      std::size_t partition,
+                                                      std::uint64_t first_row);
+
 /// The fields of a QueryStatus / QueryFailureStatus / CancelStatus or plain error body
 /// (`{"code":..., "message":...}`). Missing fields stay empty.
 struct StatusBody {
