@@ -13,7 +13,7 @@ namespace {
 // Deflate cannot expand data more than about 1032:1, so no size guess needs to exceed that; it
 // keeps a corrupt size hint from allocating the whole cap at once.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
-constexpr std::uint64_t kMinGuess = 64 * 1024;
+constexpr std::uint64_t kMinGuess = std::uint64_t{64} * 1024;
 // The smallest gzip member: 10-byte header, an empty deflate block, 8-byte trailer.
 constexpr std::size_t kMinMemberSize = 18;
 

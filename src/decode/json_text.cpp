@@ -227,7 +227,8 @@ std::size_t minify_snowflake_json(std::string_view text, char* out) noexcept {
           *o++ = ',';
           ++p;
           expect = stack.top_is_object() ? Expect::key : Expect::value;
-        } else if (c == (stack.top_is_object() ? '}' : ']')) {
+        } else if (c == (stack.top_is_object() ? static_cast<unsigned char>('}')
+                                               : static_cast<unsigned char>(']'))) {
           *o++ = static_cast<char>(c);
           ++p;
           stack.pop();

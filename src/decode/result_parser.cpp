@@ -83,7 +83,7 @@ class RowDecoder {
     return true;
   }
 
-  bool fail(std::string message) {
+  bool fail(const std::string& message) {
     if (!error_) {
       error_ = protocol_error("partition " + std::to_string(partition_) + ": " + message);
     }

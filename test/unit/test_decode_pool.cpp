@@ -35,10 +35,11 @@ TEST(DecodePool, RunsEveryJobExactlyOnce) {
     std::mutex mutex;
     std::set<std::thread::id> workers;
     std::vector<std::thread> submitters;
+    submitters.reserve(static_cast<std::size_t>(c.submitters));
     for (int s = 0; s < c.submitters; ++s) {
       submitters.emplace_back([&, s] {
         for (int j = 0; j < c.jobs_each; ++j) {
-          const auto index = static_cast<std::size_t>(s * c.jobs_each + j);
+          const std::size_t index = static_cast<std::size_t>(s) * c.jobs_each + j;
           EXPECT_TRUE(pool.submit([&, index] {
             runs[index].fetch_add(1);
             const std::lock_guard lock(mutex);
