@@ -408,6 +408,7 @@ TEST(DecodeResultSet, MalformedBodiesAreProtocolErrors) {
   const std::vector<Case> cases = {
       {"empty", "", "not valid JSON"},
       {"HTML", "<html><body>502 Bad Gateway</body></html>", "not valid JSON"},
+      {"NUL byte", std::string("{\"data\":[]}\0", 12), "a NUL byte at byte 11"},
       {"truncated", good.substr(0, good.size() / 2), "not valid JSON"},
       {"array", "[1,2]", "not a JSON object"},
       {"empty object", "{}", "neither resultSetMetaData nor data"},
@@ -531,6 +532,17 @@ TEST(DecodePartition, BodyShapes) {
   }
 }
 
+TEST(DecodePartition, OwnedBodiesDecodeTheSame) {
+  const ColumnsPtr columns = make_columns(kAllTypes);
+  const std::string body = partition_body({kAllTypesRow, null_row(kAllTypes.size())});
+  auto borrowed = decode_partition(body, columns, 4, 8);
+  auto owned = sfq::detail::decode_owned_partition(body, columns, 4, 8);
+  ASSERT_TRUE(borrowed.ok() && owned.ok());
+  ASSERT_EQ(owned->rows, 2U);
+  for (std::size_t r = 0; r < 2; ++r) EXPECT_EQ(json_line(*owned, r), json_line(*borrowed, r));
+  EXPECT_EQ(json_line(*owned, 0), kAllTypesJson);
+}
+
 TEST(DecodePartition, MalformedBodiesAreProtocolErrors) {
   const ColumnsPtr columns =
       make_columns({{"A", "fixed", 0, ""}, {"B", "boolean", std::nullopt, ""}});
@@ -561,6 +573,9 @@ TEST(DecodePartition, MalformedBodiesAreProtocolErrors) {
       {"nested object", "{\"data\":[[{},\"true\"]]}", "row 100 has an object where a cell"},
       {"bad number", "{\"data\":[[\"1\",\"true\"],[\"x1\",\"true\"]]}",
        "partition 3: column 1 \"A\" (fixed), row 101: cannot read \"x1\" as fixed"},
+      {"NUL byte", std::string("{\"data\":[[\"1\",\"true\"]]}\0x", 25), "a NUL byte at byte 23"},
+      {"NUL inside a string", std::string("{\"data\":[[\"1\0\",\"true\"]]}", 24),
+       "a NUL byte at byte 12"},
       {"bad boolean", "{\"data\":[[\"1\",\"maybe\"]]}",
        "column 2 \"B\" (boolean), row 100: cannot read \"maybe\""},
   };
