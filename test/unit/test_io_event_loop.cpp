@@ -317,20 +317,26 @@ TEST(EventLoop, StopRunsEveryAcceptedTaskAndRejectsLaterPosts) {
     std::unique_lock lock(gate_mutex);
     gate_cv.wait_for(lock, kDeadline, [&] { return gate_open; });
   }));
+  // The loop is inside the blocker before anything else is posted: the rest stays pending.
+  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  while (!blocker_running.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_TRUE(blocker_running.load());
   constexpr int kPending = 1000;
   std::atomic<int> ran{0};
   for (int i = 0; i < kPending; ++i) ASSERT_TRUE(loop.post([&] { ran.fetch_add(1); }));
+  EXPECT_EQ(loop.pending_posts(), static_cast<std::size_t>(kPending));
 
   std::thread stopper([&] { loop.stop(); });
   // stop() has been called once posting fails; the loop is still busy in the blocker.
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
   bool rejected = false;
   while (!rejected && std::chrono::steady_clock::now() < deadline) {
     rejected = !loop.post([&] { ran.fetch_add(1000000); });
     if (!rejected) std::this_thread::yield();
   }
   EXPECT_TRUE(rejected);
-  EXPECT_TRUE(blocker_running.load());
+  EXPECT_EQ(ran.load(), 0);  // nothing ran yet: stop() did not wait for, nor skip, the queue
   {
     std::lock_guard lock(gate_mutex);
     gate_open = true;
