@@ -82,7 +82,7 @@ class EventLoop {
   /// Queues `task` to run on the loop thread, after the tasks queued before it (FIFO per
   /// producer and overall, in the order the queue's mutex admits them). Any thread, including
   /// the loop thread itself (the task then runs at the next iteration, never synchronously).
-  /// Returns false, and drops `task` unrun, once stop() has been called.
+  /// Returns false, and drops `task` unrun, once stop() has been called (or if `task` is empty).
   bool post(Task task);
 
   /// True on the loop thread.

@@ -613,6 +613,21 @@ TEST_F(Http, KeepAliveReusesOneConnection) {
   EXPECT_EQ(ports_seen_by_client.size(), 1U);
 }
 
+TEST_F(Http, HostNamesAreResolved) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  // "localhost" goes through libcurl's resolver (threaded on Debian: its wake-up socket is one of
+  // the descriptors libcurl asks the loop to watch). The server listens on 127.0.0.1 only, so
+  // when localhost resolves to ::1 first, libcurl must fall back to IPv4 as well.
+  const std::string url = "http://localhost:" + base.substr(base.rfind(':') + 1) + "/hello";
+  for (int i = 0; i < 2; ++i) {  // the second lookup is answered by the DNS cache
+    const HttpResult result = get(http, url);
+    ASSERT_TRUE(result.ok()) << result.error().what();
+    EXPECT_EQ(result->body, "hello");
+  }
+}
+
 TEST_F(Http, TruncatedBodyIsATransportError) {
   std::string base;
   serve(base);
