@@ -202,6 +202,7 @@ struct ServerStats {
   std::condition_variable gate_cv;
   bool gate_open = false;      // guarded by mutex: releases /block and /partial
   std::set<int> remote_ports;  // guarded by mutex: one per TCP connection seen by /conn
+  int arrived = 0;             // guarded by mutex: requests that reached /barrier
 
   void open_gate() {
     std::lock_guard lock(mutex);
@@ -273,6 +274,18 @@ void install_routes(httplib::Server& server, ServerStats& stats) {
     // Simulated work on the server, not synchronisation.
     std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(req.get_param_value("ms"))));
     --stats.current;
+    res.set_content(req.get_param_value("id"), "application/octet-stream");
+  });
+  // Answers only once `n` requests are inside the handler at the same time (503 if that does not
+  // happen before the deadline): proof that the client really had them all in flight at once.
+  server.Get("/barrier", [&stats](const httplib::Request& req, httplib::Response& res) {
+    const int needed = std::stoi(req.get_param_value("n"));
+    std::unique_lock lock(stats.mutex);
+    ++stats.arrived;
+    stats.gate_cv.notify_all();
+    const bool all_there =
+        stats.gate_cv.wait_for(lock, kDeadline, [&] { return stats.arrived >= needed; });
+    res.status = all_there ? 200 : 503;
     res.set_content(req.get_param_value("id"), "application/octet-stream");
   });
   server.Get("/block", [&stats](const httplib::Request&, httplib::Response& res) {
@@ -952,6 +965,31 @@ TEST_F(Http, AHeldRequestDoesNotDelayOthersToTheSameHost) {
   std::string base;
   Served& served = serve(base);
   expect_held_request_does_not_delay_others(client(), base, served.stats);
+}
+
+TEST_F(Http, RequestsUpToTheLimitAreAllAtTheServerAtOnce) {
+  constexpr int kRequests = 256;  // the default max_in_flight
+  std::string base;
+  serve(base, kRequests + 16);
+  HttpClient& http = client();
+  Shared<std::vector<HttpResult>> results;
+  run_on(loop_, [&] {
+    for (int i = 0; i < kRequests; ++i) {
+      HttpRequest request;
+      request.url = base + "/barrier?n=" + std::to_string(kRequests) + "&id=" + std::to_string(i);
+      (void)http.start(std::move(request), [&results](HttpResult result) {
+        results.update([&](std::vector<HttpResult>& v) { v.push_back(std::move(result)); });
+      });
+    }
+    return 0;
+  });
+  ASSERT_TRUE(results.wait([](const std::vector<HttpResult>& v) { return v.size() == kRequests; }));
+  results.read([](const std::vector<HttpResult>& v) {
+    for (const HttpResult& result : v) {
+      ASSERT_TRUE(result.ok()) << result.error().what();
+      EXPECT_EQ(result->status, 200) << "the server never saw all requests at once";
+    }
+  });
 }
 
 TEST_F(Http, ThousandConcurrentRequestsHeldEach100msAllComplete) {
