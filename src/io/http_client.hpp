@@ -19,6 +19,11 @@
 // a request waiting here costs only its own memory). A request's timeout counts from start(),
 // so time spent waiting in the queue counts against it.
 //
+// Connections: HTTP/2 is negotiated by TLS (ALPN) where the server offers it, and parallel HTTPS
+// requests wait for a host's first connection to settle that (CURLOPT_PIPEWAIT) rather than each
+// opening its own. Plain HTTP is HTTP/1.1 and never waits: there libcurl would learn that a
+// connection cannot multiplex only from its first response.
+//
 // Bodies: "Accept-Encoding: gzip" is sent as a plain header and libcurl never decodes: a gzip'd
 // body stays compressed (decode workers inflate it, off the I/O thread). A body larger than
 // max_response_bytes aborts its transfer with a protocol error.
