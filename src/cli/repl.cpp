@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "cli/splitter.hpp"
@@ -21,6 +22,12 @@ namespace {
 
 constexpr int kHistorySize = 2000;
 constexpr const char* kPrompt = "sfq> ";
+
+constexpr std::pair<const char*, const char*> kCursorKeys[] = {
+    {"\\e[A", "ed-prev-history"}, {"\\e[B", "ed-next-history"}, {"\\e[C", "ed-next-char"},
+    {"\\e[D", "ed-prev-char"},    {"\\e[H", "ed-move-to-beg"},  {"\\e[F", "ed-move-to-end"},
+    {"\\e[1;5C", "em-next-word"}, {"\\e[1;5D", "ed-prev-word"}, {"\\e[3~", "ed-delete-next-char"},
+};
 
 // Creates every missing directory of `path`'s parent with mode 0700.
 bool make_parent_directories(const std::string& path) {
@@ -78,9 +85,16 @@ class Editor {
     el_set(el_, EL_HIST, history, history_);
     // ^C must reach us as a key while editing, not as SIGINT.
     el_set(el_, EL_SETTY, "-d", "-isig", static_cast<char*>(nullptr));
-    el_set(el_, EL_ADDFN, "sfq-interrupt", "abandon the input", &interrupt_key);
+    // The wide-character call: libedit's narrow EL_ADDFN copies the strings and never frees
+    // them.
+    el_wset(el_, EL_ADDFN, L"sfq-interrupt", L"abandon the input", &interrupt_key);
     el_set(el_, EL_BIND, "^C", "sfq-interrupt", static_cast<char*>(nullptr));
     el_set(el_, EL_BIND, "^R", "em-inc-search-prev", static_cast<char*>(nullptr));
+    // Cursor keys as terminals send them in normal mode (libedit binds only the keypad-mode
+    // sequences of the terminfo entry).
+    for (const auto& [keys, function] : kCursorKeys) {
+      el_set(el_, EL_BIND, keys, function, static_cast<char*>(nullptr));
+    }
     el_source(el_, nullptr);  // the user's ~/.editrc, as every libedit program
   }
 

@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -245,19 +247,38 @@ bool PtyProcess::read_some(Clock::time_point deadline) {
 bool PtyProcess::expect(std::string_view needle, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (true) {
-    if (strip_ansi(std::string_view(output_).substr(mark_)).find(needle) != std::string::npos) {
+    const std::string clean = strip_ansi(output_);
+    if (const auto at = clean.find(needle, mark_); at != std::string::npos) {
+      mark_ = at + needle.size();
       return true;
     }
     if (Clock::now() >= deadline || !read_some(deadline)) {
-      return strip_ansi(std::string_view(output_).substr(mark_)).find(needle) != std::string::npos;
+      const std::string last = strip_ansi(output_);
+      const auto at = last.find(needle, mark_);
+      if (at == std::string::npos) return false;
+      mark_ = at + needle.size();
+      return true;
     }
   }
 }
 
 std::string PtyProcess::take() {
-  std::string text = strip_ansi(std::string_view(output_).substr(mark_));
-  mark_ = output_.size();
+  const std::string clean = strip_ansi(output_);
+  std::string text = clean.substr(std::min(mark_, clean.size()));
+  mark_ = clean.size();
   return text;
+}
+
+bool PtyProcess::wait_for_raw_mode(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    // On Linux the master side reports the slave's settings.
+    termios settings{};
+    if (::tcgetattr(master_, &settings) == 0 && (settings.c_lflag & ICANON) == 0) return true;
+    if (Clock::now() >= deadline) return false;
+    // Keep draining the output meanwhile, for a bounded moment.
+    read_some(std::min(deadline, Clock::now() + std::chrono::milliseconds(5)));
+  }
 }
 
 int PtyProcess::wait_exit(std::chrono::milliseconds timeout) {

@@ -94,11 +94,16 @@ class PtyProcess {
   [[nodiscard]] pid_t pid() const noexcept { return pid_; }
   /// Types `text` (bytes as a keyboard sends them: "\r" Enter, "\x03" Ctrl-C, "\x04" Ctrl-D).
   void send(std::string_view text);
-  /// Waits until the output since the last mark contains `needle`; true when it did.
+  /// Waits until the output after the mark (ANSI escapes removed) contains `needle`, and moves
+  /// the mark past it; true when it did. Successive expects thus match successive output.
   bool expect(std::string_view needle,
               std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  /// Everything printed since the last mark (ANSI escapes removed), and moves the mark to the end.
+  /// Everything printed after the mark (ANSI escapes removed); moves the mark to the end.
   std::string take();
+  /// Waits until the program reads the terminal key by key (canonical mode off: a line editor
+  /// is reading). Keys typed before that are subject to the terminal's line discipline, as
+  /// type-ahead is for a person.
+  bool wait_for_raw_mode(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   /// Everything printed so far, raw.
   [[nodiscard]] const std::string& raw() const noexcept { return output_; }
   /// Waits for the child to exit; its exit code, or -1 on timeout / signal.
@@ -110,7 +115,7 @@ class PtyProcess {
   pid_t pid_ = -1;
   int master_ = -1;
   std::string output_;
-  std::size_t mark_ = 0;
+  std::size_t mark_ = 0;  // in the escape-free text
   int exit_code_ = -1;
   bool exited_ = false;
 };
