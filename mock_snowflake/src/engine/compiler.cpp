@@ -382,6 +382,12 @@ CompiledQuery Compiler::compile_set_operation(const Query& q, Scope* outer) {
       out.columns[i].table.clear();
     }
   }
+  // A plain SELECT goes into the compound as it is: a recursive CTE must see its own name in
+  // the FROM of the compound's branch, not inside a subquery.
+  auto plain = [](const Query& q) {
+    return q.kind == Query::Kind::select && q.with.empty() && q.order_by.empty() && !q.limit &&
+           !q.offset && !q.select->qualify;
+  };
   auto side = [&](const CompiledQuery& cq, bool convert) {
     std::string sql = "SELECT ";
     for (std::size_t i = 0; i < cq.columns.size(); ++i) {
@@ -396,7 +402,10 @@ CompiledQuery Compiler::compile_set_operation(const Query& q, Scope* outer) {
   };
   std::string op = q.set_op;
   if (q.set_all) op += " ALL";
-  out.sql = side(left, convert_left) + " " + op + " " + side(right, convert_right);
+  std::string left_sql = !convert_left && plain(*q.left) ? left.sql : side(left, convert_left);
+  std::string right_sql =
+      !convert_right && plain(*q.right) ? right.sql : side(right, convert_right);
+  out.sql = left_sql + " " + op + " " + right_sql;
   return out;
 }
 
@@ -1035,7 +1044,10 @@ CExpr Compiler::compile_expr(const Expr& e, Scope& scope) {
       }
       auto v = parse_number_text(t, false);
       Val value = v ? *v : Val::real(std::strtod(t.c_str(), nullptr));
-      if (scale > 0 && value.t != Val::T::real) value = Val::real(std::strtod(t.c_str(), nullptr));
+      if (scale > 0) {
+        // Up to 15 significant digits a double is exact enough; beyond, keep the decimal text.
+        value = precision > 15 ? Val::text(t) : Val::real(std::strtod(t.c_str(), nullptr));
+      }
       return literal(value, SfType::fixed(precision, scale, false));
     }
     case ExprKind::string:

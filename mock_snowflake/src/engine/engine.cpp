@@ -443,9 +443,14 @@ class ConnectionImpl : public Connection {
       }
       std::string u = unit;
       for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      e.kind = ExprKind::string;
-      e.text = "waited " + format_double(*amount) + " " + u;
+      // The result, as a VARCHAR like the real function's.
+      e.kind = ExprKind::function;
+      e.text = "$WAITED";
       e.args.clear();
+      auto value = std::make_unique<Expr>();
+      value->kind = ExprKind::string;
+      value->text = "waited " + format_double(*amount) + " " + u;
+      e.args.push_back(std::move(value));
     });
   }
 

@@ -1363,12 +1363,24 @@ void fn_try_parse_with_format(sqlite3_context* ctx, int, sqlite3_value** argv) {
 void fn_epoch_to(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     if (any_null(2, argv)) return sqlite3_result_null(ctx);
-    std::int64_t ns =
-        epoch_number_to_nanos(double_arg(argv[0]), static_cast<int>(int_arg(argv[1])));
+    int scale = static_cast<int>(std::clamp<std::int64_t>(int_arg(argv[1]), 0, 9));
+    std::int64_t ns = 0;
+    if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER) {
+      ns = sqlite3_value_int64(argv[0]);
+      for (int i = scale; i < 9; ++i) ns *= 10;
+    } else {
+      ns = epoch_number_to_nanos(double_arg(argv[0]), scale);
+    }
     SfType to = parse_type_spec(text_arg(argv[2]));
     const ValueContext& vc = state_of(ctx)->values;
-    val_to_result(ctx,
-                  cast_value(Val::integer(ns), SfType::temporal(TypeKind::timestamp_ltz), to, vc));
+    // An epoch is a UTC instant; as TIMESTAMP_NTZ it is the UTC wall clock.
+    if (to.kind == TypeKind::timestamp_tz) {
+      val_to_result(ctx, Val::blob(tz_pack(ns, zone_offset_minutes(vc, ns))));
+    } else if (to.kind == TypeKind::date) {
+      val_to_result(ctx, Val::integer(floor_div(ns, kNanosPerDay)));
+    } else {
+      val_to_result(ctx, Val::integer(ns));
+    }
   });
 }
 
@@ -2081,8 +2093,12 @@ void fn_geo_to_wkt(sqlite3_context* ctx, int, sqlite3_value** argv) {
     };
     auto list = [&](const JsonValue& l) {
       std::string out = "(";
-      for (std::size_t i = 0; i < l.items.size(); ++i) out += (i ? "," : "") + pt(l.items[i]);
-      return out + ")";
+      for (std::size_t i = 0; i < l.items.size(); ++i) {
+        if (i) out += ',';
+        out += pt(l.items[i]);
+      }
+      out += ')';
+      return out;
     };
     std::string out;
     if (type->text == "Point") {

@@ -1651,7 +1651,8 @@ class Parser {
       next();
       const Token& n = next();
       auto e = make(ExprKind::param, p);
-      e->text = n.text;
+      // Binding keys are matched as written (":a" binds "a").
+      e->text = n.kind == TokenKind::identifier ? raw(n) : n.text;
       finish(e->pos);
       return e;
     }

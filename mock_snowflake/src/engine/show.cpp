@@ -37,7 +37,7 @@ ColumnInfo number_column(const char* name) {
 std::string created_text(std::int64_t ns) {
   std::int64_t ms = floor_div(ns, 1000000);
   std::string s = std::to_string(floor_div(ms, 1000));
-  char buf[8];
+  char buf[32];
   std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(floor_mod(ms, 1000)));
   return s + buf;
 }
