@@ -274,3 +274,25 @@ TEST(EngineDml, TransactionsCommitAndRollBack) {
   EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM txn").scalar(), "1");
   ASSERT_TRUE(run(*c, "DROP TABLE txn").ok());
 }
+
+TEST(EngineDml, CloneCopiesRowsLikeCopiesStructureTemporaryTablesEndWithTheSession) {
+  auto c = connect(mockdb_session());
+  ASSERT_TRUE(run(*c, "CREATE OR REPLACE TABLE src_rows (id INT, v VARCHAR)").ok());
+  ASSERT_TRUE(run(*c, "INSERT INTO src_rows VALUES (1, 'a'), (2, 'b')").ok());
+  expect_status(run(*c, "CREATE OR REPLACE TABLE cloned CLONE src_rows"),
+                "Table CLONED successfully created.");
+  EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM cloned").scalar(), "2");
+  ASSERT_TRUE(run(*c, "CREATE OR REPLACE TABLE liked LIKE src_rows").ok());
+  EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM liked").scalar(), "0");
+  EXPECT_EQ(run(*c, "DESCRIBE TABLE liked").rows.size(), 2U);
+  EXPECT_EQ(run(*c, "SELECT $2 FROM src_rows WHERE $1 = 2").scalar(), "b");
+  {
+    auto session = connect(mockdb_session());
+    ASSERT_TRUE(run(*session, "CREATE TEMPORARY TABLE scratch_rows (id INT)").ok());
+    ASSERT_TRUE(run(*session, "INSERT INTO scratch_rows VALUES (1)").ok());
+    EXPECT_EQ(run(*session, "SELECT COUNT(*) FROM scratch_rows").scalar(), "1");
+  }
+  EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM scratch_rows").error_code(), "002003");
+  for (const char* t : {"src_rows", "cloned", "liked"})
+    ASSERT_TRUE(run(*c, std::string("DROP TABLE ") + t).ok());
+}

@@ -1073,6 +1073,25 @@ CExpr Compiler::compile_expr(const Expr& e, Scope& scope) {
     case ExprKind::param:
       return compile_param(e);
     case ExprKind::variable: {
+      if (!e.text.empty() && std::all_of(e.text.begin(), e.text.end(), [](char ch) {
+            return std::isdigit(static_cast<unsigned char>(ch));
+          })) {
+        // $n: the n-th column of the FROM clause.
+        std::size_t n = static_cast<std::size_t>(std::atol(e.text.c_str()));
+        std::size_t k = 0;
+        for (const auto& rel : scope.relations) {
+          for (const auto& col : rel.columns) {
+            if (col.hidden) continue;
+            if (++k == n) {
+              CExpr out;
+              out.sql = col.sql;
+              out.type = col.type;
+              return out;
+            }
+          }
+        }
+        throw SfError(invalid_identifier(e.pos.line, e.pos.column, "$" + e.text));
+      }
       auto it = env_.variables.find(e.text);
       if (it == env_.variables.end()) {
         throw SfError("002211", "02000",

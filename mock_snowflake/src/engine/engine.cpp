@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -339,6 +340,7 @@ class ConnectionImpl : public Connection {
  public:
   ConnectionImpl(DbPool& pool, Session session) : pool_(pool), session_(std::move(session)) {}
   ~ConnectionImpl() override {
+    drop_temporary_tables();
     if (pinned_) {
       try {
         exec_sql(pinned_->db, "ROLLBACK");
@@ -685,9 +687,11 @@ class ConnectionImpl : public Connection {
     m.transient = st.transient;
     m.created_ns = now_ns_;
     std::optional<CompiledQuery> source;
+    std::optional<ObjectMeta> clone_of;
     if (!st.like_table.empty()) {
       ObjectMeta like = compiler.require_object(st.like_table, "CREATE TABLE");
       m.columns = like.columns;
+      if (st.clone) clone_of = like;
     } else if (st.query) {
       source = compiler.compile_query(*st.query);
       if (!st.columns.empty() && st.columns.size() != source->columns.size()) {
@@ -718,6 +722,13 @@ class ConnectionImpl : public Connection {
     exec_sql(db.db, "CREATE TABLE " + quote_ident(m.sqlite_schema) + "." +
                         quote_ident(m.sqlite_name) + " (" + sqlite_columns(m.columns) + ")");
     db.catalog->add_object(m);
+    if (st.temporary) temporary_.push_back({m.database, m.schema, m.name});
+    if (clone_of && clone_of->kind == "TABLE") {
+      exec_sql(db.db, "INSERT INTO " + quote_ident(m.sqlite_schema) + "." +
+                          quote_ident(m.sqlite_name) + " SELECT " + sqlite_columns(m.columns) +
+                          " FROM " + quote_ident(clone_of->sqlite_schema) + "." +
+                          quote_ident(clone_of->sqlite_name));
+    }
     if (source) {
       std::string sqlv = "INSERT INTO " + quote_ident(m.sqlite_schema) + "." +
                          quote_ident(m.sqlite_name) + " SELECT ";
@@ -1196,8 +1207,29 @@ class ConnectionImpl : public Connection {
     return {};
   }
 
+  // Temporary tables live as long as the session (this Connection), as in Snowflake.
+  void drop_temporary_tables() noexcept {
+    if (temporary_.empty()) return;
+    try {
+      if (pinned_) {
+        sqlite3_exec(pinned_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        pool_.release(std::move(pinned_));
+      }
+      CancelToken token;
+      with_db(token, true, [&](PooledDb& db) {
+        for (const auto& t : temporary_) {
+          if (auto m = db.catalog->object(t[0], t[1], t[2])) drop_object(db, *m);
+        }
+      });
+    } catch (...) {
+      // Best effort: the engine's store is temporary anyway.
+    }
+    temporary_.clear();
+  }
+
   DbPool& pool_;
   Session session_;
+  std::vector<std::array<std::string, 3>> temporary_;
   std::unique_ptr<PooledDb> pinned_;
   std::map<std::string, std::string> variables_;
   std::map<std::string, SfType> variable_types_;

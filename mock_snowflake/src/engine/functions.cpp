@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -2647,7 +2648,7 @@ struct FlattenCursor {
   std::size_t pos = 0;
   std::int64_t seq = 0;
 };
-std::int64_t g_flatten_seq = 0;
+std::atomic<std::int64_t> g_flatten_seq{0};
 
 int flatten_connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
   int rc = sqlite3_declare_vtab(

@@ -283,8 +283,14 @@ class Parser {
     s.name = qualified_name();
     if (s.object_kind == "TABLE") {
       s.kind = Statement::Kind::create_table;
-      if (accept_kw("LIKE") || accept_kw("CLONE")) {
+      if (at_kw("LIKE") || at_kw("CLONE")) {
+        s.clone = next().text == "CLONE";
         s.like_table = qualified_name();
+        // CLONE ... AT / BEFORE (time travel) clones the current data.
+        if ((at_kw("AT") || at_kw("BEFORE")) && at_op("(", 1)) {
+          next();
+          skip_parenthesised();
+        }
         return s;
       }
       if (accept_op("(")) {
