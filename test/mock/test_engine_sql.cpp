@@ -443,3 +443,15 @@ TEST(EngineSql, ViewsExpandInTheirOwnNamespace) {
       run(*c, "SELECT SUM(order_count) FROM snowflake_sample_data.tpch_sf1.orders_by_nation");
   EXPECT_EQ(total.scalar(), "15000");
 }
+
+TEST(EngineSql, DeepNestingIsASyntaxErrorNotACrash) {
+  auto c = connect();
+  std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_EQ(run(*c, deep).error_code(), "001003");
+  std::string nots = "SELECT ";
+  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+  nots += "TRUE";
+  EXPECT_EQ(run(*c, nots).error_code(), "001003");
+  std::string fine = "SELECT " + std::string(300, '(') + "1" + std::string(300, ')');
+  EXPECT_EQ(run(*c, fine).scalar(), "1");
+}

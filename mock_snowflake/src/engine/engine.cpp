@@ -35,11 +35,22 @@ int progress_handler(void* arg) {
   return state->cancel && state->cancel->cancelled() ? 1 : 0;
 }
 
+// Waits for SQLite's write lock in small steps on the statement's CancelToken, so that a
+// statement queued behind a writer still stops promptly when cancelled (sqlite3_busy_timeout
+// would sleep through the cancel).
+int busy_handler(void* arg, int attempts) {
+  constexpr int kMaxAttempts = 6000;  // about a minute
+  auto* state = static_cast<FunctionState*>(arg);
+  if (attempts >= kMaxAttempts) return 0;
+  if (state->cancel) return state->cancel->sleep_for(std::chrono::milliseconds(10)) ? 1 : 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return 1;
+}
+
 void set_pragmas(sqlite3* db) {
   exec_sql(db,
            "PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000; "
            "PRAGMA mmap_size = 268435456; PRAGMA foreign_keys = OFF;");
-  sqlite3_busy_timeout(db, 60000);
 }
 
 }  // namespace
@@ -65,6 +76,7 @@ std::unique_ptr<PooledDb> DbPool::open() {
   p->catalog = std::make_unique<Catalog>(p->db);
   register_functions(p->db, p->state.get());
   sqlite3_progress_handler(p->db, 2000, progress_handler, p->state.get());
+  sqlite3_busy_handler(p->db, busy_handler, p->state.get());
   return p;
 }
 

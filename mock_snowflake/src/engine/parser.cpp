@@ -798,6 +798,7 @@ class Parser {
 
   // ---- queries ---------------------------------------------------------------------------
   QueryPtr query() {
+    DepthGuard guard(*this);
     SourcePos p = pos_of(peek());
     std::vector<Cte> with;
     bool recursive = false;
@@ -1207,7 +1208,20 @@ class Parser {
   ExprPtr expr() { return or_expr(); }
 
  private:
+  // Deeply nested input must fail as a syntax error, not exhaust the stack.
+  struct DepthGuard {
+    explicit DepthGuard(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth) parser.fail(parser.peek());
+    }
+    ~DepthGuard() { --parser.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    Parser& parser;
+  };
+  static constexpr int kMaxDepth = 1000;
+
   ExprPtr or_expr() {
+    DepthGuard guard(*this);
     ExprPtr e = and_expr();
     while (accept_kw("OR")) e = binary("OR", std::move(e), and_expr());
     return e;
@@ -1220,6 +1234,7 @@ class Parser {
   }
 
   ExprPtr not_expr() {
+    DepthGuard guard(*this);
     if (at_kw("NOT")) {
       SourcePos p = pos_of(next());
       ExprPtr inner = not_expr();
@@ -1392,6 +1407,7 @@ class Parser {
   }
 
   ExprPtr unary() {
+    DepthGuard guard(*this);
     if (at_op("-") || at_op("+")) {
       SourcePos p = pos_of(next());
       std::string op = tokens_[pos_ - 1].text;
@@ -1804,6 +1820,7 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   int param_count_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
