@@ -296,3 +296,21 @@ TEST(EngineDml, CloneCopiesRowsLikeCopiesStructureTemporaryTablesEndWithTheSessi
   for (const char* t : {"src_rows", "cloned", "liked"})
     ASSERT_TRUE(run(*c, std::string("DROP TABLE ") + t).ok());
 }
+
+TEST(EngineDml, ColumnConstraintsAreEnforced) {
+  auto c = connect(mockdb_session());
+  ASSERT_TRUE(
+      run(*c, "CREATE OR REPLACE TABLE constrained (id INT NOT NULL, code VARCHAR(3))").ok());
+  Result null_id = run(*c, "INSERT INTO constrained (code) VALUES ('abc')");
+  EXPECT_EQ(null_id.error_code(), "100072");
+  EXPECT_EQ(null_id.error_message(), "NULL result in a non-nullable column");
+  Result too_long = run(*c, "INSERT INTO constrained VALUES (1, 'abcd')");
+  EXPECT_EQ(too_long.error_code(), "100078");
+  EXPECT_EQ(too_long.outcome.error ? too_long.outcome.error->sql_state : "", "22001");
+  EXPECT_EQ(too_long.error_message(), "User character length limit (3) exceeded by string 'abcd'");
+  EXPECT_TRUE(run(*c, "INSERT INTO constrained VALUES (1, 'h\xC3\xA9y')").ok())
+      << "length counts characters";
+  EXPECT_EQ(run(*c, "UPDATE constrained SET code = 'toolong'").error_code(), "100078");
+  EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM constrained").scalar(), "1");
+  ASSERT_TRUE(run(*c, "DROP TABLE constrained").ok());
+}

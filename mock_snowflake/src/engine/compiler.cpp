@@ -1608,6 +1608,18 @@ CExpr Compiler::cast_to(const CExpr& e, const SfType& to, bool try_cast) {
   return out;
 }
 
+CExpr Compiler::assign_to(const CExpr& e, const SfType& column) {
+  CExpr out = e.type.kind == column.kind ? coerce(e, column) : cast_to(e, column);
+  bool limited = (column.kind == TypeKind::text && column.length < kMaxVarcharLength) ||
+                 (column.kind == TypeKind::binary && column.length < kMaxBinaryLength);
+  if (limited && (e.type.kind != column.kind || e.type.length > column.length)) {
+    out.sql = "sf_check_length(" + out.sql + ", " + std::to_string(column.length) + ")";
+  }
+  out.type = column;
+  out.type.nullable = e.type.nullable;
+  return out;
+}
+
 CExpr Compiler::coerce(const CExpr& e, const SfType& to) {
   if (to.kind == TypeKind::null) return e;
   if (e.type.kind == to.kind) {

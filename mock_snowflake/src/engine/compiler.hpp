@@ -100,6 +100,8 @@ class Compiler {
 
   /// Casts a compiled expression to a type (used by INSERT / CTAS column conversions).
   CExpr cast_to(const CExpr& e, const SfType& to, bool try_cast = false);
+  /// A value written into a column: converted to its type, VARCHAR(n)/BINARY(n) limits checked.
+  CExpr assign_to(const CExpr& e, const SfType& column);
 
   /// SQL literal of a physical value.
   static std::string literal_sql(const Val& v);

@@ -52,7 +52,7 @@ std::string default_sql(Compiler& c, const ObjectMeta& m, std::size_t i, const s
   env.statement_text = "SELECT " + col.default_text;
   CExpr v = c.compile_standalone(e);
   env.statement_text = saved;
-  return c.cast_to(v, col.type).sql;
+  return c.assign_to(v, col.type).sql;
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ Compiler::DmlPlan::Step Compiler::insert_from_query(const ObjectMeta& target,
     v.sql = "\"_src\".\"c" + std::to_string(i + 1) + "\"";
     v.type = source.columns[i].type;
     names.push_back(quote_ident(col.name));
-    values.push_back(coerce(v, col.type).sql);
+    values.push_back(assign_to(v, col.type).sql);
   }
   std::string target_sql = table_sql(target);
   for (std::size_t i = 0; i < target.columns.size(); ++i) {
@@ -144,7 +144,7 @@ Compiler::DmlPlan Compiler::compile_insert(const Statement& s) {
           continue;
         }
         CExpr v = compile_expr(*row[i], scope);
-        values.push_back(cast_to(v, target.columns[col].type).sql);
+        values.push_back(assign_to(v, target.columns[col].type).sql);
       }
       for (std::size_t i : extra) {
         values.push_back(default_sql(*this, target, i, target_sql, std::to_string(r + 1)));
@@ -188,7 +188,7 @@ Compiler::DmlPlan Compiler::compile_update(const Statement& s) {
     if (idx < 0) throw SfError(invalid_identifier(a.column.line, a.column.column, a.column.name));
     CExpr v = compile_expr(*a.value, scope);
     sets.push_back(quote_ident(a.column.name) + " = " +
-                   cast_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
+                   assign_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
   }
   std::string sql =
       "UPDATE " + table_sql(target) + " AS " + quote_ident(rel.alias) + " SET " + join(sets, ", ");
@@ -272,7 +272,7 @@ Compiler::DmlPlan Compiler::compile_merge(const Statement& s) {
             throw SfError(invalid_identifier(a.column.line, a.column.column, a.column.name));
           CExpr v = compile_expr(*a.value, scope);
           sets.push_back(quote_ident(a.column.name) + " = " +
-                         cast_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
+                         assign_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
         }
         plan.steps.push_back({"UPDATE " + target_sql + " AS " + quote_ident(target_alias) +
                                   " SET " + join(sets, ", ") + " FROM " + source_sql + " WHERE " +
@@ -310,7 +310,8 @@ Compiler::DmlPlan Compiler::compile_merge(const Statement& s) {
     for (std::size_t i = 0; i < positions.size(); ++i) {
       const ColumnMeta& col = target.columns[static_cast<std::size_t>(positions[i])];
       names.push_back(quote_ident(col.name));
-      values.push_back(cast_to(compile_expr(*clause.insert_values[i], source_scope), col.type).sql);
+      values.push_back(
+          assign_to(compile_expr(*clause.insert_values[i], source_scope), col.type).sql);
     }
     for (std::size_t i = 0; i < target.columns.size(); ++i) {
       if (std::find(positions.begin(), positions.end(), static_cast<int>(i)) != positions.end()) {

@@ -515,6 +515,9 @@ class ConnectionImpl : public Connection {
     if (rc == SQLITE_INTERRUPT || cancel.cancelled()) throw SfError(cancel_error(cancel, session_));
     std::string message = sqlite3_errmsg(db);
     if (auto decoded = decode_udf_error(message)) throw SfError(*decoded);
+    if (message.rfind("NOT NULL constraint failed", 0) == 0) {
+      throw SfError("100072", "22000", "NULL result in a non-nullable column");
+    }
     throw SfError(internal_error(message));
   }
 
@@ -635,10 +638,14 @@ class ConnectionImpl : public Connection {
 
   // ---- DDL ----
 
-  std::string sqlite_columns(const std::vector<ColumnMeta>& columns) {
+  // Column list of a SQLite table; `constraints` adds NOT NULL (CREATE TABLE).
+  std::string sqlite_columns(const std::vector<ColumnMeta>& columns, bool constraints = false) {
     std::string out;
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      out += (i ? ", " : "") + quote_ident(columns[i].name);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out += ", ";
+      out += quote_ident(columns[i].name);
+      if (constraints && !columns[i].type.nullable) out += " NOT NULL";
+    }
     return out;
   }
 
@@ -732,7 +739,7 @@ class ConnectionImpl : public Connection {
       }
     }
     exec_sql(db.db, "CREATE TABLE " + quote_ident(m.sqlite_schema) + "." +
-                        quote_ident(m.sqlite_name) + " (" + sqlite_columns(m.columns) + ")");
+                        quote_ident(m.sqlite_name) + " (" + sqlite_columns(m.columns, true) + ")");
     db.catalog->add_object(m);
     if (st.temporary) temporary_.push_back({m.database, m.schema, m.name});
     if (clone_of && clone_of->kind == "TABLE") {

@@ -903,6 +903,23 @@ void fn_substr(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   });
 }
 
+void fn_check_length(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL) return sqlite3_result_null(ctx);
+    std::int64_t limit = sqlite3_value_int64(argv[1]);
+    std::string v = blob_or_text(argv[0]);
+    auto length = type == SQLITE_BLOB ? static_cast<std::int64_t>(v.size())
+                                      : static_cast<std::int64_t>(utf8_decode(v).size());
+    if (length > limit) {
+      throw SfError("100078", "22001",
+                    "User character length limit (" + std::to_string(limit) +
+                        ") exceeded by string '" + (type == SQLITE_BLOB ? to_hex(v) : v) + "'");
+    }
+    sqlite3_result_value(ctx, argv[0]);
+  });
+}
+
 void fn_repeat(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     if (any_null(2, argv)) return sqlite3_result_null(ctx);
@@ -3016,6 +3033,7 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_substr", 2, st, fn_substr);
   reg(db, "sf_substr", 3, st, fn_substr);
   reg(db, "sf_repeat", 2, st, fn_repeat);
+  reg(db, "sf_check_length", 2, st, fn_check_length);
   reg(db, "sf_lpad", 3, st, fn_lpad);
   reg(db, "sf_rpad", 3, st, fn_rpad);
   reg(db, "sf_split_part", 3, st, fn_split_part);
