@@ -69,6 +69,17 @@ TEST(EngineRuntime, GeneratorStreamsAMillionRows) {
   EXPECT_EQ(sink.last_cells, 2U);
 }
 
+TEST(EngineRuntime, GeneratorTimeLimitEnds) {
+  auto c = connect();
+  // Without ROWCOUNT, TIMELIMIT alone bounds the rows; the statement ends by itself.
+  Result r = run(*c, "SELECT COUNT(*) > 0 FROM TABLE(GENERATOR(TIMELIMIT => 0.05))");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.scalar(), "true");
+  Result both = run(*c, "SELECT COUNT(*) FROM TABLE(GENERATOR(ROWCOUNT => 10, TIMELIMIT => 60))");
+  EXPECT_EQ(both.scalar(), "10");
+  EXPECT_EQ(run(*c, "SELECT 1 FROM TABLE(GENERATOR())").error_code(), "002140");
+}
+
 TEST(EngineRuntime, CancelStopsAStreamingStatement) {
   auto c = connect();
   CancelToken token;
@@ -153,6 +164,25 @@ TEST(EngineRuntime, TwoHundredConcurrentWaitsAndQueries) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(ok.load(), kWaiters + kQueriers * 5);
+}
+
+TEST(EngineRuntime, AThousandConnectionsWaitAtOnce) {
+  // Waiting statements hold no SQLite connection: a thousand of them wait together (the pool
+  // has 16 connections) and every one completes.
+  constexpr int kConnections = 1000;
+  std::vector<std::unique_ptr<Connection>> connections;
+  for (int i = 0; i < kConnections; ++i) connections.push_back(connect());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kConnections);
+  for (auto& c : connections) {
+    threads.emplace_back([&ok, conn = c.get()] {
+      Result r = run(*conn, "SELECT SYSTEM$WAIT(500, 'MILLISECONDS')");
+      if (r.ok() && r.scalar() == "waited 500 milliseconds") ok++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kConnections);
 }
 
 TEST(EngineRuntime, ConcurrentWritersSerialise) {
