@@ -1094,7 +1094,8 @@ class ConnectionImpl : public Connection {
   }
 
   Outcome run(std::string_view sql, const Bindings& bindings, CancelToken& cancel, RowSink& sink) {
-    now_ns_ = now_nanos();
+    // Snowflake's clock functions have millisecond resolution.
+    now_ns_ = now_nanos() / 1000000 * 1000000;
     current_cancel_ = &cancel;
     if (cancel.cancelled()) throw SfError(cancel_error(cancel, session_));
     // PUT and GET never run on the SQL API.
