@@ -86,7 +86,11 @@ extern const ErrorCase kErrors[] = {
     {"SELECT * FROM dbimp_it_nosuch", "002003", "42S02",
      "SQL compilation error:\nObject 'SNOWFLAKE_SAMPLE_DATA.TPCH_SF1.DBIMP_IT_NOSUCH' does not "
      "exist or not authorized."},
-    {"SELECT * FROM nosuchdb.s.t", "002003", "42S02", ""},
+    {"SELECT * FROM nosuchdb.s.t", "002003", "02000",
+     "SQL compilation error:\nDatabase 'NOSUCHDB' does not exist or not authorized."},
+    {"SELECT * FROM snowflake_sample_data.nosuch.t", "002003", "02000",
+     "SQL compilation error:\nSchema 'SNOWFLAKE_SAMPLE_DATA.NOSUCH' does not exist or not "
+     "authorized."},
     {"SELECT afaf FROM region", "000904", "42000",
      "SQL compilation error: error line 1 at position 7\ninvalid identifier 'AFAF'"},
     {"SELECT r.nope FROM region r", "000904", "42000",

@@ -177,11 +177,20 @@ Compiler::ResolvedName Compiler::resolve_name(const std::vector<Ident>& parts,
   return r;
 }
 
+// The real server names what is missing: the database, else the schema (sqlState 02000), else
+// the object (42S02).
+SqlError Compiler::missing_object_error(const ResolvedName& r, std::string_view kind) {
+  if (!env_.catalog->database(r.database)) return database_not_found(r.database);
+  if (!env_.catalog->schema(r.database, r.schema))
+    return schema_not_found(r.database + "." + r.schema);
+  return object_not_found(r.qualified(), kind);
+}
+
 ObjectMeta Compiler::require_object(const std::vector<Ident>& parts, const std::string& command,
                                     std::string_view kind_for_message) {
   ResolvedName r = resolve_name(parts, command);
   auto meta = env_.catalog->object(r.database, r.schema, r.name);
-  if (!meta) throw SfError(object_not_found(r.qualified(), kind_for_message));
+  if (!meta) throw SfError(missing_object_error(r, kind_for_message));
   return *meta;
 }
 
@@ -836,7 +845,7 @@ std::string Compiler::compile_named_table(const TableRef& t, Scope& scope) {
     return sql;
   }
   auto meta = env_.catalog->object(r.database, r.schema, r.name);
-  if (!meta) throw SfError(object_not_found(r.qualified()));
+  if (!meta) throw SfError(missing_object_error(r, "Object"));
   if (meta->kind == "VIEW") {
     if (++view_depth_ > kMaxViewDepth) {
       throw SfError(

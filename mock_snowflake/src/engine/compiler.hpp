@@ -80,6 +80,7 @@ class Compiler {
   ResolvedName resolve_name(const std::vector<Ident>& parts, const std::string& command);
   ObjectMeta require_object(const std::vector<Ident>& parts, const std::string& command,
                             std::string_view kind_for_message = "Object");
+  SqlError missing_object_error(const ResolvedName& name, std::string_view kind);
 
   // DML: SQL statements to run in order (MERGE needs several), and their result shape.
   struct DmlPlan {

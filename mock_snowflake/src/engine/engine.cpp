@@ -893,7 +893,7 @@ class ConnectionImpl : public Connection {
         return status_result("Drop statement executed successfully (" + resolved.name +
                              " already dropped).");
       }
-      throw SfError(object_not_found(resolved.qualified(), kind == "VIEW" ? "View" : "Table"));
+      throw SfError(compiler.missing_object_error(resolved, kind == "VIEW" ? "View" : "Table"));
     }
     if (m->kind != kind) {
       throw SfError("002203", "02000",
@@ -914,7 +914,7 @@ class ConnectionImpl : public Connection {
         deliver(status_result("Statement executed successfully."), sink);
         return {};
       }
-      throw SfError(object_not_found(resolved.qualified(), "Table"));
+      throw SfError(compiler.missing_object_error(resolved, "Table"));
     }
     exec_sql(db.db,
              "DELETE FROM " + quote_ident(m->sqlite_schema) + "." + quote_ident(m->sqlite_name));
@@ -935,7 +935,7 @@ class ConnectionImpl : public Connection {
     auto found = db.catalog->object(resolved.database, resolved.schema, resolved.name);
     if (!found) {
       if (st.if_exists) return status_result("Statement executed successfully.");
-      throw SfError(object_not_found(resolved.qualified(), "Table"));
+      throw SfError(compiler.missing_object_error(resolved, "Table"));
     }
     ObjectMeta m = *found;
     std::string table = quote_ident(m.sqlite_schema) + "." + quote_ident(m.sqlite_name);
