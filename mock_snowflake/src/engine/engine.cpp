@@ -506,7 +506,11 @@ class ConnectionImpl : public Connection {
       std::string message = sqlite3_errmsg(db);
       sqlite3_finalize(stmt);
       if (auto decoded = decode_udf_error(message)) throw SfError(*decoded);
-      throw SfError(internal_error(message + "\n" + sql));
+      // What SQLite refuses to prepare is, for the user, a compilation error.
+      if (message.find("ambiguous column name") != std::string::npos) {
+        throw SfError("002028", "42601", "SQL compilation error:\n" + message);
+      }
+      throw SfError(compilation_error(message));
     }
     return stmt;
   }

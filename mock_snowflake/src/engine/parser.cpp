@@ -38,7 +38,11 @@ class Parser {
   explicit Parser(std::string_view sql) : sql_(sql) {
     LexError error;
     if (!tokenize(sql, tokens_, error)) {
-      throw SfError(syntax_error(error.line, error.column, error.message));
+      // Name the unterminated token by its first characters, as the real parser does.
+      std::string_view rest = sql.substr(std::min(error.offset, sql.size()));
+      rest = rest.substr(0, std::min<std::size_t>(rest.find('\n'), 32));
+      if (rest.empty()) throw SfError(syntax_error_eof(error.line, error.column));
+      throw SfError(syntax_error(error.line, error.column, rest));
     }
   }
 
