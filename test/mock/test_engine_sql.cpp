@@ -459,3 +459,25 @@ TEST(EngineSql, DeepNestingIsASyntaxErrorNotACrash) {
   std::string fine = "SELECT " + std::string(300, '(') + "1" + std::string(300, ')');
   EXPECT_EQ(run(*c, fine).scalar(), "1");
 }
+
+TEST(EngineSql, UngroupedColumnsAreRefused) {
+  auto c = connect();
+  Result r = run(*c, "SELECT n_name, COUNT(*) FROM nation");
+  EXPECT_EQ(r.error_code(), "000979");
+  EXPECT_EQ(r.error_message(),
+            "SQL compilation error: error line 1 at position 7\n'NATION.N_NAME' is not a valid "
+            "group by expression");
+  EXPECT_EQ(run(*c, "SELECT n_name, n_regionkey FROM nation GROUP BY n_regionkey").error_code(),
+            "000979");
+  EXPECT_EQ(run(*c, "SELECT * FROM region GROUP BY r_name").error_code(), "000979");
+  // Grouped columns, aliases, positions, GROUP BY ALL and expressions over aggregates are fine.
+  for (const char* ok : {"SELECT n_regionkey, COUNT(*) FROM nation GROUP BY n_regionkey",
+                         "SELECT n_regionkey AS k, COUNT(*) FROM nation GROUP BY k",
+                         "SELECT n_regionkey, COUNT(*) FROM nation GROUP BY 1",
+                         "SELECT n_regionkey, MAX(n_name) FROM nation GROUP BY ALL",
+                         "SELECT COUNT(*) + 1 FROM nation",
+                         "SELECT r.r_name, COUNT(*) FROM region r JOIN nation n ON n.n_regionkey = "
+                         "r.r_regionkey GROUP BY r.r_name"}) {
+    EXPECT_TRUE(run(*c, ok).ok()) << ok;
+  }
+}

@@ -428,6 +428,8 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
   struct Item {
     CExpr expr;
     std::string name;
+    bool plain_column = false;  ///< a bare column reference (or from *)
+    SourcePos pos;
   };
   std::vector<Item> items;
   std::vector<SelectAlias> aliases;
@@ -458,7 +460,7 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
           c.database = col.database;
           c.schema = col.schema;
           c.table = col.table;
-          items.push_back({c, col.name});
+          items.push_back({c, col.name, true, e.pos});
         }
       }
       if (!matched) {
@@ -472,7 +474,7 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
     CExpr c = compile_expr(e, scope);
     std::string name = it.alias ? it.alias->name : column_name_of(e);
     if (it.alias) aliases.push_back({name, c});
-    items.push_back({c, name});
+    items.push_back({c, name, e.kind == ExprKind::column && !c.constant, e.pos});
   }
 
   std::string where_sql;
@@ -507,6 +509,29 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
 
   bool any_aggregate = grouped || !having_sql.empty();
   for (const auto& item : items) any_aggregate = any_aggregate || item.expr.aggregate;
+  if (any_aggregate) {
+    // A bare column of an aggregated query must be grouped (Snowflake refuses what SQLite would
+    // answer with an arbitrary row's value). Only bare columns are checked, never expressions.
+    for (const auto& item : items) {
+      if (!item.plain_column) continue;
+      auto bare = [](const std::string& sql) {
+        return sql.size() > 2 && sql.front() == '(' && sql.back() == ')'
+                   ? sql.substr(1, sql.size() - 2)
+                   : sql;
+      };
+      bool found = false;
+      for (const auto& g : group_terms) found = found || bare(g) == bare(item.expr.sql);
+      if (found) continue;
+      std::string shown;
+      for (char ch : item.expr.sql) {
+        if (ch != '"') shown.push_back(ch);
+      }
+      throw SfError("000979", "42601",
+                    "SQL compilation error: error line " + std::to_string(item.pos.line) +
+                        " at position " + std::to_string(item.pos.column) + "\n'" + shown +
+                        "' is not a valid group by expression");
+    }
+  }
 
   // ORDER BY terms.
   std::vector<std::string> order_terms;
