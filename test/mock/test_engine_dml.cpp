@@ -314,3 +314,28 @@ TEST(EngineDml, ColumnConstraintsAreEnforced) {
   EXPECT_EQ(run(*c, "SELECT COUNT(*) FROM constrained").scalar(), "1");
   ASSERT_TRUE(run(*c, "DROP TABLE constrained").ok());
 }
+
+TEST(EngineDml, Sequences) {
+  auto c = connect(mockdb_session());
+  run(*c, "DROP SEQUENCE IF EXISTS ids");
+  expect_status(run(*c, "CREATE SEQUENCE ids START = 10 INCREMENT BY 5"),
+                "Sequence IDS successfully created.");
+  Result two = run(*c, "SELECT ids.NEXTVAL, ids.nextval");
+  ASSERT_TRUE(two.ok()) << describe(two);
+  EXPECT_EQ(two.col(0).type, "fixed");
+  EXPECT_EQ(two.rows[0], (Row{"10", "15"}));
+  ASSERT_TRUE(
+      run(*c, "CREATE OR REPLACE TABLE with_ids (id INT DEFAULT ids.NEXTVAL, v VARCHAR)").ok());
+  ASSERT_TRUE(run(*c, "INSERT INTO with_ids (v) VALUES ('a'), ('b')").ok());
+  EXPECT_EQ(run(*c, "SELECT LISTAGG(id, ',') WITHIN GROUP (ORDER BY id) FROM with_ids").scalar(),
+            "20,25");
+  Result shown = run(*c, "SHOW SEQUENCES LIKE 'IDS'");
+  ASSERT_TRUE(shown.ok()) << describe(shown);
+  ASSERT_EQ(shown.rows.size(), 1U);
+  EXPECT_EQ(shown.rows[0][4], "30");
+  EXPECT_EQ(shown.rows[0][5], "5");
+  EXPECT_EQ(run(*c, "CREATE SEQUENCE ids").error_code(), "002002");
+  expect_status(run(*c, "DROP SEQUENCE ids"), "IDS successfully dropped.");
+  EXPECT_EQ(run(*c, "SELECT ids.NEXTVAL").error_code(), "000904");
+  ASSERT_TRUE(run(*c, "DROP TABLE with_ids").ok());
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -206,6 +207,7 @@ struct Statement {
     create_view,
     create_database,
     create_schema,
+    create_sequence,
     drop,
     truncate,
     alter_table,
@@ -241,6 +243,8 @@ struct Statement {
   std::optional<std::string> comment;
   std::string cluster_by;
   std::string view_text;  ///< CREATE VIEW's query as written
+  std::int64_t sequence_start = 1;
+  std::int64_t sequence_increment = 1;
   std::vector<Ident> view_columns;
 
   // INSERT

@@ -976,6 +976,19 @@ CExpr Compiler::compile_column(const Expr& e, Scope& scope) {
       }
     }
   }
+  // seq.NEXTVAL
+  if (names.size() >= 2 && names.back().name == "NEXTVAL" && !names.back().quoted &&
+      env_.sequences) {
+    std::vector<Ident> seq(names.begin(), names.end() - 1);
+    ResolvedName r = resolve_name(seq, "SELECT");
+    std::string key = SequenceRegistry::key(r.database, r.schema, r.name);
+    if (env_.sequences->exists(key)) {
+      CExpr out;
+      out.sql = "sf_nextval(" + quote_string(key) + ")";
+      out.type = SfType::fixed(38, 0, false);
+      return out;
+    }
+  }
   throw SfError(invalid_identifier(e.pos.line, e.pos.column, display_name(names)));
 }
 

@@ -17,6 +17,7 @@
 #include "engine/ast.hpp"
 #include "engine/catalog.hpp"
 #include "engine/engine.hpp"
+#include "engine/functions.hpp"
 #include "engine/types.hpp"
 #include "engine/values.hpp"
 
@@ -59,6 +60,7 @@ struct CompileEnv {
   std::map<std::string, std::string> variables;  ///< SET variables: name -> SQL literal text
   std::map<std::string, SfType> variable_types;
   bool in_transaction = false;
+  SequenceRegistry* sequences = nullptr;
 };
 
 class Compiler {

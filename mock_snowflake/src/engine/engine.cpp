@@ -73,6 +73,7 @@ std::unique_ptr<PooledDb> DbPool::open() {
     exec_sql(p->db, "ATTACH DATABASE " + quote_string(user_db_path_) + " AS " + kUserDbAlias);
   }
   p->state = std::make_unique<FunctionState>();
+  p->state->registry = &sequences;
   p->catalog = std::make_unique<Catalog>(p->db);
   register_functions(p->db, p->state.get());
   sqlite3_progress_handler(p->db, 2000, progress_handler, p->state.get());
@@ -424,6 +425,7 @@ class ConnectionImpl : public Connection {
     env.variables = variables_;
     env.variable_types = variable_types_;
     env.in_transaction = pinned_ != nullptr;
+    env.sequences = &pool_.sequences;
     return env;
   }
 
@@ -843,6 +845,26 @@ class ConnectionImpl : public Connection {
     return status_result("Schema " + name + " successfully created.");
   }
 
+  SmallResult create_sequence(PooledDb& db, const Statement& st, std::string_view sql) {
+    CompileEnv env = make_env(db, nullptr, sql);
+    Compiler compiler(env);
+    auto name = compiler.resolve_name(st.name, "CREATE SEQUENCE");
+    if (!db.catalog->schema(name.database, name.schema)) {
+      throw SfError(compiler.missing_object_error(name, "Schema"));
+    }
+    if (st.sequence_increment == 0)
+      throw SfError(compilation_error("Sequence increment must not be 0"));
+    std::string key = SequenceRegistry::key(name.database, name.schema, name.name);
+    SequenceRegistry::Sequence seq{st.sequence_start, st.sequence_increment, now_ns_,
+                                   st.comment.value_or("")};
+    if (pool_.sequences.exists(key) && st.if_not_exists) {
+      return status_result(name.name + " already exists, statement succeeded.");
+    }
+    if (!pool_.sequences.create(key, seq, st.or_replace))
+      throw SfError(already_exists("Object", name.name));
+    return status_result("Sequence " + name.name + " successfully created.");
+  }
+
   void drop_schema(PooledDb& db, const std::string& database, const std::string& name) {
     for (const auto& m : db.catalog->objects(database, name, "", false)) drop_object(db, m);
     db.catalog->drop_schema(database, name);
@@ -884,6 +906,20 @@ class ConnectionImpl : public Connection {
       drop_schema(db, database, name);
       if (session_.database == database && session_.schema == name) session_.schema.clear();
       return status_result(name + " successfully dropped.");
+    }
+    if (kind == "SEQUENCE") {
+      CompileEnv env = make_env(db, nullptr, sql);
+      Compiler compiler(env);
+      auto resolved = compiler.resolve_name(st.name, "DROP SEQUENCE");
+      if (!pool_.sequences.drop(
+              SequenceRegistry::key(resolved.database, resolved.schema, resolved.name))) {
+        if (st.if_exists) {
+          return status_result("Drop statement executed successfully (" + resolved.name +
+                               " already dropped).");
+        }
+        throw SfError(compiler.missing_object_error(resolved, "Sequence"));
+      }
+      return status_result(resolved.name + " successfully dropped.");
     }
     if (kind != "TABLE" && kind != "VIEW") {
       return status_result(name + " successfully dropped.");
@@ -1134,7 +1170,7 @@ class ConnectionImpl : public Connection {
       case K::describe: {
         SmallResult r;
         with_db(cancel, false, [&](PooledDb& db) {
-          r = st.kind == K::show ? run_show(*db.catalog, st, session_)
+          r = st.kind == K::show ? run_show(*db.catalog, st, session_, pool_.sequences)
                                  : run_describe(*db.catalog, st, session_);
         });
         deliver(r, sink);
@@ -1207,6 +1243,9 @@ class ConnectionImpl : public Connection {
           break;
         case K::create_schema:
           r = create_schema(db, st);
+          break;
+        case K::create_sequence:
+          r = create_sequence(db, st, sql);
           break;
         case K::drop:
           r = drop(db, st, sql);

@@ -43,6 +43,9 @@ class DbPool {
   /// Opens a connection outside the pool (seeding, setup).
   std::unique_ptr<PooledDb> open();
 
+  /// The engine's sequences, shared by every connection.
+  SequenceRegistry sequences;
+
  private:
   std::string path_;
   std::string user_db_path_;
@@ -64,7 +67,8 @@ void deliver(const SmallResult& r, RowSink& sink);
 std::int64_t now_nanos();
 
 /// SHOW ... and DESCRIBE ..., answered from the catalog.
-SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session);
+SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session,
+                     SequenceRegistry& sequences);
 SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& session);
 
 /// Creates SNOWFLAKE_SAMPLE_DATA.TPCH_SF1 (tables, filled) directly through SQLite.

@@ -510,6 +510,18 @@ void fn_strip_number_format(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
+void fn_nextval(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    auto* st = state_of(ctx);
+    std::string key = text_arg(argv[0]);
+    auto v = st->registry ? st->registry->next_value(key) : std::nullopt;
+    if (!v)
+      throw SfError("002003", "02000",
+                    "SQL compilation error:\nSequence does not exist or not authorized.");
+    sqlite3_result_int64(ctx, *v);
+  });
+}
+
 void fn_seq(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* st = state_of(ctx);
   int id = sqlite3_value_int(argv[0]);
@@ -2896,6 +2908,53 @@ const sqlite3_module& split_module() {
 
 }  // namespace
 
+std::string SequenceRegistry::key(std::string_view database, std::string_view schema,
+                                  std::string_view name) {
+  std::string k(database);
+  k.push_back('\x1f');
+  k += schema;
+  k.push_back('\x1f');
+  k += name;
+  return k;
+}
+
+bool SequenceRegistry::create(const std::string& key, const Sequence& sequence, bool replace) {
+  std::lock_guard lock(mutex_);
+  if (!replace && sequences_.count(key)) return false;
+  sequences_[key] = sequence;
+  return true;
+}
+
+bool SequenceRegistry::drop(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  return sequences_.erase(key) > 0;
+}
+
+bool SequenceRegistry::exists(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  return sequences_.count(key) > 0;
+}
+
+std::optional<std::int64_t> SequenceRegistry::next_value(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto it = sequences_.find(key);
+  if (it == sequences_.end()) return std::nullopt;
+  std::int64_t v = it->second.next;
+  it->second.next += it->second.increment;
+  return v;
+}
+
+std::vector<std::pair<std::string, SequenceRegistry::Sequence>> SequenceRegistry::list(
+    const std::string& prefix) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, Sequence>> out;
+  for (auto it = sequences_.lower_bound(prefix);
+       it != sequences_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    out.emplace_back(it->first, it->second);
+  }
+  return out;
+}
+
 std::optional<std::string> canonical_date_part(std::string_view part_in) {
   std::string p = upper_ascii(std::string(part_in));
   static const std::map<std::string, std::string, std::less<>> kParts = {
@@ -3011,6 +3070,7 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_factorial", 1, st, fn_factorial);
   reg(db, "sf_strip_number_format", 1, st, fn_strip_number_format);
   reg(db, "sf_seq", 1, st, fn_seq, false);
+  reg(db, "sf_nextval", 1, st, fn_nextval, false);
   reg(db, "sf_random", 2, st, fn_random, false);
   reg(db, "sf_uniform", 4, st, fn_uniform);
   reg(db, "sf_normal", 3, st, fn_normal);

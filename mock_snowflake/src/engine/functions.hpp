@@ -8,18 +8,46 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "engine/values.hpp"
 
 namespace mock_snowflake::engine {
 
+/// Sequences (CREATE SEQUENCE, seq.NEXTVAL): engine-wide, outside any transaction, like
+/// Snowflake's (a rolled-back statement does not give its numbers back). Thread-safe.
+class SequenceRegistry {
+ public:
+  struct Sequence {
+    std::int64_t next = 1;
+    std::int64_t increment = 1;
+    std::int64_t created_ns = 0;
+    std::string comment;
+  };
+  static std::string key(std::string_view database, std::string_view schema, std::string_view name);
+  /// False when it exists and `replace` is false.
+  bool create(const std::string& key, const Sequence& sequence, bool replace);
+  bool drop(const std::string& key);
+  bool exists(const std::string& key);
+  std::optional<std::int64_t> next_value(const std::string& key);
+  /// Sequences whose key starts with `prefix`, ordered by key.
+  std::vector<std::pair<std::string, Sequence>> list(const std::string& prefix);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Sequence> sequences_;
+};
+
 /// Per-connection state the UDFs read; the executor resets it for each statement.
 struct FunctionState {
+  SequenceRegistry* registry = nullptr;
   CancelToken* cancel = nullptr;
   ValueContext values;
   std::int64_t now_ns = 0;

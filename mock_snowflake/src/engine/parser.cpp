@@ -329,6 +329,32 @@ class Parser {
       s.view_text = std::string(sql_.substr(start, stop - start));
       return s;
     }
+    if (s.object_kind == "SEQUENCE") {
+      s.kind = Statement::Kind::create_sequence;
+      auto signed_number = [&] {
+        bool negative = accept_op("-");
+        long long v = integer_literal();
+        return negative ? -v : v;
+      };
+      for (;;) {
+        if (accept_kw("START")) {
+          accept_kw("WITH");
+          accept_op("=");
+          s.sequence_start = signed_number();
+        } else if (accept_kw("INCREMENT")) {
+          accept_kw("BY");
+          accept_op("=");
+          s.sequence_increment = signed_number();
+        } else if (accept_kw("COMMENT")) {
+          accept_op("=");
+          s.comment = string_literal();
+        } else if (accept_kw("ORDER") || accept_kw("NOORDER")) {
+        } else {
+          break;
+        }
+      }
+      return s;
+    }
     if (s.object_kind == "DATABASE" || s.object_kind == "SCHEMA") {
       s.kind = s.object_kind == "DATABASE" ? Statement::Kind::create_database
                                            : Statement::Kind::create_schema;

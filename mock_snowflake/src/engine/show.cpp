@@ -434,8 +434,44 @@ SmallResult show_warehouses(const Statement& s, const Session& session) {
 
 }  // namespace
 
-SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session) {
+SmallResult show_sequences(Catalog& catalog, const Statement& s, const Session& session,
+                           SequenceRegistry& sequences) {
+  ShowScope scope = scope_of(s, session, catalog, true);
+  std::string prefix;
+  if (!scope.database.empty()) {
+    prefix = scope.database + '\x1f';
+    if (!scope.schema.empty()) prefix += scope.schema + '\x1f';
+  }
+  std::vector<Row> rows;
+  for (const auto& [key, seq] : sequences.list(prefix)) {
+    auto first = key.find('\x1f');
+    auto second = key.find('\x1f', first + 1);
+    std::string name = key.substr(second + 1);
+    if (!keep(s, name)) continue;
+    rows.push_back({created_text(seq.created_ns), name, key.substr(0, first),
+                    key.substr(first + 1, second - first - 1), std::to_string(seq.next),
+                    std::to_string(seq.increment), "ACCOUNTADMIN", seq.comment, "N", "ROLE"});
+  }
+  SmallResult r;
+  r.columns = {created_on_column(),
+               show_text_column("name"),
+               show_text_column("database_name"),
+               show_text_column("schema_name"),
+               number_column("next_value"),
+               number_column("interval"),
+               show_text_column("owner"),
+               show_text_column("comment"),
+               show_text_column("ordered"),
+               show_text_column("owner_role_type")};
+  limit(s, rows);
+  r.rows = std::move(rows);
+  return r;
+}
+
+SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session,
+                     SequenceRegistry& sequences) {
   const std::string& what = s.show_what;
+  if (what == "SEQUENCES") return show_sequences(catalog, s, session, sequences);
   if (what == "DATABASES") return show_databases(catalog, s, session);
   if (what == "SCHEMAS") return show_schemas(catalog, s, session);
   if (what == "TABLES") return show_tables(catalog, s, session, false);
