@@ -737,7 +737,8 @@ struct Server::Impl {
     // request started, never running it again.
     if (!client_request_id.empty() && is_true(req.get_param_value("retry"))) {
       if (auto existing = store->find_by_request_id(client_request_id)) {
-        if (!async) wait_sync_window(existing);
+        if (async) return json_reply(202, detail::query_status_body(existing->handle));
+        wait_sync_window(existing);
         return statement_reply(existing, true, req, request_id);
       }
     }
@@ -790,7 +791,9 @@ struct Server::Impl {
       expire(statement, StatementState::cancelled);
       store->finished(statement);
     }
-    if (!async) wait_sync_window(statement);
+    // async=true answers 202 even when the statement has already finished.
+    if (async) return json_reply(202, detail::query_status_body(statement->handle));
+    wait_sync_window(statement);
     return statement_reply(statement, true, req, request_id);
   }
 
@@ -1340,6 +1343,13 @@ std::optional<StatementState> Server::statement_state(const std::string& handle)
   if (!statement) return std::nullopt;
   std::lock_guard lock(statement->mutex);
   return statement->state;
+}
+
+std::optional<std::string> Server::statement_handle(const std::string& request_id) const {
+  if (!impl_->store) return std::nullopt;
+  const auto statement = impl_->store->find_by_request_id(request_id);
+  if (!statement) return std::nullopt;
+  return statement->handle;
 }
 
 bool Server::wait_until(const std::function<bool(const Counters&)>& predicate,

@@ -192,6 +192,9 @@ class Server {
   /// The state of a statement the server still holds, by handle (children of multi-statement
   /// requests included).
   [[nodiscard]] std::optional<StatementState> statement_state(const std::string& handle) const;
+  /// The handle of the latest statement a client-sent requestId started, if the server still
+  /// holds it (lets a test find a statement whose POST has not answered yet).
+  [[nodiscard]] std::optional<std::string> statement_handle(const std::string& request_id) const;
   /// Waits until `predicate(counters())` holds or `timeout` passes; true when it held. Woken by
   /// every counter change, so tests can wait on server-side conditions without sleeping.
   [[nodiscard]] bool wait_until(const std::function<bool(const Counters&)>& predicate,
