@@ -275,6 +275,10 @@ struct Server::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
 
+  // Statement latency: waiting statements, woken when it changes, on cancel and on stop.
+  std::mutex latency_mutex;
+  std::condition_variable latency_cv;
+
   // Counters (statements_by_state is computed from the store on demand).
   mutable std::mutex counters_mutex;
   mutable std::condition_variable counters_cv;
@@ -521,6 +525,7 @@ struct Server::Impl {
     statement->cancel.cancel(to == StatementState::timed_out
                                  ? engine::CancelToken::Reason::timeout
                                  : engine::CancelToken::Reason::cancelled);
+    wake_delayed();
     for (const auto& child_handle : children) {
       if (auto child = store->find(child_handle)) {
         bool child_running = false;
@@ -586,13 +591,30 @@ struct Server::Impl {
     return session;
   }
 
+  void wake_delayed() {
+    { std::lock_guard lock(latency_mutex); }
+    latency_cv.notify_all();
+  }
+
+  /// Holds a statement for the configured statement latency. The latency is re-read whenever it
+  /// changes, so lowering it releases statements already waiting (load tests gather a thousand
+  /// in-flight statements this way, then let them all go).
+  void statement_delay(Statement& statement) {
+    const auto started_at = Clock::now();
+    std::unique_lock lock(latency_mutex);
+    for (;;) {
+      const auto until = started_at + std::chrono::milliseconds(statement_latency_ms.load());
+      if (statement.cancel.cancelled() || stopping.load() || Clock::now() >= until) return;
+      latency_cv.wait_until(lock, until);
+    }
+  }
+
   /// The statement thread: latency, the engine, the outcome.
   void run(const std::shared_ptr<Statement>& statement,
            const std::shared_ptr<const detail::StatementRequest>& request,
            const std::vector<std::string>& texts, bool nullable) {
     update_counters([](Counters& c) { ++c.statements_running; });
-    const auto latency = std::chrono::milliseconds(statement_latency_ms.load());
-    if (latency.count() > 0) statement->cancel.sleep_for(latency);
+    statement_delay(*statement);
     const PartitionPolicy& policy = options.partitions;
     if (statement->cancel.cancelled()) {
       complete(statement, {}, {});
@@ -911,6 +933,7 @@ struct Server::Impl {
           !set("sync_window_ms", sync_window_ms)) {
         return error(400, "latencies are non-negative integers (milliseconds)");
       }
+      wake_delayed();
       return json_reply(200,
                         "{\"request_ms\":" + std::to_string(request_latency_ms.load()) +
                             ",\"statement_ms\":" + std::to_string(statement_latency_ms.load()) +
@@ -1265,6 +1288,7 @@ void Server::stop() {
     impl.stopping = true;
   }
   impl.stop_cv.notify_all();
+  impl.wake_delayed();
   for (const auto& statement : impl.store->running()) {
     impl.expire(statement, StatementState::cancelled);
   }
@@ -1327,6 +1351,7 @@ void Server::set_request_latency(std::chrono::milliseconds latency) {
 
 void Server::set_statement_latency(std::chrono::milliseconds latency) {
   impl_->statement_latency_ms = latency.count();
+  impl_->wake_delayed();
 }
 
 void Server::set_sync_window(std::chrono::milliseconds window) {

@@ -181,6 +181,7 @@ class Server {
   void clear_faults();
   [[nodiscard]] std::size_t pending_faults() const;  ///< strikes left in the queue
   void set_request_latency(std::chrono::milliseconds latency);
+  /// Also applies to statements already waiting: lowering it releases them.
   void set_statement_latency(std::chrono::milliseconds latency);
   void set_sync_window(std::chrono::milliseconds window);
 
