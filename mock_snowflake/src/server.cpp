@@ -266,6 +266,7 @@ struct Server::Impl {
   std::shared_ptr<detail::WorkerPool> http_pool;
   std::unique_ptr<httplib::Server> http;
   std::thread listen_thread;
+  std::atomic<bool> listen_returned{false};
   int port = 0;
   bool tls = false;
   bool started = false;
@@ -1274,7 +1275,17 @@ bool Server::start(std::string& error) {
     static_cast<WideBacklogServer<httplib::Server>&>(http).widen_backlog(kBacklog);
   }
   impl.timer_thread = std::thread([&impl] { impl.timer_loop(); });
-  impl.listen_thread = std::thread([&impl] { impl.http->listen_after_bind(); });
+  impl.listen_returned = false;
+  impl.listen_thread = std::thread([&impl] {
+    impl.http->listen_after_bind();
+    impl.listen_returned = true;
+  });
+  // httplib::Server::stop() does nothing until the listen loop has marked itself running, so a
+  // stop() right after start() would leave it blocked in accept(): wait for that mark (this
+  // cpp-httplib has no wait_until_ready()).
+  while (!impl.http->is_running() && !impl.listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   impl.started = true;
   return true;
 }

@@ -15,7 +15,7 @@ using mock_test::now_seconds;
 /// The server's JWT clock, moved by tests (an offset from the real clock).
 std::atomic<std::int64_t> g_clock_offset_seconds{0};
 
-class ServerAuth : public mock_test::MockServerTest {
+class MockserverAuth : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
     g_clock_offset_seconds = 0;
@@ -51,19 +51,19 @@ class ServerAuth : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerAuth, ValidJwtIsAcceptedWithAndWithoutTokenTypeHeader) {
+TEST_F(MockserverAuth, ValidJwtIsAcceptedWithAndWithoutTokenTypeHeader) {
   EXPECT_EQ(with_token(mint_jwt(key()), "KEYPAIR_JWT").status, 200);
   EXPECT_EQ(with_token(mint_jwt(key())).status, 200) << "a JWT-shaped token is inferred";
 }
 
-TEST_F(ServerAuth, AccountAndUserAreComparedUppercase) {
+TEST_F(MockserverAuth, AccountAndUserAreComparedUppercase) {
   JwtClaims claims;
   claims.account = "mockaccount";
   claims.user = "mockuser";
   EXPECT_EQ(with_token(mint_jwt(key(), claims), "KEYPAIR_JWT").status, 200);
 }
 
-TEST_F(ServerAuth, IatAndExpInMilliseconds) {
+TEST_F(MockserverAuth, IatAndExpInMilliseconds) {
   JwtClaims claims;
   claims.iat = now_seconds() * 1000;
   claims.exp = claims.iat + 59 * 60 * 1000;
@@ -74,32 +74,32 @@ TEST_F(ServerAuth, IatAndExpInMilliseconds) {
   expect_jwt_rejected(mint_jwt(key(), claims), "expired");
 }
 
-TEST_F(ServerAuth, WrongFingerprintIsRejected) {
+TEST_F(MockserverAuth, WrongFingerprintIsRejected) {
   JwtClaims claims;
   claims.fingerprint = second_key().fingerprint();  // signed by key(), claims another key
   expect_jwt_rejected(mint_jwt(key(), claims), "fingerprint");
 }
 
-TEST_F(ServerAuth, WrongAccountIsRejected) {
+TEST_F(MockserverAuth, WrongAccountIsRejected) {
   JwtClaims claims;
   claims.account = "OTHERACCOUNT";
   expect_jwt_rejected(mint_jwt(key(), claims), "account");
 }
 
-TEST_F(ServerAuth, WrongUserIsRejected) {
+TEST_F(MockserverAuth, WrongUserIsRejected) {
   JwtClaims claims;
   claims.user = "OTHERUSER";
   expect_jwt_rejected(mint_jwt(key(), claims), "user");
 }
 
-TEST_F(ServerAuth, ExpiredIsRejected) {
+TEST_F(MockserverAuth, ExpiredIsRejected) {
   JwtClaims claims;
   claims.iat = now_seconds() - 600;
   claims.exp = now_seconds() - 60;
   expect_jwt_rejected(mint_jwt(key(), claims), "expired");
 }
 
-TEST_F(ServerAuth, BadSignatureIsRejected) {
+TEST_F(MockserverAuth, BadSignatureIsRejected) {
   // Claims name key()'s fingerprint, but second_key() signed it.
   JwtClaims claims;
   claims.fingerprint = key().fingerprint();
@@ -110,14 +110,14 @@ TEST_F(ServerAuth, BadSignatureIsRejected) {
   expect_jwt_rejected(token, "signature");
 }
 
-TEST_F(ServerAuth, MalformedTokensAreRejected) {
+TEST_F(MockserverAuth, MalformedTokensAreRejected) {
   expect_jwt_rejected("not-a-jwt", "malformed");
   expect_jwt_rejected("a.b.c", "malformed");
   const std::string header = mock_test::base64url(R"({"alg":"none","typ":"JWT"})");
   expect_jwt_rejected(header + "." + mock_test::base64url("{}") + ".", "algorithm");
 }
 
-TEST_F(ServerAuth, ExpLaterThanOneHourIsCappedNotRejected) {
+TEST_F(MockserverAuth, ExpLaterThanOneHourIsCappedNotRejected) {
   JwtClaims claims;
   claims.iat = now_seconds();
   claims.exp = claims.iat + 3 * 3600;  // asks for three hours
@@ -129,7 +129,7 @@ TEST_F(ServerAuth, ExpLaterThanOneHourIsCappedNotRejected) {
   expect_jwt_rejected(token, "lifetime");  // past iat + 1 h although exp is 2 h away
 }
 
-TEST_F(ServerAuth, IatInTheFutureBeyondSkewIsRejected) {
+TEST_F(MockserverAuth, IatInTheFutureBeyondSkewIsRejected) {
   JwtClaims claims;
   claims.iat = now_seconds() + 30;  // within the skew allowance
   EXPECT_EQ(with_token(mint_jwt(key(), claims), "KEYPAIR_JWT").status, 200);
@@ -138,7 +138,7 @@ TEST_F(ServerAuth, IatInTheFutureBeyondSkewIsRejected) {
   expect_jwt_rejected(mint_jwt(key(), claims), "not_yet_valid");
 }
 
-TEST_F(ServerAuth, SecondKeySlotIsAccepted) {
+TEST_F(MockserverAuth, SecondKeySlotIsAccepted) {
   expect_jwt_rejected(mint_jwt(second_key()), "fingerprint");
   std::string error;
   ASSERT_TRUE(server_->add_public_key(second_key().public_pem(), 2, error)) << error;
@@ -148,7 +148,7 @@ TEST_F(ServerAuth, SecondKeySlotIsAccepted) {
   expect_jwt_rejected(mint_jwt(key()), "fingerprint");
 }
 
-TEST_F(ServerAuth, FingerprintMatchesTheDocumentedComputation) {
+TEST_F(MockserverAuth, FingerprintMatchesTheDocumentedComputation) {
   EXPECT_EQ(mock_snowflake::Server::public_key_fingerprint(key().public_pem()),
             "SHA256:" + key().fingerprint());
   EXPECT_EQ(mock_snowflake::Server::public_key_fingerprint("garbage"), "");
@@ -158,7 +158,7 @@ TEST_F(ServerAuth, FingerprintMatchesTheDocumentedComputation) {
   EXPECT_FALSE(server_->add_public_key(key().public_pem(), 3, error));
 }
 
-TEST_F(ServerAuth, OAuthTokens) {
+TEST_F(MockserverAuth, OAuthTokens) {
   EXPECT_EQ(with_token("oauth-token-ABCDEFGH12345678", "OAUTH").status, 200);
   EXPECT_EQ(with_token("oauth-token-ABCDEFGH12345678").status, 200) << "inferred as OAuth";
   const HttpResult wrong = with_token("oauth-token-WRONG-TTTTTTTT", "OAUTH");
@@ -172,7 +172,7 @@ TEST_F(ServerAuth, OAuthTokens) {
   EXPECT_EQ(with_token("pat-token-0123456789", "OAUTH").status, 401) << "a PAT is no OAuth token";
 }
 
-TEST_F(ServerAuth, ProgrammaticAccessTokens) {
+TEST_F(MockserverAuth, ProgrammaticAccessTokens) {
   EXPECT_EQ(with_token("pat-token-0123456789", "PROGRAMMATIC_ACCESS_TOKEN").status, 200);
   EXPECT_EQ(with_token("pat-token-0123456789").status, 200) << "inferred from the PAT list";
   const HttpResult wrong = with_token("pat-token-wrong", "PROGRAMMATIC_ACCESS_TOKEN");
@@ -181,7 +181,7 @@ TEST_F(ServerAuth, ProgrammaticAccessTokens) {
   EXPECT_EQ(with_token("oauth-token-ABCDEFGH12345678", "PROGRAMMATIC_ACCESS_TOKEN").status, 401);
 }
 
-TEST_F(ServerAuth, MissingAuthorizationIs400_390146) {
+TEST_F(MockserverAuth, MissingAuthorizationIs400_390146) {
   // The reference says 401; the real server answers 400 390146 (docs/MOCK.md).
   httplib::Client client("127.0.0.1", server_->port());
   auto result =
@@ -197,7 +197,7 @@ TEST_F(ServerAuth, MissingAuthorizationIs400_390146) {
   EXPECT_STREQ(mock_test::parse_json(get->body)["code"].GetString(), "390146");
 }
 
-TEST_F(ServerAuth, EveryEndpointRequiresAuth) {
+TEST_F(MockserverAuth, EveryEndpointRequiresAuth) {
   const std::string h = post_sql("SELECT 1").json()["statementHandle"].GetString();
   httplib::Headers bad{{"Authorization", "Bearer nope"},
                        {"X-Snowflake-Authorization-Token-Type", "KEYPAIR_JWT"}};

@@ -158,7 +158,7 @@ int port_from(const std::string& line, const std::string& scheme) {
   return std::stoi(match[1].str());
 }
 
-TEST(ServerCli, HelpDocumentsEveryFlag) {
+TEST(MockserverCli, HelpDocumentsEveryFlag) {
   Process process({"--help"});
   const std::string help = process.read_rest();
   EXPECT_EQ(process.wait_exit(), 0);
@@ -194,7 +194,7 @@ TEST(ServerCli, HelpDocumentsEveryFlag) {
   }
 }
 
-TEST(ServerCli, PrintsOneListeningLineServesAndStopsOnSigterm) {
+TEST(MockserverCli, PrintsOneListeningLineServesAndStopsOnSigterm) {
   const std::string key_file = write_temp("user.pub", user_key().public_pem());
   Process process({"--port", "0", "--public-key", key_file, "--sync-window", "2000"});
   const std::string first = process.read_stdout(1);
@@ -214,7 +214,7 @@ TEST(ServerCli, PrintsOneListeningLineServesAndStopsOnSigterm) {
   EXPECT_EQ(process.read_rest(), first) << "exactly one line on stdout";
 }
 
-TEST(ServerCli, StopsOnSigintAndHonoursFlags) {
+TEST(MockserverCli, StopsOnSigintAndHonoursFlags) {
   Process process({"--account", "ACME", "--user", "ALICE", "--oauth-token", "tok-a", "--pat",
                    "pat-b", "--no-admin", "--fault",
                    "kind=status,status=503,method=POST,path=/api/v2/statements"});
@@ -241,7 +241,7 @@ TEST(ServerCli, StopsOnSigintAndHonoursFlags) {
   EXPECT_EQ(process.wait_exit(), 0);
 }
 
-TEST(ServerCli, BadFlagsFail) {
+TEST(MockserverCli, BadFlagsFail) {
   Process unknown({"--no-such-flag"});
   EXPECT_NE(unknown.wait_exit(), 0);
   Process bad_fault({"--fault", "kind=nope"});
@@ -252,7 +252,7 @@ TEST(ServerCli, BadFlagsFail) {
   EXPECT_EQ(bad_key.read_rest(), "") << "no listening line when it cannot start";
 }
 
-TEST(ServerCli, ServesHttpsWithAGivenCertificate) {
+TEST(MockserverCli, ServesHttpsWithAGivenCertificate) {
   const auto [cert, key] = make_certificate();
   const std::string key_file = write_temp("user2.pub", user_key().public_pem());
   Process process({"--tls-cert", cert, "--tls-key", key, "--public-key", key_file});
@@ -269,7 +269,7 @@ TEST(ServerCli, ServesHttpsWithAGivenCertificate) {
   EXPECT_EQ(process.wait_exit(), 0);
 }
 
-TEST(ServerTls, InProcessHttpsWithVerification) {
+TEST(MockserverTls, InProcessHttpsWithVerification) {
   const auto [cert, key] = make_certificate();
   mock_snowflake::ServerOptions options;
   options.tls_cert_file = cert;
@@ -296,7 +296,7 @@ TEST(ServerTls, InProcessHttpsWithVerification) {
   server.stop();
 }
 
-TEST(ServerTls, MissingOrBadTlsFilesFailToStart) {
+TEST(MockserverTls, MissingOrBadTlsFilesFailToStart) {
   mock_snowflake::ServerOptions options;
   options.tls_cert_file = write_temp("empty.pem", "");
   options.tls_key_file = options.tls_cert_file;

@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 constexpr char kSubmit[] = "POST /api/v2/statements";
 constexpr char kStatus[] = "GET /api/v2/statements/{handle}";
 
-class ServerFaults : public mock_test::MockServerTest {
+class MockserverFaults : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override { options.admin_endpoint = true; }
 
@@ -46,7 +46,7 @@ class ServerFaults : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerFaults, TooManyRequestsWithAndWithoutRetryAfter) {
+TEST_F(MockserverFaults, TooManyRequestsWithAndWithoutRetryAfter) {
   Fault with = fault(FaultKind::status, 429);
   with.retry_after = 3;
   server_->inject_fault(with);
@@ -71,7 +71,7 @@ TEST_F(ServerFaults, TooManyRequestsWithAndWithoutRetryAfter) {
   EXPECT_EQ(counters.faults_injected, 2u);
 }
 
-TEST_F(ServerFaults, ServerErrorStatuses) {
+TEST_F(MockserverFaults, ServerErrorStatuses) {
   for (const int status : {500, 502, 503, 504}) {
     Fault f = fault(FaultKind::status, status);
     f.count = 1;
@@ -83,7 +83,7 @@ TEST_F(ServerFaults, ServerErrorStatuses) {
   EXPECT_EQ(parse_raw(raw_post()).status, 200);
 }
 
-TEST_F(ServerFaults, FaultAfterExecutionLosesTheAnswerButRetryIsIdempotent) {
+TEST_F(MockserverFaults, FaultAfterExecutionLosesTheAnswerButRetryIsIdempotent) {
   Fault f = fault(FaultKind::status, 503);
   f.when = FaultWhen::after;
   server_->inject_fault(f);
@@ -97,14 +97,14 @@ TEST_F(ServerFaults, FaultAfterExecutionLosesTheAnswerButRetryIsIdempotent) {
   EXPECT_EQ(server_->counters().executions_of(id), 1u) << "exactly once";
 }
 
-TEST_F(ServerFaults, CloseBeforeHeaders) {
+TEST_F(MockserverFaults, CloseBeforeHeaders) {
   server_->inject_fault(fault(FaultKind::close_before_headers));
   EXPECT_EQ(raw_post(), "") << "not a byte before the connection closed";
   EXPECT_EQ(server_->counters().requests_with(kSubmit, 0), 1u);
   EXPECT_EQ(server_->counters().executions, 0u);
 }
 
-TEST_F(ServerFaults, CloseBeforeHeadersAfterExecution) {
+TEST_F(MockserverFaults, CloseBeforeHeadersAfterExecution) {
   Fault f = fault(FaultKind::close_before_headers);
   f.when = FaultWhen::after;
   server_->inject_fault(f);
@@ -112,7 +112,7 @@ TEST_F(ServerFaults, CloseBeforeHeadersAfterExecution) {
   EXPECT_EQ(server_->counters().executions_of("5f0c7a52-1111-4222-8333-000000000002"), 1u);
 }
 
-TEST_F(ServerFaults, CloseAfterHeaders) {
+TEST_F(MockserverFaults, CloseAfterHeaders) {
   server_->inject_fault(fault(FaultKind::close_after_headers));
   const auto response = parse_raw(raw_post());
   EXPECT_EQ(response.status, 200) << "the real status line and headers";
@@ -122,7 +122,7 @@ TEST_F(ServerFaults, CloseAfterHeaders) {
   EXPECT_EQ(server_->counters().executions, 1u) << "mangling faults act after processing";
 }
 
-TEST_F(ServerFaults, TruncatedBody) {
+TEST_F(MockserverFaults, TruncatedBody) {
   server_->inject_fault(fault(FaultKind::truncated_body));
   const auto response = parse_raw(raw_post());
   EXPECT_EQ(response.status, 200);
@@ -130,7 +130,7 @@ TEST_F(ServerFaults, TruncatedBody) {
   EXPECT_LT(response.body.size(), response.content_length);
 }
 
-TEST_F(ServerFaults, InvalidJson) {
+TEST_F(MockserverFaults, InvalidJson) {
   server_->inject_fault(fault(FaultKind::invalid_json));
   const auto response = parse_raw(raw_post());
   EXPECT_EQ(response.status, 200);
@@ -140,7 +140,7 @@ TEST_F(ServerFaults, InvalidJson) {
   EXPECT_TRUE(document.HasParseError()) << response.body;
 }
 
-TEST_F(ServerFaults, SlowDripDeliversTheWholeBodyInManyWrites) {
+TEST_F(MockserverFaults, SlowDripDeliversTheWholeBodyInManyWrites) {
   Fault f = fault(FaultKind::slow_drip);
   f.drip_bytes = 32;
   f.drip_interval = milliseconds(10);
@@ -178,7 +178,7 @@ TEST_F(ServerFaults, SlowDripDeliversTheWholeBodyInManyWrites) {
   EXPECT_GT(reads, static_cast<int>(response.content_length / 32) / 2);
 }
 
-TEST_F(ServerFaults, MatchingByMethodPathPatternAndCount) {
+TEST_F(MockserverFaults, MatchingByMethodPathPatternAndCount) {
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   Fault f;
   f.kind = FaultKind::status;
@@ -195,7 +195,7 @@ TEST_F(ServerFaults, MatchingByMethodPathPatternAndCount) {
   EXPECT_EQ(server_->pending_faults(), 0u);
 }
 
-TEST_F(ServerFaults, RequestAndStatementLatency) {
+TEST_F(MockserverFaults, RequestAndStatementLatency) {
   server_->set_request_latency(milliseconds(200));
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(post_sql("SELECT 1").status, 200);
@@ -207,7 +207,7 @@ TEST_F(ServerFaults, RequestAndStatementLatency) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, milliseconds(200));
 }
 
-TEST_F(ServerFaults, CountersByEndpointAndStatus) {
+TEST_F(MockserverFaults, CountersByEndpointAndStatus) {
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   (void)post_sql("SELECT * FROM NO_SUCH_TABLE_Y");
   (void)get("/api/v2/statements/" + handle);
@@ -229,7 +229,7 @@ TEST_F(ServerFaults, CountersByEndpointAndStatus) {
   EXPECT_EQ(server_->counters().requests_to(kSubmit), 0u);
 }
 
-TEST_F(ServerFaults, ParseFaultSpec) {
+TEST_F(MockserverFaults, ParseFaultSpec) {
   std::string error;
   auto f = mock_snowflake::parse_fault_spec(
       "kind=status,status=429,retry_after=2,method=post,path=/api/v2/statements,count=3,"
@@ -254,7 +254,7 @@ TEST_F(ServerFaults, ParseFaultSpec) {
   EXPECT_FALSE(mock_snowflake::parse_fault_spec("bogus", error));
 }
 
-TEST_F(ServerFaults, AdminEndpointInjectsFaultsAndReadsCounters) {
+TEST_F(MockserverFaults, AdminEndpointInjectsFaultsAndReadsCounters) {
   httplib::Client admin("127.0.0.1", server_->port());
   auto posted = admin.Post(
       "/__admin/faults",
@@ -296,7 +296,7 @@ TEST_F(ServerFaults, AdminEndpointInjectsFaultsAndReadsCounters) {
   EXPECT_STREQ(parse_json(state->body)["state"].GetString(), "succeeded");
 }
 
-TEST_F(ServerFaults, AdminEndpointRegistersKeysAndTokens) {
+TEST_F(MockserverFaults, AdminEndpointRegistersKeysAndTokens) {
   httplib::Client admin("127.0.0.1", server_->port());
   std::string pem = second_key().public_pem();
   std::string body = R"({"slot":2,"public_key":")";
@@ -316,9 +316,9 @@ TEST_F(ServerFaults, AdminEndpointRegistersKeysAndTokens) {
       200);
 }
 
-class ServerWithoutAdmin : public mock_test::MockServerTest {};
+class MockserverWithoutAdmin : public mock_test::MockServerTest {};
 
-TEST_F(ServerWithoutAdmin, AdminEndpointIsOffByDefaultInProcess) {
+TEST_F(MockserverWithoutAdmin, AdminEndpointIsOffByDefaultInProcess) {
   httplib::Client admin("127.0.0.1", server_->port());
   auto result = admin.Get("/__admin/counters");
   ASSERT_TRUE(result);

@@ -12,9 +12,9 @@ using mock_test::parse_json;
 using mock_test::parse_raw;
 using mock_test::raw_exchange;
 
-class ServerHttp : public mock_test::MockServerTest {};
+class MockserverHttp : public mock_test::MockServerTest {};
 
-TEST_F(ServerHttp, SelectAnswersResultSetInRealFieldOrder) {
+TEST_F(MockserverHttp, SelectAnswersResultSetInRealFieldOrder) {
   const HttpResult result = post_sql("SELECT 1");
   ASSERT_EQ(result.status, 200) << result.body;
   const auto json = result.json();
@@ -51,7 +51,7 @@ TEST_F(ServerHttp, SelectAnswersResultSetInRealFieldOrder) {
   EXPECT_FALSE(result.gzipped);
 }
 
-TEST_F(ServerHttp, ClientRequestIdIsEchoed) {
+TEST_F(MockserverHttp, ClientRequestIdIsEchoed) {
   const HttpResult result = post_sql("SELECT 1", "?requestId=ea7b46ed-bdc1-8c32-d593-764fcad64e83");
   ASSERT_EQ(result.status, 200);
   const auto json = result.json();
@@ -61,7 +61,7 @@ TEST_F(ServerHttp, ClientRequestIdIsEchoed) {
             std::string::npos);
 }
 
-TEST_F(ServerHttp, UnknownPathIs404AndWrongMethodIs405WithEmptyBody) {
+TEST_F(MockserverHttp, UnknownPathIs404AndWrongMethodIs405WithEmptyBody) {
   EXPECT_EQ(get("/api/v2/hello").status, 404);
   const HttpResult put = request("PUT", "/api/v2/statements", "{}");
   EXPECT_EQ(put.status, 405);
@@ -72,7 +72,7 @@ TEST_F(ServerHttp, UnknownPathIs404AndWrongMethodIs405WithEmptyBody) {
   EXPECT_EQ(request("POST", "/api/v2/statements/01aa-0000", "{}").status, 405);
 }
 
-TEST_F(ServerHttp, InvalidPayloadIs400_390142) {
+TEST_F(MockserverHttp, InvalidPayloadIs400_390142) {
   for (const std::string body : {"not json", "[1,2]", "\"text\"", "{\"statement\": 5}",
                                  "{\"statement\":\"select 1\",\"bindings\":[1]}"}) {
     const HttpResult result = post_statement(body);
@@ -83,7 +83,7 @@ TEST_F(ServerHttp, InvalidPayloadIs400_390142) {
   }
 }
 
-TEST_F(ServerHttp, MissingOrEmptyStatementIs400_000900) {
+TEST_F(MockserverHttp, MissingOrEmptyStatementIs400_000900) {
   for (const std::string body :
        {"{}", R"({"statement":""})", R"({"statement":"   "})", R"({"timeout":10})"}) {
     const HttpResult result = post_statement(body);
@@ -94,7 +94,7 @@ TEST_F(ServerHttp, MissingOrEmptyStatementIs400_000900) {
   }
 }
 
-TEST_F(ServerHttp, FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored) {
+TEST_F(MockserverHttp, FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored) {
   const HttpResult result = post_statement(
       R"({"STATEMENT":"SELECT 1","Timeout":"10","resultSetMetaData":{"format":"json"},)"
       R"("pageSize":10,"Parameters":{"query_tag":"x","MULTI_STATEMENT_COUNT":1}})",
@@ -103,7 +103,7 @@ TEST_F(ServerHttp, FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored) {
   EXPECT_STREQ(result.json()["data"][0][0].GetString(), "1");
 }
 
-TEST_F(ServerHttp, DuplicateContentTypeIsJerseyBadRequest) {
+TEST_F(MockserverHttp, DuplicateContentTypeIsJerseyBadRequest) {
   const std::string request =
       "POST /api/v2/statements HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token() +
       "\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n"
@@ -118,7 +118,7 @@ TEST_F(ServerHttp, DuplicateContentTypeIsJerseyBadRequest) {
   EXPECT_STREQ(json["status"].GetString(), "400");
 }
 
-TEST_F(ServerHttp, GzipWhenAccepted) {
+TEST_F(MockserverHttp, GzipWhenAccepted) {
   const HttpResult plain = post_sql("SELECT 1");
   EXPECT_FALSE(plain.gzipped);
   const HttpResult zipped =
@@ -131,7 +131,7 @@ TEST_F(ServerHttp, GzipWhenAccepted) {
   EXPECT_FALSE(refused.gzipped);
 }
 
-TEST_F(ServerHttp, NullableFalseSendsNullAsString) {
+TEST_F(MockserverHttp, NullableFalseSendsNullAsString) {
   const auto with_null = post_sql("SELECT NULL").json();
   EXPECT_TRUE(with_null["data"][0][0].IsNull());
   const auto as_text = post_sql("SELECT NULL", "?nullable=false").json();
@@ -139,14 +139,14 @@ TEST_F(ServerHttp, NullableFalseSendsNullAsString) {
   EXPECT_STREQ(as_text["data"][0][0].GetString(), "null");
 }
 
-TEST_F(ServerHttp, BindingsReachTheEngine) {
+TEST_F(MockserverHttp, BindingsReachTheEngine) {
   const HttpResult result =
       post_statement(R"({"statement":"SELECT ?","bindings":{"1":{"type":"FIXED","value":"123"}}})");
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_STREQ(result.json()["data"][0][0].GetString(), "123");
 }
 
-TEST_F(ServerHttp, SqlErrorIs422WithCodeStateAndHandle) {
+TEST_F(MockserverHttp, SqlErrorIs422WithCodeStateAndHandle) {
   const HttpResult result = post_sql("SELECT * FROM NO_SUCH_TABLE_ANYWHERE");
   ASSERT_EQ(result.status, 422) << result.body;
   const auto json = result.json();
@@ -157,7 +157,7 @@ TEST_F(ServerHttp, SqlErrorIs422WithCodeStateAndHandle) {
   EXPECT_TRUE(result.header("Link").empty()) << "error answers carry no Link";
 }
 
-TEST_F(ServerHttp, UnknownHandleIs400_000709) {
+TEST_F(MockserverHttp, UnknownHandleIs400_000709) {
   const HttpResult result = get("/api/v2/statements/01aaaaaa-0000-1111-0000-000000000001");
   ASSERT_EQ(result.status, 400);
   const auto json = result.json();
@@ -167,7 +167,7 @@ TEST_F(ServerHttp, UnknownHandleIs400_000709) {
                "Statement 01aaaaaa-0000-1111-0000-000000000001 not found");
 }
 
-TEST_F(ServerHttp, FinishedHandleStaysReadable) {
+TEST_F(MockserverHttp, FinishedHandleStaysReadable) {
   const auto first = post_sql("SELECT 7").json();
   const std::string handle = first["statementHandle"].GetString();
   for (const std::string query :

@@ -19,7 +19,7 @@ constexpr char kAsyncMessage[] =
     "Asynchronous execution in progress. Use provided query id to perform query monitoring and "
     "management.";
 
-class ServerLifecycle : public mock_test::MockServerTest {
+class MockserverLifecycle : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
     options.sync_window = milliseconds(300);
@@ -51,7 +51,7 @@ class ServerLifecycle : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerLifecycle, SlowStatementAnswers202ThenPollsTo200) {
+TEST_F(MockserverLifecycle, SlowStatementAnswers202ThenPollsTo200) {
   const HttpResult first = post_sql("SELECT SYSTEM$WAIT(1)");
   expect_query_status(first);
   const std::string handle = first.json()["statementHandle"].GetString();
@@ -63,14 +63,14 @@ TEST_F(ServerLifecycle, SlowStatementAnswers202ThenPollsTo200) {
   EXPECT_EQ(server_->statement_state(handle), StatementState::succeeded);
 }
 
-TEST_F(ServerLifecycle, AsyncTrueAnswers202EvenForInstantStatements) {
+TEST_F(MockserverLifecycle, AsyncTrueAnswers202EvenForInstantStatements) {
   const std::string handle = submit_async("SELECT 1");
   const HttpResult done = wait_finished(handle);
   ASSERT_EQ(done.status, 200);
   EXPECT_STREQ(done.json()["data"][0][0].GetString(), "1");
 }
 
-TEST_F(ServerLifecycle, PollsAnswerWhileAPostWaitsForItsWindow) {
+TEST_F(MockserverLifecycle, PollsAnswerWhileAPostWaitsForItsWindow) {
   server_->set_sync_window(seconds(60));
   const std::string request_id = "0b1f3c52-7a9e-4d2b-9f00-000000000001";
   auto waiting = std::async(std::launch::async, [&] {
@@ -91,7 +91,7 @@ TEST_F(ServerLifecycle, PollsAnswerWhileAPostWaitsForItsWindow) {
   EXPECT_TRUE(wait_idle());
 }
 
-TEST_F(ServerLifecycle, TimeoutOnPostIs408) {
+TEST_F(MockserverLifecycle, TimeoutOnPostIs408) {
   server_->set_sync_window(seconds(60));
   const HttpResult result =
       post_statement(R"json({"statement":"SELECT SYSTEM$WAIT(60)","timeout":1})json");
@@ -110,7 +110,7 @@ TEST_F(ServerLifecycle, TimeoutOnPostIs408) {
   EXPECT_TRUE(wait_idle()) << "the engine was told to stop";
 }
 
-TEST_F(ServerLifecycle, TimeoutAfterAsyncSubmitIs422OnPoll) {
+TEST_F(MockserverLifecycle, TimeoutAfterAsyncSubmitIs422OnPoll) {
   const HttpResult submitted = post_statement(
       R"json({"statement":"SELECT SYSTEM$WAIT(60)","timeout":"1"})json", "?async=true");
   expect_query_status(submitted);
@@ -119,7 +119,7 @@ TEST_F(ServerLifecycle, TimeoutAfterAsyncSubmitIs422OnPoll) {
   EXPECT_STREQ(done.json()["code"].GetString(), "000630");
 }
 
-TEST_F(ServerLifecycle, CancelRunningStatement) {
+TEST_F(MockserverLifecycle, CancelRunningStatement) {
   const std::string handle = submit_async("SELECT SYSTEM$WAIT(60)");
   ASSERT_TRUE(server_->wait_until([](const Counters& c) { return c.statements_running == 1; },
                                   seconds(30)));
@@ -142,14 +142,14 @@ TEST_F(ServerLifecycle, CancelRunningStatement) {
   EXPECT_TRUE(wait_idle()) << "the engine stopped the statement";
 }
 
-TEST_F(ServerLifecycle, CancelFinishedStatementIs200AndKeepsResult) {
+TEST_F(MockserverLifecycle, CancelFinishedStatementIs200AndKeepsResult) {
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   EXPECT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);
   EXPECT_EQ(server_->statement_state(handle), StatementState::succeeded);
   EXPECT_EQ(get("/api/v2/statements/" + handle).status, 200);
 }
 
-TEST_F(ServerLifecycle, CancelUnknownHandleIs422_000709) {
+TEST_F(MockserverLifecycle, CancelUnknownHandleIs422_000709) {
   const std::string handle = "019c07bc-0000-df4f-0000-001000067c3e";
   const HttpResult result = request("POST", "/api/v2/statements/" + handle + "/cancel");
   ASSERT_EQ(result.status, 422);
@@ -160,7 +160,7 @@ TEST_F(ServerLifecycle, CancelUnknownHandleIs422_000709) {
   EXPECT_EQ(json["statementHandle"].GetString(), handle);
 }
 
-TEST_F(ServerLifecycle, RetryWithSameRequestIdExecutesOnce) {
+TEST_F(MockserverLifecycle, RetryWithSameRequestIdExecutesOnce) {
   const std::string id = "ea7b46ed-bdc1-4c32-9593-764fcad64e83";
   const HttpResult first = post_sql("SELECT 1", "?requestId=" + id);
   ASSERT_EQ(first.status, 200);
@@ -171,7 +171,7 @@ TEST_F(ServerLifecycle, RetryWithSameRequestIdExecutesOnce) {
   EXPECT_EQ(server_->counters().executions_of(id), 1u);
 }
 
-TEST_F(ServerLifecycle, RepeatedRequestIdWithoutRetryRunsAgain) {
+TEST_F(MockserverLifecycle, RepeatedRequestIdWithoutRetryRunsAgain) {
   const std::string id = "ea7b46ed-bdc1-4c32-9593-764fcad64e84";
   const HttpResult first = post_sql("SELECT 1", "?requestId=" + id);
   const HttpResult second = post_sql("SELECT 1", "?requestId=" + id);
@@ -181,7 +181,7 @@ TEST_F(ServerLifecycle, RepeatedRequestIdWithoutRetryRunsAgain) {
   EXPECT_EQ(server_->counters().executions_of(id), 2u);
 }
 
-TEST_F(ServerLifecycle, RetryWhileRunningAnswersFromTheRunningStatement) {
+TEST_F(MockserverLifecycle, RetryWhileRunningAnswersFromTheRunningStatement) {
   const std::string id = "ea7b46ed-bdc1-4c32-9593-764fcad64e85";
   const std::string handle = submit_async("SELECT SYSTEM$WAIT(60)", "&requestId=" + id);
   const HttpResult retried = post_sql("SELECT SYSTEM$WAIT(60)", "?requestId=" + id + "&retry=true");
@@ -195,7 +195,7 @@ TEST_F(ServerLifecycle, RetryWhileRunningAnswersFromTheRunningStatement) {
   EXPECT_TRUE(wait_idle());
 }
 
-TEST_F(ServerLifecycle, MultiStatementRunsEachAndExposesChildren) {
+TEST_F(MockserverLifecycle, MultiStatementRunsEachAndExposesChildren) {
   const HttpResult result = post_statement(
       R"({"statement":"SELECT 1; SELECT 2","parameters":{"MULTI_STATEMENT_COUNT":"2"}})");
   ASSERT_EQ(result.status, 200) << result.body;
@@ -221,7 +221,7 @@ TEST_F(ServerLifecycle, MultiStatementRunsEachAndExposesChildren) {
   EXPECT_EQ(parent.json()["statementHandles"].Size(), 2u);
 }
 
-TEST_F(ServerLifecycle, MultiStatementCountZeroOrNumberAccepted) {
+TEST_F(MockserverLifecycle, MultiStatementCountZeroOrNumberAccepted) {
   EXPECT_EQ(
       post_statement(
           R"({"statement":"SELECT 1; SELECT 2; SELECT 3","parameters":{"multi_statement_count":0}})")
@@ -233,7 +233,7 @@ TEST_F(ServerLifecycle, MultiStatementCountZeroOrNumberAccepted) {
             200);
 }
 
-TEST_F(ServerLifecycle, MultiStatementCountMismatchIs422_000008) {
+TEST_F(MockserverLifecycle, MultiStatementCountMismatchIs422_000008) {
   const HttpResult result = post_sql("SELECT 1; SELECT 2");
   ASSERT_EQ(result.status, 422);
   const auto json = result.json();
@@ -248,7 +248,7 @@ TEST_F(ServerLifecycle, MultiStatementCountMismatchIs422_000008) {
                "Actual statement count 2 did not match the desired statement count 3.");
 }
 
-TEST_F(ServerLifecycle, MultiStatementFailureKeepsEarlierChildren) {
+TEST_F(MockserverLifecycle, MultiStatementFailureKeepsEarlierChildren) {
   const HttpResult result =
       post_statement(R"({"statement":"SELECT 1;\nSELECT * FROM NO_SUCH_TABLE_X; SELECT 3",)"
                      R"("parameters":{"MULTI_STATEMENT_COUNT":"0"}})");
@@ -270,7 +270,7 @@ TEST_F(ServerLifecycle, MultiStatementFailureKeepsEarlierChildren) {
   EXPECT_EQ(server_->counters().statements_by_state.at("failed"), 2u);
 }
 
-TEST_F(ServerLifecycle, BindingsWithMultiStatementAre422) {
+TEST_F(MockserverLifecycle, BindingsWithMultiStatementAre422) {
   const HttpResult result = post_statement(
       R"({"statement":"SELECT ?; SELECT 2","parameters":{"MULTI_STATEMENT_COUNT":"2"},)"
       R"("bindings":{"1":{"type":"FIXED","value":"1"}}})");

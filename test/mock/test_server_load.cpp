@@ -94,7 +94,7 @@ std::vector<std::string> run_clients(int port, const std::string& token, std::at
   return answers;
 }
 
-class ServerLoad : public mock_test::MockServerTest {
+class MockserverLoad : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
     mock_test::raise_descriptor_limit();
@@ -104,7 +104,7 @@ class ServerLoad : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerLoad, AThousandConcurrentInFlightRequestsAreAllAnswered) {
+TEST_F(MockserverLoad, AThousandConcurrentInFlightRequestsAreAllAnswered) {
   std::atomic<bool> stop{false};
   const std::string jwt = token();
   auto clients =

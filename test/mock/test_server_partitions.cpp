@@ -38,9 +38,9 @@ std::map<std::string, int> parse_link(const std::string& header, const std::stri
   return rels;
 }
 
-class ServerPartitions : public mock_test::MockServerTest {};
+class MockserverPartitions : public mock_test::MockServerTest {};
 
-TEST_F(ServerPartitions, DefaultPolicyGrowsPartitionsLikeTheRealServer) {
+TEST_F(MockserverPartitions, DefaultPolicyGrowsPartitionsLikeTheRealServer) {
   const HttpResult result = post_sql(generator(20000));
   ASSERT_EQ(result.status, 200) << result.body.substr(0, 300);
   const auto json = result.json();
@@ -57,7 +57,7 @@ TEST_F(ServerPartitions, DefaultPolicyGrowsPartitionsLikeTheRealServer) {
   EXPECT_TRUE(info[1].HasMember("compressedSize"));
 }
 
-class ServerManyPartitions : public mock_test::MockServerTest {
+class MockserverManyPartitions : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
     options.partitions.first_partition_rows = 200;
@@ -66,7 +66,7 @@ class ServerManyPartitions : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerManyPartitions, EveryPartitionIsReadableAndGzipped) {
+TEST_F(MockserverManyPartitions, EveryPartitionIsReadableAndGzipped) {
   const HttpResult result = post_sql(generator(5000));
   ASSERT_EQ(result.status, 200);
   const auto json = result.json();
@@ -108,7 +108,7 @@ TEST_F(ServerManyPartitions, EveryPartitionIsReadableAndGzipped) {
   EXPECT_EQ(expected, 5000);
 }
 
-TEST_F(ServerManyPartitions, PartitionZeroAgainWithMetadata) {
+TEST_F(MockserverManyPartitions, PartitionZeroAgainWithMetadata) {
   const auto json = post_sql(generator(1000)).json();
   const std::string handle = json["statementHandle"].GetString();
   const HttpResult again = get("/api/v2/statements/" + handle + "?partition=0");
@@ -123,7 +123,7 @@ TEST_F(ServerManyPartitions, PartitionZeroAgainWithMetadata) {
   EXPECT_EQ(zipped.body.size(), again.body.size());
 }
 
-TEST_F(ServerManyPartitions, PartitionOutOfRangeOrNotANumberIs400_391922) {
+TEST_F(MockserverManyPartitions, PartitionOutOfRangeOrNotANumberIs400_391922) {
   const auto json = post_sql(generator(1000)).json();
   const std::string handle = json["statementHandle"].GetString();
   for (const std::string bad : {"5", "9", "-1", "x", "1.5", ""}) {
@@ -139,7 +139,7 @@ TEST_F(ServerManyPartitions, PartitionOutOfRangeOrNotANumberIs400_391922) {
   }
 }
 
-TEST_F(ServerManyPartitions, NullableFalseAppliesToLaterPartitions) {
+TEST_F(MockserverManyPartitions, NullableFalseAppliesToLaterPartitions) {
   // One NULL per row would need engine support; the NULL row of SELECT NULL sits in partition 0,
   // so this checks the partition-0 path and that nullable is a POST-only switch.
   const auto json = post_sql("SELECT NULL", "?nullable=false").json();
@@ -147,7 +147,7 @@ TEST_F(ServerManyPartitions, NullableFalseAppliesToLaterPartitions) {
   EXPECT_STREQ(get("/api/v2/statements/" + handle).json()["data"][0][0].GetString(), "null");
 }
 
-class ServerEviction : public mock_test::MockServerTest {
+class MockserverEviction : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
     options.result_cache_bytes = 64 * 1024;
@@ -155,7 +155,7 @@ class ServerEviction : public mock_test::MockServerTest {
   }
 };
 
-TEST_F(ServerEviction, OldResultsAreDroppedToBoundMemory) {
+TEST_F(MockserverEviction, OldResultsAreDroppedToBoundMemory) {
   const std::string first = post_sql(generator(3000)).json()["statementHandle"].GetString();
   EXPECT_EQ(get("/api/v2/statements/" + first).status, 200);
   for (int i = 0; i < 5; ++i) ASSERT_EQ(post_sql(generator(3000)).status, 200);
