@@ -588,7 +588,7 @@ struct Server::Impl {
     session.database = request.database;
     session.schema = request.schema;
     session.parameters = request.parameters;
-    (void)multi;  // Session::multi_statement arrives with the engine (see the report)
+    session.multi_statement = multi;
     return session;
   }
 

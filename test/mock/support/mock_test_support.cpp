@@ -174,6 +174,8 @@ std::string HttpResult::header(const std::string& name) const {
 
 void MockServerTest::SetUp() {
   options_.sync_window = std::chrono::milliseconds(5000);
+  // Seeding TPC-H takes seconds under the sanitizers; tests that query it opt in.
+  options_.sample_data = false;
   options_.public_keys_pem = {key().public_pem()};
   configure(options_);
   server_ = std::make_unique<mock_snowflake::Server>(options_);
