@@ -181,4 +181,24 @@ TEST_F(MockserverHttp, FinishedHandleStaysReadable) {
   }
 }
 
+TEST_F(MockserverHttp, DmlStatsAtTopLevelOnlyWhenRowsChanged) {
+  const auto in_mockdb = [this](const std::string& sql) {
+    return post_statement(R"j({"statement":")j" + sql +
+                          R"j(","database":"MOCKDB","schema":"PUBLIC"})j");
+  };
+  ASSERT_EQ(in_mockdb("CREATE TABLE DML_T (I INT)").status, 200);
+  const HttpResult inserted = in_mockdb("INSERT INTO DML_T VALUES (1), (2)");
+  ASSERT_EQ(inserted.status, 200) << inserted.body;
+  const auto json = inserted.json();
+  EXPECT_EQ(keys_of(json).back(), "stats");
+  EXPECT_EQ(keys_of(json["stats"]),
+            (std::vector<std::string>{"numRowsInserted", "numRowsDeleted", "numRowsUpdated",
+                                      "numDmlDuplicates"}));
+  EXPECT_EQ(json["stats"]["numRowsInserted"].GetInt(), 2);
+  const HttpResult none = in_mockdb("DELETE FROM DML_T WHERE I > 5");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_FALSE(none.json().HasMember("stats")) << "no row changed";
+  EXPECT_FALSE(post_sql("SELECT 1").json().HasMember("stats"));
+}
+
 }  // namespace

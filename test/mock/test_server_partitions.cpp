@@ -139,12 +139,19 @@ TEST_F(MockserverManyPartitions, PartitionOutOfRangeOrNotANumberIs400_391922) {
   }
 }
 
-TEST_F(MockserverManyPartitions, NullableFalseAppliesToLaterPartitions) {
-  // One NULL per row would need engine support; the NULL row of SELECT NULL sits in partition 0,
-  // so this checks the partition-0 path and that nullable is a POST-only switch.
-  const auto json = post_sql("SELECT NULL", "?nullable=false").json();
+TEST_F(MockserverManyPartitions, NullableFalseAppliesToEveryPartition) {
+  const std::string sql =
+      "SELECT IFF(SEQ4() % 2 = 0, NULL, 'x') AS V FROM TABLE(GENERATOR(ROWCOUNT => 600))";
+  const auto json = post_sql(sql, "?nullable=false").json();
   const std::string handle = json["statementHandle"].GetString();
-  EXPECT_STREQ(get("/api/v2/statements/" + handle).json()["data"][0][0].GetString(), "null");
+  ASSERT_EQ(json["resultSetMetaData"]["partitionInfo"].Size(), 3u);
+  EXPECT_STREQ(json["data"][0][0].GetString(), "null");
+  const auto later = get("/api/v2/statements/" + handle + "?partition=2").json();
+  EXPECT_STREQ(later["data"][0][0].GetString(), "null");
+  EXPECT_STREQ(later["data"][1][0].GetString(), "x");
+  // Without the switch, SQL NULL is JSON null.
+  const auto plain = post_sql(sql).json();
+  EXPECT_TRUE(plain["data"][0][0].IsNull());
 }
 
 class MockserverEviction : public mock_test::MockServerTest {
