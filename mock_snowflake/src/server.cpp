@@ -678,7 +678,11 @@ struct Server::Impl {
                                                      child_error.value_or(engine::SqlError{}));
         break;
       }
-      if (child_state != StatementState::succeeded) break;  // cancelled or timed out
+      if (child_state != StatementState::succeeded) {
+        // A child cancelled or timed out on its own handle ends the whole request the same way.
+        expire(parent, child_state);
+        break;
+      }
     }
     detail::ResultData summary;
     if (!parent_outcome.error) {
@@ -1069,11 +1073,13 @@ struct Server::Impl {
       reply.body = detail::gzip(reply.body);
       reply.gzipped = true;
     }
-    send(req, res, std::move(reply), fault);
+    // Counted before anything reaches the client, so a client that has seen the answer (or the
+    // closed connection) also sees it counted.
     update_counters([&](Counters& c) {
       ++c.requests[endpoint][status];
       --c.in_flight_requests;
     });
+    send(req, res, std::move(reply), fault);
   }
 
   static Reply fault_reply(const Fault& fault) {

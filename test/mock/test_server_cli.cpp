@@ -196,7 +196,7 @@ TEST(MockserverCli, HelpDocumentsEveryFlag) {
 
 TEST(MockserverCli, PrintsOneListeningLineServesAndStopsOnSigterm) {
   const std::string key_file = write_temp("user.pub", user_key().public_pem());
-  Process process({"--port", "0", "--public-key", key_file, "--sync-window", "2000"});
+  Process process({"--port", "0", "--public-key", key_file, "--sync-window", "30000"});
   const std::string first = process.read_stdout(1);
   const int port = port_from(first, "http");
   ASSERT_GT(port, 0) << first;

@@ -289,6 +289,7 @@ TEST_F(MockserverFaults, AdminEndpointInjectsFaultsAndReadsCounters) {
   ASSERT_TRUE(latency);
   EXPECT_EQ(latency->status, 200);
   EXPECT_EQ(post_sql("SELECT SYSTEM$WAIT(1)").status, 202) << "the shorter window applies";
+  ASSERT_TRUE(admin.Post("/__admin/latency", R"({"sync_window_ms":30000})", "application/json"));
 
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   auto state = admin.Get(("/__admin/statements/" + handle).c_str());

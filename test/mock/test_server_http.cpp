@@ -118,6 +118,19 @@ TEST_F(MockserverHttp, DuplicateContentTypeIsJerseyBadRequest) {
   EXPECT_STREQ(json["status"].GetString(), "400");
 }
 
+TEST_F(MockserverHttp, NonJsonContentTypeIs415) {
+  httplib::Client client("127.0.0.1", server_->port());
+  auto result = client.Post("/api/v2/statements", {{"Authorization", "Bearer " + token()}},
+                            R"({"statement":"SELECT 1"})", "text/plain");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 415);
+  EXPECT_STREQ(parse_json(result->body)["status"].GetString(), "415");
+  auto with_charset = client.Post("/api/v2/statements", {{"Authorization", "Bearer " + token()}},
+                                  R"({"statement":"SELECT 1"})", "application/json; charset=utf-8");
+  ASSERT_TRUE(with_charset);
+  EXPECT_EQ(with_charset->status, 200);
+}
+
 TEST_F(MockserverHttp, GzipWhenAccepted) {
   const HttpResult plain = post_sql("SELECT 1");
   EXPECT_FALSE(plain.gzipped);

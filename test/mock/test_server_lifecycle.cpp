@@ -22,7 +22,8 @@ constexpr char kAsyncMessage[] =
 class MockserverLifecycle : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
-    options.sync_window = milliseconds(300);
+    // Long enough for any quick statement on a loaded machine; tests that want a 202 shorten it.
+    options.sync_window = seconds(30);
   }
 
   static void expect_query_status(const HttpResult& result, const std::string& handle = "") {
@@ -52,6 +53,7 @@ class MockserverLifecycle : public mock_test::MockServerTest {
 };
 
 TEST_F(MockserverLifecycle, SlowStatementAnswers202ThenPollsTo200) {
+  server_->set_sync_window(milliseconds(300));
   const HttpResult first = post_sql("SELECT SYSTEM$WAIT(1)");
   expect_query_status(first);
   const std::string handle = first.json()["statementHandle"].GetString();
@@ -71,7 +73,6 @@ TEST_F(MockserverLifecycle, AsyncTrueAnswers202EvenForInstantStatements) {
 }
 
 TEST_F(MockserverLifecycle, PollsAnswerWhileAPostWaitsForItsWindow) {
-  server_->set_sync_window(seconds(60));
   const std::string request_id = "0b1f3c52-7a9e-4d2b-9f00-000000000001";
   auto waiting = std::async(std::launch::async, [&] {
     return post_sql("SELECT SYSTEM$WAIT(60)", "?requestId=" + request_id);
@@ -183,6 +184,7 @@ TEST_F(MockserverLifecycle, RepeatedRequestIdWithoutRetryRunsAgain) {
 
 TEST_F(MockserverLifecycle, RetryWhileRunningAnswersFromTheRunningStatement) {
   const std::string id = "ea7b46ed-bdc1-4c32-9593-764fcad64e85";
+  server_->set_sync_window(milliseconds(300));
   const std::string handle = submit_async("SELECT SYSTEM$WAIT(60)", "&requestId=" + id);
   const HttpResult retried = post_sql("SELECT SYSTEM$WAIT(60)", "?requestId=" + id + "&retry=true");
   expect_query_status(retried, handle);
