@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
   app.add_option("--account", options.account, "account name the JWTs must carry")
       ->capture_default_str();
   app.add_option("--user", options.user, "user name the JWTs must carry")->capture_default_str();
+  app.add_option("--default-database", options.default_database,
+                 "the user's default database, used when a request names none");
+  app.add_option("--default-schema", options.default_schema,
+                 "the user's default schema, used when a request names no database");
+  app.add_option("--default-warehouse", options.default_warehouse, "the user's default warehouse");
+  app.add_option("--default-role", options.default_role, "the user's default role");
   app.add_option("--public-key", key_files,
                  "PEM public key file of the user; give it twice for RSA_PUBLIC_KEY and "
                  "RSA_PUBLIC_KEY_2")

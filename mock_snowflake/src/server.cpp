@@ -583,10 +583,11 @@ struct Server::Impl {
     engine::Session session;
     session.account = options.account;
     session.user = options.user;
-    session.role = request.role;
-    session.warehouse = request.warehouse;
-    session.database = request.database;
-    session.schema = request.schema;
+    session.role = request.role.empty() ? options.default_role : request.role;
+    session.warehouse = request.warehouse.empty() ? options.default_warehouse : request.warehouse;
+    session.database = request.database.empty() ? options.default_database : request.database;
+    session.schema = request.schema.empty() && request.database.empty() ? options.default_schema
+                                                                        : request.schema;
     session.parameters = request.parameters;
     session.multi_statement = multi;
     return session;

@@ -166,6 +166,10 @@ TEST(MockserverCli, HelpDocumentsEveryFlag) {
                            "--host",
                            "--account",
                            "--user",
+                           "--default-database",
+                           "--default-schema",
+                           "--default-warehouse",
+                           "--default-role",
                            "--public-key",
                            "--oauth-token",
                            "--pat",
@@ -238,6 +242,46 @@ TEST(MockserverCli, StopsOnSigintAndHonoursFlags) {
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->status, 404) << "--no-admin";
   process.signal(SIGINT);
+  EXPECT_EQ(process.wait_exit(), 0);
+}
+
+TEST(MockserverCli, ServesCsvFilesDefaultNamespaceAndOptionalSampleData) {
+  const auto csv_dir = temp_dir() / "csv";
+  std::filesystem::create_directories(csv_dir);
+  std::ofstream(csv_dir / "people.csv") << "name,age\nada,36\nalan,41\n";
+  Process process({"--oauth-token", "tok", "--csv", csv_dir.string(), "--no-sample-data",
+                   "--default-database", "CSV", "--default-schema", "PUBLIC"});
+  const int port = port_from(process.read_stdout(1), "http");
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  const auto post = [&](const std::string& sql) {
+    return client.Post("/api/v2/statements", {{"Authorization", "Bearer tok"}},
+                       "{\"statement\":\"" + sql + "\"}", "application/json");
+  };
+  auto counted = post("SELECT COUNT(*) FROM PEOPLE");  // unqualified: the default namespace
+  ASSERT_TRUE(counted);
+  ASSERT_EQ(counted->status, 200) << counted->body;
+  EXPECT_STREQ(mock_test::parse_json(counted->body)["data"][0][0].GetString(), "2");
+  auto sample = post("SELECT COUNT(*) FROM SNOWFLAKE_SAMPLE_DATA.TPCH_SF1.REGION");
+  ASSERT_TRUE(sample);
+  EXPECT_EQ(sample->status, 422) << "--no-sample-data";
+  process.signal(SIGTERM);
+  EXPECT_EQ(process.wait_exit(), 0);
+}
+
+TEST(MockserverCli, SeedsSampleDataByDefault) {
+  Process process({"--oauth-token", "tok"});
+  const int port = port_from(process.read_stdout(1), "http");
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  auto result =
+      client.Post("/api/v2/statements", {{"Authorization", "Bearer tok"}},
+                  R"({"statement":"SELECT COUNT(*) FROM SNOWFLAKE_SAMPLE_DATA.TPCH_SF1.REGION"})",
+                  "application/json");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  EXPECT_STREQ(mock_test::parse_json(result->body)["data"][0][0].GetString(), "5");
+  process.signal(SIGTERM);
   EXPECT_EQ(process.wait_exit(), 0);
 }
 

@@ -92,6 +92,13 @@ struct ServerOptions {
   /// KEY"): element 0 is the RSA_PUBLIC_KEY slot, element 1 RSA_PUBLIC_KEY_2. More than two is
   /// an error at start().
   std::vector<std::string> public_keys_pem;
+  /// The user's DEFAULT_NAMESPACE / DEFAULT_WAREHOUSE / DEFAULT_ROLE: the session context of a
+  /// request that names none. Empty: no current database (statements on unqualified names
+  /// fail as on the real service for a user without defaults).
+  std::string default_database;
+  std::string default_schema;
+  std::string default_warehouse;
+  std::string default_role;
   std::vector<std::string> oauth_tokens;                ///< accepted OAuth access tokens
   std::vector<std::string> programmatic_access_tokens;  ///< accepted PATs
   std::string tls_cert_file;  ///< with tls_key_file: serve HTTPS instead of HTTP
