@@ -484,9 +484,14 @@ struct Server::Impl {
   }
 
   void schedule_deadline(const std::shared_ptr<Statement>& statement) {
+    int seconds = 0;
+    {
+      std::lock_guard lock(statement->mutex);
+      seconds = statement->timeout_seconds;
+    }
     {
       std::lock_guard lock(timer_mutex);
-      deadlines.emplace(Clock::now() + std::chrono::seconds(statement->timeout_seconds), statement);
+      deadlines.emplace(Clock::now() + std::chrono::seconds(seconds), statement);
     }
     timer_cv.notify_all();
   }
@@ -611,6 +616,11 @@ struct Server::Impl {
     }
   }
 
+  static bool is_multi(Statement& statement) {
+    std::lock_guard lock(statement.mutex);
+    return statement.multi;
+  }
+
   /// The statement thread: latency, the engine, the outcome.
   void run(const std::shared_ptr<Statement>& statement,
            const std::shared_ptr<const detail::StatementRequest>& request,
@@ -620,7 +630,7 @@ struct Server::Impl {
     const PartitionPolicy& policy = options.partitions;
     if (statement->cancel.cancelled()) {
       complete(statement, {}, {});
-    } else if (!statement->multi) {
+    } else if (!is_multi(*statement)) {
       engine::Outcome outcome;
       detail::ResultBuilder builder(policy, nullable);
       try {
@@ -650,12 +660,16 @@ struct Server::Impl {
     for (std::size_t k = 0; connection && k < texts.size(); ++k) {
       if (parent->cancel.cancelled()) break;
       auto child = store->create("");
+      StatementState parent_state;
       {
         std::lock_guard lock(parent->mutex);
         parent->child_handles.push_back(child->handle);
-        if (parent->state != StatementState::running) {
-          child->finish(parent->state);  // cancelled between two statements
-        }
+        parent_state = parent->state;
+      }
+      if (parent_state != StatementState::running) {
+        std::lock_guard lock(child->mutex);
+        child->finish(parent_state);  // cancelled between two statements
+        child->cancel.cancel();
       }
       detail::ResultBuilder builder(options.partitions, nullable);
       engine::Outcome outcome;
@@ -786,7 +800,17 @@ struct Server::Impl {
       }
     }
     auto statement = store->create(client_request_id);
-    statement->multi = texts.size() > 1 || wanted > 1 || wanted == 0;
+    {
+      // Already visible to other requests (by requestId): written under its lock.
+      std::lock_guard lock(statement->mutex);
+      statement->multi = texts.size() > 1 || wanted > 1 || wanted == 0;
+      if (request->timeout) {
+        statement->timeout_seconds =
+            static_cast<int>(*request->timeout == 0
+                                 ? kMaxStatementTimeout
+                                 : std::min<std::int64_t>(*request->timeout, kMaxStatementTimeout));
+      }
+    }
     if (wanted != 0 && static_cast<std::size_t>(wanted) != texts.size()) {
       fail_now(statement,
                {"000008", "0A000",
@@ -794,19 +818,14 @@ struct Server::Impl {
                     " did not match the desired statement count " + std::to_string(wanted) + "."});
       return statement_reply(statement, true, req, request_id);
     }
-    if (statement->multi && !request->bindings.empty()) {
+    if (texts.size() > 1 && !request->bindings.empty()) {
       // "Snowflake does not currently support variable binding in multi-statement SQL
       // requests." The real error code is not documented; this one is the emulator's.
       fail_now(statement, {"000002", "0A000",
                            "Unsupported feature: bind variables in a multi-statement request."});
       return statement_reply(statement, true, req, request_id);
     }
-    if (request->timeout) {
-      statement->timeout_seconds = static_cast<int>(
-          *request->timeout == 0 ? kMaxStatementTimeout
-                                 : std::min<std::int64_t>(*request->timeout, kMaxStatementTimeout));
-      schedule_deadline(statement);
-    }
+    if (request->timeout) schedule_deadline(statement);
     update_counters([&](Counters& c) {
       ++c.executions;
       if (!client_request_id.empty()) ++c.executions_by_request_id[client_request_id];

@@ -159,6 +159,24 @@ TEST_F(MockserverHttp, BindingsReachTheEngine) {
   EXPECT_STREQ(result.json()["data"][0][0].GetString(), "123");
 }
 
+TEST_F(MockserverHttp, NullAndArrayBindingsReachTheEngine) {
+  const HttpResult null_bound =
+      post_statement(R"({"statement":"SELECT ?","bindings":{"1":{"type":"TEXT","value":null}}})");
+  ASSERT_EQ(null_bound.status, 200) << null_bound.body;
+  EXPECT_TRUE(null_bound.json()["data"][0][0].IsNull());
+  const std::string context = R"j(,"database":"MOCKDB","schema":"PUBLIC")j";
+  ASSERT_EQ(
+      post_statement(R"j({"statement":"CREATE TABLE BATCH_T (I INT)")j" + context + "}").status,
+      200);
+  // An array value runs the statement once per element (batch insert).
+  const HttpResult batch = post_statement(
+      R"j({"statement":"INSERT INTO BATCH_T VALUES (?)","bindings":{"1":{"type":"FIXED",)j"
+      R"j("value":["1","2","3"]}})j" +
+      context + "}");
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  EXPECT_EQ(batch.json()["stats"]["numRowsInserted"].GetInt(), 3);
+}
+
 TEST_F(MockserverHttp, SqlErrorIs422WithCodeStateAndHandle) {
   const HttpResult result = post_sql("SELECT * FROM NO_DB.NO_SCHEMA.NO_SUCH_TABLE_ANYWHERE");
   ASSERT_EQ(result.status, 422) << result.body;
