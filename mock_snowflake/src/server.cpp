@@ -1203,8 +1203,8 @@ Server::~Server() { stop(); }
 
 bool Server::start(std::string& error) {
   Impl& impl = *impl_;
-  if (impl.started) {
-    error = "the server is already started";
+  if (impl.started || impl.stopping) {
+    error = impl.started ? "the server is already started" : "a stopped server cannot restart";
     return false;
   }
   const auto& options = impl.options;
@@ -1266,6 +1266,12 @@ bool Server::start(std::string& error) {
   httplib::Server& http = *impl.http;
   auto pool = impl.http_pool;
   http.new_task_queue = [pool] { return new HttpTaskQueue(pool); };
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second emulator bind a port in
+  // use and silently share its connections; keep only SO_REUSEADDR (restarts past TIME_WAIT).
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_keep_alive_max_count(1000);
   http.set_keep_alive_timeout(5);
   http.set_read_timeout(30);

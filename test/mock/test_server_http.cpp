@@ -233,3 +233,28 @@ TEST_F(MockserverHttp, DmlStatsAtTopLevelOnlyWhenRowsChanged) {
 }
 
 }  // namespace
+
+namespace {
+
+class MockserverStartStop : public mock_test::MockServerTest {};
+
+TEST_F(MockserverStartStop, StartTwiceOrAfterStopFailsAndStopIsIdempotent) {
+  std::string error;
+  EXPECT_FALSE(server_->start(error));
+  EXPECT_EQ(error, "the server is already started");
+  server_->stop();
+  server_->stop();
+  EXPECT_FALSE(server_->start(error));
+  EXPECT_EQ(error, "a stopped server cannot restart");
+}
+
+TEST_F(MockserverStartStop, BusyPortIsReported) {
+  mock_snowflake::ServerOptions options;
+  options.port = server_->port();
+  mock_snowflake::Server second(options);
+  std::string error;
+  EXPECT_FALSE(second.start(error));
+  EXPECT_NE(error.find(std::to_string(server_->port())), std::string::npos) << error;
+}
+
+}  // namespace

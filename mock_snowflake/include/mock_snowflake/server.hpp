@@ -158,6 +158,7 @@ class Server {
 
   /// Creates the engine, binds and starts serving on background threads. Returns false, with a
   /// message in `error`, when a key, the TLS files, the data options or the address are unusable.
+  /// A Server serves once: after stop(), start() fails (make a new Server instead).
   [[nodiscard]] bool start(std::string& error);
 
   /// Cancels running statements, closes every connection and joins the threads. Idempotent.
