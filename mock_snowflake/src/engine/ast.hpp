@@ -237,6 +237,7 @@ struct Statement {
   // CREATE TABLE
   std::vector<ColumnDef> columns;
   std::vector<Ident> like_table;  ///< CREATE TABLE t LIKE other / CLONE other
+  bool clone = false;             ///< CLONE copies the rows too
   std::optional<std::string> comment;
   std::string cluster_by;
   std::string view_text;  ///< CREATE VIEW's query as written

@@ -177,11 +177,20 @@ Compiler::ResolvedName Compiler::resolve_name(const std::vector<Ident>& parts,
   return r;
 }
 
+// The real server names what is missing: the database, else the schema (sqlState 02000), else
+// the object (42S02).
+SqlError Compiler::missing_object_error(const ResolvedName& r, std::string_view kind) {
+  if (!env_.catalog->database(r.database)) return database_not_found(r.database);
+  if (!env_.catalog->schema(r.database, r.schema))
+    return schema_not_found(r.database + "." + r.schema);
+  return object_not_found(r.qualified(), kind);
+}
+
 ObjectMeta Compiler::require_object(const std::vector<Ident>& parts, const std::string& command,
                                     std::string_view kind_for_message) {
   ResolvedName r = resolve_name(parts, command);
   auto meta = env_.catalog->object(r.database, r.schema, r.name);
-  if (!meta) throw SfError(object_not_found(r.qualified(), kind_for_message));
+  if (!meta) throw SfError(missing_object_error(r, kind_for_message));
   return *meta;
 }
 
@@ -382,6 +391,12 @@ CompiledQuery Compiler::compile_set_operation(const Query& q, Scope* outer) {
       out.columns[i].table.clear();
     }
   }
+  // A plain SELECT goes into the compound as it is: a recursive CTE must see its own name in
+  // the FROM of the compound's branch, not inside a subquery.
+  auto plain = [](const Query& q) {
+    return q.kind == Query::Kind::select && q.with.empty() && q.order_by.empty() && !q.limit &&
+           !q.offset && !q.select->qualify;
+  };
   auto side = [&](const CompiledQuery& cq, bool convert) {
     std::string sql = "SELECT ";
     for (std::size_t i = 0; i < cq.columns.size(); ++i) {
@@ -396,7 +411,10 @@ CompiledQuery Compiler::compile_set_operation(const Query& q, Scope* outer) {
   };
   std::string op = q.set_op;
   if (q.set_all) op += " ALL";
-  out.sql = side(left, convert_left) + " " + op + " " + side(right, convert_right);
+  std::string left_sql = !convert_left && plain(*q.left) ? left.sql : side(left, convert_left);
+  std::string right_sql =
+      !convert_right && plain(*q.right) ? right.sql : side(right, convert_right);
+  out.sql = left_sql + " " + op + " " + right_sql;
   return out;
 }
 
@@ -410,6 +428,8 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
   struct Item {
     CExpr expr;
     std::string name;
+    bool plain_column = false;  ///< a bare column reference (or from *)
+    SourcePos pos;
   };
   std::vector<Item> items;
   std::vector<SelectAlias> aliases;
@@ -440,7 +460,7 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
           c.database = col.database;
           c.schema = col.schema;
           c.table = col.table;
-          items.push_back({c, col.name});
+          items.push_back({c, col.name, true, e.pos});
         }
       }
       if (!matched) {
@@ -454,7 +474,7 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
     CExpr c = compile_expr(e, scope);
     std::string name = it.alias ? it.alias->name : column_name_of(e);
     if (it.alias) aliases.push_back({name, c});
-    items.push_back({c, name});
+    items.push_back({c, name, e.kind == ExprKind::column && !c.constant, e.pos});
   }
 
   std::string where_sql;
@@ -489,6 +509,29 @@ CompiledQuery Compiler::compile_select(const Query& q, Scope* outer) {
 
   bool any_aggregate = grouped || !having_sql.empty();
   for (const auto& item : items) any_aggregate = any_aggregate || item.expr.aggregate;
+  if (any_aggregate) {
+    // A bare column of an aggregated query must be grouped (Snowflake refuses what SQLite would
+    // answer with an arbitrary row's value). Only bare columns are checked, never expressions.
+    for (const auto& item : items) {
+      if (!item.plain_column) continue;
+      auto bare = [](const std::string& sql) {
+        return sql.size() > 2 && sql.front() == '(' && sql.back() == ')'
+                   ? sql.substr(1, sql.size() - 2)
+                   : sql;
+      };
+      bool found = false;
+      for (const auto& g : group_terms) found = found || bare(g) == bare(item.expr.sql);
+      if (found) continue;
+      std::string shown;
+      for (char ch : item.expr.sql) {
+        if (ch != '"') shown.push_back(ch);
+      }
+      throw SfError("000979", "42601",
+                    "SQL compilation error: error line " + std::to_string(item.pos.line) +
+                        " at position " + std::to_string(item.pos.column) + "\n'" + shown +
+                        "' is not a valid group by expression");
+    }
+  }
 
   // ORDER BY terms.
   std::vector<std::string> order_terms;
@@ -827,7 +870,7 @@ std::string Compiler::compile_named_table(const TableRef& t, Scope& scope) {
     return sql;
   }
   auto meta = env_.catalog->object(r.database, r.schema, r.name);
-  if (!meta) throw SfError(object_not_found(r.qualified()));
+  if (!meta) throw SfError(missing_object_error(r, "Object"));
   if (meta->kind == "VIEW") {
     if (++view_depth_ > kMaxViewDepth) {
       throw SfError(
@@ -1035,7 +1078,10 @@ CExpr Compiler::compile_expr(const Expr& e, Scope& scope) {
       }
       auto v = parse_number_text(t, false);
       Val value = v ? *v : Val::real(std::strtod(t.c_str(), nullptr));
-      if (scale > 0 && value.t != Val::T::real) value = Val::real(std::strtod(t.c_str(), nullptr));
+      if (scale > 0) {
+        // Up to 15 significant digits a double is exact enough; beyond, keep the decimal text.
+        value = precision > 15 ? Val::text(t) : Val::real(std::strtod(t.c_str(), nullptr));
+      }
       return literal(value, SfType::fixed(precision, scale, false));
     }
     case ExprKind::string:
@@ -1061,6 +1107,25 @@ CExpr Compiler::compile_expr(const Expr& e, Scope& scope) {
     case ExprKind::param:
       return compile_param(e);
     case ExprKind::variable: {
+      if (!e.text.empty() && std::all_of(e.text.begin(), e.text.end(), [](char ch) {
+            return std::isdigit(static_cast<unsigned char>(ch));
+          })) {
+        // $n: the n-th column of the FROM clause.
+        std::size_t n = static_cast<std::size_t>(std::atol(e.text.c_str()));
+        std::size_t k = 0;
+        for (const auto& rel : scope.relations) {
+          for (const auto& col : rel.columns) {
+            if (col.hidden) continue;
+            if (++k == n) {
+              CExpr out;
+              out.sql = col.sql;
+              out.type = col.type;
+              return out;
+            }
+          }
+        }
+        throw SfError(invalid_identifier(e.pos.line, e.pos.column, "$" + e.text));
+      }
       auto it = env_.variables.find(e.text);
       if (it == env_.variables.end()) {
         throw SfError("002211", "02000",
@@ -1574,6 +1639,18 @@ CExpr Compiler::cast_to(const CExpr& e, const SfType& to, bool try_cast) {
   }
   out.sql = std::string(try_cast ? "sf_try_cast(" : "sf_cast(") + e.sql + ", '" +
             type_spec(e.type) + "', '" + type_spec(to) + "')";
+  return out;
+}
+
+CExpr Compiler::assign_to(const CExpr& e, const SfType& column) {
+  CExpr out = e.type.kind == column.kind ? coerce(e, column) : cast_to(e, column);
+  bool limited = (column.kind == TypeKind::text && column.length < kMaxVarcharLength) ||
+                 (column.kind == TypeKind::binary && column.length < kMaxBinaryLength);
+  if (limited && (e.type.kind != column.kind || e.type.length > column.length)) {
+    out.sql = "sf_check_length(" + out.sql + ", " + std::to_string(column.length) + ")";
+  }
+  out.type = column;
+  out.type.nullable = e.type.nullable;
   return out;
 }
 

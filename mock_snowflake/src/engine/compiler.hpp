@@ -80,6 +80,7 @@ class Compiler {
   ResolvedName resolve_name(const std::vector<Ident>& parts, const std::string& command);
   ObjectMeta require_object(const std::vector<Ident>& parts, const std::string& command,
                             std::string_view kind_for_message = "Object");
+  SqlError missing_object_error(const ResolvedName& name, std::string_view kind);
 
   // DML: SQL statements to run in order (MERGE needs several), and their result shape.
   struct DmlPlan {
@@ -100,6 +101,8 @@ class Compiler {
 
   /// Casts a compiled expression to a type (used by INSERT / CTAS column conversions).
   CExpr cast_to(const CExpr& e, const SfType& to, bool try_cast = false);
+  /// A value written into a column: converted to its type, VARCHAR(n)/BINARY(n) limits checked.
+  CExpr assign_to(const CExpr& e, const SfType& column);
 
   /// SQL literal of a physical value.
   static std::string literal_sql(const Val& v);

@@ -32,12 +32,17 @@ int column_index(const ObjectMeta& m, const std::string& name) {
 
 // The value a column takes when an INSERT does not name it: its DEFAULT (or the next
 // AUTOINCREMENT value), else NULL.
-std::string default_sql(Compiler& c, const ObjectMeta& m, std::size_t i,
-                        const std::string& target) {
+// `row_number` is the SQL of the inserted row's 1-based position (for AUTOINCREMENT).
+std::string default_sql(Compiler& c, const ObjectMeta& m, std::size_t i, const std::string& target,
+                        const std::string& row_number = "row_number() OVER ()") {
   const ColumnMeta& col = m.columns[i];
   if (col.autoincrement) {
-    return "((SELECT coalesce(max(" + quote_ident(col.name) + "), 0) FROM " + target +
-           ") + row_number() OVER ())";
+    std::string sql = "((SELECT coalesce(max(" + quote_ident(col.name) + "), 0) FROM ";
+    sql += target;
+    sql += ") + ";
+    sql += row_number;
+    sql += ")";
+    return sql;
   }
   if (col.default_text.empty()) return "NULL";
   QueryPtr q = parse_query_text("SELECT " + col.default_text);
@@ -47,7 +52,7 @@ std::string default_sql(Compiler& c, const ObjectMeta& m, std::size_t i,
   env.statement_text = "SELECT " + col.default_text;
   CExpr v = c.compile_standalone(e);
   env.statement_text = saved;
-  return c.cast_to(v, col.type).sql;
+  return c.assign_to(v, col.type).sql;
 }
 
 }  // namespace
@@ -65,10 +70,8 @@ Compiler::DmlPlan::Step Compiler::insert_from_query(const ObjectMeta& target,
     CExpr v;
     v.sql = "\"_src\".\"c" + std::to_string(i + 1) + "\"";
     v.type = source.columns[i].type;
-    if (!col.type.nullable && false) {
-    }
     names.push_back(quote_ident(col.name));
-    values.push_back(coerce(v, col.type).sql);
+    values.push_back(assign_to(v, col.type).sql);
   }
   std::string target_sql = table_sql(target);
   for (std::size_t i = 0; i < target.columns.size(); ++i) {
@@ -137,13 +140,15 @@ Compiler::DmlPlan Compiler::compile_insert(const Statement& s) {
       for (std::size_t i = 0; i < row.size(); ++i) {
         std::size_t col = static_cast<std::size_t>(positions[i]);
         if (row[i]->kind == ExprKind::function && row[i]->text == "$DEFAULT") {
-          values.push_back(default_sql(*this, target, col, target_sql));
+          values.push_back(default_sql(*this, target, col, target_sql, std::to_string(r + 1)));
           continue;
         }
         CExpr v = compile_expr(*row[i], scope);
-        values.push_back(cast_to(v, target.columns[col].type).sql);
+        values.push_back(assign_to(v, target.columns[col].type).sql);
       }
-      for (std::size_t i : extra) values.push_back(default_sql(*this, target, i, target_sql));
+      for (std::size_t i : extra) {
+        values.push_back(default_sql(*this, target, i, target_sql, std::to_string(r + 1)));
+      }
       rows += (r ? " UNION ALL SELECT " : "SELECT ") + join(values, ", ");
     }
     DmlPlan::Step step;
@@ -183,7 +188,7 @@ Compiler::DmlPlan Compiler::compile_update(const Statement& s) {
     if (idx < 0) throw SfError(invalid_identifier(a.column.line, a.column.column, a.column.name));
     CExpr v = compile_expr(*a.value, scope);
     sets.push_back(quote_ident(a.column.name) + " = " +
-                   cast_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
+                   assign_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
   }
   std::string sql =
       "UPDATE " + table_sql(target) + " AS " + quote_ident(rel.alias) + " SET " + join(sets, ", ");
@@ -244,6 +249,8 @@ Compiler::DmlPlan Compiler::compile_merge(const Statement& s) {
   bool has_update = false;
   bool has_delete = false;
   std::vector<std::string> previous_matched;  // conditions of earlier WHEN MATCHED clauses
+  std::vector<DmlPlan::Step> prepare;         // runs first
+  std::vector<DmlPlan::Step> inserts;         // runs last
   for (const auto& clause : s.merge_clauses) {
     Scope scope;
     std::string source_sql;
@@ -265,7 +272,7 @@ Compiler::DmlPlan Compiler::compile_merge(const Statement& s) {
             throw SfError(invalid_identifier(a.column.line, a.column.column, a.column.name));
           CExpr v = compile_expr(*a.value, scope);
           sets.push_back(quote_ident(a.column.name) + " = " +
-                         cast_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
+                         assign_to(v, target.columns[static_cast<std::size_t>(idx)].type).sql);
         }
         plan.steps.push_back({"UPDATE " + target_sql + " AS " + quote_ident(target_alias) +
                                   " SET " + join(sets, ", ") + " FROM " + source_sql + " WHERE " +
@@ -303,20 +310,37 @@ Compiler::DmlPlan Compiler::compile_merge(const Statement& s) {
     for (std::size_t i = 0; i < positions.size(); ++i) {
       const ColumnMeta& col = target.columns[static_cast<std::size_t>(positions[i])];
       names.push_back(quote_ident(col.name));
-      values.push_back(cast_to(compile_expr(*clause.insert_values[i], source_scope), col.type).sql);
+      values.push_back(
+          assign_to(compile_expr(*clause.insert_values[i], source_scope), col.type).sql);
+    }
+    for (std::size_t i = 0; i < target.columns.size(); ++i) {
+      if (std::find(positions.begin(), positions.end(), static_cast<int>(i)) != positions.end()) {
+        continue;
+      }
+      if (target.columns[i].default_text.empty() && !target.columns[i].autoincrement) continue;
+      names.push_back(quote_ident(target.columns[i].name));
+      values.push_back(default_sql(*this, target, i, target_sql));
     }
     std::string insert_cond =
         clause.condition ? to_boolean(compile_expr(*clause.condition, source_scope)).sql : "1";
-    plan.steps.push_back({"INSERT INTO " + target_sql + " (" + join(names, ", ") + ") SELECT " +
-                              join(values, ", ") + " FROM " + src_sql + " WHERE " + insert_cond +
-                              " AND NOT EXISTS (SELECT 1 FROM " + target_sql + " AS " +
-                              quote_ident(target_alias) + " WHERE " + on + ")",
-                          DmlPlan::Step::Counts::inserted});
+    // Rows to insert are chosen before any clause changes the target (the real MERGE decides
+    // every row against the original table), then inserted after the updates and deletes.
+    std::string temp = "temp.\"_merge_insert" + std::to_string(inserts.size()) + "\"";
+    std::string select = "SELECT " + join(values, ", ") + " FROM " + src_sql + " WHERE " +
+                         insert_cond + " AND NOT EXISTS (SELECT 1 FROM " + target_sql + " AS " +
+                         quote_ident(target_alias) + " WHERE " + on + ")";
+    prepare.push_back({"DROP TABLE IF EXISTS " + temp, DmlPlan::Step::Counts::none});
+    prepare.push_back(
+        {"CREATE TEMP TABLE " + temp.substr(5) + " AS " + select, DmlPlan::Step::Counts::none});
+    inserts.push_back(
+        {"INSERT INTO " + target_sql + " (" + join(names, ", ") + ") SELECT * FROM " + temp,
+         DmlPlan::Step::Counts::inserted});
+    inserts.push_back({"DROP TABLE " + temp, DmlPlan::Step::Counts::none});
   }
-  // Inserts last, so that rows they add are not updated by the same MERGE.
-  std::stable_partition(plan.steps.begin(), plan.steps.end(), [](const DmlPlan::Step& st) {
-    return st.counts != DmlPlan::Step::Counts::inserted;
-  });
+  std::vector<DmlPlan::Step> steps = std::move(prepare);
+  for (auto& st : plan.steps) steps.push_back(std::move(st));
+  for (auto& st : inserts) steps.push_back(std::move(st));
+  plan.steps = std::move(steps);
   if (has_insert) plan.result_columns.push_back("number of rows inserted");
   if (has_update) plan.result_columns.push_back("number of rows updated");
   if (has_delete) plan.result_columns.push_back("number of rows deleted");

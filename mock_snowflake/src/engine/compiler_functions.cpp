@@ -112,7 +112,8 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
   };
   auto with_window = [&](CExpr out) {
     if (e.over) {
-      out.sql += " " + window_sql(*e.over, scope);
+      out.sql += ' ';
+      out.sql += window_sql(*e.over, scope);
       out.aggregate = false;
       out.window = true;
     }
@@ -187,6 +188,7 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
     return make(sql, SfType::of(TypeKind::boolean, false), {&b});
   }
   if (name == "$DEFAULT") throw SfError(compilation_error("DEFAULT is only valid in INSERT"));
+  if (name == "$WAITED") return text_literal(A[0]->text);
 
   // ---- conditional ----
   if (name == "IFF" || name == "IF") {

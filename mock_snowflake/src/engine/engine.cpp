@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -34,11 +35,22 @@ int progress_handler(void* arg) {
   return state->cancel && state->cancel->cancelled() ? 1 : 0;
 }
 
+// Waits for SQLite's write lock in small steps on the statement's CancelToken, so that a
+// statement queued behind a writer still stops promptly when cancelled (sqlite3_busy_timeout
+// would sleep through the cancel).
+int busy_handler(void* arg, int attempts) {
+  constexpr int kMaxAttempts = 6000;  // about a minute
+  auto* state = static_cast<FunctionState*>(arg);
+  if (attempts >= kMaxAttempts) return 0;
+  if (state->cancel) return state->cancel->sleep_for(std::chrono::milliseconds(10)) ? 1 : 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return 1;
+}
+
 void set_pragmas(sqlite3* db) {
   exec_sql(db,
            "PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000; "
            "PRAGMA mmap_size = 268435456; PRAGMA foreign_keys = OFF;");
-  sqlite3_busy_timeout(db, 60000);
 }
 
 }  // namespace
@@ -64,6 +76,7 @@ std::unique_ptr<PooledDb> DbPool::open() {
   p->catalog = std::make_unique<Catalog>(p->db);
   register_functions(p->db, p->state.get());
   sqlite3_progress_handler(p->db, 2000, progress_handler, p->state.get());
+  sqlite3_busy_handler(p->db, busy_handler, p->state.get());
   return p;
 }
 
@@ -339,6 +352,7 @@ class ConnectionImpl : public Connection {
  public:
   ConnectionImpl(DbPool& pool, Session session) : pool_(pool), session_(std::move(session)) {}
   ~ConnectionImpl() override {
+    drop_temporary_tables();
     if (pinned_) {
       try {
         exec_sql(pinned_->db, "ROLLBACK");
@@ -443,9 +457,14 @@ class ConnectionImpl : public Connection {
       }
       std::string u = unit;
       for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      e.kind = ExprKind::string;
-      e.text = "waited " + format_double(*amount) + " " + u;
+      // The result, as a VARCHAR like the real function's.
+      e.kind = ExprKind::function;
+      e.text = "$WAITED";
       e.args.clear();
+      auto value = std::make_unique<Expr>();
+      value->kind = ExprKind::string;
+      value->text = "waited " + format_double(*amount) + " " + u;
+      e.args.push_back(std::move(value));
     });
   }
 
@@ -487,7 +506,11 @@ class ConnectionImpl : public Connection {
       std::string message = sqlite3_errmsg(db);
       sqlite3_finalize(stmt);
       if (auto decoded = decode_udf_error(message)) throw SfError(*decoded);
-      throw SfError(internal_error(message + "\n" + sql));
+      // What SQLite refuses to prepare is, for the user, a compilation error.
+      if (message.find("ambiguous column name") != std::string::npos) {
+        throw SfError("002028", "42601", "SQL compilation error:\n" + message);
+      }
+      throw SfError(compilation_error(message));
     }
     return stmt;
   }
@@ -496,6 +519,9 @@ class ConnectionImpl : public Connection {
     if (rc == SQLITE_INTERRUPT || cancel.cancelled()) throw SfError(cancel_error(cancel, session_));
     std::string message = sqlite3_errmsg(db);
     if (auto decoded = decode_udf_error(message)) throw SfError(*decoded);
+    if (message.rfind("NOT NULL constraint failed", 0) == 0) {
+      throw SfError("100072", "22000", "NULL result in a non-nullable column");
+    }
     throw SfError(internal_error(message));
   }
 
@@ -616,10 +642,14 @@ class ConnectionImpl : public Connection {
 
   // ---- DDL ----
 
-  std::string sqlite_columns(const std::vector<ColumnMeta>& columns) {
+  // Column list of a SQLite table; `constraints` adds NOT NULL (CREATE TABLE).
+  std::string sqlite_columns(const std::vector<ColumnMeta>& columns, bool constraints = false) {
     std::string out;
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      out += (i ? ", " : "") + quote_ident(columns[i].name);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out += ", ";
+      out += quote_ident(columns[i].name);
+      if (constraints && !columns[i].type.nullable) out += " NOT NULL";
+    }
     return out;
   }
 
@@ -680,9 +710,11 @@ class ConnectionImpl : public Connection {
     m.transient = st.transient;
     m.created_ns = now_ns_;
     std::optional<CompiledQuery> source;
+    std::optional<ObjectMeta> clone_of;
     if (!st.like_table.empty()) {
       ObjectMeta like = compiler.require_object(st.like_table, "CREATE TABLE");
       m.columns = like.columns;
+      if (st.clone) clone_of = like;
     } else if (st.query) {
       source = compiler.compile_query(*st.query);
       if (!st.columns.empty() && st.columns.size() != source->columns.size()) {
@@ -711,8 +743,15 @@ class ConnectionImpl : public Connection {
       }
     }
     exec_sql(db.db, "CREATE TABLE " + quote_ident(m.sqlite_schema) + "." +
-                        quote_ident(m.sqlite_name) + " (" + sqlite_columns(m.columns) + ")");
+                        quote_ident(m.sqlite_name) + " (" + sqlite_columns(m.columns, true) + ")");
     db.catalog->add_object(m);
+    if (st.temporary) temporary_.push_back({m.database, m.schema, m.name});
+    if (clone_of && clone_of->kind == "TABLE") {
+      exec_sql(db.db, "INSERT INTO " + quote_ident(m.sqlite_schema) + "." +
+                          quote_ident(m.sqlite_name) + " SELECT " + sqlite_columns(m.columns) +
+                          " FROM " + quote_ident(clone_of->sqlite_schema) + "." +
+                          quote_ident(clone_of->sqlite_name));
+    }
     if (source) {
       std::string sqlv = "INSERT INTO " + quote_ident(m.sqlite_schema) + "." +
                          quote_ident(m.sqlite_name) + " SELECT ";
@@ -858,7 +897,7 @@ class ConnectionImpl : public Connection {
         return status_result("Drop statement executed successfully (" + resolved.name +
                              " already dropped).");
       }
-      throw SfError(object_not_found(resolved.qualified(), kind == "VIEW" ? "View" : "Table"));
+      throw SfError(compiler.missing_object_error(resolved, kind == "VIEW" ? "View" : "Table"));
     }
     if (m->kind != kind) {
       throw SfError("002203", "02000",
@@ -879,7 +918,7 @@ class ConnectionImpl : public Connection {
         deliver(status_result("Statement executed successfully."), sink);
         return {};
       }
-      throw SfError(object_not_found(resolved.qualified(), "Table"));
+      throw SfError(compiler.missing_object_error(resolved, "Table"));
     }
     exec_sql(db.db,
              "DELETE FROM " + quote_ident(m->sqlite_schema) + "." + quote_ident(m->sqlite_name));
@@ -900,7 +939,7 @@ class ConnectionImpl : public Connection {
     auto found = db.catalog->object(resolved.database, resolved.schema, resolved.name);
     if (!found) {
       if (st.if_exists) return status_result("Statement executed successfully.");
-      throw SfError(object_not_found(resolved.qualified(), "Table"));
+      throw SfError(compiler.missing_object_error(resolved, "Table"));
     }
     ObjectMeta m = *found;
     std::string table = quote_ident(m.sqlite_schema) + "." + quote_ident(m.sqlite_name);
@@ -1059,7 +1098,8 @@ class ConnectionImpl : public Connection {
   }
 
   Outcome run(std::string_view sql, const Bindings& bindings, CancelToken& cancel, RowSink& sink) {
-    now_ns_ = now_nanos();
+    // Snowflake's clock functions have millisecond resolution.
+    now_ns_ = now_nanos() / 1000000 * 1000000;
     current_cancel_ = &cancel;
     if (cancel.cancelled()) throw SfError(cancel_error(cancel, session_));
     // PUT and GET never run on the SQL API.
@@ -1191,8 +1231,29 @@ class ConnectionImpl : public Connection {
     return {};
   }
 
+  // Temporary tables live as long as the session (this Connection), as in Snowflake.
+  void drop_temporary_tables() noexcept {
+    if (temporary_.empty()) return;
+    try {
+      if (pinned_) {
+        sqlite3_exec(pinned_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        pool_.release(std::move(pinned_));
+      }
+      CancelToken token;
+      with_db(token, true, [&](PooledDb& db) {
+        for (const auto& t : temporary_) {
+          if (auto m = db.catalog->object(t[0], t[1], t[2])) drop_object(db, *m);
+        }
+      });
+    } catch (...) {
+      // Best effort: the engine's store is temporary anyway.
+    }
+    temporary_.clear();
+  }
+
   DbPool& pool_;
   Session session_;
+  std::vector<std::array<std::string, 3>> temporary_;
   std::unique_ptr<PooledDb> pinned_;
   std::map<std::string, std::string> variables_;
   std::map<std::string, SfType> variable_types_;

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -902,6 +903,23 @@ void fn_substr(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   });
 }
 
+void fn_check_length(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL) return sqlite3_result_null(ctx);
+    std::int64_t limit = sqlite3_value_int64(argv[1]);
+    std::string v = blob_or_text(argv[0]);
+    auto length = type == SQLITE_BLOB ? static_cast<std::int64_t>(v.size())
+                                      : static_cast<std::int64_t>(utf8_decode(v).size());
+    if (length > limit) {
+      throw SfError("100078", "22001",
+                    "User character length limit (" + std::to_string(limit) +
+                        ") exceeded by string '" + (type == SQLITE_BLOB ? to_hex(v) : v) + "'");
+    }
+    sqlite3_result_value(ctx, argv[0]);
+  });
+}
+
 void fn_repeat(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     if (any_null(2, argv)) return sqlite3_result_null(ctx);
@@ -1363,12 +1381,24 @@ void fn_try_parse_with_format(sqlite3_context* ctx, int, sqlite3_value** argv) {
 void fn_epoch_to(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     if (any_null(2, argv)) return sqlite3_result_null(ctx);
-    std::int64_t ns =
-        epoch_number_to_nanos(double_arg(argv[0]), static_cast<int>(int_arg(argv[1])));
+    int scale = static_cast<int>(std::clamp<std::int64_t>(int_arg(argv[1]), 0, 9));
+    std::int64_t ns = 0;
+    if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER) {
+      ns = sqlite3_value_int64(argv[0]);
+      for (int i = scale; i < 9; ++i) ns *= 10;
+    } else {
+      ns = epoch_number_to_nanos(double_arg(argv[0]), scale);
+    }
     SfType to = parse_type_spec(text_arg(argv[2]));
     const ValueContext& vc = state_of(ctx)->values;
-    val_to_result(ctx,
-                  cast_value(Val::integer(ns), SfType::temporal(TypeKind::timestamp_ltz), to, vc));
+    // An epoch is a UTC instant; as TIMESTAMP_NTZ it is the UTC wall clock.
+    if (to.kind == TypeKind::timestamp_tz) {
+      val_to_result(ctx, Val::blob(tz_pack(ns, zone_offset_minutes(vc, ns))));
+    } else if (to.kind == TypeKind::date) {
+      val_to_result(ctx, Val::integer(floor_div(ns, kNanosPerDay)));
+    } else {
+      val_to_result(ctx, Val::integer(ns));
+    }
   });
 }
 
@@ -2081,8 +2111,12 @@ void fn_geo_to_wkt(sqlite3_context* ctx, int, sqlite3_value** argv) {
     };
     auto list = [&](const JsonValue& l) {
       std::string out = "(";
-      for (std::size_t i = 0; i < l.items.size(); ++i) out += (i ? "," : "") + pt(l.items[i]);
-      return out + ")";
+      for (std::size_t i = 0; i < l.items.size(); ++i) {
+        if (i) out += ',';
+        out += pt(l.items[i]);
+      }
+      out += ')';
+      return out;
     };
     std::string out;
     if (type->text == "Point") {
@@ -2631,7 +2665,7 @@ struct FlattenCursor {
   std::size_t pos = 0;
   std::int64_t seq = 0;
 };
-std::int64_t g_flatten_seq = 0;
+std::atomic<std::int64_t> g_flatten_seq{0};
 
 int flatten_connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** out, char**) {
   int rc = sqlite3_declare_vtab(
@@ -2999,6 +3033,7 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_substr", 2, st, fn_substr);
   reg(db, "sf_substr", 3, st, fn_substr);
   reg(db, "sf_repeat", 2, st, fn_repeat);
+  reg(db, "sf_check_length", 2, st, fn_check_length);
   reg(db, "sf_lpad", 3, st, fn_lpad);
   reg(db, "sf_rpad", 3, st, fn_rpad);
   reg(db, "sf_split_part", 3, st, fn_split_part);

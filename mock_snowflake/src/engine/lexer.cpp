@@ -72,7 +72,7 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
   tokens.clear();
   for (;;) {
     if (!skip_blank(c)) {
-      error = {"unterminated comment", c.line(), c.column()};
+      error = {"unterminated comment", c.line(), c.column(), c.pos()};
       return false;
     }
     Token t;
@@ -111,7 +111,7 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
         c.advance();
       }
       if (!closed) {
-        error = {"unterminated quoted identifier", t.line, t.column};
+        error = {"unterminated quoted identifier", t.line, t.column, t.begin};
         return false;
       }
     } else if (ch == '\'') {
@@ -162,7 +162,7 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
         c.advance();
       }
       if (!closed) {
-        error = {"unterminated string", t.line, t.column};
+        error = {"unterminated string", t.line, t.column, t.begin};
         return false;
       }
     } else if (ch == '$' && c.peek(1) == '$') {
@@ -179,7 +179,7 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
         c.advance();
       }
       if (!closed) {
-        error = {"unterminated $$ string", t.line, t.column};
+        error = {"unterminated $$ string", t.line, t.column, t.begin};
         return false;
       }
     } else if (ch == '$' && (ident_part(c.peek(1)))) {

@@ -40,6 +40,7 @@ struct LexError {
   std::string message;
   int line = 1;
   int column = 0;
+  std::size_t offset = 0;  ///< where the offending token starts
 };
 
 /// Tokenizes one statement. On failure returns false and fills `error`.

@@ -38,7 +38,11 @@ class Parser {
   explicit Parser(std::string_view sql) : sql_(sql) {
     LexError error;
     if (!tokenize(sql, tokens_, error)) {
-      throw SfError(syntax_error(error.line, error.column, error.message));
+      // Name the unterminated token by its first characters, as the real parser does.
+      std::string_view rest = sql.substr(std::min(error.offset, sql.size()));
+      rest = rest.substr(0, std::min<std::size_t>(rest.find('\n'), 32));
+      if (rest.empty()) throw SfError(syntax_error_eof(error.line, error.column));
+      throw SfError(syntax_error(error.line, error.column, rest));
     }
   }
 
@@ -283,8 +287,14 @@ class Parser {
     s.name = qualified_name();
     if (s.object_kind == "TABLE") {
       s.kind = Statement::Kind::create_table;
-      if (accept_kw("LIKE") || accept_kw("CLONE")) {
+      if (at_kw("LIKE") || at_kw("CLONE")) {
+        s.clone = next().text == "CLONE";
         s.like_table = qualified_name();
+        // CLONE ... AT / BEFORE (time travel) clones the current data.
+        if ((at_kw("AT") || at_kw("BEFORE")) && at_op("(", 1)) {
+          next();
+          skip_parenthesised();
+        }
         return s;
       }
       if (accept_op("(")) {
@@ -792,6 +802,7 @@ class Parser {
 
   // ---- queries ---------------------------------------------------------------------------
   QueryPtr query() {
+    DepthGuard guard(*this);
     SourcePos p = pos_of(peek());
     std::vector<Cte> with;
     bool recursive = false;
@@ -1201,7 +1212,20 @@ class Parser {
   ExprPtr expr() { return or_expr(); }
 
  private:
+  // Deeply nested input must fail as a syntax error, not exhaust the stack.
+  struct DepthGuard {
+    explicit DepthGuard(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth) parser.fail(parser.peek());
+    }
+    ~DepthGuard() { --parser.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    Parser& parser;
+  };
+  static constexpr int kMaxDepth = 1000;
+
   ExprPtr or_expr() {
+    DepthGuard guard(*this);
     ExprPtr e = and_expr();
     while (accept_kw("OR")) e = binary("OR", std::move(e), and_expr());
     return e;
@@ -1214,6 +1238,7 @@ class Parser {
   }
 
   ExprPtr not_expr() {
+    DepthGuard guard(*this);
     if (at_kw("NOT")) {
       SourcePos p = pos_of(next());
       ExprPtr inner = not_expr();
@@ -1386,6 +1411,7 @@ class Parser {
   }
 
   ExprPtr unary() {
+    DepthGuard guard(*this);
     if (at_op("-") || at_op("+")) {
       SourcePos p = pos_of(next());
       std::string op = tokens_[pos_ - 1].text;
@@ -1651,7 +1677,8 @@ class Parser {
       next();
       const Token& n = next();
       auto e = make(ExprKind::param, p);
-      e->text = n.text;
+      // Binding keys are matched as written (":a" binds "a").
+      e->text = n.kind == TokenKind::identifier ? raw(n) : n.text;
       finish(e->pos);
       return e;
     }
@@ -1797,6 +1824,7 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   int param_count_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

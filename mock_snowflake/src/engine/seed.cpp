@@ -153,7 +153,9 @@ class Table {
       c.type = parse_type_name(t).value_or(SfType::text());
       c.type.nullable = !not_null;
       m.columns.push_back(c);
-      cols += (cols.empty() ? "" : ", ") + quote_ident(col);
+      if (!cols.empty()) cols += ", ";
+      cols += quote_ident(col);
+      if (not_null) cols += " NOT NULL";
       marks += marks.empty() ? "?" : ", ?";
     }
     exec_sql(db, "CREATE TABLE main." + quote_ident(m.sqlite_name) + " (" + cols + ")");

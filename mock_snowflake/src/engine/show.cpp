@@ -37,7 +37,7 @@ ColumnInfo number_column(const char* name) {
 std::string created_text(std::int64_t ns) {
   std::int64_t ms = floor_div(ns, 1000000);
   std::string s = std::to_string(floor_div(ms, 1000));
-  char buf[8];
+  char buf[32];
   std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(floor_mod(ms, 1000)));
   return s + buf;
 }
@@ -71,6 +71,13 @@ bool keep(const Statement& s, const std::string& name) {
 void limit(const Statement& s, std::vector<Row>& rows) {
   if (s.limit && static_cast<std::size_t>(*s.limit) < rows.size())
     rows.resize(static_cast<std::size_t>(*s.limit));
+}
+
+SqlError missing(Catalog& catalog, const std::string& database, const std::string& schema,
+                 const std::string& name, std::string_view kind) {
+  if (!catalog.database(database)) return database_not_found(database);
+  if (!catalog.schema(database, schema)) return schema_not_found(database + "." + schema);
+  return object_not_found(database + "." + schema + "." + name, kind);
 }
 
 std::string owner_of(const std::string& owner) { return owner.empty() ? "ACCOUNTADMIN" : owner; }
@@ -371,7 +378,7 @@ SmallResult show_columns(Catalog& catalog, const Statement& s, const Session& se
     }
     if (database.empty()) throw SfError(no_current_database("SHOW COLUMNS"));
     auto m = catalog.object(database, schema, n.back().name);
-    if (!m) throw SfError(object_not_found(database + "." + schema + "." + n.back().name, "Table"));
+    if (!m) throw SfError(missing(catalog, database, schema, n.back().name, "Table"));
     list.push_back(*m);
   } else {
     ShowScope scope = scope_of(s, session, catalog, true);
@@ -452,8 +459,9 @@ SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& se
   if (database.empty()) throw SfError(no_current_database("DESCRIBE"));
   if (n.size() == 1 && schema.empty()) throw SfError(no_current_schema("DESCRIBE"));
   auto m = catalog.object(database, schema, n.back().name);
-  std::string qualified = database + "." + schema + "." + n.back().name;
-  if (!m) throw SfError(object_not_found(qualified, s.object_kind == "VIEW" ? "View" : "Table"));
+  if (!m)
+    throw SfError(missing(catalog, database, schema, n.back().name,
+                          s.object_kind == "VIEW" ? "View" : "Table"));
   SmallResult r;
   ColumnInfo privacy;
   privacy.name = "privacy domain";

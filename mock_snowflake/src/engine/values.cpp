@@ -281,11 +281,26 @@ Val number_to_fixed(const Val& n, int precision, int scale, const std::string& o
       return Val::real(r);
     }
     case Val::T::text: {
-      // An exact big integer (beyond int64).
-      std::size_t digits = n.s.size() - (n.s[0] == '-' ? 1 : 0);
-      if (static_cast<int>(digits) > max_digits) out_of_range(original);
-      if (scale == 0) return n;
-      return Val::real(std::strtod(n.s.c_str(), nullptr));
+      // Exact decimal text (beyond int64, or beyond what a double keeps).
+      auto exact = round_decimal_text(n.s, scale);
+      if (!exact) return Val::real(std::strtod(n.s.c_str(), nullptr));
+      std::string whole = exact->substr(0, exact->find('.'));
+      if (!whole.empty() && whole[0] == '-') whole.erase(0, 1);
+      if (whole == "0") whole.clear();
+      if (static_cast<int>(whole.size()) > max_digits) out_of_range(original);
+      if (scale == 0) {
+        auto as_int = parse_number_text(*exact, false);
+        if (as_int && as_int->t == Val::T::integer) return *as_int;
+        return Val::text(*exact);
+      }
+      std::size_t significant = exact->find_first_not_of("-0.");
+      std::size_t sig_digits = 0;
+      for (std::size_t k = significant == std::string::npos ? exact->size() : significant;
+           k < exact->size(); ++k) {
+        sig_digits += std::isdigit(static_cast<unsigned char>((*exact)[k])) ? 1 : 0;
+      }
+      if (sig_digits <= 15) return Val::real(std::strtod(exact->c_str(), nullptr));
+      return Val::text(*exact);
     }
     default:
       return Val::null();
@@ -479,6 +494,48 @@ std::int64_t epoch_number_to_nanos(double value, std::optional<int> scale) {
   return static_cast<std::int64_t>(value);
 }
 
+std::optional<std::string> round_decimal_text(std::string_view text, int scale) {
+  std::string t = trim(text);
+  if (t.empty()) return std::nullopt;
+  bool negative = false;
+  std::size_t i = 0;
+  if (t[0] == '+' || t[0] == '-') {
+    negative = t[0] == '-';
+    ++i;
+  }
+  std::string whole;
+  std::string frac;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) whole.push_back(t[i++]);
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) frac.push_back(t[i++]);
+  }
+  if (i != t.size() || (whole.empty() && frac.empty())) return std::nullopt;
+  if (whole.empty()) whole = "0";
+  bool round_up =
+      static_cast<int>(frac.size()) > scale && frac[static_cast<std::size_t>(scale)] >= '5';
+  frac.resize(static_cast<std::size_t>(scale), '0');
+  std::string digits = whole + frac;
+  if (round_up) {
+    int k = static_cast<int>(digits.size()) - 1;
+    while (k >= 0 && digits[static_cast<std::size_t>(k)] == '9')
+      digits[static_cast<std::size_t>(k--)] = '0';
+    if (k < 0) {
+      digits.insert(digits.begin(), '1');
+    } else {
+      ++digits[static_cast<std::size_t>(k)];
+    }
+  }
+  std::string int_part = digits.substr(0, digits.size() - static_cast<std::size_t>(scale));
+  std::size_t z = 0;
+  while (z + 1 < int_part.size() && int_part[z] == '0') ++z;
+  int_part.erase(0, z);
+  std::string out = int_part;
+  if (scale > 0) out += "." + digits.substr(digits.size() - static_cast<std::size_t>(scale));
+  if (negative && out.find_first_not_of("0.") != std::string::npos) out.insert(out.begin(), '-');
+  return out;
+}
+
 std::string format_fixed(const Val& v, int scale) {
   switch (v.t) {
     case Val::T::integer: {
@@ -489,20 +546,34 @@ std::string format_fixed(const Val& v, int scale) {
     case Val::T::real: {
       if (std::isnan(v.d) || std::isinf(v.d)) return format_double(v.d);
       char buf[400];
-      std::snprintf(buf, sizeof buf, "%.*f", scale, v.d);
-      std::string out = buf;
+      std::string shortest = format_double(v.d);
+      std::string out;
+      if (shortest.find_first_of("eE") == std::string::npos) {
+        // The shortest text that reads back as this double, padded: no binary noise digits.
+        auto dot = shortest.find('.');
+        std::size_t have = dot == std::string::npos ? 0 : shortest.size() - dot - 1;
+        if (have <= static_cast<std::size_t>(scale)) {
+          out = shortest;
+          if (scale > 0) {
+            if (dot == std::string::npos) out.push_back('.');
+            out.append(static_cast<std::size_t>(scale) - have, '0');
+          }
+        }
+      }
+      if (out.empty()) {
+        std::snprintf(buf, sizeof buf, "%.*f", scale, v.d);
+        out = buf;
+      }
       // -0.00 is 0.00.
       if (out[0] == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
       return out;
     }
     case Val::T::text:
     case Val::T::blob: {
+      if (auto exact = round_decimal_text(v.s, scale)) return *exact;
       auto parsed = parse_number_text(v.s, true);
       if (!parsed) return v.s;
-      if (parsed->t != Val::T::text) return format_fixed(*parsed, scale);
-      std::string out = parsed->s;
-      if (scale > 0) out += "." + std::string(static_cast<std::size_t>(scale), '0');
-      return out;
+      return format_fixed(*parsed, scale);
     }
     default:
       return {};
@@ -737,7 +808,7 @@ Val cast_value(const Val& v, const SfType& from, const SfType& to, const ValueCo
     case TypeKind::fixed: {
       if (from.kind == TypeKind::fixed || from.kind == TypeKind::real) {
         Val n = v;
-        if (v.t == Val::T::text && !text_is_big_integer(v)) {
+        if (v.t == Val::T::text && !text_is_big_integer(v) && !round_decimal_text(v.s, 0)) {
           auto p = parse_number_text(v.s, true);
           if (!p) throw SfError(numeric_not_recognized(v.s));
           n = *p;
@@ -749,6 +820,7 @@ Val cast_value(const Val& v, const SfType& from, const SfType& to, const ValueCo
         std::string text = v.t == Val::T::text ? v.s : value_to_text(v, SfType::text(), ctx);
         auto p = parse_number_text(text, false);
         if (!p) throw SfError(numeric_not_recognized(text));
+        if (p->t == Val::T::real && round_decimal_text(text, 0)) p = Val::text(trim(text));
         return number_to_fixed(*p, to.precision, to.scale, trim(text));
       }
       throw SfError(numeric_not_recognized(value_to_text(v, from, ctx)));

@@ -96,6 +96,10 @@ Val json_to_value(const JsonValue& j, const SfType& to, const ValueContext& ctx)
 /// The wire text of a result cell; nullopt for SQL NULL.
 std::optional<std::string> encode_wire(const Val& v, const SfType& type, const ValueContext& ctx);
 
+/// Rounds plain decimal text ("-12.345") to `scale` fraction digits, half away from zero;
+/// nullopt when the text is not a plain decimal.
+std::optional<std::string> round_decimal_text(std::string_view text, int scale);
+
 /// Decimal text of a fixed value with exactly `scale` fraction digits.
 std::string format_fixed(const Val& v, int scale);
 
