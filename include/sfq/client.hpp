@@ -27,6 +27,10 @@
 
 namespace sfq {
 
+namespace detail {
+class StatementMachine;
+}
+
 enum class QueryState : std::uint8_t {
   queued,     ///< waiting for an HTTP slot or for the submission's answer
   running,    ///< the server is executing it (202 answered; polling)
@@ -109,6 +113,7 @@ class Query {
 
  private:
   friend class Client;
+  friend class detail::StatementMachine;
   explicit Query(std::shared_ptr<State> state) : state_(std::move(state)) {}
   std::shared_ptr<State> state_;
 };

@@ -104,8 +104,8 @@ Status Client::cancel_statement(const std::string& statement_handle) {
           info.message = body.value().message;
         }
       }
-      info.category = r.status == 401 || r.status == 403 ? ErrorCategory::auth
-                                                         : ErrorCategory::server;
+      info.category =
+          r.status == 401 || r.status == 403 ? ErrorCategory::auth : ErrorCategory::server;
       if (info.message.empty()) info.message = "cancel answered HTTP " + std::to_string(r.status);
       done->set_value(Error(std::move(info)));
     });
@@ -211,8 +211,8 @@ void Query::cancel() {
     std::lock_guard lock(state_->mutex);
     if (state_->terminal()) return;
     state_->state = QueryState::cancelled;
-    state_->error = Error(ErrorInfo{ErrorCategory::cancelled, "cancelled", "", "",
-                                    state_->statement_handle, 0});
+    state_->error = Error(
+        ErrorInfo{ErrorCategory::cancelled, "cancelled", "", "", state_->statement_handle, 0});
   }
   state_->changed.notify_all();
   if (auto core = state_->core.lock()) {

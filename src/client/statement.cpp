@@ -137,8 +137,8 @@ BindValue BindValue::binary(std::string_view bytes) {
 
 BindValue BindValue::date(std::int32_t days_since_epoch) {
   // The API takes DATE bindings as milliseconds since the epoch.
-  return single(BindType::date, std::to_string(static_cast<std::int64_t>(days_since_epoch) *
-                                               86'400'000LL));
+  return single(BindType::date,
+                std::to_string(static_cast<std::int64_t>(days_since_epoch) * 86'400'000LL));
 }
 
 BindValue BindValue::time(std::int64_t nanos_since_midnight) {

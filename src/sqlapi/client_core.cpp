@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "decode/gzip.hpp"
 #include "decode/result_parser.hpp"
 #include "sqlapi/request.hpp"
 #include "sqlapi/statement_machine.hpp"
@@ -68,7 +69,8 @@ void ClientCore::shutdown(std::chrono::milliseconds grace) {
     ids.reserve(machines_.size());
     for (const auto& [id, machine] : machines_) ids.push_back(id);
     for (const auto id : ids) {
-      if (auto* m = machine(id)) m->cancel(Error(ErrorCategory::cancelled, "the client was closed"));
+      if (auto* m = machine(id))
+        m->cancel(Error(ErrorCategory::cancelled, "the client was closed"));
     }
     cancelled.set_value();
   });
@@ -114,8 +116,7 @@ std::size_t ClientCore::prefetch_window(const SubmitOptions& submit) const {
 }
 
 std::uint64_t ClientCore::max_response_bytes() const noexcept {
-  return options_.max_response_bytes > 0 ? options_.max_response_bytes
-                                         : kDefaultMaxResponseBytes;
+  return options_.max_response_bytes > 0 ? options_.max_response_bytes : kDefaultMaxResponseBytes;
 }
 
 std::uint64_t ClientCore::send(RequestSpec spec, RequestDone done) {
@@ -163,10 +164,10 @@ void ClientCore::attempt(std::uint64_t request_id) {
                      request.spec.method == "POST");
   ++request.attempts;
   counters.requests_sent.fetch_add(1, std::memory_order_relaxed);
-  request.transfer = http_->start(std::move(http_request),
-                                  [this, request_id](Result<HttpResponse> response) {
-                                    on_response(request_id, std::move(response));
-                                  });
+  request.transfer =
+      http_->start(std::move(http_request), [this, request_id](Result<HttpResponse> response) {
+        on_response(request_id, std::move(response));
+      });
 }
 
 void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> response) {
@@ -206,8 +207,8 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
   requests_.erase(it);
   if (verdict == Verdict::retry) {
     // The retry budget is spent: report what the last attempt saw.
-    std::string what = response.ok() ? "HTTP " + std::to_string(status)
-                                     : std::string(response.error().message());
+    std::string what =
+        response.ok() ? "HTTP " + std::to_string(status) : std::string(response.error().message());
     ErrorInfo info;
     info.category = ErrorCategory::transport;
     info.message = "gave up after " + std::to_string(attempts) + " attempts: " + what;

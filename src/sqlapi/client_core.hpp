@@ -97,10 +97,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::unique_ptr<Authenticator> auth_;
   EventLoop loop_;
   std::unique_ptr<DecodePool> pool_;
-  std::unique_ptr<HttpClient> http_;  // loop thread only
+  std::unique_ptr<HttpClient> http_;                                             // loop thread only
   std::unordered_map<std::uint64_t, std::unique_ptr<PendingRequest>> requests_;  // loop thread
   std::unordered_map<std::uint64_t, std::unique_ptr<StatementMachine>> machines_;  // loop thread
-  std::uint64_t next_request_id_ = 1;                                            // loop thread
+  std::uint64_t next_request_id_ = 1;                                              // loop thread
   std::atomic<std::uint64_t> next_query_id_{1};
   std::atomic<std::uint64_t> curl_off_loop_at_shutdown_{0};
   BackoffPolicy backoff_;

@@ -46,8 +46,8 @@ struct Query::State {
   std::string request_id;
   std::shared_ptr<const ResultMeta> meta;
   std::uint64_t rows_received = 0;
-  std::size_t partitions_total = 0;  // known with meta
-  std::size_t partitions_queued = 0;  // handed to the consumer (queue or on_batch)
+  std::size_t partitions_total = 0;         // known with meta
+  std::size_t partitions_queued = 0;        // handed to the consumer (queue or on_batch)
   std::map<std::size_t, RowBatch> decoded;  // waiting for earlier partitions
   std::size_t next_to_queue = 0;
   std::deque<RowBatch> ready;  // pull mode: in order, not yet taken by next_batch()

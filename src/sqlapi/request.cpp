@@ -143,8 +143,7 @@ std::string submit_url(std::string_view base_url, std::string_view request_id,
   return url;
 }
 
-std::string status_url(std::string_view base_url, std::string_view handle,
-                       std::size_t partition) {
+std::string status_url(std::string_view base_url, std::string_view handle, std::size_t partition) {
   std::string url(base_url);
   url += "/api/v2/statements/";
   url += handle;
@@ -160,9 +159,8 @@ std::string cancel_url(std::string_view base_url, std::string_view handle) {
   return url;
 }
 
-std::vector<std::string> common_headers(std::string_view authorization,
-                                        std::string_view token_type, std::string_view user_agent,
-                                        bool has_body) {
+std::vector<std::string> common_headers(std::string_view authorization, std::string_view token_type,
+                                        std::string_view user_agent, bool has_body) {
   std::vector<std::string> headers;
   headers.reserve(7);
   headers.push_back("Authorization: " + std::string(authorization));

@@ -42,8 +42,7 @@ struct SubmitUrlFlags {
 /// Headers every request carries, given the Authorization value and the token type.
 [[nodiscard]] std::vector<std::string> common_headers(std::string_view authorization,
                                                       std::string_view token_type,
-                                                      std::string_view user_agent,
-                                                      bool has_body);
+                                                      std::string_view user_agent, bool has_body);
 
 /// The default User-Agent: "sfq/<version>".
 [[nodiscard]] std::string default_user_agent();

@@ -18,8 +18,7 @@ Verdict classify(RequestKind kind, int http_status, std::string_view snowflake_c
       return Verdict::done;
     case 401:
       // 390144 "JWT token is invalid", 390318 / 390112 token expired variants.
-      if (snowflake_code == "390144" || snowflake_code == "390318" ||
-          snowflake_code == "390112") {
+      if (snowflake_code == "390144" || snowflake_code == "390318" || snowflake_code == "390112") {
         return Verdict::reauth;
       }
       return Verdict::fail;

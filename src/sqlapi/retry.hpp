@@ -15,11 +15,11 @@ namespace sfq::detail {
 enum class RequestKind { submit, poll, partition, cancel };
 
 enum class Verdict {
-  done,        ///< a final answer (200, 202, 408, 422, ...): interpret the body
-  retry,       ///< transient: back off and send the same request again
+  done,           ///< a final answer (200, 202, 408, 422, ...): interpret the body
+  retry,          ///< transient: back off and send the same request again
   still_running,  ///< a 429 while polling: schedule the next poll
-  reauth,      ///< 401 with an expired/invalid JWT: mint a new token once and resend
-  fail,        ///< not retryable
+  reauth,         ///< 401 with an expired/invalid JWT: mint a new token once and resend
+  fail,           ///< not retryable
 };
 
 /// The verdict for an HTTP status (0 = transport error) of a request of `kind`.
@@ -40,8 +40,7 @@ struct BackoffPolicy {
 [[nodiscard]] std::optional<int> parse_retry_after(std::string_view header);
 
 /// Poll interval while a statement runs: 25 ms, doubling, capped at `cap`.
-[[nodiscard]] std::chrono::milliseconds poll_delay(int poll_count,
-                                                   std::chrono::milliseconds cap =
-                                                       std::chrono::milliseconds(1000));
+[[nodiscard]] std::chrono::milliseconds poll_delay(
+    int poll_count, std::chrono::milliseconds cap = std::chrono::milliseconds(1000));
 
 }  // namespace sfq::detail

@@ -130,11 +130,11 @@ void StatementMachine::start() {
 
 void StatementMachine::send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler) {
   auto slot = std::make_shared<std::uint64_t>(0);
-  *slot = core_.send(std::move(spec), [this, slot, handler = std::move(handler)](
-                                          Result<HttpResponse> response) {
-    requests_.erase(*slot);
-    handler(std::move(response));
-  });
+  *slot = core_.send(std::move(spec),
+                     [this, slot, handler = std::move(handler)](Result<HttpResponse> response) {
+                       requests_.erase(*slot);
+                       handler(std::move(response));
+                     });
   requests_.insert(*slot);
 }
 
@@ -163,9 +163,8 @@ void StatementMachine::submit(bool probe_for_cancel, bool retry) {
     });
     return;
   }
-  send(std::move(spec), [this](Result<HttpResponse> response) {
-    on_submit_or_poll(std::move(response), false);
-  });
+  send(std::move(spec),
+       [this](Result<HttpResponse> response) { on_submit_or_poll(std::move(response), false); });
 }
 
 void StatementMachine::poll() {
@@ -173,9 +172,8 @@ void StatementMachine::poll() {
   spec.kind = RequestKind::poll;
   spec.method = "GET";
   spec.url = status_url(core_.base_url(), handle_);
-  send(std::move(spec), [this](Result<HttpResponse> response) {
-    on_submit_or_poll(std::move(response), true);
-  });
+  send(std::move(spec),
+       [this](Result<HttpResponse> response) { on_submit_or_poll(std::move(response), true); });
 }
 
 void StatementMachine::schedule_poll() {
@@ -237,7 +235,7 @@ void StatementMachine::handle_result_200(HttpResponse response) {
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  pool->submit([&core, state, cap, response = std::move(response)]() {
+  const bool accepted = pool->submit([&core, state, cap, response = std::move(response)]() {
     const std::uint64_t id = state->id;
     auto text = response_text(response, cap);
     Result<ParsedResultSet> parsed =
@@ -271,6 +269,7 @@ void StatementMachine::handle_result_200(HttpResponse response) {
       deliver_batch(core, state, std::move(set.first_batch));
     }
   });
+  if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
 void StatementMachine::on_metadata(std::shared_ptr<const ResultMeta> meta, ColumnsPtr columns) {
@@ -321,8 +320,7 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
     return;
   }
   if (response.value().status != 200) {
-    fail(error_from_response(response.value(),
-                             "fetching partition " + std::to_string(partition)));
+    fail(error_from_response(response.value(), "fetching partition " + std::to_string(partition)));
     return;
   }
   DecodePool* pool = core_.pool();
@@ -330,27 +328,29 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const std::uint64_t expected = partition < meta_->partitions.size()
-                                     ? meta_->partitions[partition].uncompressed_size
-                                     : 0;
-  pool->submit([&core, state, cap, expected, partition, first_row = first_rows_[partition],
-                columns = columns_, response = std::move(response).value()]() {
+  const std::uint64_t expected =
+      partition < meta_->partitions.size() ? meta_->partitions[partition].uncompressed_size : 0;
+  const bool accepted = pool->submit([&core, state, cap, expected, partition,
+                                      first_row = first_rows_[partition], columns = columns_,
+                                      response = std::move(response).value()]() {
     const std::uint64_t id = state->id;
-    Result<std::string> text =
-        response.is_gzip() ? gunzip(response.body, expected, cap) : Result<std::string>(response.body);
-    Result<RowBatch> batch = text.ok() ? decode_partition(text.value(), columns, partition,
-                                                          first_row)
-                                       : Result<RowBatch>(text.error());
+    Result<std::string> text = response.is_gzip() ? gunzip(response.body, expected, cap)
+                                                  : Result<std::string>(response.body);
+    Result<RowBatch> batch = text.ok()
+                                 ? decode_partition(text.value(), columns, partition, first_row)
+                                 : Result<RowBatch>(text.error());
     if (!batch.ok()) {
-      core.post([&core, id, partition,
-                 error = batch.error().with_context("decoding partition " +
-                                                    std::to_string(partition))] {
-        if (auto* machine = core.machine(id)) machine->on_partition_decode_failed(partition, error);
-      });
+      core.post(
+          [&core, id, partition,
+           error = batch.error().with_context("decoding partition " + std::to_string(partition))] {
+            if (auto* machine = core.machine(id))
+              machine->on_partition_decode_failed(partition, error);
+          });
       return;
     }
     deliver_batch(core, state, std::move(batch).value());
   });
+  if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
 void StatementMachine::on_delivered(std::size_t /*partition*/) {
@@ -401,9 +401,8 @@ void StatementMachine::cancel(Error reason) {
   if (phase_ == Phase::done) return;
   const bool may_run_on_server = phase_ == Phase::submitting || phase_ == Phase::polling;
   const bool submitting = phase_ == Phase::submitting;
-  const QueryState final_state = reason.category() == ErrorCategory::cancelled
-                                     ? QueryState::cancelled
-                                     : QueryState::failed;
+  const QueryState final_state =
+      reason.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
   conclude(final_state, std::move(reason));
   stop_io();
   if (may_run_on_server) {
@@ -420,13 +419,13 @@ void StatementMachine::cancel(Error reason) {
 
 void StatementMachine::fail(Error error) {
   if (phase_ == Phase::done) return;
-  const bool may_run_on_server =
-      (phase_ == Phase::polling || phase_ == Phase::submitting) &&
-      error.category() != ErrorCategory::server && error.category() != ErrorCategory::timeout &&
-      error.category() != ErrorCategory::cancelled;
-  conclude(error.category() == ErrorCategory::cancelled ? QueryState::cancelled
-                                                        : QueryState::failed,
-           std::move(error));
+  const bool may_run_on_server = (phase_ == Phase::polling || phase_ == Phase::submitting) &&
+                                 error.category() != ErrorCategory::server &&
+                                 error.category() != ErrorCategory::timeout &&
+                                 error.category() != ErrorCategory::cancelled;
+  conclude(
+      error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed,
+      std::move(error));
   stop_io();
   if (may_run_on_server && !handle_.empty()) cancel_on_server();
   retire();
@@ -539,8 +538,9 @@ Error StatementMachine::error_from_response(const HttpResponse& response, std::s
     info.message = "HTTP " + std::to_string(response.status) + " while " + std::string(what);
   }
   if (info.category == ErrorCategory::auth && response.status == 401) {
-    info.message += " (check the account, user and key: the server's RSA_PUBLIC_KEY_FP must "
-                    "match the key's fingerprint)";
+    info.message +=
+        " (check the account, user and key: the server's RSA_PUBLIC_KEY_FP must "
+        "match the key's fingerprint)";
   } else if (response.status == 403) {
     info.message += " (the SQL API may be disabled, or a network policy blocks this client)";
   }

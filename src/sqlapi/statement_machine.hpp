@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 
+#include "decode/gzip.hpp"
 #include "decode/result_parser.hpp"
 #include "io/event_loop.hpp"
 #include "sfq/client.hpp"
@@ -36,9 +37,9 @@ class ClientCore;
 class StatementMachine {
  public:
   struct Start {
-    std::string body;              ///< JSON body of the submission (empty for attach)
-    std::string attach_handle;     ///< attach(): follow this handle instead of submitting
-    bool async = false;            ///< submit with async=true
+    std::string body;           ///< JSON body of the submission (empty for attach)
+    std::string attach_handle;  ///< attach(): follow this handle instead of submitting
+    bool async = false;         ///< submit with async=true
     std::chrono::milliseconds total_timeout{0};
   };
 

@@ -23,8 +23,8 @@ TEST_F(Concurrency, AThousandStatementsHeldByTheServerAllComplete) {
   queries.reserve(kStatements);
   const auto submit_start = std::chrono::steady_clock::now();
   for (int i = 0; i < kStatements; ++i) {
-    queries.push_back(c.submit(Statement("select " + std::to_string(i) +
-                                         " as i, system$wait(100, 'MILLISECONDS') as w")));
+    queries.push_back(c.submit(
+        Statement("select " + std::to_string(i) + " as i, system$wait(100, 'MILLISECONDS') as w")));
   }
   const auto submit_time = std::chrono::steady_clock::now() - submit_start;
   (void)submit_time;  // measured by tools/bench, not asserted here
@@ -57,8 +57,7 @@ TEST_F(Concurrency, ManyThreadsShareOneClient) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&c, &ok, t] {
       for (int i = 0; i < 10; ++i) {
-        const QueryResult result =
-            c.execute("select " + std::to_string(t * 100 + i) + " as v");
+        const QueryResult result = c.execute("select " + std::to_string(t * 100 + i) + " as v");
         if (result.batches.at(0).columns.at(0).int64_value(0) == t * 100 + i) ++ok;
       }
     });

@@ -24,9 +24,7 @@ constexpr const char* kCancel = "POST /api/v2/statements/{handle}/cancel";
 
 class Lifecycle : public MockTest {
  protected:
-  void configure(mock_snowflake::ServerOptions& options) override {
-    options.sync_window = 2000ms;
-  }
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 2000ms; }
 };
 
 TEST_F(Lifecycle, SmallResultArrivesInline) {
@@ -113,8 +111,8 @@ TEST_F(ManyPartitions, PushDeliveryKeepsOrderToo) {
   };
   std::atomic<int> completions{0};
   options.on_complete = [&](const Query&) { ++completions; };
-  Query query = c.submit(Statement("select seq4() from table(generator(rowcount => 5000))"),
-                         options);
+  Query query =
+      c.submit(Statement("select seq4() from table(generator(rowcount => 5000))"), options);
   ASSERT_TRUE(query.wait_done_until(std::chrono::steady_clock::now() + 30s));
   EXPECT_EQ(query.state(), QueryState::succeeded);
   std::lock_guard lock(mutex);
@@ -129,8 +127,9 @@ TEST_F(Lifecycle, MultiStatementChildrenAreReadable) {
   statement.multi_statement_count = 2;
   const QueryResult parent = c.execute(statement);
   ASSERT_EQ(parent.meta.child_handles.size(), 2U);
-  EXPECT_EQ(rows_as_text(parent),
-            (std::vector<std::vector<std::string>>{{"Multiple statements executed successfully."}}));
+  EXPECT_EQ(
+      rows_as_text(parent),
+      (std::vector<std::vector<std::string>>{{"Multiple statements executed successfully."}}));
   const QueryResult first = c.attach(parent.meta.child_handles[0]).result();
   const QueryResult second = c.attach(parent.meta.child_handles[1]).result();
   EXPECT_EQ(rows_as_text(first), (std::vector<std::vector<std::string>>{{"1"}}));
@@ -189,8 +188,7 @@ TEST_F(Lifecycle, CancelWhileRunningCancelsOnTheServer) {
   EXPECT_THROW((void)query.next_batch(), Error);
   EXPECT_EQ(query.state(), QueryState::cancelled);
   ASSERT_TRUE(server().wait_until(
-      [&](const Counters& counters) { return counters.cancels_by_handle.count(handle) > 0; },
-      10s));
+      [&](const Counters& counters) { return counters.cancels_by_handle.count(handle) > 0; }, 10s));
   ASSERT_TRUE(eventually([&] {
     return server().statement_state(handle) == mock_snowflake::StatementState::cancelled;
   }));
@@ -234,8 +232,7 @@ TEST_F(Lifecycle, DeadlineExpiryCancelsOnTheServer) {
 TEST_F(Lifecycle, DmlReportsStats) {
   Client c = client();
   (void)c.execute("create or replace table mockdb.public.t_stats (a int)");
-  const QueryResult inserted =
-      c.execute("insert into mockdb.public.t_stats values (1), (2), (3)");
+  const QueryResult inserted = c.execute("insert into mockdb.public.t_stats values (1), (2), (3)");
   ASSERT_TRUE(inserted.meta.stats.has_value());
   EXPECT_EQ(inserted.meta.stats->rows_inserted, 3);
   EXPECT_EQ(rows_as_text(inserted), (std::vector<std::vector<std::string>>{{"3"}}));
@@ -250,8 +247,8 @@ class ExpiringClock : public MockTest {
       int left = skewed_reads_.load();
       while (left > 0 && !skewed_reads_.compare_exchange_weak(left, left - 1)) {
       }
-      return std::chrono::system_clock::now() + (left > 0 ? std::chrono::hours(2)
-                                                          : std::chrono::hours(0));
+      return std::chrono::system_clock::now() +
+             (left > 0 ? std::chrono::hours(2) : std::chrono::hours(0));
     };
   }
   std::atomic<int> skewed_reads_{0};

@@ -120,9 +120,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 class PollFaults : public MockTest {
  protected:
-  void configure(mock_snowflake::ServerOptions& options) override {
-    options.sync_window = 30ms;
-  }
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
 };
 
 TEST_F(PollFaults, A429WhilePollingMeansStillRunning) {

@@ -55,10 +55,10 @@ class Streaming : public ::testing::Test {
     Run run;
     EXPECT_TRUE(reset_peak_rss());
     const std::size_t baseline = peak_rss_bytes();
-    Query query = client.submit(Statement(
-        "select seq8() as n, randstr(24, random()) as s, uniform(1, 1000, random()) as u "
-        "from table(generator(rowcount => " +
-        std::to_string(rows) + "))"));
+    Query query = client.submit(
+        Statement("select seq8() as n, randstr(24, random()) as s, uniform(1, 1000, random()) as u "
+                  "from table(generator(rowcount => " +
+                  std::to_string(rows) + "))"));
     std::int64_t expected = 0;
     while (auto batch = query.next_batch()) {
       for (std::size_t r = 0; r < batch->rows; ++r) {
