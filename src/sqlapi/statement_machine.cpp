@@ -59,6 +59,9 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
       ++state->next_to_queue;
       ++state->partitions_queued;
     }
+    // The last batch is in the consumer's queue: the query has succeeded. The loop still runs
+    // its completion (counters, on_complete) when it hears of the delivery.
+    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
     lock.unlock();
     state->changed.notify_all();
     for (const std::size_t partition : queued) {
@@ -82,6 +85,7 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     state->options.on_batch(std::move(next));
     lock.lock();
     ++state->partitions_queued;
+    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
     core.post([&core, id, partition] {
       if (auto* machine = core.machine(id)) {
         machine->on_delivered(partition);
@@ -423,9 +427,9 @@ void StatementMachine::fail(Error error) {
                                  error.category() != ErrorCategory::server &&
                                  error.category() != ErrorCategory::timeout &&
                                  error.category() != ErrorCategory::cancelled;
-  conclude(
-      error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed,
-      std::move(error));
+  const QueryState final_state =
+      error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
+  conclude(final_state, std::move(error));
   stop_io();
   if (may_run_on_server && !handle_.empty()) cancel_on_server();
   retire();
