@@ -151,7 +151,7 @@ TEST_F(Lifecycle, MultiStatementCountMismatchIsASqlError) {
 TEST_F(Lifecycle, SqlErrorCarriesCodeStateAndHandle) {
   Client c = client();
   try {
-    (void)c.execute("select * from no_such_table");
+    (void)c.execute("select * from snowflake_sample_data.tpch_sf1.no_such_table");
     FAIL() << "expected a SQL error";
   } catch (const Error& error) {
     EXPECT_EQ(error.category(), ErrorCategory::server);
