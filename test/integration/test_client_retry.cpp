@@ -49,7 +49,9 @@ TEST_P(SubmitFaults, RetriedWithExactlyOneExecution) {
   EXPECT_EQ(rows_as_text(result), (std::vector<std::vector<std::string>>{{"42"}}));
   EXPECT_EQ(server().counters().executions_of(statement.request_id), 1U);
   EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
-  if (c.kind != FaultKind::slow_drip) EXPECT_GE(client_.stats().retries, 2U);
+  if (c.kind != FaultKind::slow_drip) {
+    EXPECT_GE(client_.stats().retries, 2U);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
