@@ -18,7 +18,7 @@ extern "C" const char* __asan_default_options() { return "quarantine_size_mb=4";
 namespace sfq::testing {
 namespace {
 
-struct Run {
+struct StreamRun {
   std::uint64_t rows = 0;
   std::size_t batches = 0;
   std::size_t peak_growth = 0;
@@ -40,7 +40,7 @@ class Streaming : public ::testing::Test {
     std::remove(key_file_.c_str());
   }
 
-  Run stream(std::uint64_t rows) {
+  StreamRun stream(std::uint64_t rows) {
     ConnectionOptions options;
     options.account = "MOCKACCOUNT";
     options.user = "MOCKUSER";
@@ -52,7 +52,7 @@ class Streaming : public ::testing::Test {
     options.decode_threads = 2;
     Client client(options);
     (void)client.execute("select 1");  // warm up: connections, token, threads
-    Run run;
+    StreamRun run;
     EXPECT_TRUE(reset_peak_rss());
     const std::size_t baseline = peak_rss_bytes();
     Query query = client.submit(
@@ -80,8 +80,8 @@ class Streaming : public ::testing::Test {
 };
 
 TEST_F(Streaming, PeakMemoryDoesNotGrowWithTheRowCount) {
-  const Run small = stream(100'000);
-  const Run large = stream(1'000'000);
+  const StreamRun small = stream(100'000);
+  const StreamRun large = stream(1'000'000);
   ASSERT_EQ(small.rows, 100'000U);
   ASSERT_EQ(large.rows, 1'000'000U);
   EXPECT_GE(large.batches, 50U);
