@@ -382,6 +382,7 @@ void StatementMachine::on_first_decode_failed(Error error) {
     return;
   }
   SFQ_LOG_DEBUG("unreadable result ({}); asking again", error.what());
+  core_.counters.retries.fetch_add(1, std::memory_order_relaxed);
   if (handle_.empty()) {
     phase_ = Phase::submitting;
     submit(false, true);
@@ -398,6 +399,7 @@ void StatementMachine::on_partition_decode_failed(std::size_t partition, Error e
     return;
   }
   SFQ_LOG_DEBUG("unreadable partition {} ({}); fetching it again", partition, error.what());
+  core_.counters.retries.fetch_add(1, std::memory_order_relaxed);
   fetch_partition(partition);
 }
 
