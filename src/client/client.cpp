@@ -32,7 +32,15 @@ class Client::Impl {
       state->state = QueryState::failed;
       state->error = Error(ErrorCategory::cancelled, "the client is closed");
     }
-    return Query(std::move(state));
+    std::shared_ptr<void> owner;
+    if (!state->options.on_batch) {
+      // Shared by the caller's copies of the handle: when the last one goes, nobody can read
+      // the rows any more, so stop the query (and the statement on the server).
+      owner = std::shared_ptr<void>(nullptr, [weak = std::weak_ptr<Query::State>(state)](void*) {
+        if (auto abandoned = weak.lock()) Query(abandoned).cancel();
+      });
+    }
+    return Query(std::move(state), std::move(owner));
   }
 
   std::shared_ptr<ClientCore> core;

@@ -240,6 +240,21 @@ TEST_F(Lifecycle, DmlReportsStats) {
 
 // The server's clock jumps two hours ahead for the next `skewed_reads_` JWT checks, so a token
 // the client still considers fresh is rejected as expired.
+TEST_F(Lifecycle, DroppingEveryHandleCancelsTheStatement) {
+  server().set_sync_window(50ms);
+  Client c = client();
+  std::string handle;
+  {
+    Query query = c.submit(Statement("select system$wait(30)"));
+    ASSERT_TRUE(eventually([&] { return query.state() == QueryState::running; }));
+    handle = query.statement_handle();
+    Query copy = query;  // copies share ownership: only the last one going cancels
+  }
+  ASSERT_TRUE(server().wait_until(
+      [&](const Counters& counters) { return counters.cancels_by_handle.count(handle) > 0; },
+      10s));
+}
+
 class ExpiringClock : public MockTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
