@@ -69,6 +69,9 @@ class Process {
   bool wait_for_output(const std::function<bool(const std::string&, const std::string&)>& predicate,
                        std::chrono::milliseconds timeout);
   void signal(int signal_number);
+  /// What the process wrote so far (stdout, unless streamed to on_stdout; stderr).
+  [[nodiscard]] const std::string& output() const noexcept { return result_.out; }
+  [[nodiscard]] const std::string& errors() const noexcept { return result_.err; }
   /// Reads the rest and reaps the child (SIGKILL at the deadline).
   ProcessResult finish(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
