@@ -42,8 +42,9 @@ std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
     [[maybe_unused]] const ssize_t n = ::write(tty, "\n", 1);
     ::_exit(128 + signal);
   });
-  [[maybe_unused]] ssize_t n = ::write(tty, prompt.data(), prompt.size());
+  // Echo goes off before the prompt shows, so nothing typed after the prompt is echoed.
   ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  [[maybe_unused]] ssize_t n = ::write(tty, prompt.data(), prompt.size());
   std::string line;
   char c = 0;
   bool ok = false;

@@ -9,6 +9,7 @@
 
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sfq::test_support {
 namespace {
@@ -145,6 +146,57 @@ TEST_F(CliRepl, TallResultsGoThroughThePager) {
   ASSERT_TRUE(prompt(*pty)) << pty->take();
   pty->send("\x04");
   EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, OnATerminalWideTablesFitAndAFooterAndProgressAreShown) {
+  auto pty = start(env(), 40);  // 120 columns
+  pty->send("select repeat('x', 300) as wide, 1 as n;\r");
+  ASSERT_TRUE(pty->expect("┌")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  const std::string screen = strip_ansi(pty->raw());
+  // Every line of the table fits in 120 columns; the long value ends with an ellipsis.
+  std::size_t table_lines = 0;
+  std::size_t from = screen.find("┌");
+  while (from != std::string::npos && from < screen.size()) {
+    const std::size_t end = screen.find('\n', from);
+    const std::string line = screen.substr(from, end - from);
+    if (line.rfind("│", 0) == 0 || line.rfind("┌", 0) == 0 || line.rfind("├", 0) == 0 ||
+        line.rfind("└", 0) == 0) {
+      ++table_lines;
+      std::size_t columns = 0;
+      for (const unsigned char c : line) columns += (c & 0xC0) != 0x80 ? 1 : 0;
+      EXPECT_LE(columns, 120u) << line;
+    }
+    if (end == std::string::npos) break;
+    from = end + 1;
+  }
+  EXPECT_GE(table_lines, 5u) << screen;
+  EXPECT_NE(screen.find("x…"), std::string::npos) << screen;
+  // The footer on stderr: rows, seconds, query id.
+  EXPECT_NE(screen.find("1 row · "), std::string::npos) << screen;
+
+  // A statement that takes a while shows the progress line on the terminal.
+  pty->send("select system$wait(2);\r");
+  ASSERT_TRUE(pty->expect("· running")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, KeygenAsksForThePassphraseWithoutEchoingIt) {
+  TempDir keys;
+  PtyProcess pty({sfq_binary(), "keygen", "--encrypt", "--out", keys.path()}, env());
+  ASSERT_TRUE(pty.expect("Passphrase for the private key: ")) << pty.take();
+  ASSERT_TRUE(pty.wait_for_echo_off());
+  pty.send("s3cret-phrase\r");
+  ASSERT_TRUE(pty.expect("Same passphrase again: ")) << pty.take();
+  ASSERT_TRUE(pty.wait_for_echo_off());
+  pty.send("s3cret-phrase\r");
+  ASSERT_TRUE(pty.expect("ALTER USER")) << pty.take();
+  EXPECT_EQ(pty.wait_exit(), 0);
+  EXPECT_EQ(pty.raw().find("s3cret-phrase"), std::string::npos) << "echo is off";
+  EXPECT_NE(read_file(keys.at("rsa_key.p8")).find("BEGIN ENCRYPTED PRIVATE KEY"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -6,11 +6,15 @@
 
 #include <string>
 
+#include "sfq/client.hpp"
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sfq::test_support {
 namespace {
+
+using namespace std::chrono_literals;
 
 TEST(CliScripts, QueriesAndFilesRunInTheOrderGiven) {
   CliAccount account;
@@ -124,6 +128,84 @@ TEST(CliKeygen, TheGeneratedKeyAuthenticates) {
                          account.env());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "in\n");
+}
+
+TEST(CliScripts, ConnectSwitchesConnections) {
+  CliAccount account;
+  const std::string base = account.connection_toml();
+  account.write_connections("[default]\n" + base + "role = \"FIRST_ROLE\"\n[other]\n" + base +
+                            "role = \"OTHER_ROLE\"\n");
+  const auto r = run_sfq({"--format", "csv", "--no-header", "-f", "-"}, account.env(),
+                         "select current_role();\n!connect other\nselect current_role();\n"
+                         "!connect missing\n");
+  EXPECT_EQ(r.out, "FIRST_ROLE\n\nOTHER_ROLE\n");
+  EXPECT_EQ(r.exit_code, 2) << "an unknown connection is a configuration error";
+  EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+}
+
+TEST(CliScripts, AbortCancelsAStatementByItsQueryId) {
+  CliAccount account;
+  // A statement started elsewhere (here: by the test, through libsfq).
+  sfq::ConnectionOptions options;
+  options.account = "MOCKACCOUNT";
+  options.user = "MOCKUSER";
+  options.host = "127.0.0.1";
+  options.port = account.port();
+  options.protocol = "http";
+  options.private_key_file = account.key_file();
+  sfq::Client client(options);
+  sfq::Statement statement("select system$wait(30)");
+  statement.async = true;
+  sfq::Query query = client.submit(statement);
+  ASSERT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
+  std::string handle;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((handle = query.statement_handle()).empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    (void)query.wait_for(10ms);
+  }
+  ASSERT_FALSE(handle.empty());
+
+  const auto r = run_sfq({"-q", "!abort " + handle}, account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "cancelled " + handle + "\n");
+  EXPECT_TRUE(account.server().wait_until(
+      [&](const mock_snowflake::Counters& c) {
+        const auto it = c.cancels_by_handle.find(handle);
+        return it != c.cancels_by_handle.end() && it->second >= 1;
+      },
+      10s));
+  EXPECT_THROW((void)query.result(), sfq::Error) << "the statement was cancelled";
+}
+
+TEST(CliScripts, AReaderThatLeavesEarlyEndsTheRunQuietly) {
+  CliAccount account;
+  ProcessOptions options;
+  options.args = {"/bin/bash", "-c",
+                  "set -o pipefail; \"$0\" --format csv -q \"select seq4() from "
+                  "table(generator(rowcount => 200000))\" | head -n 2",
+                  sfq_binary()};
+  const auto r = run_process(options, account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SEQ4()\n0\n");
+  EXPECT_EQ(r.err, "") << "no error for a closed pipe";
+}
+
+TEST(CliScripts, StatementTimeoutIsAnSqlError) {
+  CliAccount account;
+  account.write_connections("[default]\n" + account.connection_toml() + "statement_timeout = 1\n");
+  const auto r = run_sfq({"-q", "select system$wait(20)"}, account.env());
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_EQ(r.err.rfind("sfq: error: ", 0), 0u) << r.err;
+}
+
+TEST(CliScripts, McpIsDispatchedToTheMcpServer) {
+  TempDir home;
+  const auto r = run_sfq({"mcp", "--help"}, ChildEnv(home.path()));
+  // Whatever the MCP server answers, the CLI's own parser did not reject "mcp".
+  EXPECT_EQ(r.err.find("not expected"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("--format"), std::string::npos) << "not the CLI's help";
 }
 
 }  // namespace

@@ -269,16 +269,24 @@ std::string PtyProcess::take() {
   return text;
 }
 
-bool PtyProcess::wait_for_raw_mode(std::chrono::milliseconds timeout) {
+bool PtyProcess::wait_for_local_flags(unsigned clear_mask, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (true) {
     // On Linux the master side reports the slave's settings.
     termios settings{};
-    if (::tcgetattr(master_, &settings) == 0 && (settings.c_lflag & ICANON) == 0) return true;
+    if (::tcgetattr(master_, &settings) == 0 && (settings.c_lflag & clear_mask) == 0) return true;
     if (Clock::now() >= deadline) return false;
     // Keep draining the output meanwhile, for a bounded moment.
     read_some(std::min(deadline, Clock::now() + std::chrono::milliseconds(5)));
   }
+}
+
+bool PtyProcess::wait_for_raw_mode(std::chrono::milliseconds timeout) {
+  return wait_for_local_flags(ICANON, timeout);
+}
+
+bool PtyProcess::wait_for_echo_off(std::chrono::milliseconds timeout) {
+  return wait_for_local_flags(ECHO, timeout);
 }
 
 int PtyProcess::wait_exit(std::chrono::milliseconds timeout) {

@@ -107,6 +107,8 @@ class PtyProcess {
   /// is reading). Keys typed before that are subject to the terminal's line discipline, as
   /// type-ahead is for a person.
   bool wait_for_raw_mode(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  /// Waits until the terminal no longer echoes what is typed (a password prompt).
+  bool wait_for_echo_off(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   /// Everything printed so far, raw.
   [[nodiscard]] const std::string& raw() const noexcept { return output_; }
   /// Waits for the child to exit; its exit code, or -1 on timeout / signal.
@@ -114,6 +116,7 @@ class PtyProcess {
 
  private:
   bool read_some(std::chrono::steady_clock::time_point deadline);
+  bool wait_for_local_flags(unsigned clear_mask, std::chrono::milliseconds timeout);
 
   pid_t pid_ = -1;
   int master_ = -1;
