@@ -175,8 +175,10 @@ TEST_F(CliRepl, OnATerminalWideTablesFitAndAFooterAndProgressAreShown) {
   // The footer on stderr: rows, seconds, query id.
   EXPECT_NE(screen.find("1 row · "), std::string::npos) << screen;
 
-  // A statement that takes a while shows the progress line on the terminal.
-  pty->send("select system$wait(2);\r");
+  // A statement that takes a while shows the progress line on the terminal: queued while the
+  // submission waits out the mock's 2 s synchronous window, then running while it is polled.
+  pty->send("select system$wait(5);\r");
+  ASSERT_TRUE(pty->expect("· queued")) << pty->take();
   ASSERT_TRUE(pty->expect("· running")) << pty->take();
   ASSERT_TRUE(prompt(*pty)) << pty->take();
   pty->send("\x04");
