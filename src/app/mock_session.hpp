@@ -28,7 +28,7 @@ namespace sfq::app {
 struct MockSessionOptions {
   bool sample_data = true;  ///< seed SNOWFLAKE_SAMPLE_DATA and the all-types table
   /// Results kept by the mock for their partitions to be fetched; bounds its memory.
-  std::size_t result_cache_bytes = 256u * 1024u * 1024u;
+  std::size_t result_cache_bytes = std::size_t{256} * 1024 * 1024;
 };
 
 class MockSession {

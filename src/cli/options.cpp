@@ -14,7 +14,7 @@ constexpr const char* kConnection = "Connection";
 constexpr const char* kOutput = "Output";
 constexpr const char* kDiagnostics = "Diagnostics";
 
-const char* const kFooter =
+constexpr const char* kFooter =
     R"(Input: the SQL of -q and -f runs in the order given; without them, standard input is read
 when it is not a terminal, and on a terminal an interactive session starts (type !help).
 Statements are separated by ';'. Variables: <% name %>, &{name} and &name (with -D).

@@ -21,7 +21,7 @@ namespace {
 
 // !source may include files that include files; a cycle must end somewhere.
 constexpr int kMaxSourceDepth = 16;
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 
 void print_error_line(std::string_view text) {
   std::string line(text);
@@ -297,7 +297,9 @@ Runner::Flow Runner::run_command(const std::string& line) {
   }
   if (name == "variables" || name == "vars") {
     std::string out;
-    for (const auto& [key, value] : variables_.all()) out += key + " = " + value + "\n";
+    for (const auto& [key, value] : variables_.all()) {
+      out.append(key).append(" = ").append(value).append("\n");
+    }
     print(out);
     return Flow::next;
   }

@@ -12,7 +12,7 @@ namespace sfq::cli {
 namespace {
 
 // Writers hand their text to the sink at least this often, so a huge batch does not pile up.
-constexpr std::size_t kFlushBytes = 256 * 1024;
+constexpr std::size_t kFlushBytes = std::size_t{256} * 1024;
 constexpr std::string_view kDimOn = "\x1b[2m";
 constexpr std::string_view kDimOff = "\x1b[0m";
 
@@ -331,7 +331,7 @@ class GridWriter : public BufferedWriter {
   [[nodiscard]] virtual std::size_t line_width(const std::vector<std::size_t>& widths,
                                                bool ellipsis_column) const = 0;
 
-  static LaidCell split_lines(std::string text, bool null) {
+  static LaidCell split_lines(const std::string& text, bool null) {
     LaidCell cell;
     cell.null = null;
     std::string_view rest = text;
@@ -394,11 +394,12 @@ class GridWriter : public BufferedWriter {
     for (std::size_t i = 0; i < n; ++i) minimum[i] = std::min(natural[i], min_width(i));
     visible_ = n;
     while (visible_ > 1) {
-      std::vector<std::size_t> mins(minimum.begin(), minimum.begin() + visible_);
+      const std::vector<std::size_t> mins(minimum.begin(),
+                                          minimum.begin() + static_cast<std::ptrdiff_t>(visible_));
       if (line_width(mins, visible_ < n) <= max) break;
       --visible_;
     }
-    widths_.assign(natural.begin(), natural.begin() + visible_);
+    widths_.assign(natural.begin(), natural.begin() + static_cast<std::ptrdiff_t>(visible_));
     const bool ellipsis = visible_ < n;
     while (line_width(widths_, ellipsis) > max) {
       std::size_t widest = visible_;

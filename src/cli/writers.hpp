@@ -62,7 +62,7 @@ struct WriterOptions {
   bool color = false;
   /// table, markdown: rows (and bytes of cell text) buffered to decide column widths.
   std::size_t layout_rows = 1000;
-  std::size_t layout_bytes = 32u * 1024u * 1024u;
+  std::size_t layout_bytes = std::size_t{32} * 1024 * 1024;
 };
 
 /// What a writer knows of a column.
