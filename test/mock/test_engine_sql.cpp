@@ -481,3 +481,18 @@ TEST(EngineSql, UngroupedColumnsAreRefused) {
     EXPECT_TRUE(run(*c, ok).ok()) << ok;
   }
 }
+
+TEST(EngineSql, SumIsExactBeyondInt64) {
+  auto c = connect();
+  Result big =
+      run(*c, "SELECT SUM(seq8() * 10000000000000) FROM TABLE(GENERATOR(ROWCOUNT => 100000))");
+  ASSERT_TRUE(big.ok()) << describe(big);
+  EXPECT_EQ(big.scalar(), "49999500000000000000000");
+  Result running = run(*c,
+                       "SELECT SUM(n_nationkey) OVER (ORDER BY n_nationkey ROWS BETWEEN 1 "
+                       "PRECEDING AND CURRENT ROW) "
+                       "FROM nation ORDER BY n_nationkey LIMIT 3");
+  ASSERT_TRUE(running.ok()) << describe(running);
+  EXPECT_EQ(running.rows, (std::vector<Row>{{"0"}, {"1"}, {"3"}}));
+  EXPECT_EQ(run(*c, "SELECT SUM(n_nationkey) FROM nation WHERE FALSE").scalar(), "<NULL>");
+}

@@ -370,7 +370,8 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
     need(1, 1);
     CExpr a = to_number(arg(0));
     SfType t = a.type.kind == TypeKind::fixed ? SfType::fixed(38, a.type.scale) : SfType::real();
-    CExpr out = make(std::string("sum(") + (e.distinct ? "DISTINCT " : "") + a.sql + ")", t);
+    std::string fn = a.type.kind == TypeKind::fixed ? "sf_sum(" : "sum(";
+    CExpr out = make(fn + (e.distinct ? "DISTINCT " : "") + a.sql + ")", t);
     out.aggregate = true;
     return with_window(out);
   }
