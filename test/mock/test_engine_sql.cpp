@@ -496,3 +496,21 @@ TEST(EngineSql, SumIsExactBeyondInt64) {
   EXPECT_EQ(running.rows, (std::vector<Row>{{"0"}, {"1"}, {"3"}}));
   EXPECT_EQ(run(*c, "SELECT SUM(n_nationkey) FROM nation WHERE FALSE").scalar(), "<NULL>");
 }
+
+TEST(EngineSql, IntegerArithmeticIsExactTo38Digits) {
+  auto c = connect();
+  EXPECT_EQ(run(*c, "SELECT 9223372036854775807::NUMBER(38,0) + 1").scalar(),
+            "9223372036854775808");
+  EXPECT_EQ(run(*c,
+                "SELECT seq8() * 100000000000000000000 FROM TABLE(GENERATOR(ROWCOUNT => 4)) ORDER "
+                "BY 1 DESC LIMIT 1")
+                .scalar(),
+            "300000000000000000000");
+  EXPECT_EQ(run(*c,
+                "SELECT I - 12345678901234567890123456789012345677 FROM MOCKDB.PUBLIC.ALL_TYPES "
+                "WHERE ID = 1")
+                .scalar(),
+            "1");
+  EXPECT_EQ(run(*c, "SELECT I * 10 FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1").error_code(),
+            "100046");
+}

@@ -1555,12 +1555,20 @@ CExpr Compiler::compile_binary(const Expr& e, Scope& scope) {
   bool fixed = x.kind == TypeKind::fixed && y.kind == TypeKind::fixed;
   int l1 = x.precision - x.scale;
   int l2 = y.precision - y.scale;
+  // Integers that may outgrow int64 are computed exactly (SQLite would turn them into doubles).
+  auto exact = [&](const char* fn, int precision) {
+    return fixed && x.scale == 0 && y.scale == 0 && precision > 18
+               ? std::string(fn) + "(" + na.sql + ", " + nb.sql + ")"
+               : std::string();
+  };
   if (op == "+" || op == "-") {
     out.sql = "(" + na.sql + " " + op + " " + nb.sql + ")";
     if (fixed) {
       int s = std::max(x.scale, y.scale);
       int l = std::max(l1, l2) + 1;
       out.type = SfType::fixed(std::min(38, l + s), s, nullable);
+      std::string e2 = exact(op == "+" ? "sf_exact_add" : "sf_exact_sub", l + s);
+      if (!e2.empty()) out.sql = e2;
     } else {
       out.type = SfType::real(nullable);
     }
@@ -1572,6 +1580,8 @@ CExpr Compiler::compile_binary(const Expr& e, Scope& scope) {
       int s = std::min(x.scale + y.scale, std::max({x.scale, y.scale, 12}));
       int l = l1 + l2;
       out.type = SfType::fixed(std::min(38, l + s), s, nullable);
+      std::string e2 = exact("sf_exact_mul", l + s);
+      if (!e2.empty()) out.sql = e2;
     } else {
       out.type = SfType::real(nullable);
     }
