@@ -36,7 +36,7 @@
 //               PERCENTILE_CONT/DISC, MAX_BY, MIN_BY
 //   window      ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD,
 //               FIRST_VALUE, LAST_VALUE, NTH_VALUE, RATIO_TO_REPORT, and aggregates OVER (...)
-//   system      SYSTEM$WAIT, SYSTEM$TYPEOF, GET_DDL
+//   system      SYSTEM$WAIT, SYSTEM$TYPEOF, GET_DDL; sequences: seq.NEXTVAL (compiler.cpp)
 #include <algorithm>
 #include <cctype>
 
