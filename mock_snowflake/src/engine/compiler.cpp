@@ -351,14 +351,21 @@ CompiledQuery Compiler::compile_values(const std::vector<std::vector<ExprPtr>>& 
   }
   CompiledQuery out;
   std::string sql;
+  // A multi-row VALUES (SQLite's compound SELECTs stop at 500 terms), renamed c1, c2, ...
   for (std::size_t r = 0; r < compiled.size(); ++r) {
-    sql += r == 0 ? "SELECT " : " UNION ALL SELECT ";
+    sql += r == 0 ? "(" : ", (";
     for (std::size_t i = 0; i < width; ++i) {
       if (i > 0) sql += ", ";
-      sql += coerce(compiled[r][i], types[i]).sql + " AS \"c" + std::to_string(i + 1) + "\"";
+      sql += coerce(compiled[r][i], types[i]).sql;
     }
+    sql += ")";
   }
-  out.sql = sql;
+  std::string list;
+  for (std::size_t i = 0; i < width; ++i) {
+    if (i > 0) list += ", ";
+    list += "\"column" + std::to_string(i + 1) + "\" AS \"c" + std::to_string(i + 1) + "\"";
+  }
+  out.sql = "SELECT " + list + " FROM (VALUES " + sql + ")";
   for (std::size_t i = 0; i < width; ++i) {
     SfType t = types[i].kind == TypeKind::null ? SfType::text() : types[i];
     out.columns.push_back({"COLUMN" + std::to_string(i + 1), t, "", "", ""});
