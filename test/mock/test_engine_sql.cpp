@@ -514,3 +514,25 @@ TEST(EngineSql, IntegerArithmeticIsExactTo38Digits) {
   EXPECT_EQ(run(*c, "SELECT I * 10 FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1").error_code(),
             "100046");
 }
+
+TEST(EngineSql, WideConstructorsPassSqlitesArgumentLimit) {
+  auto c = connect();
+  std::string object = "SELECT ARRAY_SIZE(OBJECT_KEYS(OBJECT_CONSTRUCT(";
+  std::string array = "SELECT ARRAY_SIZE(ARRAY_CONSTRUCT(";
+  for (int i = 0; i < 300; ++i) {
+    object += (i ? ", " : "") + std::string("'k") + std::to_string(i) + "', " + std::to_string(i);
+    array += (i ? ", " : "") + std::to_string(i);
+  }
+  EXPECT_EQ(run(*c, object + ")))").scalar(), "300");
+  EXPECT_EQ(run(*c, array + "))").scalar(), "300");
+  // Order survives the chunking, for the bracket literal too.
+  std::string literal = "SELECT [";
+  for (int i = 0; i < 300; ++i) literal += (i ? ", " : "") + std::to_string(i);
+  EXPECT_EQ(run(*c, literal + "][299]::INT, " + literal.substr(7) + "][130]::INT").rows[0],
+            (Row{"299", "130"}));
+  EXPECT_EQ(run(*c, "SELECT ARRAY_CONSTRUCT()::STRING, OBJECT_CONSTRUCT()::STRING").rows[0],
+            (Row{"[]", "{}"}));
+  EXPECT_EQ(run(*c, "SELECT OBJECT_CONSTRUCT(*):R_NAME::STRING FROM region WHERE r_regionkey = 0")
+                .scalar(),
+            "AFRICA");
+}

@@ -1300,8 +1300,7 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
                 {&a});
   }
   if (name == "OBJECT_CONSTRUCT" || name == "OBJECT_CONSTRUCT_KEEP_NULL") {
-    std::string sql =
-        std::string("sf_object_construct(") + (name == "OBJECT_CONSTRUCT_KEEP_NULL" ? "1" : "0");
+    std::vector<std::string> items;
     CExpr out;
     if (argc == 1 && A[0]->kind == ExprKind::star) {
       for (const auto& rel : scope.relations) {
@@ -1310,7 +1309,7 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
           CExpr col;
           col.sql = c.sql;
           col.type = c.type;
-          sql += ", " + quote_string(c.name) + ", " + to_json(col).sql;
+          items.push_back(quote_string(c.name) + ", " + to_json(col).sql);
         }
       }
     } else {
@@ -1320,24 +1319,26 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
         CExpr v = to_json(arg(i + 1));
         out.aggregate = out.aggregate || k.aggregate || v.aggregate;
         out.window = out.window || k.window || v.window;
-        sql += ", " + k.sql + ", " + v.sql;
+        items.push_back(k.sql + ", " + v.sql);
       }
     }
-    out.sql = sql + ")";
+    out.sql = chunked_call("sf_object_construct", name == "OBJECT_CONSTRUCT_KEEP_NULL" ? "1" : "0",
+                           items, 2, "sf_object_merge");
     out.type = SfType::of(TypeKind::object, false);
     return out;
   }
   if (name == "ARRAY_CONSTRUCT" || name == "ARRAY_CONSTRUCT_COMPACT") {
-    std::string sql =
-        name == "ARRAY_CONSTRUCT" ? "sf_array_construct(" : "sf_array_construct_compact(";
+    std::vector<std::string> items;
     CExpr out;
     for (std::size_t i = 0; i < argc; ++i) {
       CExpr v = to_json(arg(i));
       out.aggregate = out.aggregate || v.aggregate;
       out.window = out.window || v.window;
-      sql += (i ? ", " : "") + v.sql;
+      items.push_back(v.sql);
     }
-    out.sql = sql + ")";
+    out.sql = chunked_call(
+        name == "ARRAY_CONSTRUCT" ? "sf_array_construct" : "sf_array_construct_compact", "", items,
+        1, "sf_array_concat");
     out.type = SfType::of(TypeKind::array, false);
     return out;
   }

@@ -1587,6 +1587,30 @@ void fn_array_construct_compact(sqlite3_context* ctx, int argc, sqlite3_value** 
   });
 }
 
+// The compiler splits OBJECT_CONSTRUCT / ARRAY_CONSTRUCT calls with more arguments than SQLite
+// allows per function call into chunks; these two glue the chunks back together.
+void fn_object_merge(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    JsonValue obj = JsonValue::make_object();
+    for (int i = 0; i < argc; ++i) {
+      JsonValue part = json_arg(argv[i]);
+      for (auto& [key, value] : part.members) obj.set(key, std::move(value));
+    }
+    result_json(ctx, obj);
+  });
+}
+
+void fn_array_concat(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    JsonValue arr = JsonValue::make_array();
+    for (int i = 0; i < argc; ++i) {
+      JsonValue part = json_arg(argv[i]);
+      for (auto& item : part.items) arr.items.push_back(std::move(item));
+    }
+    result_json(ctx, arr);
+  });
+}
+
 bool json_equal(const JsonValue& a, const JsonValue& b) {
   return json_compact(a) == json_compact(b);
 }
@@ -3274,6 +3298,8 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_object_construct", -1, st, fn_object_construct);
   reg(db, "sf_array_construct", -1, st, fn_array_construct);
   reg(db, "sf_array_construct_compact", -1, st, fn_array_construct_compact);
+  reg(db, "sf_object_merge", -1, st, fn_object_merge);
+  reg(db, "sf_array_concat", -1, st, fn_array_concat);
   reg(db, "sf_array_size", 1, st, fn_array_size);
   reg(db, "sf_array_contains", 2, st, fn_array_contains);
   reg(db, "sf_array_position", 2, st, fn_array_position);
