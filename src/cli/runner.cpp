@@ -326,7 +326,7 @@ Runner::Flow Runner::run_command(const std::string& line) {
   }
   if (name == "connect") {
     if (argument.empty()) return fail(kExitClientError, "!connect needs a connection name");
-    if (!connect_) return fail(kExitClientError, "!connect is not available here");
+    if (!connect_) return fail(kExitClientError, "!connect is not available with --mock");
     auto session = connect_(std::string(argument));
     if (!session) return fail(session.error());
     session_ = std::move(*session);

@@ -33,7 +33,8 @@ namespace sfq::cli {
 
 class Runner {
  public:
-  /// Opens the named connection for !connect, or says why it cannot.
+  /// Opens the named connection for !connect, or says why it cannot; empty under --mock, which
+  /// has no other connection.
   using ConnectFunction = std::function<Result<std::unique_ptr<Session>>(const std::string& name)>;
 
   enum class Flow : std::uint8_t {
