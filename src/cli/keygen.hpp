@@ -1,0 +1,30 @@
+// keygen.hpp — `sfq keygen [--out DIR] [--encrypt] [--force] [-u USER]`: an RSA-2048 key pair
+// for Snowflake key-pair authentication.
+//
+// Writes DIR/rsa_key.p8 (PKCS#8 PEM, encrypted with AES-256 when --encrypt) and DIR/rsa_key.pub
+// (SubjectPublicKeyInfo PEM), both created with mode 0600 and never over an existing file
+// unless --force. Prints the fingerprint (as DESC USER shows RSA_PUBLIC_KEY_FP) and the
+// `ALTER USER … SET RSA_PUBLIC_KEY='…'` statement to run, plus the connections.toml lines that
+// use the key. The passphrase comes from PRIVATE_KEY_PASSPHRASE or is asked twice on the
+// terminal with echo off; it is never printed.
+//
+// Thread safety: main thread only.
+#pragma once
+
+#include <string>
+
+#include "cli/interrupts.hpp"
+
+namespace sfq::cli {
+
+struct KeygenOptions {
+  std::string out_dir = ".";
+  bool encrypt = false;
+  bool force = false;
+  std::string user;  ///< for the ALTER USER statement; a placeholder when empty
+};
+
+/// Runs keygen; returns the exit status (errors are printed on stderr).
+int run_keygen(const KeygenOptions& options, InterruptWatcher& interrupts);
+
+}  // namespace sfq::cli

@@ -1,0 +1,211 @@
+// options.cpp — see options.hpp.
+#include "cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+
+namespace sfq::cli {
+namespace {
+
+constexpr const char* kInput = "Input";
+constexpr const char* kConnection = "Connection";
+constexpr const char* kOutput = "Output";
+constexpr const char* kDiagnostics = "Diagnostics";
+
+constexpr const char* kFooter =
+    R"(Input: the SQL of -q and -f runs in the order given; without them, standard input is read
+when it is not a terminal, and on a terminal an interactive session starts (type !help).
+Statements are separated by ';'. Variables: <% name %>, &{name} and &name (with -D).
+Connection: -c, else $SNOWFLAKE_DEFAULT_CONNECTION_NAME, else config.toml's
+default_connection_name, else "default".
+
+Environment:
+  SNOWFLAKE_HOME                      configuration directory (else ~/.snowflake, else
+                                      ~/.config/snowflake): connections.toml, config.toml
+  SNOWFLAKE_DEFAULT_CONNECTION_NAME   the connection used without -c
+  SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>  one key of one connection, e.g. ..._PROD_ROLE
+  SNOWFLAKE_<KEY>                     fills keys no file sets: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, ...
+  PRIVATE_KEY_PASSPHRASE              passphrase of an encrypted private key
+  SFQ_PAGER, PAGER                    pager for long results on a terminal (default less -SRFX)
+  SFQ_HISTORY                         history file of the interactive session (default
+                                      $XDG_STATE_HOME/sfq/history or ~/.local/state/sfq/history)
+  SFQ_LOG                             log level, as --log-level
+  NO_COLOR                            no dimmed NULLs on a terminal
+
+Precedence: flags > SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> > the connection in the files >
+SNOWFLAKE_<KEY>. `sfq config explain` shows where each value came from.
+
+Exit codes:
+  0    success
+  1    client error (undefined variable, unknown !command, unreadable !source file, ...)
+  2    bad arguments or configuration
+  3    cannot connect (network unreachable, TLS, authentication failed)
+  4    communication error (the connection broke, an answer sfq cannot understand)
+  5    SQL error (the server rejected or failed a statement; statement timeouts too)
+  130  interrupted by Ctrl-C (the running statement is cancelled on the server)
+
+More: docs/CLI.md)";
+
+void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
+  auto add = [&](const std::string& names, std::optional<std::string>& target,
+                 const std::string& help) {
+    app.add_option_function<std::string>(
+           names, [&target](const std::string& value) { target = value; }, help)
+        ->group(kConnection)
+        ->type_name("TEXT");
+  };
+  add("-c,--connection", flags.connection,
+      "connection in connections.toml / config.toml (default: see below)");
+  add("--config-file", flags.config_file, "use this file instead of config.toml");
+  add("-a,--account,--accountname", flags.account, "account identifier, e.g. myorg-myaccount");
+  add("-u,--user,--username", flags.user, "user name");
+  add("--host", flags.host, "host name (default <account>.snowflakecomputing.com)");
+  add("--port", flags.port, "TCP port (default 443)");
+  add("--protocol", flags.protocol, "https (default) or http");
+  add("-r,--role,--rolename", flags.role, "role");
+  add("-w,--warehouse,--warehousename", flags.warehouse, "warehouse");
+  add("-d,--database,--dbname", flags.database, "database");
+  add("-s,--schema,--schemaname", flags.schema, "schema");
+  add("--authenticator", flags.authenticator,
+      "SNOWFLAKE_JWT (key pair), OAUTH or PROGRAMMATIC_ACCESS_TOKEN");
+  add("--private-key-file,--private-key-path", flags.private_key_file,
+      "PKCS#8 PEM private key for key-pair authentication");
+  add("--token", flags.token, "OAuth access token or programmatic access token");
+}
+
+}  // namespace
+
+ParseResult parse_command_line(const std::vector<std::string>& args) {
+  ParseResult result;
+  CliOptions& o = result.options;
+
+  CLI::App app{"sfq — query Snowflake from a terminal, a script or a CI job", "sfq"};
+  app.set_version_flag("--version", std::string("sfq ") + SFQ_VERSION, "print the version");
+  app.get_formatter()->column_width(34);
+
+  std::vector<std::string> queries;
+  std::vector<std::string> files;
+  auto* query_option = app.add_option("-q,--query", queries, "SQL to run (repeatable)")
+                           ->allow_extra_args(false)
+                           ->type_name("SQL")
+                           ->group(kInput);
+  auto* file_option =
+      app.add_option("-f,--filename", files, "file of SQL to run (repeatable; - = stdin)")
+          ->allow_extra_args(false)
+          ->type_name("FILE")
+          ->group(kInput);
+  app.add_option("-D,--variable", o.variables, "define a variable: NAME=VALUE (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("NAME=VALUE")
+      ->group(kInput);
+  app.add_flag("--continue-on-error", o.continue_on_error,
+               "go on after a failed statement (exit code: the first failure's)")
+      ->group(kInput);
+
+  add_connection_flags(app, o.connection);
+  app.add_flag("--mock", o.mock, "use an in-process mock_snowflake with sample data (no account)")
+      ->group(kConnection);
+
+  app.add_option_function<std::string>(
+         "--format", [&o](const std::string& v) { o.format = v; },
+         "table (default), csv, tsv, json, jsonl, markdown or vertical")
+      ->check(CLI::IsMember({"table", "csv", "tsv", "json", "jsonl", "markdown", "vertical"}))
+      ->type_name("FORMAT")
+      ->group(kOutput);
+  app.add_option_function<std::string>(
+         "--null-display", [&o](const std::string& v) { o.null_display = v; },
+         "text for NULL (default NULL; csv: empty field; tsv: \\N)")
+      ->type_name("TEXT")
+      ->group(kOutput);
+  app.add_flag("--no-header", o.no_header, "no column names (table, csv, tsv)")->group(kOutput);
+  app.add_option_function<std::string>(
+         "--max-rows", [&o](const std::string& v) { o.max_rows = v; },
+         "print at most N rows of each result (0 = all)")
+      ->type_name("N")
+      ->group(kOutput);
+  app.add_flag("--no-pager", o.no_pager, "never pipe results into a pager")->group(kOutput);
+  app.add_flag("--no-progress", o.no_progress, "no progress line on the terminal")->group(kOutput);
+  app.add_option("-o,--option", o.settings,
+                 "a setting, as !set: format, null_display, header, max_rows, progress, "
+                 "pager, timing, continue_on_error")
+      ->allow_extra_args(false)
+      ->type_name("NAME=VALUE")
+      ->group(kOutput);
+
+  app.add_flag("--debug", o.debug,
+               "log the HTTP exchanges on stderr, secrets redacted (log level debug)")
+      ->group(kDiagnostics);
+  app.add_option_function<std::string>(
+         "--log-level", [&o](const std::string& v) { o.log_level = v; },
+         "trace, debug, info, warn (default), error or off; also SFQ_LOG")
+      ->type_name("LEVEL")
+      ->group(kDiagnostics);
+
+  auto* config = app.add_subcommand("config", "inspect the configuration");
+  config->require_subcommand(1);
+  auto* explain = config->add_subcommand(
+      "explain", "print each effective connection key and the source that won");
+  add_connection_flags(*explain, o.connection);
+
+  auto* keygen = app.add_subcommand(
+      "keygen", "write an RSA-2048 key pair for key-pair authentication (mode 0600)");
+  keygen->add_option("--out", o.keygen_out, "directory for rsa_key.p8 and rsa_key.pub (default .)")
+      ->type_name("DIR");
+  keygen->add_flag("--encrypt", o.keygen_encrypt,
+                   "encrypt the private key (passphrase: PRIVATE_KEY_PASSPHRASE or asked)");
+  keygen->add_flag("--force", o.keygen_force, "overwrite existing key files");
+  keygen->add_option_function<std::string>(
+      "-u,--user", [&o](const std::string& v) { o.connection.user = v; },
+      "user name for the ALTER USER statement");
+
+  // Set last: subcommands created after it would repeat it under their own help.
+  app.footer(kFooter);
+  config->footer("");
+  explain->footer("");
+  keygen->footer("Prints the fingerprint and the ALTER USER ... SET RSA_PUBLIC_KEY statement.");
+
+  std::vector<const char*> argv;
+  argv.reserve(args.size());
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    result.out = app.help();
+    result.exit_code = kExitSuccess;
+    return result;
+  } catch (const CLI::CallForAllHelp&) {
+    result.out = app.help("", CLI::AppFormatMode::All);
+    result.exit_code = kExitSuccess;
+    return result;
+  } catch (const CLI::CallForVersion& e) {
+    result.out = std::string(e.what()) + "\n";
+    result.exit_code = kExitSuccess;
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.error = e.what();
+    result.exit_code = kExitUsage;
+    return result;
+  }
+
+  // -q and -f interleave in the order given.
+  std::size_t next_query = 0;
+  std::size_t next_file = 0;
+  for (const CLI::Option* option : app.parse_order()) {
+    if (option == query_option && next_query < queries.size()) {
+      o.sources.push_back(SqlSource{SqlSource::Kind::query, queries[next_query++]});
+    } else if (option == file_option && next_file < files.size()) {
+      o.sources.push_back(SqlSource{SqlSource::Kind::file, files[next_file++]});
+    }
+  }
+
+  if (explain->parsed()) {
+    o.command = CliOptions::Command::config_explain;
+  } else if (keygen->parsed()) {
+    o.command = CliOptions::Command::keygen;
+  }
+  return result;
+}
+
+}  // namespace sfq::cli

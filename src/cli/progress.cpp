@@ -1,0 +1,118 @@
+// progress.cpp — see progress.hpp.
+#include "cli/progress.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+
+#include "cli/text_width.hpp"
+
+namespace sfq::cli {
+namespace {
+
+constexpr std::array<std::string_view, 10> kSpinner = {"⠋", "⠙", "⠹", "⠸", "⠼",
+                                                       "⠴", "⠦", "⠧", "⠇", "⠏"};
+constexpr std::chrono::milliseconds kTick{100};
+constexpr std::string_view kClearLine = "\r\x1b[K";
+
+void write_quietly(int fd, std::string_view text) {
+  // Progress is best effort: a failed write to stderr must not disturb the statement.
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string group_digits(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u2009";  // thin space
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string describe_progress(const QueryProgress& progress) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f s",
+                static_cast<double>(progress.elapsed.count()) / 1000.0);
+  std::string text = seconds;
+  text += " · ";
+  switch (progress.state) {
+    case QueryState::queued:
+      text += "queued";
+      break;
+    case QueryState::running:
+      text += "running";
+      break;
+    case QueryState::fetching:
+      if (progress.partitions_total > 1) {
+        const std::size_t k = std::min(progress.partitions_received + 1, progress.partitions_total);
+        text += "fetching partition " + std::to_string(k) + " of " +
+                std::to_string(progress.partitions_total);
+      } else {
+        text += "fetching";
+      }
+      break;
+    default:
+      text += to_string(progress.state);
+      break;
+  }
+  if (progress.rows_received > 0 || progress.state == QueryState::fetching) {
+    text += " · " + group_digits(progress.rows_received);
+    if (progress.total_rows > 0) text += " of " + group_digits(progress.total_rows);
+    text += progress.rows_received == 1 && progress.total_rows == 0 ? " row" : " rows";
+  }
+  return text;
+}
+
+ProgressLine::ProgressLine(Query query, int fd, std::size_t width, std::chrono::milliseconds delay)
+    : query_(std::move(query)), fd_(fd), width_(width), delay_(delay) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ProgressLine::~ProgressLine() { stop(); }
+
+void ProgressLine::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    if (shown_) write_quietly(fd_, kClearLine);
+    shown_ = false;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProgressLine::draw(const std::string& text) {
+  std::string line(kClearLine);
+  // Never let the line wrap: a wrapped line cannot be erased with \r.
+  line += width_ > 1 ? truncate_to_width(text, width_ - 1) : text;
+  write_quietly(fd_, line);
+  shown_ = true;
+}
+
+void ProgressLine::run() {
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t frame = 0;
+  std::unique_lock lock(mutex_);
+  // The display is periodic by nature: waiting on the condition variable with a timeout is the
+  // ticker, and stop() wakes it at once.
+  if (cv_.wait_until(lock, start + delay_, [this] { return stopped_; })) return;
+  while (!stopped_) {
+    const QueryProgress progress = query_.progress();
+    std::string text(kSpinner[frame++ % kSpinner.size()]);
+    text += ' ';
+    text += describe_progress(progress);
+    draw(text);
+    if (cv_.wait_for(lock, kTick, [this] { return stopped_; })) break;
+  }
+}
+
+}  // namespace sfq::cli

@@ -1,0 +1,59 @@
+// progress.hpp — the one-line progress display on a terminal's stderr while a statement runs:
+//
+//   ⠹ 3.2 s · running
+//   ⠼ 8.0 s · fetching partition 4 of 12 · 183 204 rows
+//
+// It appears only after half a second (quick statements never flash it), is redrawn in place
+// ten times a second from Query::progress(), and is erased when the statement ends or when
+// result text is about to be written to the same terminal. The caller creates one only when
+// stderr is a terminal.
+//
+// Thread safety: a small timer thread of its own; stop() from the owning thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "sfq/client.hpp"
+
+namespace sfq::cli {
+
+/// The text of one progress line (without the spinner), e.g.
+/// "8.0 s · fetching partition 4 of 12 · 183 204 rows".
+[[nodiscard]] std::string describe_progress(const QueryProgress& progress);
+
+/// "1 234 567": digits grouped by thin spaces for reading at a glance.
+[[nodiscard]] std::string group_digits(std::uint64_t value);
+
+class ProgressLine {
+ public:
+  /// Starts showing `query`'s progress on `fd` after `delay`; `width` bounds the line.
+  ProgressLine(Query query, int fd, std::size_t width,
+               std::chrono::milliseconds delay = std::chrono::milliseconds(500));
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  /// Erases the line (if shown) and stops for good. Idempotent.
+  void stop();
+
+ private:
+  void run();
+  void draw(const std::string& text);
+
+  Query query_;
+  int fd_;
+  std::size_t width_;
+  std::chrono::milliseconds delay_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+  bool shown_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sfq::cli

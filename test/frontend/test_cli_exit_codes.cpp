@@ -1,0 +1,150 @@
+// test_cli_exit_codes.cpp — one test per exit code of the built `sfq` binary (0, 1, 2, 3, 4, 5,
+// 130), each against a mock_snowflake in the test process, and the one-line error format.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "support/cli_account.hpp"
+#include "support/cli_process.hpp"
+
+namespace sfq::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+int count_lines(const std::string& text) {
+  int lines = 0;
+  for (const char c : text) lines += c == '\n' ? 1 : 0;
+  return lines;
+}
+
+TEST(CliExitCodes, Zero_Success) {
+  CliAccount account;
+  const auto r = run_sfq({"-q", "select 1 as one", "--format", "csv"}, account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "ONE\n1\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(CliExitCodes, One_ClientError_UndefinedVariable) {
+  CliAccount account;
+  const auto r = run_sfq({"-q", "select <% missing %>"}, account.env());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("sfq: error: variable <% missing %> is not defined"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(account.server().counters().executions, 0u) << "nothing was sent";
+}
+
+TEST(CliExitCodes, One_ClientError_UnknownCommandInAScript) {
+  CliAccount account;
+  const auto r = run_sfq({"-f", "-"}, account.env(), "select 1;\n!frobnicate\nselect 2;\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown command !frobnicate"), std::string::npos) << r.err;
+  EXPECT_EQ(account.server().counters().executions, 1u) << "the script stopped there";
+}
+
+TEST(CliExitCodes, Two_BadArguments) {
+  TempDir home;
+  auto r = run_sfq({"--format", "xml", "-q", "select 1"}, ChildEnv(home.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("sfq: error:"), std::string::npos) << r.err;
+  r = run_sfq({"--no-such-flag"}, ChildEnv(home.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_sfq({"-f", home.at("missing.sql")}, ChildEnv(home.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.sql"), std::string::npos) << r.err;
+}
+
+TEST(CliExitCodes, Two_BadConfiguration_UnknownConnection) {
+  CliAccount account;
+  const auto r = run_sfq({"-c", "nope", "-q", "select 1"}, account.env());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+}
+
+TEST(CliExitCodes, Three_CannotConnect_NothingListens) {
+  // A port that was free a moment ago: bound, then closed.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const int port = ntohs(address.sin_port);
+  ::close(fd);
+
+  CliAccount account;
+  const auto r = run_sfq({"--port", std::to_string(port), "-q", "select 1"}, account.env());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.err.rfind("sfq: error: ", 0), 0u) << r.err;
+}
+
+TEST(CliExitCodes, Three_CannotConnect_KeyNotRegistered) {
+  CliAccount account;
+  account.server().remove_public_key(1);
+  const auto r = run_sfq({"-q", "select 1"}, account.env());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+}
+
+TEST(CliExitCodes, Four_CommunicationError_UnreadableAnswer) {
+  CliAccount account;
+  mock_snowflake::Fault fault;
+  fault.kind = mock_snowflake::FaultKind::invalid_json;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 100;
+  account.server().inject_fault(fault);
+  const auto r = run_sfq({"-q", "select 1"}, account.env());
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+}
+
+TEST(CliExitCodes, Five_SqlError_OneLineWithCodeSqlStateAndQueryId) {
+  CliAccount account;
+  const auto r = run_sfq({"-q", "select * from no_such_table"}, account.env());
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("sfq: error: SQL compilation error:", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("(code 002003, SQLSTATE 42S02, query id "), std::string::npos) << r.err;
+}
+
+TEST(CliExitCodes, Five_StopsAtTheFirstErrorUnlessToldToContinue) {
+  CliAccount account;
+  const std::string script = "select 1 as a;\nselect * from nope;\nselect 3 as c;\n";
+  auto r = run_sfq({"--format", "csv", "-f", "-"}, account.env(), script);
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_EQ(r.out, "A\n1\n");
+  r = run_sfq({"--format", "csv", "--continue-on-error", "-f", "-"}, account.env(), script);
+  EXPECT_EQ(r.exit_code, 5) << "the first failure's code";
+  EXPECT_EQ(r.out, "A\n1\n\nC\n3\n");
+}
+
+TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
+  CliAccount account;
+  ProcessOptions options;
+  options.args = {sfq_binary(), "-q", "select system$wait(30)"};
+  Process sfq(options, account.env());
+  // The statement is running on the server before Ctrl-C.
+  ASSERT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
+  sfq.signal(SIGINT);
+  const ProcessResult r = sfq.finish(30s);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("cancelled"), std::string::npos) << r.err;
+  // The server saw the cancel and the statement stopped well before its 30 s.
+  EXPECT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) {
+        std::uint64_t cancels = 0;
+        for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
+        return cancels >= 1 && c.statements_running == 0;
+      },
+      10s));
+}
+
+}  // namespace
+}  // namespace sfq::test_support

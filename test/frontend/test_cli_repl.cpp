@@ -1,0 +1,205 @@
+// test_cli_repl.cpp — the interactive session of the built `sfq` binary, driven through a
+// pseudo-terminal the way a person types: multi-line input, history across two runs, Ctrl-C
+// that cancels a running statement on the server and Ctrl-C that clears the prompt, !set
+// format, the pager for tall results, and Ctrl-D.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <string>
+
+#include "support/cli_account.hpp"
+#include "support/cli_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace sfq::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::string_view kPrompt = "sfq> ";
+constexpr std::string_view kUp = "\x1b[A";
+
+// The prompt is on the screen and the line editor reads keys.
+bool prompt(PtyProcess& pty) { return pty.expect(kPrompt) && pty.wait_for_raw_mode(); }
+
+class CliRepl : public ::testing::Test {
+ protected:
+  ChildEnv env() const {
+    ChildEnv e = account_.env();
+    e.set("TERM", "xterm");
+    e.set("SFQ_HISTORY", history_file());
+    e.set("SFQ_PAGER", "");
+    return e;
+  }
+  std::string history_file() const { return account_.dir().at("state/sfq/history"); }
+
+  std::unique_ptr<PtyProcess> start(const ChildEnv& e, unsigned short rows = 40) {
+    auto pty = std::make_unique<PtyProcess>(std::vector<std::string>{sfq_binary()}, e, rows);
+    EXPECT_TRUE(prompt(*pty)) << pty->take();
+    return pty;
+  }
+
+  CliAccount account_;
+};
+
+TEST_F(CliRepl, MultiLineInputRunsAtTheSemicolon) {
+  auto pty = start(env());
+  pty->send("select\r");
+  ASSERT_TRUE(pty->expect("  -> ")) << pty->take();
+  pty->send("  41 + 1 as answer\r");
+  ASSERT_TRUE(pty->expect("  -> ")) << pty->take();
+  EXPECT_EQ(account_.server().counters().executions, 0u) << "nothing runs before the ';'";
+  pty->send(";\r");
+  ASSERT_TRUE(pty->expect("ANSWER")) << pty->take();
+  ASSERT_TRUE(pty->expect("42")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");  // Ctrl-D
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, HistoryIsKeptAcrossRuns) {
+  {
+    auto pty = start(env());
+    pty->send("select 'from the first run' as memory;\r");
+    ASSERT_TRUE(pty->expect("│ from the first run │")) << pty->take();
+    ASSERT_TRUE(prompt(*pty)) << pty->take();
+    pty->send("!set timing=true\r");  // commands are remembered too
+    ASSERT_TRUE(prompt(*pty)) << pty->take();
+    pty->send("\x04");
+    EXPECT_EQ(pty->wait_exit(), 0);
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(history_file().c_str(), &st), 0) << "history written";
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "statements may hold secrets";
+  const auto executions = account_.server().counters().executions;
+
+  auto pty = start(env());
+  // Two steps back: the previous run's statement; run it again.
+  pty->send(std::string(kUp) + std::string(kUp) + "\r");
+  ASSERT_TRUE(pty->expect("│ from the first run │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  EXPECT_EQ(account_.server().counters().executions, executions + 1);
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, CtrlCCancelsTheRunningStatementOnTheServerAndReturnsToThePrompt) {
+  auto pty = start(env());
+  pty->send("select system$wait(30);\r");
+  ASSERT_TRUE(account_.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
+  pty->send("\x03");  // Ctrl-C
+  ASSERT_TRUE(pty->expect("cancelled")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  EXPECT_TRUE(account_.server().wait_until(
+      [](const mock_snowflake::Counters& c) {
+        std::uint64_t cancels = 0;
+        for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
+        return cancels >= 1 && c.statements_running == 0;
+      },
+      10s));
+  // The session goes on.
+  pty->send("select 'still here' as s;\r");
+  ASSERT_TRUE(pty->expect("│ still here │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, CtrlCAtThePromptClearsTheInput) {
+  auto pty = start(env());
+  pty->send("select 'abandoned'");
+  pty->send("\x03");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("select 'kept' as k;\r");
+  ASSERT_TRUE(pty->expect("│ kept │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  EXPECT_EQ(account_.server().counters().executions, 1u) << "the abandoned text never ran";
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, SetFormatSwitchesTheOutputFormat) {
+  auto pty = start(env());
+  pty->send("!set format=csv\r");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("select 1 as a, 'x' as b;\r");
+  ASSERT_TRUE(pty->expect("A,B\n1,x\n")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("!set format=nonsense\r");
+  ASSERT_TRUE(pty->expect("sfq: error: setting format=nonsense is not valid")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("!exit\r");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, TallResultsGoThroughThePager) {
+  ChildEnv e = env();
+  e.set("SFQ_PAGER", "sed s/^/PAGED:/");
+  auto pty = start(e, 12);
+  pty->send("select 'short' as s;\r");
+  ASSERT_TRUE(pty->expect("│ short │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  EXPECT_EQ(pty->raw().find("PAGED:"), std::string::npos) << "a short result is not paged";
+  pty->send("select seq4() as n from table(generator(rowcount => 50));\r");
+  ASSERT_TRUE(pty->expect("PAGED:")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, OnATerminalWideTablesFitAndAFooterAndProgressAreShown) {
+  auto pty = start(env(), 40);  // 120 columns
+  pty->send("select repeat('x', 300) as wide, 1 as n;\r");
+  ASSERT_TRUE(pty->expect("┌")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  const std::string screen = strip_ansi(pty->raw());
+  // Every line of the table fits in 120 columns; the long value ends with an ellipsis.
+  std::size_t table_lines = 0;
+  std::size_t from = screen.find("┌");
+  while (from != std::string::npos && from < screen.size()) {
+    const std::size_t end = screen.find('\n', from);
+    const std::string line = screen.substr(from, end - from);
+    if (line.rfind("│", 0) == 0 || line.rfind("┌", 0) == 0 || line.rfind("├", 0) == 0 ||
+        line.rfind("└", 0) == 0) {
+      ++table_lines;
+      std::size_t columns = 0;
+      for (const unsigned char c : line) columns += (c & 0xC0) != 0x80 ? 1 : 0;
+      EXPECT_LE(columns, 120u) << line;
+    }
+    if (end == std::string::npos) break;
+    from = end + 1;
+  }
+  EXPECT_GE(table_lines, 5u) << screen;
+  EXPECT_NE(screen.find("x…"), std::string::npos) << screen;
+  // The footer on stderr: rows, seconds, query id.
+  EXPECT_NE(screen.find("1 row · "), std::string::npos) << screen;
+
+  // A statement that takes a while shows the progress line on the terminal: queued while the
+  // submission waits out the mock's 2 s synchronous window, then running while it is polled.
+  pty->send("select system$wait(5);\r");
+  ASSERT_TRUE(pty->expect("· queued")) << pty->take();
+  ASSERT_TRUE(pty->expect("· running")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, KeygenAsksForThePassphraseWithoutEchoingIt) {
+  TempDir keys;
+  PtyProcess pty({sfq_binary(), "keygen", "--encrypt", "--out", keys.path()}, env());
+  ASSERT_TRUE(pty.expect("Passphrase for the private key: ")) << pty.take();
+  ASSERT_TRUE(pty.wait_for_echo_off());
+  pty.send("s3cret-phrase\r");
+  ASSERT_TRUE(pty.expect("Same passphrase again: ")) << pty.take();
+  ASSERT_TRUE(pty.wait_for_echo_off());
+  pty.send("s3cret-phrase\r");
+  ASSERT_TRUE(pty.expect("ALTER USER")) << pty.take();
+  EXPECT_EQ(pty.wait_exit(), 0);
+  EXPECT_EQ(pty.raw().find("s3cret-phrase"), std::string::npos) << "echo is off";
+  EXPECT_NE(read_file(keys.at("rsa_key.p8")).find("BEGIN ENCRYPTED PRIVATE KEY"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfq::test_support

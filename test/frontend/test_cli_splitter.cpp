@@ -1,0 +1,167 @@
+// test_cli_splitter.cpp — the statement splitter shared by -q, -f, stdin, !source and the REPL,
+// and client-side variable substitution.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/splitter.hpp"
+#include "cli/variables.hpp"
+
+namespace sfq::cli {
+namespace {
+
+using Kind = ScriptItem::Kind;
+
+std::vector<std::string> statements(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& item : split_script(text)) {
+    out.push_back(item.kind == Kind::command ? "!" + item.text : item.text);
+  }
+  return out;
+}
+
+using Texts = std::vector<std::string>;
+
+TEST(CliSplitter, SplitsAtSemicolonsAndTrims) {
+  EXPECT_EQ(statements("select 1; select 2;\n  select 3  "),
+            (Texts{"select 1", "select 2", "select 3"}));
+  EXPECT_EQ(statements(";;  ; \n"), Texts{});
+  EXPECT_EQ(statements(""), Texts{});
+}
+
+TEST(CliSplitter, SingleQuotesWithBothEscapes) {
+  EXPECT_EQ(statements("select 'a;b'; select 'it''s;'; select 'x\\';y'; select 2"),
+            (Texts{"select 'a;b'", "select 'it''s;'", "select 'x\\';y'", "select 2"}));
+  // A backslash escapes the next character, itself included.
+  EXPECT_EQ(statements("select 'a\\\\'; select 2"), (Texts{"select 'a\\\\'", "select 2"}));
+}
+
+TEST(CliSplitter, DoubleQuotedIdentifiers) {
+  EXPECT_EQ(statements("select 1 as \"a;\"\"b\"; select 2"),
+            (Texts{"select 1 as \"a;\"\"b\"", "select 2"}));
+}
+
+TEST(CliSplitter, Comments) {
+  EXPECT_EQ(statements("select 1 -- not here;\n + 1; // nor here;\nselect /* ; */ 2;"),
+            (Texts{"select 1 -- not here;\n + 1", "select /* ; */ 2"}));
+  // Leading comments are dropped; a statement of comments only is no statement.
+  EXPECT_EQ(statements("-- header\n/* block\n; */\nselect 1;\n-- trailer\n"), Texts{"select 1"});
+  // A division and a minus are not comments.
+  EXPECT_EQ(statements("select 4/2 - 1;"), Texts{"select 4/2 - 1"});
+}
+
+TEST(CliSplitter, DollarQuotedBodies) {
+  const std::string body =
+      "create procedure p() returns int language sql as $$ begin let x := 1; return x; end $$";
+  EXPECT_EQ(statements(body + "; call p();"), (Texts{body, "call p()"}));
+  // $$ inside an identifier is not a body: SYSTEM$WAIT, A$$B.
+  EXPECT_EQ(statements("select system$wait(1); select a$$b from t; select 3"),
+            (Texts{"select system$wait(1)", "select a$$b from t", "select 3"}));
+  EXPECT_EQ(statements("select $$a ' \" -- ; /*$$, 'x';"), Texts{"select $$a ' \" -- ; /*$$, 'x'"});
+}
+
+TEST(CliSplitter, ClientCommandsOnTheirOwnLine) {
+  EXPECT_EQ(statements("!set format=csv\nselect 1;\n  !source other.sql;\nselect\n!= 2;"),
+            (Texts{"!set format=csv", "select 1", "!source other.sql", "select\n!= 2"}));
+  // Not at the start of a line: plain SQL.
+  EXPECT_EQ(statements("select 1 !set\n;"), Texts{"select 1 !set"});
+  // The last line needs no newline.
+  EXPECT_EQ(statements("select 1;\n!exit"), (Texts{"select 1", "!exit"}));
+}
+
+TEST(CliSplitter, LineNumbers) {
+  const auto items = split_script("\n\nselect 1;\n-- c\nselect\n2;\n!help\n");
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].line, 3u);
+  EXPECT_EQ(items[1].line, 5u);
+  EXPECT_EQ(items[2].line, 7u);
+  EXPECT_EQ(items[2].kind, Kind::command);
+}
+
+TEST(CliSplitter, PiecesMayCutAnythingAnywhere) {
+  const std::string script =
+      "select 'a;''b\\'c' as \"x;y\"; -- c;\nselect $$ ; $$ /* ; */ ;\n!set a=b\nselect 4/2 "
+      "- 1; select a$$b";
+  const auto whole = statements(script);
+  ASSERT_EQ(whole.size(), 5u);
+  // Every split of the text into two pieces, and one character at a time, gives the same items.
+  for (std::size_t cut = 0; cut <= script.size(); ++cut) {
+    StatementSplitter splitter;
+    std::vector<ScriptItem> items;
+    splitter.feed(std::string_view(script).substr(0, cut), items);
+    splitter.feed(std::string_view(script).substr(cut), items);
+    if (auto last = splitter.finish()) items.push_back(*last);
+    Texts texts;
+    for (const auto& item : items) {
+      texts.push_back(item.kind == Kind::command ? "!" + item.text : item.text);
+    }
+    EXPECT_EQ(texts, whole) << "cut at " << cut;
+  }
+  StatementSplitter splitter;
+  std::vector<ScriptItem> items;
+  for (const char c : script) splitter.feed(std::string_view(&c, 1), items);
+  if (auto last = splitter.finish()) items.push_back(*last);
+  EXPECT_EQ(items.size(), whole.size());
+}
+
+TEST(CliSplitter, InStatementDrivesTheContinuationPrompt) {
+  StatementSplitter splitter;
+  std::vector<ScriptItem> items;
+  splitter.feed("-- just a comment\n", items);
+  EXPECT_FALSE(splitter.in_statement());
+  splitter.feed("select 'multi\n", items);
+  EXPECT_TRUE(splitter.in_statement());
+  EXPECT_EQ(splitter.open_construct(), "'");
+  splitter.feed("line';\n", items);
+  EXPECT_FALSE(splitter.in_statement());
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].text, "select 'multi\nline'");
+  splitter.feed("select\n", items);
+  EXPECT_TRUE(splitter.in_statement());
+  splitter.reset();
+  EXPECT_FALSE(splitter.in_statement());
+  splitter.feed("select 2;\n", items);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].text, "select 2");
+}
+
+TEST(CliVariables, DefineAndSubstituteAllThreeSyntaxes) {
+  Variables vars;
+  EXPECT_FALSE(vars.define("Table=orders").has_value());
+  EXPECT_FALSE(vars.define("n = 10").has_value());
+  std::string out;
+  std::string error;
+  ASSERT_TRUE(vars.substitute("select * from &table limit &{N}; -- <% table %>", out, error));
+  EXPECT_EQ(out, "select * from orders limit 10; -- orders");
+  ASSERT_TRUE(vars.substitute("select 'AT&&T', &table_x", out, error) == false);
+  EXPECT_NE(error.find("&table_x"), std::string::npos);
+  ASSERT_TRUE(vars.substitute("select 'AT&&T' & 1", out, error));
+  EXPECT_EQ(out, "select 'AT&T' & 1");
+}
+
+TEST(CliVariables, AmpersandFormsNeedAVariableDefined) {
+  Variables none;
+  std::string out;
+  std::string error;
+  ASSERT_TRUE(none.substitute("select 'AT&T', '&&'", out, error));
+  EXPECT_EQ(out, "select 'AT&T', '&&'");
+  EXPECT_FALSE(none.substitute("select <% missing %>", out, error));
+  EXPECT_NE(error.find("<% missing %>"), std::string::npos);
+  // Not a reference: left alone.
+  ASSERT_TRUE(none.substitute("select 1 <%= 2", out, error));
+  EXPECT_EQ(out, "select 1 <%= 2");
+}
+
+TEST(CliVariables, RejectsBadDefinitions) {
+  Variables vars;
+  EXPECT_TRUE(vars.define("novalue").has_value());
+  EXPECT_TRUE(vars.define("1x=2").has_value());
+  EXPECT_TRUE(vars.define("=2").has_value());
+  EXPECT_FALSE(vars.define("empty=").has_value());
+  ASSERT_NE(vars.find("EMPTY"), nullptr);
+  EXPECT_EQ(*vars.find("EMPTY"), "");
+}
+
+}  // namespace
+}  // namespace sfq::cli
