@@ -175,7 +175,7 @@ const std::vector<std::string>& rejected() {
   return cases;
 }
 
-TEST(McpClassifier, AcceptsEveryLegitimateRead) {
+TEST(mcp_classifier, AcceptsEveryLegitimateRead) {
   for (const auto& c : accepted()) {
     const auto result = classify_read_only(c.sql);
     EXPECT_TRUE(result.allowed) << c.sql << "\n  reason: " << result.reason;
@@ -186,7 +186,7 @@ TEST(McpClassifier, AcceptsEveryLegitimateRead) {
   }
 }
 
-TEST(McpClassifier, RejectsEveryWriteAndEveryDisguise) {
+TEST(mcp_classifier, RejectsEveryWriteAndEveryDisguise) {
   for (const auto& sql : rejected()) {
     const auto result = classify_read_only(sql);
     EXPECT_FALSE(result.allowed) << "accepted: " << sql;
@@ -194,13 +194,13 @@ TEST(McpClassifier, RejectsEveryWriteAndEveryDisguise) {
   }
 }
 
-TEST(McpClassifier, TheTablesAreLarge) {
+TEST(mcp_classifier, TheTablesAreLarge) {
   // The acceptance criterion asks for a large adversarial table; keep it that way.
   EXPECT_GE(accepted().size(), 60u);
   EXPECT_GE(rejected().size(), 120u);
 }
 
-TEST(McpClassifier, ReasonsAreActionable) {
+TEST(mcp_classifier, ReasonsAreActionable) {
   const auto write = classify_read_only("DELETE FROM t");
   EXPECT_NE(write.reason.find("DELETE"), std::string::npos) << write.reason;
   EXPECT_NE(write.reason.find("--allow-write"), std::string::npos) << write.reason;
@@ -219,7 +219,7 @@ TEST(McpClassifier, ReasonsAreActionable) {
   EXPECT_NE(system.reason.find("SYSTEM$CANCEL_ALL_QUERIES"), std::string::npos) << system.reason;
 }
 
-TEST(McpClassifier, EveryRejectedWriteIsRejectedWhateverComesAround) {
+TEST(mcp_classifier, EveryRejectedWriteIsRejectedWhateverComesAround) {
   // Each write, decorated with leading comments, whitespace and a trailing semicolon, stays
   // rejected; each accepted read, decorated the same way, stays accepted.
   const std::vector<std::string> decorations = {"%s", "  %s  ", "/* c */ %s;", "-- c\n%s\n",
