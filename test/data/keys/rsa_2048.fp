@@ -1,0 +1,1 @@
++bdrQucOZlQ5bzJn0gTWs/Fsu8rRJxdu2S6HKzm9PJw=
