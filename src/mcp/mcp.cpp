@@ -1,13 +1,77 @@
-// mcp.cpp — `sfq mcp` entry point (the server itself is being built; see issue "sfq mcp").
+// mcp.cpp — `sfq mcp`: parses the command line, resolves the connections, and serves MCP on
+// stdin/stdout until stdin closes.
 #include "mcp/mcp.hpp"
 
+#include <csignal>
 #include <iostream>
+
+#include "mcp/options.hpp"
+#include "mcp/server.hpp"
+#include "mcp/sfq_backend.hpp"
+#include "sfq/log.hpp"
 
 namespace sfq::mcp {
 
-int run(int /*argc*/, char** /*argv*/) {
-  std::cerr << "sfq mcp: the MCP server is not available in this build yet\n";
-  return 1;
+namespace {
+
+/// The connections to serve. Resolution problems do not stop the server: they become the
+/// error of every tool call on that connection, so the agent (and its user) can see and fix
+/// them.
+std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
+  std::vector<ConnectionConfig> connections;
+  std::vector<std::string> names = options.connections;
+  if (names.empty()) names.push_back("default");
+  for (const auto& name : names) {
+    ConnectionConfig connection;
+    connection.name = name;
+    // Connection resolution (connections.toml, environment) comes with src/config.
+    connection.problem = sfq::Error(sfq::ErrorCategory::config,
+                                    "connection configuration is not available in this build");
+    connections.push_back(std::move(connection));
+  }
+  return connections;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // A client that goes away must not kill us mid-write: EPIPE ends the session instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  ParsedOptions parsed = parse_options(argc, argv);
+  if (!parsed.options) {
+    std::cout << parsed.output;
+    if (!parsed.error.empty()) std::cerr << parsed.error << '\n';
+    return parsed.exit_code;
+  }
+  McpOptions& options = *parsed.options;
+  if (auto status = configure_logging_from_env(); !status) {
+    std::cerr << "sfq mcp: " << status.error().what() << '\n';
+    return 2;
+  }
+  if (options.log_level) {
+    const auto level = parse_log_level(*options.log_level);
+    if (!level) {
+      std::cerr << "sfq mcp: --log-level " << *options.log_level
+                << " is not a log level; use trace, debug, info, warn, error or off\n";
+      return 2;
+    }
+    set_log_level(*level);
+  }
+  if (options.mock) {
+    std::cerr << "sfq mcp: --mock is not available in this build yet\n";
+    return 2;
+  }
+  std::vector<ConnectionConfig> connections = resolve_connections(options);
+  options.server.connections.clear();
+  for (const auto& connection : connections) {
+    if (connection.problem) {
+      log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name +
+                                      "' cannot be used: " + connection.problem->what());
+    }
+    options.server.connections.push_back(connection.name);
+  }
+  SfqBackend backend(std::move(connections));
+  return serve(options.server, backend, 0, 1);
 }
 
 }  // namespace sfq::mcp
