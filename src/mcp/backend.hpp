@@ -91,6 +91,9 @@ class Execution {
   virtual ~Execution() = default;
   /// Stops it and cancels it on the server; `done` still follows (with a cancelled error).
   virtual void cancel() = 0;
+  /// Stops reporting without cancelling anything on the server: `done` is not called any more.
+  /// For requests that only watch a statement (query_status).
+  virtual void abandon() = 0;
 };
 
 class Backend {

@@ -21,6 +21,16 @@ bool Executor::post(std::function<void()> task) {
   return true;
 }
 
+bool Executor::post_after(std::chrono::milliseconds delay, std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    timers_.emplace(std::chrono::steady_clock::now() + delay, std::move(task));
+  }
+  changed_.notify_one();
+  return true;
+}
+
 void Executor::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -37,8 +47,24 @@ void Executor::run() {
     std::function<void()> task;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return !tasks_.empty() || stopping_; });
-      if (tasks_.empty()) return;
+      while (true) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!timers_.empty() && timers_.begin()->first <= now) {
+          tasks_.push_back(std::move(timers_.begin()->second));
+          timers_.erase(timers_.begin());
+          continue;
+        }
+        if (!tasks_.empty() || stopping_) break;
+        if (timers_.empty()) {
+          changed_.wait(lock);
+        } else {
+          changed_.wait_until(lock, timers_.begin()->first);
+        }
+      }
+      if (tasks_.empty()) {
+        timers_.clear();  // stopping: timers not yet due are dropped
+        return;
+      }
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }

@@ -3,14 +3,17 @@
 //
 // Tasks never block (statements run on libsfq's threads; their callbacks only post here), so one
 // thread serves any number of requests concurrently. The queue is unbounded: its length is
-// bounded by the requests in flight. stop() runs what is queued, then joins.
+// bounded by the requests in flight. Timed tasks (post_after) run once their time has come;
+// stop() runs the tasks that are due, drops the timers that are not, then joins.
 //
 // Thread safety: post() from any thread; stop() from the owner.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -25,6 +28,8 @@ class Executor {
 
   /// Queues a task; returns false (and drops it) after stop().
   bool post(std::function<void()> task);
+  /// Runs `task` after `delay` (never earlier); returns false after stop().
+  bool post_after(std::chrono::milliseconds delay, std::function<void()> task);
 
   /// Runs the tasks already queued, then joins the thread. Idempotent.
   void stop();
@@ -38,6 +43,7 @@ class Executor {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::function<void()>> tasks_;
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> timers_;
   bool stopping_ = false;
   std::thread thread_;
 };

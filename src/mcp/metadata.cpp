@@ -48,6 +48,9 @@ sfq::Statement make_statement(const Call& call, std::string sql, std::string_vie
                               std::chrono::seconds timeout) {
   sfq::Statement statement(std::move(sql));
   statement.multi_statement_count = 1;
+  // Asynchronous submission: the statement handle is known at once, so progress can name it
+  // and query_status / cancel_query can act on it while the call waits.
+  statement.async = true;
   statement.query_tag = call.query_tag(what);
   statement.timeout = timeout;
   statement.total_timeout =

@@ -78,11 +78,12 @@ bool Call::finished() const {
   return finished_;
 }
 
-void Call::run(RunRequest request, std::function<void(sfq::Result<ResultPage>)> then) {
+std::shared_ptr<Execution> Call::run(RunRequest request,
+                                     std::function<void(sfq::Result<ResultPage>)> then) {
   std::uint64_t key = 0;
   {
     std::lock_guard lock(mutex_);
-    if (finished_) return;
+    if (finished_) return nullptr;
     key = next_execution_++;
     progress_ = StatementProgress{"submitted", std::chrono::milliseconds(0), 0, 0, ""};
     send_progress_locked();
@@ -108,7 +109,7 @@ void Call::run(RunRequest request, std::function<void(sfq::Result<ResultPage>)> 
   auto progress = [self](const StatementProgress& p) { self->on_progress(p); };
   std::shared_ptr<Execution> execution =
       session_.backend().run(std::move(request), std::move(progress), std::move(done));
-  if (!execution) return;
+  if (!execution) return nullptr;
   bool cancel_now = false;
   {
     std::lock_guard lock(mutex_);
@@ -120,6 +121,29 @@ void Call::run(RunRequest request, std::function<void(sfq::Result<ResultPage>)> 
     }
   }
   if (cancel_now) execution->cancel();
+  return execution;
+}
+
+void Call::abandon(const std::shared_ptr<Execution>& execution) {
+  if (!execution) return;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = executions_.begin(); it != executions_.end(); ++it) {
+      if (it->second == execution) {
+        executions_.erase(it);
+        break;
+      }
+    }
+    if (executions_.empty()) progress_.reset();
+  }
+  execution->abandon();
+}
+
+void Call::after(std::chrono::milliseconds delay, std::function<void()> task) {
+  auto self = shared_from_this();
+  session_.executor().post_after(delay, [self, task = std::move(task)] {
+    if (!self->finished()) task();
+  });
 }
 
 void Call::cancel_statement(const std::string& connection, const std::string& handle,

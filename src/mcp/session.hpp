@@ -100,8 +100,14 @@ class Call : public std::enable_shared_from_this<Call> {
 
   // --- for request handlers (run on the executor) ------------------------------------------
   /// Starts a statement; `then` runs on the executor with the outcome, unless the call has
-  /// finished by then (cancelled, or answered because another statement failed).
-  void run(RunRequest request, std::function<void(sfq::Result<ResultPage>)> then);
+  /// finished by then (cancelled, or answered because another statement failed). Returns the
+  /// statement (null when it failed at once).
+  std::shared_ptr<Execution> run(RunRequest request,
+                                 std::function<void(sfq::Result<ResultPage>)> then);
+  /// Stops following a statement of this call without cancelling it (its `then` never runs).
+  void abandon(const std::shared_ptr<Execution>& execution);
+  /// Runs `task` on the executor after `delay`, unless the call has finished by then.
+  void after(std::chrono::milliseconds delay, std::function<void()> task);
   /// Cancels a statement by handle; `then` runs on the executor unless the call has finished.
   void cancel_statement(const std::string& connection, const std::string& handle,
                         std::function<void(sfq::Status)> then);

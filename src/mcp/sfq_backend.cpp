@@ -63,6 +63,12 @@ class SfqExecution : public Execution, public std::enable_shared_from_this<SfqEx
     if (stop_now) query.cancel();
   }
 
+  void abandon() override {
+    // The Query keeps following the statement until it ends; we only stop listening.
+    std::lock_guard lock(mutex_);
+    answered_ = true;
+  }
+
   void cancel() override {
     sfq::Query query;
     {

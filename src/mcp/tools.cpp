@@ -141,6 +141,20 @@ ArgSpec timeout_arg(const Limits& limits) {
   return spec;
 }
 
+ArgSpec wait_arg(const Limits& limits) {
+  ArgSpec spec;
+  spec.name = "wait_seconds";
+  spec.type = ArgType::integer;
+  spec.description =
+      "Wait up to this many seconds for the statement to end before answering (default 0: "
+      "answer at once)";
+  spec.minimum = 0;
+  spec.maximum = std::min<std::int64_t>(limits.max_timeout.count(), 600);
+  spec.clamp = true;
+  spec.default_integer = 0;
+  return spec;
+}
+
 ArgSpec limit_arg(const Limits& limits, std::int64_t default_rows, std::string description) {
   ArgSpec spec;
   spec.name = "limit";
@@ -761,71 +775,91 @@ std::optional<std::string> handle_arg(const Invocation& inv) {
   return handle;
 }
 
+/// Answers query_status from the outcome of following the statement.
+void reply_status(const Invocation& inv, const std::string& handle,
+                  const sfq::Result<ResultPage>& outcome) {
+  json::JsonBuilder out;
+  out.begin_object().key("statement_handle").string(handle);
+  std::string summary;
+  if (outcome.ok()) {
+    const ResultPage& page = outcome.value();
+    out.key("state").string(page.state);
+    if (page.state == "succeeded") {
+      const std::string cursor = encode_cursor(ResultCursor{
+          inv.connection, handle, 0, std::min<std::uint64_t>(100, inv.limits.max_rows)});
+      out.key("total_rows")
+          .unsigned_number(page.total_rows)
+          .key("columns")
+          .raw(columns_json(page.columns))
+          .key("next_cursor")
+          .string(cursor);
+      summary = "The statement succeeded with " + std::to_string(page.total_rows) +
+                " rows; read them with fetch_results and the cursor " + cursor + ".";
+    } else {
+      out.key("total_rows").null().key("next_cursor").null();
+      summary = "The statement is " + page.state + ".";
+    }
+    out.key("error").null();
+  } else {
+    const sfq::Error& error = outcome.error();
+    const bool statement_outcome = error.category() == sfq::ErrorCategory::server ||
+                                   error.category() == sfq::ErrorCategory::timeout ||
+                                   error.category() == sfq::ErrorCategory::cancelled;
+    if (!statement_outcome || error.http_status() == 404) {
+      inv.fail(error);
+      return;
+    }
+    const bool cancelled =
+        error.code() == "000604" || error.category() == sfq::ErrorCategory::cancelled;
+    out.key("state")
+        .string(cancelled ? "cancelled" : "failed")
+        .key("total_rows")
+        .null()
+        .key("next_cursor")
+        .null()
+        .key("error")
+        .begin_object()
+        .key("code")
+        .string(error.code())
+        .key("sql_state")
+        .string(error.sql_state())
+        .key("message")
+        .string(sfq::redact(error.message()))
+        .end_object();
+    summary = std::string("The statement ") + (cancelled ? "was cancelled" : "failed") + ": " +
+              sfq::redact(error.message());
+  }
+  out.end_object();
+  std::string structured = out.take();
+  inv.succeed(structured, {structured, summary});
+}
+
 void query_status(Invocation inv) {
   const auto handle = handle_arg(inv);
   if (!handle) return;
+  const auto wait = std::chrono::seconds(inv.args.integer("wait_seconds").value_or(0));
   RunRequest request;
   request.connection = inv.connection;
   request.attach_handle = *handle;
   request.fetch_rows = false;
-  request.status_only = true;
+  // Without a wait the answer comes as soon as the state is known; with one, when the
+  // statement ends or the wait is over, whichever is first.
+  request.status_only = wait.count() == 0;
   request.limits = page_limits(inv, 1);
-  inv.call->run(std::move(request), [inv, handle = *handle](sfq::Result<ResultPage> outcome) {
-    json::JsonBuilder out;
-    out.begin_object().key("statement_handle").string(handle);
-    std::string summary;
-    if (outcome.ok()) {
-      const ResultPage& page = outcome.value();
-      out.key("state").string(page.state);
-      if (page.state == "succeeded") {
-        const std::string cursor = encode_cursor(ResultCursor{
-            inv.connection, handle, 0, std::min<std::uint64_t>(100, inv.limits.max_rows)});
-        out.key("total_rows")
-            .unsigned_number(page.total_rows)
-            .key("columns")
-            .raw(columns_json(page.columns))
-            .key("next_cursor")
-            .string(cursor);
-        summary = "The statement succeeded with " + std::to_string(page.total_rows) +
-                  " rows; read them with fetch_results and the cursor " + cursor + ".";
-      } else {
-        out.key("total_rows").null().key("next_cursor").null();
-        summary = "The statement is " + page.state + ".";
-      }
-      out.key("error").null();
-    } else {
-      const sfq::Error& error = outcome.error();
-      const bool statement_outcome = error.category() == sfq::ErrorCategory::server ||
-                                     error.category() == sfq::ErrorCategory::timeout ||
-                                     error.category() == sfq::ErrorCategory::cancelled;
-      if (!statement_outcome || error.http_status() == 404) {
-        inv.fail(error);
-        return;
-      }
-      const bool cancelled =
-          error.code() == "000604" || error.category() == sfq::ErrorCategory::cancelled;
-      out.key("state")
-          .string(cancelled ? "cancelled" : "failed")
-          .key("total_rows")
-          .null()
-          .key("next_cursor")
-          .null()
-          .key("error")
-          .begin_object()
-          .key("code")
-          .string(error.code())
-          .key("sql_state")
-          .string(error.sql_state())
-          .key("message")
-          .string(sfq::redact(error.message()))
-          .end_object();
-      summary = std::string("The statement ") + (cancelled ? "was cancelled" : "failed") + ": " +
-                sfq::redact(error.message());
-    }
-    out.end_object();
-    std::string structured = out.take();
-    inv.succeed(structured, {structured, summary});
-  });
+  auto execution =
+      inv.call->run(std::move(request), [inv, handle = *handle](sfq::Result<ResultPage> outcome) {
+        reply_status(inv, handle, outcome);
+      });
+  if (wait.count() > 0 && execution) {
+    inv.call->after(wait, [inv, execution, handle = *handle] {
+      // Still running: stop watching (the statement itself goes on) and say so.
+      inv.call->abandon(execution);
+      ResultPage page;
+      page.statement_handle = handle;
+      page.state = "running";
+      reply_status(inv, handle, page);
+    });
+  }
 }
 
 void cancel_query(Invocation inv) {
@@ -1087,11 +1121,13 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   add({"query_status",
        "Status of a statement",
        "Whether a statement (by statement handle) is running, succeeded, failed or was "
-       "cancelled; for a finished one, its row count and a cursor to read its rows.",
+       "cancelled; for a finished one, its row count and a cursor to read its rows. "
+       "`wait_seconds` waits for a running statement to end.",
        true,
        false,
        true,
-       {string_arg("statement_handle", "The statement handle (query id) (required)", true)},
+       {string_arg("statement_handle", "The statement handle (query id) (required)", true),
+        wait_arg(limits)},
        std::string(kStatusSchema),
        query_status},
       false, false);

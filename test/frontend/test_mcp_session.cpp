@@ -755,6 +755,45 @@ TEST_F(mcp_session, CancelQueryOnlyCancelsOwnStatementsUnlessWritesAreAllowed) {
   EXPECT_EQ(backend_.cancelled_handles(), std::vector<std::string>{handle});
 }
 
+TEST_F(mcp_session, QueryStatusReportsRunningSucceededAndCancelledStatements) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  backend_.on("SELECT 1", counting_result(3));
+  McpPipe mcp(config(), backend_);
+  auto done = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string finished = done["result"]["structuredContent"]["statement_handle"].GetString();
+  auto succeeded =
+      mcp.request(call(2, "query_status", R"({"statement_handle":")" + finished + R"("})"), "2");
+  EXPECT_STREQ(succeeded["result"]["structuredContent"]["state"].GetString(), "succeeded");
+  EXPECT_EQ(succeeded["result"]["structuredContent"]["total_rows"].GetInt(), 3);
+  EXPECT_TRUE(succeeded["result"]["structuredContent"]["next_cursor"].IsString());
+
+  mcp.send(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  const std::string running_handle = "01fake-3";  // the fake numbers its statements
+  auto now = mcp.request(
+      call(4, "query_status", R"({"statement_handle":")" + running_handle + R"("})"), "4");
+  EXPECT_STREQ(now["result"]["structuredContent"]["state"].GetString(), "running");
+  // Waiting for a statement that does not end: the wait runs out, the statement goes on.
+  auto waited =
+      mcp.request(call(5, "query_status",
+                       R"({"statement_handle":")" + running_handle + R"(","wait_seconds":1})"),
+                  "5");
+  EXPECT_STREQ(waited["result"]["structuredContent"]["state"].GetString(), "running");
+  EXPECT_EQ(backend_.abandoned(), 1);
+  EXPECT_EQ(backend_.cancels(), 0) << "watching a statement never cancels it";
+
+  // Cancel the running call; a status wait then sees the statement end as cancelled.
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}})");
+  ASSERT_TRUE(backend_.wait_cancels(1));
+  auto cancelled =
+      mcp.request(call(6, "query_status",
+                       R"({"statement_handle":")" + running_handle + R"(","wait_seconds":30})"),
+                  "6");
+  const auto& status = cancelled["result"]["structuredContent"];
+  EXPECT_STREQ(status["state"].GetString(), "cancelled");
+  EXPECT_STREQ(status["error"]["code"].GetString(), "000604");
+}
+
 // --- metadata tools, resources, prompts, completion ----------------------------------------
 
 TEST_F(mcp_session, ListingsQuoteIdentifiersAndFilterPatternsLocally) {

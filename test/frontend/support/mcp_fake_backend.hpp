@@ -69,9 +69,21 @@ class FakeBackend : public Backend {
     execution->done = std::move(done);
     requests_.push_back(request);
     if (!request.attach_handle.empty()) {
-      // Follow an earlier statement: its stored result.
+      // Follow an earlier statement: still running (held), ended in error, or its stored result.
+      const bool running = std::any_of(held_.begin(), held_.end(), [&](const auto& e) {
+        return e->handle == request.attach_handle;
+      });
+      const auto failed = failed_.find(request.attach_handle);
       const auto it = results_.find(request.attach_handle);
-      if (it == results_.end()) {
+      if (running && request.status_only) {
+        execution->result = FakeResult{};
+        execution->running_status = true;
+      } else if (running) {
+        execution->result = it->second;
+        execution->held = true;
+      } else if (failed != failed_.end()) {
+        execution->error = failed->second;
+      } else if (it == results_.end()) {
         execution->error =
             sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server, "Statement not found.", "000709",
                                       "02000", request.attach_handle, 422});
@@ -167,6 +179,10 @@ class FakeBackend : public Backend {
     std::lock_guard lock(mutex_);
     return cancels_;
   }
+  [[nodiscard]] int abandoned() const {
+    std::lock_guard lock(mutex_);
+    return abandoned_;
+  }
   [[nodiscard]] std::vector<std::string> cancelled_handles() const {
     std::lock_guard lock(mutex_);
     return cancelled_handles_;
@@ -181,11 +197,32 @@ class FakeBackend : public Backend {
       if (finished || cancel_requested) return;
       cancel_requested = true;
       ++backend->cancels_;
-      backend->held_.erase(std::remove_if(backend->held_.begin(), backend->held_.end(),
-                                          [this](const auto& e) { return e.get() == this; }),
-                           backend->held_.end());
+      backend->forget_held(this);
+      // The server knows at once that the statement was cancelled.
+      if (request.attach_handle.empty()) {
+        backend->failed_.insert_or_assign(
+            handle, sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server, "SQL execution canceled",
+                                              "000604", "57014", handle, 422}));
+        // Whoever watches the statement sees it end.
+        for (auto& watcher : backend->held_) {
+          if (watcher->handle == handle) {
+            backend->tasks_.push_back([watcher] { watcher->finish_cancelled(); });
+          }
+        }
+        backend->held_.erase(std::remove_if(backend->held_.begin(), backend->held_.end(),
+                                            [this](const auto& e) { return e->handle == handle; }),
+                             backend->held_.end());
+      }
       auto self = shared_from_this();
       backend->tasks_.push_back([self] { self->finish_cancelled(); });
+      backend->changed_.notify_all();
+    }
+
+    void abandon() override {
+      std::lock_guard lock(backend->mutex_);
+      finished = true;
+      ++backend->abandoned_;
+      backend->forget_held(this);
       backend->changed_.notify_all();
     }
 
@@ -197,6 +234,11 @@ class FakeBackend : public Backend {
       }
       ResultPage page;
       page.statement_handle = handle;
+      if (running_status) {
+        page.state = "running";
+        done(std::move(page));
+        return;
+      }
       page.columns = result->columns;
       page.total_rows = result->rows.size();
       page.first_row = std::min<std::uint64_t>(request.start_row, result->rows.size());
@@ -253,9 +295,17 @@ class FakeBackend : public Backend {
     std::optional<FakeResult> result;
     std::optional<sfq::Error> error;
     bool held = false;
+    bool running_status = false;
     bool finished = false;          // guarded by backend->mutex_
     bool cancel_requested = false;  // guarded by backend->mutex_
   };
+
+  // Requires mutex_.
+  void forget_held(const FakeExecution* execution) {
+    held_.erase(std::remove_if(held_.begin(), held_.end(),
+                               [execution](const auto& e) { return e.get() == execution; }),
+                held_.end());
+  }
 
   void loop() {
     while (true) {
@@ -276,12 +326,14 @@ class FakeBackend : public Backend {
   std::condition_variable changed_;
   std::vector<FakeRule> rules_;
   std::map<std::string, FakeResult> results_;  // by handle, for attach
+  std::map<std::string, sfq::Error> failed_;   // cancelled statements, by handle
   std::vector<std::shared_ptr<FakeExecution>> held_;
   std::deque<std::function<void()>> tasks_;
   std::vector<RunRequest> requests_;
   std::vector<std::string> cancelled_handles_;
   std::uint64_t next_id_ = 0;
   int cancels_ = 0;
+  int abandoned_ = 0;
   bool stopping_ = false;
   std::thread thread_;
 };
