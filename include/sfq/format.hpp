@@ -40,8 +40,8 @@ void append_text(std::string& out, const Column& column, std::size_t row,
 /// escaped, invalid UTF-8 replaced by U+FFFD).
 void append_json_string(std::string& out, std::string_view text);
 
-/// "YYYY-MM-DD" (proleptic Gregorian; years before 1 or after 9999 are written with a sign and
-/// as many digits as needed).
+/// "YYYY-MM-DD" (proleptic Gregorian, astronomical year numbering: 0000 is 1 BC; years before 0
+/// or after 9999 are written with a sign and as many digits as needed: "-0001", "+10000").
 [[nodiscard]] std::string iso_date(std::int64_t days_since_epoch);
 
 /// "HH:MM:SS[.f…]" with `scale` fraction digits (0–9).

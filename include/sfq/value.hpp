@@ -17,7 +17,12 @@
 //   timestamp_tz   UTC instant + the offset in minutes of its time zone
 //   variant, object, array, vector, geography, geometry
 //                  JSON text, with Snowflake's bare `undefined` turned into `null` so that it is
-//                  always valid JSON
+//                  always valid JSON, and minified (Snowflake pretty-prints it)
+//
+// "null" (the text) in a column of any type but text, unknown and the JSON types is SQL NULL: it
+// is what `nullable=false` makes the server send. Values of the types whose text output-format
+// parameters change (date, time, timestamps, binary) that are not in the default encoding are
+// kept as text (is_raw_text) rather than failing the whole result.
 //
 // Columns and batches are immutable values once delivered; they may be read from any thread.
 #pragma once
@@ -108,6 +113,13 @@ class Column {
 
   /// fixed: true when the unscaled value did not fit in int64 and is kept as decimal text.
   [[nodiscard]] bool is_big_decimal(std::size_t row) const noexcept {
+    return type() == ColumnType::fixed && is_raw_text(row);
+  }
+  /// True when the cell is kept as the text the server sent (text_value()) instead of its typed
+  /// form: a big fixed decimal (is_big_decimal), a date/time/timestamp/binary value in a format
+  /// set by output-format parameters (e.g. DATE_OUTPUT_FORMAT=DD/MM/YYYY sends "09/10/2026"), or
+  /// a JSON-typed value that is not JSON. Front ends show such text as it is.
+  [[nodiscard]] bool is_raw_text(std::size_t row) const noexcept {
     return !big_.empty() && big_[row] != 0;
   }
   /// fixed (unscaled, when !is_big_decimal), date (days), time (nanoseconds of day).
@@ -122,7 +134,8 @@ class Column {
   [[nodiscard]] double double_value(std::size_t row) const noexcept {
     return reals_.empty() ? 0.0 : reals_[row];
   }
-  /// text, the JSON types, decfloat, a big fixed decimal's text, and binary's raw bytes.
+  /// text, the JSON types, decfloat, a big fixed decimal's text, binary's raw bytes, and the text
+  /// of any is_raw_text() cell.
   [[nodiscard]] std::string_view text_value(std::size_t row) const noexcept {
     if (text_offsets_.empty()) return {};
     const std::size_t begin = text_offsets_[row];
@@ -145,7 +158,7 @@ class Column {
 
   std::shared_ptr<const ColumnMeta> meta_;
   std::vector<std::uint8_t> nulls_;          // 1 = SQL NULL; size() rows
-  std::vector<std::uint8_t> big_;            // fixed: 1 = value kept as text
+  std::vector<std::uint8_t> big_;            // 1 = value kept as text (is_raw_text)
   std::vector<std::int64_t> ints_;           // fixed, boolean, date, time, timestamp seconds
   std::vector<std::int32_t> nanos_;          // timestamp nanoseconds
   std::vector<std::int32_t> offsets_;        // timestamp_tz offset minutes
