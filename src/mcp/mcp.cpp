@@ -5,6 +5,8 @@
 #include <csignal>
 #include <iostream>
 
+#include "config/environment.hpp"
+#include "config/resolve.hpp"
 #include "mcp/options.hpp"
 #include "mcp/server.hpp"
 #include "mcp/sfq_backend.hpp"
@@ -14,19 +16,36 @@ namespace sfq::mcp {
 
 namespace {
 
-/// The connections to serve. Resolution problems do not stop the server: they become the
-/// error of every tool call on that connection, so the agent (and its user) can see and fix
-/// them.
+/// The connections to serve, resolved the way the CLI resolves them (connections.toml,
+/// config.toml, SNOWFLAKE_* variables). Resolution problems do not stop the server: they become
+/// the error of every tool call on that connection, so the agent and its user see how to fix
+/// them, and initialize is answered all the same.
 std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
+  const config::Environment environment = config::Environment::from_process();
+  std::vector<std::optional<std::string>> requested;
+  for (const auto& name : options.connections) requested.emplace_back(name);
+  if (requested.empty()) requested.emplace_back(std::nullopt);  // the default connection
   std::vector<ConnectionConfig> connections;
-  std::vector<std::string> names = options.connections;
-  if (names.empty()) names.push_back("default");
-  for (const auto& name : names) {
+  for (const auto& name : requested) {
+    config::Overrides overrides;
+    overrides.connection_name = name;
+    overrides.config_file = options.config_file;
+    auto resolved = config::resolve_connection(overrides, environment);
     ConnectionConfig connection;
-    connection.name = name;
-    // Connection resolution (connections.toml, environment) comes with src/config.
-    connection.problem = sfq::Error(sfq::ErrorCategory::config,
-                                    "connection configuration is not available in this build");
+    if (resolved.ok()) {
+      connection.name = name.value_or(resolved.value().connection_name);
+      connection.options = std::move(resolved.value().options);
+      if (connection.options->user_agent.empty()) {
+        connection.options->user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+      }
+      for (const auto& warning : resolved.value().warnings) {
+        log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name + "': " + warning);
+      }
+    } else {
+      connection.name = name.value_or("default");
+      connection.problem = resolved.error();
+    }
+    if (connection.name.empty()) connection.name = "default";
     connections.push_back(std::move(connection));
   }
   return connections;
