@@ -1,0 +1,180 @@
+// http_client.hpp (internal) — HttpClient: HTTP requests over libcurl's multi interface, driven
+// by an EventLoop. One long-lived CURLM per HttpClient keeps connections alive between requests
+// (and multiplexes HTTP/2 streams where the server offers it).
+//
+// Threads: an HttpClient lives on its EventLoop's thread. Every member function except the
+// counters (in_flight(), queued(), curl_calls_off_loop_thread()) must be called there, and the
+// constructor and destructor too — or while the loop thread is not running (before
+// EventLoop::start(), after EventLoop::stop() returned). Every place that calls libcurl checks
+// this; violations are counted (curl_calls_off_loop_thread()), logged, and abort debug builds.
+// Other threads reach an HttpClient by posting a task to its loop.
+//
+// Callbacks: `done` runs on the loop thread, exactly once per started transfer unless the
+// transfer is cancelled (then never), always from the loop (never from inside start() or
+// cancel(), never from inside a libcurl callback), so it may call start() and cancel() freely.
+// It must not destroy the HttpClient.
+//
+// Queueing: at most `max_in_flight` transfers are handed to libcurl at once; more wait in a FIFO
+// inside HttpClient (unbounded: its producers are the statement layer's own bounded windows, and
+// a request waiting here costs only its own memory). A request's timeout counts from start(),
+// so time spent waiting in the queue counts against it.
+//
+// Connections: HTTP/2 is negotiated by TLS (ALPN) where the server offers it, and parallel HTTPS
+// requests wait for a host's first connection to settle that (CURLOPT_PIPEWAIT) rather than each
+// opening its own. Plain HTTP is HTTP/1.1 and never waits: there libcurl would learn that a
+// connection cannot multiplex only from its first response.
+//
+// Bodies: "Accept-Encoding: gzip" is sent as a plain header and libcurl never decodes: a gzip'd
+// body stays compressed (decode workers inflate it, off the I/O thread). A body larger than
+// max_response_bytes aborts its transfer with a protocol error.
+//
+// Ownership: the EventLoop must outlive the HttpClient. Destroying the client removes every
+// transfer without calling its callback, then cleans up the easy handles, then the multi handle;
+// it unwatches its sockets, but the epoll fd itself belongs to (and is closed by) the EventLoop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "io/event_loop.hpp"
+#include "sfq/error.hpp"
+
+namespace sfq::detail {
+
+struct HttpRequest {
+  std::string method = "GET";  ///< GET, POST, PUT, DELETE, HEAD, ...
+  std::string url;
+  std::vector<std::string> headers;  ///< "Name: value"; never logged unredacted, never in errors
+  std::string body;                  ///< sent for any method when non-empty (always for POST)
+  std::chrono::milliseconds timeout{0};  ///< whole transfer, from start(); 0 = none
+};
+
+struct HttpResponse {
+  int status = 0;
+  /// In the order received, names lower-case, values trimmed. Only the last response's headers
+  /// (not those of a "100 Continue").
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// As received: still gzip'd when Content-Encoding is gzip.
+  std::string body;
+  /// The first header with that (lower-case) name, or "" when absent.
+  [[nodiscard]] std::string_view header(std::string_view lower_name) const;
+  /// True when Content-Encoding says gzip: `body` must be inflated before use.
+  [[nodiscard]] bool is_gzip() const;
+  /// libcurl's total time for the transfer (name lookup to last byte), in seconds.
+  double total_seconds = 0;
+};
+
+struct HttpClientOptions {
+  /// TCP + TLS connect timeout.
+  std::chrono::milliseconds connect_timeout{15000};
+  /// Trusted CAs (PEM file). Empty: the system store.
+  std::string ca_file;
+  /// Most transfers handed to libcurl at once; more wait in a FIFO queue. Values < 1 mean 1.
+  int max_in_flight = 256;
+  /// Largest response body accepted (as received, i.e. compressed when gzip'd).
+  std::uint64_t max_response_bytes = std::uint64_t{512} * 1024 * 1024;
+  /// Sent as User-Agent when not empty.
+  std::string user_agent;
+  /// Log each exchange at debug level: method, URL, status, sizes, headers (credentials
+  /// redacted) and a short prefix of text bodies.
+  bool trace = false;
+  /// Verify the server's certificate and host name. Only tests against self-made servers turn
+  /// this off.
+  bool verify_tls = true;
+};
+
+class HttpClient {
+ public:
+  using TransferId = std::uint64_t;
+  using Callback = std::function<void(sfq::Result<HttpResponse>)>;
+
+  /// Initialises libcurl once per process (and ignores SIGPIPE if nobody handles it) and creates
+  /// the multi handle. Throws sfq::Error (transport) if libcurl cannot be initialised.
+  HttpClient(EventLoop& loop, HttpClientOptions options);
+  ~HttpClient();
+
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  HttpClient(HttpClient&&) = delete;
+  HttpClient& operator=(HttpClient&&) = delete;
+
+  /// Starts (or queues) a request; `done` gets the response — any HTTP status, including 4xx and
+  /// 5xx — or an error: transport (connect, reset, TLS), timeout (request.timeout ran out) or
+  /// protocol (body too large). Never 0, never reused.
+  TransferId start(HttpRequest request, Callback done);
+
+  /// Removes the transfer, queued or running; its callback is never called. Unknown or finished
+  /// ids are ignored. Removing a running HTTP/1.1 transfer closes its connection.
+  void cancel(TransferId id);
+
+  /// Transfers handed to libcurl, and transfers waiting for a slot. Any thread.
+  [[nodiscard]] std::size_t in_flight() const noexcept;
+  [[nodiscard]] std::size_t queued() const noexcept;
+  /// libcurl calls made off the loop thread (a bug: tests assert 0). Any thread.
+  [[nodiscard]] std::uint64_t curl_calls_off_loop_thread() const noexcept;
+
+  struct Transfer;  // internal; public only so that the C callbacks in the .cpp can name it
+
+ private:
+  struct MultiDeleter {
+    void operator()(void* multi) const noexcept;
+  };
+
+  friend struct CurlCallbacks;
+
+  // Counts (and asserts) when libcurl is about to be called off the loop thread.
+  void check_thread(const char* where) noexcept;
+  void promote_queued();
+  [[nodiscard]] Status add_to_multi(Transfer& transfer);
+  void on_socket_event(int fd, std::uint32_t revents);
+  void on_curl_timer();
+  void after_socket_action(int result);
+  void collect_completions();
+  void finish(Transfer& transfer, sfq::Result<HttpResponse> result);
+  // Runs the callbacks of finished transfers; only ever called from the loop, outside libcurl.
+  void deliver_completions();
+  // Delivers at the next iteration: for completions that arise inside start() or cancel().
+  void schedule_delivery();
+  void expire_queued(TransferId id);
+  void remove_from_multi(Transfer& transfer);
+
+  // libcurl's socket and timer callbacks land here (loop thread, inside libcurl: no curl calls).
+  int on_curl_socket(void* easy, int fd, int what) noexcept;
+  int on_curl_timer_change(long timeout_ms) noexcept;
+
+  EventLoop& loop_;
+  HttpClientOptions options_;
+  std::unique_ptr<void, MultiDeleter> multi_;
+  std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;
+  std::deque<TransferId> queue_;  // FIFO of queued transfers; cancelled ids are skipped
+  std::vector<TransferId> done_;  // finished, callbacks not yet called (in completion order)
+  std::unordered_map<int, std::uint32_t> sockets_;  // fd -> epoll events we watch it for
+  std::vector<TransferId> broken_;                  // transfers whose socket could not be watched
+  EventLoop::TimerId curl_timer_ = 0;               // libcurl's single timer (0: none)
+  EventLoop::TimerId delivery_timer_ = 0;           // a pending schedule_delivery() (0: none)
+  TransferId next_id_ = 1;
+  bool delivering_ = false;
+
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<std::size_t> queued_{0};
+  std::atomic<std::uint64_t> off_thread_calls_{0};
+};
+
+/// curl_global_init, exactly once per process (thread-safe). Also ignores SIGPIPE, once, if its
+/// disposition is still the default (an application's own handler is left alone): libcurl with
+/// CURLOPT_NOSIGNAL leaves SIGPIPE to the application. Throws sfq::Error if libcurl fails.
+void ensure_curl_initialised();
+
+/// Sets SIGPIPE to SIG_IGN if, and only if, it is still SIG_DFL. Returns true if it changed it.
+bool ignore_sigpipe_if_default() noexcept;
+
+}  // namespace sfq::detail
