@@ -2,6 +2,10 @@
 // stdin/stdout until stdin closes.
 #include "mcp/mcp.hpp"
 
+#include <pthread.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -89,8 +93,22 @@ int run(int argc, char** argv) {
     }
     options.server.connections.push_back(connection.name);
   }
-  SfqBackend backend(std::move(connections));
-  return serve(options.server, backend, 0, 1);
+  // SIGTERM and SIGINT (clients send them after closing stdin, people press Ctrl-C) end the
+  // session like end of input does, so running statements are cancelled on Snowflake first.
+  // Blocked before any thread starts, so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int stop_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  int status = 0;
+  {
+    SfqBackend backend(std::move(connections));
+    status = serve(options.server, backend, 0, 1, stop_fd);
+  }
+  if (stop_fd >= 0) ::close(stop_fd);
+  return status;
 }
 
 }  // namespace sfq::mcp

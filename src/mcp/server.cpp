@@ -8,13 +8,13 @@
 
 namespace sfq::mcp {
 
-int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd) {
+int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd, int stop_fd) {
   Output output(out_fd);
   {
     Executor executor;
     {
       Session session(config, backend, output, executor);
-      LineReader reader(in_fd, config.max_message_bytes);
+      LineReader reader(in_fd, config.max_message_bytes, stop_fd);
       std::string line;
       while (!output.broken()) {
         const LineReader::Status status = reader.next(line);
@@ -26,9 +26,10 @@ int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd) {
           break;
         }
       }
-      // End of input: nothing more will be asked. Cancel what runs — on Snowflake too. The
-      // executor stops before the backend does, so that no handler can start a statement on a
-      // backend that is shutting down; the backend then waits until the cancellations are sent.
+      // End of input (or a stop signal): nothing more will be asked. Cancel what runs — on
+      // Snowflake too. The executor stops before the backend does, so that no handler can start a
+      // statement on a backend that is shutting down; the backend then waits until the
+      // cancellations are sent.
       session.finish_all();
       executor.stop();
       backend.shutdown();

@@ -12,7 +12,8 @@
 
 namespace sfq::mcp {
 
-/// Serves until `in_fd` reaches end of file (or the output breaks); returns the exit status.
-int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd);
+/// Serves until `in_fd` reaches end of file, `stop_fd` (optional, e.g. a signalfd) becomes
+/// readable, or the output breaks; returns the exit status.
+int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd, int stop_fd = -1);
 
 }  // namespace sfq::mcp

@@ -1,6 +1,7 @@
 // transport.cpp — stdin line reading with a cap, and the single stdout writer.
 #include "mcp/transport.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,14 +12,25 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-LineReader::LineReader(int fd, std::size_t max_line_bytes)
-    : fd_(fd), max_line_bytes_(max_line_bytes) {}
+LineReader::LineReader(int fd, std::size_t max_line_bytes, int stop_fd)
+    : fd_(fd), stop_fd_(stop_fd), max_line_bytes_(max_line_bytes) {}
 
 bool LineReader::fill() {
   if (eof_) return false;
   if (start_ > 0) {
     buffer_.erase(0, start_);
     start_ = 0;
+  }
+  if (stop_fd_ >= 0) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    int ready = 0;
+    do {
+      ready = ::poll(fds, 2, -1);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0 || (fds[1].revents & POLLIN) != 0) {
+      eof_ = true;
+      return false;
+    }
   }
   const std::size_t old_size = buffer_.size();
   buffer_.resize(old_size + kReadChunk);

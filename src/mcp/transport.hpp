@@ -27,7 +27,9 @@ class LineReader {
  public:
   enum class Status { line, too_long, eof, error };
 
-  LineReader(int fd, std::size_t max_line_bytes);
+  /// `stop_fd` (optional): when it becomes readable — a signalfd, a pipe — input counts as
+  /// ended, exactly like end of file.
+  LineReader(int fd, std::size_t max_line_bytes, int stop_fd = -1);
 
   /// Blocks until a whole line (without its newline and a trailing CR) is read, an over-long
   /// line has been skipped (too_long), or the input ends. A last line without a newline is
@@ -38,6 +40,7 @@ class LineReader {
   bool fill();
 
   int fd_;
+  int stop_fd_;
   std::size_t max_line_bytes_;
   std::string buffer_;
   std::size_t start_ = 0;  // first unconsumed byte of buffer_

@@ -729,6 +729,16 @@ TEST_F(mcp_session, EndOfInputCancelsRunningStatementsAndExits) {
   EXPECT_EQ(backend_.cancels(), 2);
 }
 
+TEST_F(mcp_session, AStopSignalEndsTheSessionLikeEndOfInput) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  mcp.stop();  // stdin stays open: only the stop descriptor ends the session
+  ASSERT_TRUE(mcp.wait_exit());
+  EXPECT_EQ(backend_.cancels(), 1);
+}
+
 TEST_F(mcp_session, DuplicateIdsInFlightAreRefused) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);

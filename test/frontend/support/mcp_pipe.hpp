@@ -60,24 +60,29 @@ inline std::string id_of(const rapidjson::Value& message) {
 
 class McpPipe {
  public:
-  /// Runs serve(config, backend) on a thread, over pipes.
+  /// Runs serve(config, backend) on a thread, over pipes; stop() makes its stop descriptor
+  /// readable (as a signal would).
   McpPipe(ServerConfig config, Backend& backend) {
     ignore_sigpipe();
     int to_server[2];
     int from_server[2];
+    int stop[2];
     make_pipe(to_server);
     make_pipe(from_server);
+    make_pipe(stop);
     input_ = to_server[1];
     output_ = from_server[0];
-    server_ = std::thread(
-        [config = std::move(config), &backend, in = to_server[0], out = from_server[1], this] {
-          const int status = serve(config, backend, in, out);
-          ::close(in);
-          ::close(out);
-          std::lock_guard lock(mutex_);
-          exit_status_ = status;
-          changed_.notify_all();
-        });
+    stop_ = stop[1];
+    server_ = std::thread([config = std::move(config), &backend, in = to_server[0],
+                           out = from_server[1], stop_read = stop[0], this] {
+      const int status = serve(config, backend, in, out, stop_read);
+      ::close(in);
+      ::close(out);
+      ::close(stop_read);
+      std::lock_guard lock(mutex_);
+      exit_status_ = status;
+      changed_.notify_all();
+    });
     start_reader();
   }
 
@@ -141,6 +146,7 @@ class McpPipe {
     if (reader_.joinable()) reader_.join();
     if (stderr_reader_.joinable()) stderr_reader_.join();
     if (output_ >= 0) ::close(output_);
+    if (stop_ >= 0) ::close(stop_);
     if (stderr_fd_ >= 0) ::close(stderr_fd_);
   }
 
@@ -155,6 +161,14 @@ class McpPipe {
       const ssize_t n = ::write(input_, bytes.data() + written, bytes.size() - written);
       if (n <= 0) throw std::runtime_error("cannot write to the server");
       written += static_cast<std::size_t>(n);
+    }
+  }
+
+  /// In-process servers: signals the stop descriptor.
+  void stop() {
+    if (stop_ >= 0) {
+      const char byte = 1;
+      if (::write(stop_, &byte, 1) != 1) throw std::runtime_error("cannot signal stop");
     }
   }
 
@@ -269,6 +283,7 @@ class McpPipe {
   int input_ = -1;
   int output_ = -1;
   int stderr_fd_ = -1;
+  int stop_ = -1;
   pid_t pid_ = -1;
   std::thread server_;
   std::thread reader_;
