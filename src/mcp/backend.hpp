@@ -9,7 +9,8 @@
 //
 // Threads: run() and cancel_statement() return at once; their callbacks run on backend threads
 // and must only hand work over (the server posts them to its executor). `done` is called exactly
-// once per run(), also after cancel().
+// once per run(), also after cancel(), as long as the caller holds the returned Execution (a
+// statement nobody holds any more reports to nobody).
 #pragma once
 
 #include <chrono>

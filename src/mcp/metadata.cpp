@@ -81,52 +81,125 @@ std::string RelationName::quoted() const {
   return out;
 }
 
+namespace {
+
+struct DescribeState {
+  std::shared_ptr<Call> call;
+  std::string connection;
+  RelationName relation;
+  RelationKind kind = RelationKind::table;
+  int pending = 2;
+  bool done = false;
+  std::optional<sfq::Result<ResultPage>> columns;
+  std::optional<sfq::Result<ResultPage>> ddl;
+  Description description;
+  std::function<void(sfq::Result<Description>)> then;
+};
+
+std::string sql_string_literal(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+/// CREATE TABLE text rebuilt from DESCRIBE TABLE rows (columns, types, nullability, defaults,
+/// comments; not clustering keys or constraints).
+std::string rebuilt_table_ddl(const Description& d) {
+  std::string out = "create or replace TABLE " + d.relation.quoted() + " (\n";
+  for (std::size_t i = 0; i < d.columns.size(); ++i) {
+    const ColumnDescription& c = d.columns[i];
+    out += "\t" + quote_identifier(c.name) + " " + c.type;
+    if (!c.nullable) out += " NOT NULL";
+    if (c.default_value && !c.default_value->empty()) out += " DEFAULT " + *c.default_value;
+    if (c.comment && !c.comment->empty()) out += " COMMENT " + sql_string_literal(*c.comment);
+    out += i + 1 < d.columns.size() ? ",\n" : "\n";
+  }
+  out += ");";
+  return out;
+}
+
+void finish_description(const std::shared_ptr<DescribeState>& state) {
+  if (state->done) return;
+  const bool columns_failed = state->columns && !state->columns->ok();
+  if (!columns_failed && state->pending > 0) return;
+  state->done = true;
+  if (columns_failed) {
+    state->then(state->columns->error());
+    return;
+  }
+  const PageView view_of(state->columns->value());
+  Description& description = state->description;
+  description.relation = state->relation;
+  description.kind = state->kind;
+  for (std::size_t r = 0; r < view_of.rows(); ++r) {
+    ColumnDescription column;
+    column.name = view_of.text(r, "name").value_or("");
+    column.type = view_of.text(r, "type").value_or("");
+    column.nullable = view_of.flag(r, "null?");
+    column.default_value = view_of.text(r, "default");
+    column.primary_key = view_of.flag(r, "primary key");
+    column.comment = view_of.text(r, "comment");
+    description.columns.push_back(std::move(column));
+  }
+  const auto& ddl = *state->ddl;
+  if (ddl.ok()) {
+    if (ddl.value().row_count > 0 && ddl.value().null[0] == 0) {
+      description.ddl = ddl.value().text[0];
+    }
+    state->then(std::move(description));
+    return;
+  }
+  const std::string why = ddl.error().message();
+  if (state->kind == RelationKind::table) {
+    description.ddl = rebuilt_table_ddl(description);
+    description.ddl_note = "Rebuilt from DESCRIBE TABLE (GET_DDL failed: " + why + ").";
+    state->then(std::move(description));
+    return;
+  }
+  // A view's definition is in SHOW VIEWS; pick its row here rather than filter in SQL.
+  const RelationName& r = state->relation;
+  std::string sql = "SHOW VIEWS";
+  if (r.database && r.schema) {
+    sql += " IN SCHEMA " + quote_identifier(*r.database) + "." + quote_identifier(*r.schema);
+  } else if (r.schema) {
+    sql += " IN SCHEMA " + quote_identifier(*r.schema);
+  }
+  RunRequest request;
+  request.connection = state->connection;
+  request.statement = make_statement(*state->call, std::move(sql), "describe_view",
+                                     state->call->config().limits.default_timeout);
+  request.limits = PageLimits{kListingRows, kListingBytes, 4u << 20};
+  state->call->run(std::move(request), [state, why](sfq::Result<ResultPage> outcome) {
+    Description& d = state->description;
+    if (outcome.ok()) {
+      const PageView views(outcome.value());
+      for (std::size_t row = 0; row < views.rows(); ++row) {
+        if (views.text(row, "name") == state->relation.name) d.ddl = views.text(row, "text");
+      }
+    }
+    d.ddl_note = d.ddl ? "Taken from SHOW VIEWS (GET_DDL failed: " + why + ")."
+                       : "The DDL is not available (GET_DDL failed: " + why + ").";
+    state->then(std::move(d));
+  });
+}
+
+}  // namespace
+
 void describe_relation(const std::shared_ptr<Call>& call, const std::string& connection,
                        const RelationName& relation, RelationKind kind,
                        std::function<void(sfq::Result<Description>)> then) {
-  struct State {
-    int pending = 2;
-    bool done = false;
-    std::optional<sfq::Result<ResultPage>> columns;
-    std::optional<sfq::Result<ResultPage>> ddl;
-    std::function<void(sfq::Result<Description>)> then;
-  };
-  auto state = std::make_shared<State>();
+  auto state = std::make_shared<DescribeState>();
+  state->call = call;
+  state->connection = connection;
+  state->relation = relation;
+  state->kind = kind;
   state->then = std::move(then);
   const auto timeout = call->config().limits.default_timeout;
   const bool view = kind == RelationKind::view;
-
-  auto finish = [state, relation, kind] {
-    if (state->done) return;
-    const bool columns_failed = state->columns && !state->columns->ok();
-    if (!columns_failed && state->pending > 0) return;
-    state->done = true;
-    if (columns_failed) {
-      state->then(state->columns->error());
-      return;
-    }
-    const ResultPage& page = state->columns->value();
-    const PageView view_of(page);
-    Description description;
-    description.relation = relation;
-    description.kind = kind;
-    for (std::size_t r = 0; r < view_of.rows(); ++r) {
-      ColumnDescription column;
-      column.name = view_of.text(r, "name").value_or("");
-      column.type = view_of.text(r, "type").value_or("");
-      column.nullable = view_of.flag(r, "null?");
-      column.default_value = view_of.text(r, "default");
-      column.primary_key = view_of.flag(r, "primary key");
-      column.comment = view_of.text(r, "comment");
-      description.columns.push_back(std::move(column));
-    }
-    if (state->ddl->ok() && state->ddl->value().row_count > 0 && state->ddl->value().null[0] == 0) {
-      description.ddl = state->ddl->value().text[0];
-    } else if (!state->ddl->ok()) {
-      description.ddl_error = state->ddl->error().message();
-    }
-    state->then(std::move(description));
-  };
 
   RunRequest columns;
   columns.connection = connection;
@@ -134,10 +207,10 @@ void describe_relation(const std::shared_ptr<Call>& call, const std::string& con
       *call, std::string(view ? "DESCRIBE VIEW " : "DESCRIBE TABLE ") + relation.quoted(),
       view ? "describe_view" : "describe_table", timeout);
   columns.limits = PageLimits{kListingRows, kListingBytes, 64 * 1024};
-  call->run(std::move(columns), [state, finish](sfq::Result<ResultPage> outcome) {
+  call->run(std::move(columns), [state](sfq::Result<ResultPage> outcome) {
     --state->pending;
     state->columns = std::move(outcome);
-    finish();
+    finish_description(state);
   });
 
   RunRequest ddl;
@@ -147,10 +220,10 @@ void describe_relation(const std::shared_ptr<Call>& call, const std::string& con
   ddl.statement.bind(text_value(view ? "VIEW" : "TABLE"));
   ddl.statement.bind(text_value(relation.quoted()));
   ddl.limits = PageLimits{1, 4u << 20, 4u << 20};
-  call->run(std::move(ddl), [state, finish](sfq::Result<ResultPage> outcome) {
+  call->run(std::move(ddl), [state](sfq::Result<ResultPage> outcome) {
     --state->pending;
     state->ddl = std::move(outcome);
-    finish();
+    finish_description(state);
   });
 }
 
@@ -191,6 +264,8 @@ std::string description_json(const Description& description) {
       .unsigned_number(description.columns.size())
       .key("ddl")
       .string_or_null(description.ddl)
+      .key("ddl_note")
+      .string_or_null(description.ddl_note)
       .end_object();
   return out.take();
 }

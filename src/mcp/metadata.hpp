@@ -56,11 +56,15 @@ struct Description {
   RelationKind kind = RelationKind::table;
   std::vector<ColumnDescription> columns;
   std::optional<std::string> ddl;
-  std::optional<std::string> ddl_error;  ///< why the DDL is missing
+  /// Set when the DDL did not come from GET_DDL: where it came from instead, or why there is
+  /// none.
+  std::optional<std::string> ddl_note;
 };
 
-/// Runs DESCRIBE TABLE|VIEW and GET_DDL at the same time; `then` gets the description (the DDL
-/// may be missing) or the DESCRIBE error.
+/// Runs DESCRIBE TABLE|VIEW and GET_DDL at the same time; `then` gets the description or the
+/// DESCRIBE error. When GET_DDL fails (it may not accept the bound name), the DDL of a view is
+/// taken from SHOW VIEWS and the DDL of a table rebuilt from its DESCRIBE rows — no name is ever
+/// spliced into SQL text — and `ddl_note` says so.
 void describe_relation(const std::shared_ptr<Call>& call, const std::string& connection,
                        const RelationName& relation, RelationKind kind,
                        std::function<void(sfq::Result<Description>)> then);

@@ -42,15 +42,24 @@ class SfqExecution : public Execution, public std::enable_shared_from_this<SfqEx
         done_(std::move(done)) {}
 
   void start(sfq::Client& client, RunRequest& request) {
-    auto self = shared_from_this();
+    // The Query keeps its callbacks as long as it lives, and this object keeps the Query: the
+    // callbacks hold it weakly, or neither would ever be freed. Whoever wants the outcome holds
+    // the Execution; once nobody does, the callbacks find nothing to call.
+    std::weak_ptr<SfqExecution> weak = shared_from_this();
     sfq::SubmitOptions options;
     if (request.fetch_rows) {
-      options.on_batch = [self](sfq::RowBatch&& batch) { self->on_batch(batch); };
+      options.on_batch = [weak](sfq::RowBatch&& batch) {
+        if (auto self = weak.lock()) self->on_batch(batch);
+      };
     }
     options.fetch_rows = request.fetch_rows;
     options.start_row = request.start_row;
-    options.on_progress = [self](const sfq::QueryProgress& p) { self->on_progress(p); };
-    options.on_complete = [self](const sfq::Query& q) { self->on_complete(q); };
+    options.on_progress = [weak](const sfq::QueryProgress& p) {
+      if (auto self = weak.lock()) self->on_progress(p);
+    };
+    options.on_complete = [weak](const sfq::Query& q) {
+      if (auto self = weak.lock()) self->on_complete(q);
+    };
     sfq::Query query = request.attach_handle.empty()
                            ? client.submit(std::move(request.statement), std::move(options))
                            : client.attach(request.attach_handle, std::move(options));

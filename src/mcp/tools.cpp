@@ -640,9 +640,7 @@ void reply_description(const Invocation& inv, const sfq::Result<Description>& ou
   if (inv.format != TextFormat::json && description.ddl) {
     texts.push_back("```sql\n" + *description.ddl + "\n```");
   }
-  if (description.ddl_error) {
-    texts.push_back("The DDL is not available: " + *description.ddl_error);
-  }
+  if (description.ddl_note) texts.push_back(*description.ddl_note);
   inv.succeed(structured, std::move(texts));
 }
 
@@ -935,7 +933,8 @@ constexpr std::string_view kDescriptionSchema =
     R"("columns":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},)"
     R"("type":{"type":"string"},"nullable":{"type":"boolean"},"default":{"type":["string","null"]},)"
     R"("primary_key":{"type":"boolean"},"comment":{"type":["string","null"]}},"required":["name","type","nullable"]}},)"
-    R"("column_count":{"type":"integer","minimum":0},"ddl":{"type":["string","null"]}},)"
+    R"("column_count":{"type":"integer","minimum":0},"ddl":{"type":["string","null"]},)"
+    R"("ddl_note":{"type":["string","null"],"description":"Where the DDL came from when GET_DDL was not available"}},)"
     R"("required":["name","qualified_name","kind","columns","column_count","ddl"]})";
 
 constexpr std::string_view kStatusSchema =

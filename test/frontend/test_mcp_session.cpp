@@ -863,6 +863,42 @@ TEST_F(mcp_session, DescribeTableRunsDescribeAndGetDdlWithTheNameBound) {
             (std::set<std::string>{R"(DESCRIBE TABLE "DB"."SCH"."T")", "SELECT GET_DDL(?, ?)"}));
 }
 
+TEST_F(mcp_session, WithoutGetDdlTheDdlIsRebuiltOrTakenFromShowViews) {
+  FakeResult columns;
+  columns.columns = {column("name"),    column("type"),        column("null?"),
+                     column("default"), column("primary key"), column("comment")};
+  columns.rows = {{"\"ID\"", "\"NUMBER(38,0)\"", "\"N\"", "null", "\"Y\"", "\"it's the key\""}};
+  FakeResult views;
+  views.columns = {column("name"), column("text")};
+  views.rows = {{"\"OTHER\"", "\"create view OTHER as select 2\""},
+                {"\"V\"", "\"create view V as select 1\""}};
+  backend_.on("DESCRIBE", columns);
+  backend_.fail("SELECT GET_DDL",
+                sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server,
+                                          "Invalid argument types for function 'GET_DDL'", "001044",
+                                          "42P13", "", 422}));
+  backend_.on("SHOW VIEWS", views);
+  McpPipe mcp(config(), backend_);
+  auto table = mcp.request(call(1, "describe_table", R"({"table":"D.S.T"})"), "1");
+  const auto& t = table["result"]["structuredContent"];
+  EXPECT_STREQ(
+      t["ddl"].GetString(),
+      "create or replace TABLE \"D\".\"S\".\"T\" (\n\t\"ID\" NUMBER(38,0) NOT NULL COMMENT "
+      "'it''s the key'\n);");
+  EXPECT_NE(std::string(t["ddl_note"].GetString()).find("Rebuilt from DESCRIBE"),
+            std::string::npos);
+  auto view = mcp.request(
+      call(2, "describe_view", R"({"database":"D","schema":"S","view_name":"v"})"), "2");
+  const auto& v = view["result"]["structuredContent"];
+  EXPECT_STREQ(v["ddl"].GetString(), "create view V as select 1");
+  EXPECT_NE(std::string(v["ddl_note"].GetString()).find("SHOW VIEWS"), std::string::npos);
+  bool show_views = false;
+  for (const auto& request : backend_.requests()) {
+    if (request.statement.sql == R"(SHOW VIEWS IN SCHEMA "D"."S")") show_views = true;
+  }
+  EXPECT_TRUE(show_views);
+}
+
 TEST_F(mcp_session, ConflictingTableQualifiersAreToolErrors) {
   McpPipe mcp(config(), backend_);
   auto reply = mcp.request(call(1, "describe_table", R"({"table":"a.b.t","database":"c"})"), "1");
