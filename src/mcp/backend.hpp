@@ -53,7 +53,7 @@ struct ResultPage {
   std::uint64_t total_rows = 0;  ///< rows in the whole result
   Cut cut = Cut::none;
   bool cells_truncated = false;  ///< a cell longer than the cell cap was shortened
-  /// "running" while the statement has not finished (status-only requests), else "succeeded".
+  /// "succeeded", or "running" in the answer of a query_status that stopped waiting.
   std::string state = "succeeded";
   std::optional<std::int64_t> rows_affected;  ///< DML: inserted + updated + deleted
 
@@ -71,10 +71,8 @@ struct RunRequest {
   sfq::Statement statement;     ///< submitted unless attach_handle is set
   std::string attach_handle;    ///< follow this earlier statement instead
   std::uint64_t start_row = 0;  ///< attach: the first row wanted
-  /// false: no rows, only the outcome; with status_only the answer comes as soon as the state
-  /// is known (a running statement is reported as running, not waited for).
+  /// false: no rows, only the outcome (metadata, or the statement's error).
   bool fetch_rows = true;
-  bool status_only = false;
   PageLimits limits;
 };
 

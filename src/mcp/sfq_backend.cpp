@@ -37,7 +37,6 @@ class SfqExecution : public Execution, public std::enable_shared_from_this<SfqEx
   SfqExecution(RunRequest request, Backend::ProgressFn progress, Backend::DoneFn done)
       : limits_(request.limits),
         start_row_(request.start_row),
-        status_only_(request.status_only),
         progress_(std::move(progress)),
         done_(std::move(done)) {}
 
@@ -103,14 +102,6 @@ class SfqExecution : public Execution, public std::enable_shared_from_this<SfqEx
       if (answered_) return;
     }
     report.statement_handle = std::move(handle);
-    if (status_only_ && p.state == sfq::QueryState::running) {
-      // query_status: a running statement is reported as running, not waited for.
-      ResultPage page;
-      page.statement_handle = report.statement_handle;
-      page.state = "running";
-      answer(std::move(page));
-      return;
-    }
     progress_(report);
   }
 
@@ -231,7 +222,6 @@ class SfqExecution : public Execution, public std::enable_shared_from_this<SfqEx
 
   const PageLimits limits_;
   const std::uint64_t start_row_;
-  const bool status_only_;
   Backend::ProgressFn progress_;
   Backend::DoneFn done_;
 

@@ -24,6 +24,8 @@ namespace {
 constexpr std::size_t kListingRows = 10'000;
 constexpr std::size_t kListingBytes = 8u << 20;
 constexpr std::size_t kMaxSqlBytes = 1u << 20;
+// How long query_status follows a statement before calling it running.
+constexpr std::chrono::milliseconds kStatusGrace{1000};
 
 enum class ArgType : std::uint8_t { string, integer, boolean };
 
@@ -147,7 +149,7 @@ ArgSpec wait_arg(const Limits& limits) {
   spec.type = ArgType::integer;
   spec.description =
       "Wait up to this many seconds for the statement to end before answering (default 0: "
-      "answer at once)";
+      "answer within about a second)";
   spec.minimum = 0;
   spec.maximum = std::min<std::int64_t>(limits.max_timeout.count(), 600);
   spec.clamp = true;
@@ -835,29 +837,29 @@ void reply_status(const Invocation& inv, const std::string& handle,
 void query_status(Invocation inv) {
   const auto handle = handle_arg(inv);
   if (!handle) return;
-  const auto wait = std::chrono::seconds(inv.args.integer("wait_seconds").value_or(0));
+  // Follow the statement until it ends, or until the wait is over: then it is still running.
+  // Even without wait_seconds the first poll must be answered before anything is known, so the
+  // answer may take up to kStatusGrace.
+  const auto wait = std::max<std::chrono::milliseconds>(
+      std::chrono::seconds(inv.args.integer("wait_seconds").value_or(0)), kStatusGrace);
   RunRequest request;
   request.connection = inv.connection;
   request.attach_handle = *handle;
   request.fetch_rows = false;
-  // Without a wait the answer comes as soon as the state is known; with one, when the
-  // statement ends or the wait is over, whichever is first.
-  request.status_only = wait.count() == 0;
   request.limits = page_limits(inv, 1);
   auto execution =
       inv.call->run(std::move(request), [inv, handle = *handle](sfq::Result<ResultPage> outcome) {
         reply_status(inv, handle, outcome);
       });
-  if (wait.count() > 0 && execution) {
-    inv.call->after(wait, [inv, execution, handle = *handle] {
-      // Still running: stop watching (the statement itself goes on) and say so.
-      inv.call->abandon(execution);
-      ResultPage page;
-      page.statement_handle = handle;
-      page.state = "running";
-      reply_status(inv, handle, page);
-    });
-  }
+  if (!execution) return;
+  inv.call->after(wait, [inv, execution, handle = *handle] {
+    // Stop watching; the statement itself goes on.
+    inv.call->abandon(execution);
+    ResultPage page;
+    page.statement_handle = handle;
+    page.state = "running";
+    reply_status(inv, handle, page);
+  });
 }
 
 void cancel_query(Invocation inv) {

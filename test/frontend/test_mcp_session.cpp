@@ -789,7 +789,7 @@ TEST_F(mcp_session, QueryStatusReportsRunningSucceededAndCancelledStatements) {
                        R"({"statement_handle":")" + running_handle + R"(","wait_seconds":1})"),
                   "5");
   EXPECT_STREQ(waited["result"]["structuredContent"]["state"].GetString(), "running");
-  EXPECT_EQ(backend_.abandoned(), 1);
+  EXPECT_EQ(backend_.abandoned(), 2) << "both status calls stopped watching";
   EXPECT_EQ(backend_.cancels(), 0) << "watching a statement never cancels it";
 
   // Cancel the running call; a status wait then sees the statement end as cancelled.

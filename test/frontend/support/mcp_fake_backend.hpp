@@ -75,10 +75,7 @@ class FakeBackend : public Backend {
       });
       const auto failed = failed_.find(request.attach_handle);
       const auto it = results_.find(request.attach_handle);
-      if (running && request.status_only) {
-        execution->result = FakeResult{};
-        execution->running_status = true;
-      } else if (running) {
+      if (running) {
         execution->result = it->second;
         execution->held = true;
       } else if (failed != failed_.end()) {
@@ -234,11 +231,6 @@ class FakeBackend : public Backend {
       }
       ResultPage page;
       page.statement_handle = handle;
-      if (running_status) {
-        page.state = "running";
-        done(std::move(page));
-        return;
-      }
       page.columns = result->columns;
       page.total_rows = result->rows.size();
       page.first_row = std::min<std::uint64_t>(request.start_row, result->rows.size());
@@ -264,7 +256,7 @@ class FakeBackend : public Backend {
         }
         ++page.row_count;
       }
-      if (request.status_only) {
+      if (!request.fetch_rows) {
         page.row_count = 0;
         page.json.clear();
         page.text.clear();
@@ -295,7 +287,6 @@ class FakeBackend : public Backend {
     std::optional<FakeResult> result;
     std::optional<sfq::Error> error;
     bool held = false;
-    bool running_status = false;
     bool finished = false;          // guarded by backend->mutex_
     bool cancel_requested = false;  // guarded by backend->mutex_
   };
