@@ -427,9 +427,9 @@ void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t pag
     texts.push_back("Values longer than " + std::to_string(inv.limits.max_cell_bytes) +
                     " bytes were shortened; select a substring to see more of them.");
   }
-  inv.call->log(McpLogLevel::info, inv.tool + ": statement " + page.statement_handle +
-                                       " returned " + std::to_string(page.row_count) + " of " +
-                                       std::to_string(page.total_rows) + " rows");
+  inv.call->log(McpLogLevel::info, inv.tool + " returned " + std::to_string(page.row_count) +
+                                       " of " + std::to_string(page.total_rows) +
+                                       " rows (statement handle " + page.statement_handle + ")");
   inv.succeed(structured, std::move(texts));
 }
 
@@ -508,6 +508,7 @@ void reply_listing(const Invocation& inv, const ResultPage& page, const std::str
       .key("truncated")
       .boolean(truncated)
       .end_object();
+  inv.call->log(McpLogLevel::info, inv.tool + " listed " + std::to_string(count) + " " + items_key);
   std::string structured = out.take();
   std::vector<std::string> texts;
   switch (inv.format) {
@@ -626,6 +627,8 @@ void reply_description(const Invocation& inv, const sfq::Result<Description>& ou
     return;
   }
   const Description& description = outcome.value();
+  inv.call->log(McpLogLevel::info, inv.tool + " described " + description.relation.quoted() + ": " +
+                                       std::to_string(description.columns.size()) + " columns");
   std::string structured = description_json(description);
   std::vector<std::string> texts;
   switch (inv.format) {
