@@ -27,6 +27,10 @@
 
 namespace sfq {
 
+namespace detail {
+class StatementMachine;
+}
+
 enum class QueryState : std::uint8_t {
   queued,     ///< waiting for an HTTP slot or for the submission's answer
   running,    ///< the server is executing it (202 answered; polling)
@@ -69,6 +73,9 @@ struct SubmitOptions {
 };
 
 /// A submitted statement. A cheap, copyable handle; copies refer to the same statement.
+/// When the last handle of a query that delivers through next_batch() (no on_batch callback) is
+/// dropped before the query finished, the query is cancelled (on the server too): nobody could
+/// read its rows any more. Queries with an on_batch callback keep running without a handle.
 class Query {
  public:
   Query() = default;
@@ -109,8 +116,12 @@ class Query {
 
  private:
   friend class Client;
+  friend class detail::StatementMachine;
   explicit Query(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  Query(std::shared_ptr<State> state, std::shared_ptr<void> owner)
+      : state_(std::move(state)), owner_(std::move(owner)) {}
   std::shared_ptr<State> state_;
+  std::shared_ptr<void> owner_;  // shared by the caller's copies; cancels when the last goes
 };
 
 /// Counters for monitoring and tests.

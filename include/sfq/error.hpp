@@ -55,6 +55,13 @@ class Error : public std::exception {
  public:
   Error(ErrorCategory category, std::string message);
   explicit Error(ErrorInfo info);
+  // Moving copies the shared pointers, so a moved-from Error stays a valid Error (its accessors
+  // and what() never see a null pointer). Copies are cheap and cannot throw.
+  Error(const Error&) noexcept = default;
+  Error(Error&& other) noexcept : Error(static_cast<const Error&>(other)) {}
+  Error& operator=(const Error&) noexcept = default;
+  Error& operator=(Error&& other) noexcept { return *this = static_cast<const Error&>(other); }
+  ~Error() override = default;
 
   [[nodiscard]] ErrorCategory category() const noexcept { return info_->category; }
   [[nodiscard]] const std::string& message() const noexcept { return info_->message; }

@@ -68,6 +68,10 @@ struct Session {
   std::string database;
   std::string schema;
   std::map<std::string, std::string> parameters;  ///< TIMEZONE, QUERY_TAG, *_OUTPUT_FORMAT, ...
+  /// Set by the HTTP layer for the statements of a multi-statement request: only there do
+  /// USE, BEGIN/COMMIT/ROLLBACK, ALTER SESSION and SET/UNSET run (alone they fail with 391911,
+  /// as on the real SQL API).
+  bool multi_statement = false;
 };
 
 /// One entry of the request's `bindings`: its type and value(s) exactly as sent. An array value

@@ -1,0 +1,59 @@
+// jwt_verifier.hpp — verifies Snowflake key-pair JWTs the way the real service does.
+//
+// A token is accepted when: its header names RS256 (RS384/RS512 too), `iss` is
+// "ACCOUNT.USER.SHA256:<fingerprint>" and `sub` is "ACCOUNT.USER" for the configured account and
+// user (compared uppercase), the fingerprint selects one of the two registered key slots, the
+// signature verifies with that key, and the clock lies in [iat - skew, min(exp, iat + 1 h)).
+// `iat`/`exp` may be seconds or milliseconds. Every rejection carries a reason for the
+// emulator's counters; clients only ever see "JWT token is invalid."
+//
+// Thread safety: all members may be called from any thread.
+#pragma once
+
+#include <openssl/types.h>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace mock_snowflake::detail {
+
+struct JwtCheck {
+  bool ok = false;
+  std::string reason;  ///< why it was rejected: malformed, algorithm, account, user, subject,
+                       ///< fingerprint, signature, expired, lifetime, not_yet_valid
+};
+
+class JwtVerifier {
+ public:
+  JwtVerifier(std::string account, std::string user, std::chrono::seconds clock_skew);
+
+  /// Registers `pem` in slot 1 or 2. False with a message when it is not an RSA public key.
+  [[nodiscard]] bool set_key(int slot, std::string_view pem, std::string& error);
+  void clear_key(int slot);
+
+  [[nodiscard]] JwtCheck verify(std::string_view token,
+                                std::chrono::system_clock::time_point now) const;
+
+  /// "SHA256:<base64>" of the key's DER SubjectPublicKeyInfo; "" when `pem` is no public key.
+  [[nodiscard]] static std::string fingerprint(std::string_view pem);
+
+  /// True when `token` looks like a JWT (three base64url parts, the first a JSON header).
+  [[nodiscard]] static bool looks_like_jwt(std::string_view token);
+
+ private:
+  struct Key {
+    std::shared_ptr<EVP_PKEY> key;
+    std::string fingerprint;  ///< base64 only, without "SHA256:"
+  };
+  std::string account_;  ///< uppercase
+  std::string user_;     ///< uppercase
+  std::chrono::seconds clock_skew_;
+  mutable std::mutex mutex_;
+  std::array<Key, 2> keys_;
+};
+
+}  // namespace mock_snowflake::detail

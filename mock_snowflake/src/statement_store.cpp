@@ -1,0 +1,169 @@
+// statement_store.cpp — partition building and the bounded statement store.
+#include "statement_store.hpp"
+
+#include <algorithm>
+
+#include "util.hpp"
+
+namespace mock_snowflake::detail {
+
+std::size_t ResultData::bytes() const {
+  std::size_t total = 0;
+  for (const auto& partition : partitions) total += partition.bytes.size();
+  return total + 256 * columns.size();
+}
+
+ResultBuilder::ResultBuilder(const PartitionPolicy& policy, bool nullable)
+    : policy_(policy),
+      nullable_(nullable),
+      target_bytes_(static_cast<double>(std::max<std::size_t>(policy.first_partition_bytes, 1))),
+      target_rows_(policy.first_partition_rows) {}
+
+void ResultBuilder::columns(std::vector<engine::ColumnInfo> columns) {
+  result_.columns = std::move(columns);
+}
+
+void ResultBuilder::row(std::vector<std::optional<std::string>>&& cells) {
+  if (current_rows_ > 0) current_ += ",\n";  // the real server separates rows this way
+  current_.push_back('[');
+  bool first = true;
+  for (const auto& cell : cells) {
+    if (!first) current_.push_back(',');
+    first = false;
+    if (cell) {
+      append_json_string(current_, *cell);
+    } else {
+      current_ += nullable_ ? "null" : "\"null\"";
+    }
+  }
+  current_.push_back(']');
+  ++current_rows_;
+  ++result_.num_rows;
+  const bool rows_full =
+      (target_rows_ != 0 && current_rows_ >= target_rows_) ||
+      (policy_.max_partition_rows != 0 && current_rows_ >= policy_.max_partition_rows);
+  if (rows_full || static_cast<double>(current_.size()) >= target_bytes_) close_partition();
+}
+
+void ResultBuilder::close_partition() {
+  PartitionData partition;
+  partition.rows = current_rows_;
+  if (result_.partitions.empty()) {
+    partition.uncompressed_size = current_.size() + 2;  // with the enclosing brackets
+    partition.bytes = std::move(current_);
+  } else {
+    std::string body;
+    body.reserve(current_.size() + 11);
+    body += "{\"data\":[";
+    body += current_;
+    body += "]}";
+    partition.uncompressed_size = body.size();
+    partition.bytes = gzip(body);
+    partition.compressed_size = partition.bytes.size();
+  }
+  result_.partitions.push_back(std::move(partition));
+  current_.clear();
+  current_.shrink_to_fit();
+  current_rows_ = 0;
+  // Later partitions grow, as the real server's do, up to the caps.
+  const double max_bytes =
+      static_cast<double>(std::max<std::size_t>(policy_.max_partition_bytes, 1));
+  target_bytes_ = std::min(target_bytes_ * std::max(policy_.growth, 1.0), max_bytes);
+  if (target_rows_ != 0) {
+    target_rows_ =
+        static_cast<std::size_t>(static_cast<double>(target_rows_) * std::max(policy_.growth, 1.0));
+    if (policy_.max_partition_rows != 0) {
+      target_rows_ = std::min(target_rows_, policy_.max_partition_rows);
+    }
+  }
+}
+
+ResultData ResultBuilder::finish() {
+  // Partition 0 always exists, even for an empty result; later ones only when they hold rows.
+  if (current_rows_ > 0 || result_.partitions.empty()) close_partition();
+  return std::move(result_);
+}
+
+Statement::Statement(std::string handle_in, std::string request_id_in)
+    : handle(std::move(handle_in)), request_id(std::move(request_id_in)), created_on(now_ms()) {}
+
+bool Statement::finish(StatementState to) {
+  if (state != StatementState::running) return false;
+  state = to;
+  changed.notify_all();
+  return true;
+}
+
+StatementStore::StatementStore(std::size_t max_bytes, std::size_t max_statements)
+    : max_bytes_(max_bytes), max_statements_(std::max<std::size_t>(max_statements, 1)) {}
+
+std::shared_ptr<Statement> StatementStore::create(const std::string& request_id) {
+  auto statement = std::make_shared<Statement>(make_statement_handle(), request_id);
+  std::lock_guard lock(mutex_);
+  by_handle_.emplace(statement->handle, statement);
+  if (!request_id.empty()) by_request_id_[request_id] = statement->handle;
+  return statement;
+}
+
+std::shared_ptr<Statement> StatementStore::find(const std::string& handle) const {
+  std::lock_guard lock(mutex_);
+  const auto it = by_handle_.find(handle);
+  return it == by_handle_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Statement> StatementStore::find_by_request_id(const std::string& request_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = by_request_id_.find(request_id);
+  if (it == by_request_id_.end()) return nullptr;
+  const auto statement = by_handle_.find(it->second);
+  return statement == by_handle_.end() ? nullptr : statement->second;
+}
+
+std::size_t StatementStore::finished(const std::shared_ptr<Statement>& statement) {
+  std::size_t bytes = 0;
+  {
+    std::lock_guard statement_lock(statement->mutex);
+    bytes = statement->result.bytes() + 512;
+  }
+  std::lock_guard lock(mutex_);
+  finished_order_.emplace_back(statement->handle, bytes);
+  finished_bytes_ += bytes;
+  std::size_t evicted = 0;
+  while (!finished_order_.empty() &&
+         (finished_bytes_ > max_bytes_ || by_handle_.size() > max_statements_)) {
+    auto [handle, size] = finished_order_.front();
+    finished_order_.pop_front();
+    finished_bytes_ -= size;
+    const auto it = by_handle_.find(handle);
+    if (it == by_handle_.end()) continue;
+    const auto request = by_request_id_.find(it->second->request_id);
+    if (request != by_request_id_.end() && request->second == handle) {
+      by_request_id_.erase(request);
+    }
+    by_handle_.erase(it);
+    ++evicted;
+  }
+  return evicted;
+}
+
+std::map<std::string, std::uint64_t> StatementStore::count_by_state() const {
+  std::map<std::string, std::uint64_t> counts;
+  std::lock_guard lock(mutex_);
+  for (const auto& [handle, statement] : by_handle_) {
+    std::lock_guard statement_lock(statement->mutex);
+    ++counts[std::string(to_string(statement->state))];
+  }
+  return counts;
+}
+
+std::vector<std::shared_ptr<Statement>> StatementStore::running() const {
+  std::vector<std::shared_ptr<Statement>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [handle, statement] : by_handle_) {
+    std::lock_guard statement_lock(statement->mutex);
+    if (statement->state == StatementState::running) out.push_back(statement);
+  }
+  return out;
+}
+
+}  // namespace mock_snowflake::detail

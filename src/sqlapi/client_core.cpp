@@ -1,0 +1,273 @@
+// client_core.cpp — the loop-side plumbing of a Client: requests with retries, machines, and an
+// orderly shutdown.
+#include "sqlapi/client_core.hpp"
+
+#include <future>
+
+#include "decode/gzip.hpp"
+#include "decode/result_parser.hpp"
+#include "sqlapi/request.hpp"
+#include "sqlapi/statement_machine.hpp"
+#include "util/log.hpp"
+
+namespace sfq::detail {
+
+namespace {
+constexpr std::size_t kDefaultPrefetch = 4;
+constexpr std::uint64_t kDefaultMaxResponseBytes = 512ULL << 20;
+constexpr int kDefaultMaxInFlight = 256;
+}  // namespace
+
+struct ClientCore::PendingRequest {
+  RequestSpec spec;
+  RequestDone done;
+  int attempts = 0;       // attempts sent so far
+  bool reauthed = false;  // a fresh token was minted once for this request
+  std::string token;      // the Authorization value of the last attempt
+  HttpClient::TransferId transfer = 0;
+  EventLoop::TimerId timer = 0;
+};
+
+ClientCore::ClientCore(ConnectionOptions options)
+    : options_(std::move(options)), base_url_(options_.base_url()) {
+  if (auto valid = options_.validate(); !valid) throw valid.error();
+  auto auth = Authenticator::create(options_);
+  if (!auth) throw auth.error();
+  auth_ = std::move(auth).value();
+  const int threads = options_.decode_threads;
+  pool_ = std::make_unique<DecodePool>(threads > 0 ? static_cast<std::size_t>(threads) : 0);
+}
+
+ClientCore::~ClientCore() = default;
+
+void ClientCore::start() {
+  loop_.start("sfq-io");
+  std::promise<void> ready;
+  HttpClientOptions http_options;
+  http_options.connect_timeout = options_.connect_timeout;
+  http_options.ca_file = options_.ca_file;
+  http_options.max_in_flight =
+      options_.max_in_flight > 0 ? options_.max_in_flight : kDefaultMaxInFlight;
+  http_options.max_response_bytes = max_response_bytes();
+  http_options.user_agent =
+      options_.user_agent.empty() ? default_user_agent() : options_.user_agent;
+  http_options.trace = options_.trace_http;
+  loop_.post([this, &ready, http_options] {
+    http_ = std::make_unique<HttpClient>(loop_, http_options);
+    ready.set_value();
+  });
+  ready.get_future().wait();
+}
+
+void ClientCore::shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // 1. Cancel every statement; the machines send the server-side cancels.
+  std::promise<void> cancelled;
+  const bool posted = loop_.post([this, &cancelled] {
+    std::vector<std::uint64_t> ids;
+    ids.reserve(machines_.size());
+    for (const auto& [id, machine] : machines_) ids.push_back(id);
+    for (const auto id : ids) {
+      if (auto* m = machine(id))
+        m->cancel(Error(ErrorCategory::cancelled, "the client was closed"));
+    }
+    cancelled.set_value();
+  });
+  if (posted) cancelled.get_future().wait();
+  // 2. Give the cancel requests a moment to reach the server.
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (posted && std::chrono::steady_clock::now() < deadline) {
+    std::promise<bool> idle;
+    if (!loop_.post([this, &idle] { idle.set_value(requests_.empty()); })) break;
+    if (idle.get_future().get()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // 3. Tear down on the loop thread: machines, the decode pool (joined; its jobs only post to the
+  //    loop, which never blocks), then curl on its own thread; finally stop the loop.
+  std::promise<void> torn_down;
+  if (loop_.post([this, &torn_down] {
+        for (auto& [id, request] : requests_) {
+          if (request->timer != 0) loop_.cancel_timer(request->timer);
+        }
+        requests_.clear();
+        machines_.clear();
+        pool_.reset();
+        curl_off_loop_at_shutdown_ = http_ ? http_->curl_calls_off_loop_thread() : 0;
+        http_.reset();
+        torn_down.set_value();
+      })) {
+    torn_down.get_future().wait();
+  }
+  loop_.stop();
+}
+
+std::shared_ptr<Query::State> ClientCore::new_state(SubmitOptions options) {
+  return std::make_shared<Query::State>(next_query_id_.fetch_add(1), std::move(options),
+                                        weak_from_this());
+}
+
+std::size_t ClientCore::prefetch_window(const SubmitOptions& submit) const {
+  if (submit.prefetch_partitions > 0) return static_cast<std::size_t>(submit.prefetch_partitions);
+  if (options_.prefetch_partitions > 0) {
+    return static_cast<std::size_t>(options_.prefetch_partitions);
+  }
+  return kDefaultPrefetch;
+}
+
+std::uint64_t ClientCore::max_response_bytes() const noexcept {
+  return options_.max_response_bytes > 0 ? options_.max_response_bytes : kDefaultMaxResponseBytes;
+}
+
+std::uint64_t ClientCore::send(RequestSpec spec, RequestDone done) {
+  const std::uint64_t id = next_request_id_++;
+  auto request = std::make_unique<PendingRequest>();
+  request->spec = std::move(spec);
+  request->done = std::move(done);
+  requests_.emplace(id, std::move(request));
+  attempt(id);
+  return id;
+}
+
+void ClientCore::cancel_request(std::uint64_t request_id) {
+  const auto it = requests_.find(request_id);
+  if (it == requests_.end()) return;
+  if (it->second->transfer != 0 && http_) http_->cancel(it->second->transfer);
+  if (it->second->timer != 0) loop_.cancel_timer(it->second->timer);
+  requests_.erase(it);
+}
+
+void ClientCore::attempt(std::uint64_t request_id) {
+  const auto it = requests_.find(request_id);
+  if (it == requests_.end() || !http_) return;
+  PendingRequest& request = *it->second;
+  request.timer = 0;
+  auto authorization = auth_->authorization();
+  if (!authorization) {
+    // Report on the next iteration: the caller of send() has not recorded the id yet.
+    RequestDone done = std::move(request.done);
+    requests_.erase(it);
+    loop_.post([done = std::move(done), error = authorization.error()] { done(error); });
+    return;
+  }
+  request.token = authorization.value();
+  HttpRequest http_request;
+  http_request.method = request.spec.method;
+  http_request.url = (request.attempts > 0 && !request.spec.retry_url.empty())
+                         ? request.spec.retry_url
+                         : request.spec.url;
+  http_request.body = request.spec.body;
+  http_request.timeout = request.spec.timeout;
+  http_request.headers =
+      common_headers(request.token, auth_->token_type(),
+                     options_.user_agent.empty() ? default_user_agent() : options_.user_agent,
+                     request.spec.method == "POST");
+  ++request.attempts;
+  counters.requests_sent.fetch_add(1, std::memory_order_relaxed);
+  request.transfer =
+      http_->start(std::move(http_request), [this, request_id](Result<HttpResponse> response) {
+        on_response(request_id, std::move(response));
+      });
+}
+
+void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> response) {
+  const auto it = requests_.find(request_id);
+  if (it == requests_.end()) return;
+  PendingRequest& request = *it->second;
+  request.transfer = 0;
+  const int status = response.ok() ? response.value().status : 0;
+  counters.responses_by_class[std::min(status / 100, 5)].fetch_add(1, std::memory_order_relaxed);
+  const std::string code = response.ok() && status == 401 ? snowflake_code(response.value()) : "";
+  Verdict verdict = classify(request.spec.kind, status, code);
+  // Transfer timeouts and oversized bodies are not helped by trying again.
+  if (!response.ok() && response.error().category() != ErrorCategory::transport) {
+    verdict = Verdict::fail;
+  }
+  if (verdict == Verdict::reauth && !request.reauthed) {
+    SFQ_LOG_INFO("token rejected (code {}); minting a new one", code);
+    request.reauthed = true;
+    auth_->invalidate(request.token);
+    attempt(request_id);
+    return;
+  }
+  if (verdict == Verdict::retry && request.attempts <= options_.max_retries) {
+    std::optional<int> retry_after;
+    if (response.ok()) retry_after = parse_retry_after(response.value().header("retry-after"));
+    const auto delay = backoff_delay(backoff_, request.attempts - 1, retry_after);
+    SFQ_LOG_DEBUG("{} {}: {}; retrying in {} ms (attempt {} of {})", request.spec.method,
+                  request.spec.url,
+                  response.ok() ? "HTTP " + std::to_string(status) : response.error().message(),
+                  delay.count(), request.attempts + 1, options_.max_retries + 1);
+    counters.retries.fetch_add(1, std::memory_order_relaxed);
+    request.timer = loop_.add_timer(delay, [this, request_id] { attempt(request_id); });
+    return;
+  }
+  RequestDone done = std::move(request.done);
+  const int attempts = request.attempts;
+  requests_.erase(it);
+  if (verdict == Verdict::retry) {
+    // The retry budget is spent: report what the last attempt saw.
+    std::string what =
+        response.ok() ? "HTTP " + std::to_string(status) : std::string(response.error().message());
+    ErrorInfo info;
+    info.category = ErrorCategory::transport;
+    info.message = "gave up after " + std::to_string(attempts) + " attempts: " + what;
+    info.http_status = status;
+    done(Error(std::move(info)));
+    return;
+  }
+  done(std::move(response));
+}
+
+void ClientCore::add_machine(std::unique_ptr<StatementMachine> machine) {
+  const std::uint64_t id = machine->id();
+  auto* raw = machine.get();
+  machines_.emplace(id, std::move(machine));
+  raw->start();
+}
+
+StatementMachine* ClientCore::machine(std::uint64_t query_id) {
+  const auto it = machines_.find(query_id);
+  return it == machines_.end() ? nullptr : it->second.get();
+}
+
+void ClientCore::remove_machine(std::uint64_t query_id) { machines_.erase(query_id); }
+
+ClientStats ClientCore::stats() {
+  ClientStats stats;
+  stats.requests_sent = counters.requests_sent.load();
+  stats.retries = counters.retries.load();
+  for (std::size_t i = 0; i < 6; ++i) stats.responses_by_class[i] = counters.responses_by_class[i];
+  stats.statements_submitted = counters.statements_submitted.load();
+  stats.statements_in_flight = counters.statements_in_flight.load();
+  stats.jwt_mints = auth_->mints();
+  stats.curl_calls_off_loop_thread = curl_calls_off_loop_thread();
+  return stats;
+}
+
+std::uint64_t ClientCore::curl_calls_off_loop_thread() {
+  if (loop_.in_loop_thread()) return http_ ? http_->curl_calls_off_loop_thread() : 0;
+  std::promise<std::uint64_t> value;
+  auto future = value.get_future();
+  if (!loop_.post([this, &value] {
+        value.set_value(http_ ? http_->curl_calls_off_loop_thread()
+                              : curl_off_loop_at_shutdown_.load());
+      })) {
+    return curl_off_loop_at_shutdown_.load();
+  }
+  return future.get();
+}
+
+Result<std::string> response_text(const HttpResponse& response, std::uint64_t cap) {
+  if (!response.is_gzip()) return response.body;
+  return gunzip(response.body, 0, cap);
+}
+
+std::string snowflake_code(const HttpResponse& response) {
+  auto text = response_text(response, 1 << 20);
+  if (!text) return {};
+  auto status = parse_status_body(text.value());
+  return status ? status.value().code : std::string();
+}
+
+}  // namespace sfq::detail

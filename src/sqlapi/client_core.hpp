@@ -1,0 +1,116 @@
+// client_core.hpp — what one sfq::Client owns: the I/O loop and its HTTP client, the decode
+// pool, the authenticator, and every running statement machine.
+//
+// Threads: `loop` runs the I/O thread. `http` and `machines` are touched only on it (created
+// and destroyed there too). `pool` runs decode jobs. Everything else is immutable after start
+// or atomic. Other threads reach the core by loop.post().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "auth/authenticator.hpp"
+#include "decode/decode_pool.hpp"
+#include "io/event_loop.hpp"
+#include "io/http_client.hpp"
+#include "sfq/client.hpp"
+#include "sfq/options.hpp"
+#include "sqlapi/retry.hpp"
+
+namespace sfq::detail {
+
+class StatementMachine;
+
+/// One logical request (submit, poll, partition fetch, cancel) with its retries.
+struct RequestSpec {
+  RequestKind kind = RequestKind::submit;
+  std::string method = "GET";
+  std::string url;
+  std::string retry_url;  ///< used from the second attempt on (submit: adds retry=true)
+  std::string body;
+  std::chrono::milliseconds timeout{0};  ///< per attempt; 0 = none
+};
+
+/// The final answer of a logical request: an HTTP response whose verdict is not "retry", or
+/// the error that ended the retries.
+using RequestDone = std::function<void(Result<HttpResponse>)>;
+
+class ClientCore : public std::enable_shared_from_this<ClientCore> {
+ public:
+  explicit ClientCore(ConnectionOptions options);
+  ~ClientCore();
+  ClientCore(const ClientCore&) = delete;
+  ClientCore& operator=(const ClientCore&) = delete;
+
+  /// Starts the I/O thread and creates the HTTP client on it.
+  void start();
+  /// Cancels every statement (on the server too, waiting up to `grace` for those answers),
+  /// stops the decode pool, destroys the HTTP client on the loop and joins the loop.
+  void shutdown(std::chrono::milliseconds grace);
+
+  // ---- any thread ----
+  [[nodiscard]] std::shared_ptr<Query::State> new_state(SubmitOptions options);
+  /// Runs `task` on the loop thread; false once the loop has stopped.
+  bool post(std::function<void()> task) { return loop_.post(std::move(task)); }
+
+  // ---- loop thread ----
+  /// Sends a request, retrying as the policy says; `done` runs on the loop thread unless the
+  /// request is cancelled first.
+  std::uint64_t send(RequestSpec spec, RequestDone done);
+  void cancel_request(std::uint64_t request_id);
+  void add_machine(std::unique_ptr<StatementMachine> machine);
+  [[nodiscard]] StatementMachine* machine(std::uint64_t query_id);
+  void remove_machine(std::uint64_t query_id);
+  EventLoop& loop() noexcept { return loop_; }
+  /// The decode pool; null once shut down (loop thread only).
+  DecodePool* pool() noexcept { return pool_.get(); }
+
+  const ConnectionOptions& options() const noexcept { return options_; }
+  const std::string& base_url() const noexcept { return base_url_; }
+  [[nodiscard]] std::size_t prefetch_window(const SubmitOptions& submit) const;
+  [[nodiscard]] std::uint64_t max_response_bytes() const noexcept;
+
+  struct Counters {
+    std::atomic<std::uint64_t> requests_sent{0};
+    std::atomic<std::uint64_t> retries{0};
+    std::atomic<std::uint64_t> responses_by_class[6] = {};
+    std::atomic<std::uint64_t> statements_submitted{0};
+    std::atomic<std::uint64_t> statements_in_flight{0};
+  };
+  Counters counters;
+  /// Counters; may be called from any thread (it asks the loop for curl's counter).
+  [[nodiscard]] ClientStats stats();
+  [[nodiscard]] std::uint64_t curl_calls_off_loop_thread();
+
+ private:
+  struct PendingRequest;
+  void attempt(std::uint64_t request_id);
+  void on_response(std::uint64_t request_id, Result<HttpResponse> response);
+
+  const ConnectionOptions options_;
+  const std::string base_url_;
+  std::unique_ptr<Authenticator> auth_;
+  EventLoop loop_;
+  std::unique_ptr<DecodePool> pool_;
+  std::unique_ptr<HttpClient> http_;                                             // loop thread only
+  std::unordered_map<std::uint64_t, std::unique_ptr<PendingRequest>> requests_;  // loop thread
+  std::unordered_map<std::uint64_t, std::unique_ptr<StatementMachine>> machines_;  // loop thread
+  std::uint64_t next_request_id_ = 1;                                              // loop thread
+  std::atomic<std::uint64_t> next_query_id_{1};
+  std::atomic<std::uint64_t> curl_off_loop_at_shutdown_{0};
+  BackoffPolicy backoff_;
+  bool shut_down_ = false;
+};
+
+/// The body as text, gunzipped when the response says Content-Encoding: gzip.
+[[nodiscard]] Result<std::string> response_text(const HttpResponse& response, std::uint64_t cap);
+
+/// The Snowflake "code" of a small JSON error body, or "" (never fails).
+[[nodiscard]] std::string snowflake_code(const HttpResponse& response);
+
+}  // namespace sfq::detail

@@ -1,0 +1,76 @@
+// query_state.hpp — the shared state behind a sfq::Query handle.
+//
+// One Query::State exists per submitted statement. Caller threads (Query methods), decode
+// workers (delivering batches) and the I/O thread (the statement machine) all touch it, always
+// under `mutex`. The machine itself (statement_machine.hpp) lives on the I/O thread only and is
+// reached from other threads by posting to the loop with the query's id, never by pointer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "sfq/client.hpp"
+
+namespace sfq::detail {
+class ClientCore;
+}
+
+namespace sfq {
+
+struct Query::State {
+  using Clock = std::chrono::steady_clock;
+
+  State(std::uint64_t query_id, SubmitOptions submit_options, std::weak_ptr<detail::ClientCore> c)
+      : id(query_id), options(std::move(submit_options)), core(std::move(c)) {}
+
+  // Immutable after construction.
+  const std::uint64_t id;
+  const SubmitOptions options;
+  const std::weak_ptr<detail::ClientCore> core;
+  const Clock::time_point started = Clock::now();
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable changed;
+
+  // Guarded by mutex.
+  QueryState state = QueryState::queued;
+  std::optional<Error> error;
+  std::string statement_handle;
+  std::string request_id;
+  std::shared_ptr<const ResultMeta> meta;
+  std::uint64_t rows_received = 0;
+  std::size_t partitions_total = 0;         // known with meta
+  std::size_t partitions_queued = 0;        // handed to the consumer (queue or on_batch)
+  std::map<std::size_t, RowBatch> decoded;  // waiting for earlier partitions
+  std::size_t next_to_queue = 0;
+  std::deque<RowBatch> ready;  // pull mode: in order, not yet taken by next_batch()
+  bool delivering = false;     // push mode: a thread is inside on_batch
+  bool complete_notified = false;
+
+  [[nodiscard]] bool terminal() const noexcept {
+    return state == QueryState::succeeded || state == QueryState::failed ||
+           state == QueryState::cancelled;
+  }
+  [[nodiscard]] bool all_queued() const noexcept {
+    return meta != nullptr && partitions_queued >= partitions_total;
+  }
+  [[nodiscard]] QueryProgress progress_locked() const {
+    QueryProgress p;
+    p.state = state;
+    p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    p.rows_received = rows_received;
+    p.total_rows = meta ? meta->total_rows : 0;
+    p.partitions_received = partitions_queued;
+    p.partitions_total = partitions_total;
+    return p;
+  }
+};
+
+}  // namespace sfq

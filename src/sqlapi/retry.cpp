@@ -1,0 +1,67 @@
+// retry.cpp — retry verdicts and backoff delays.
+#include "sqlapi/retry.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <random>
+
+namespace sfq::detail {
+
+Verdict classify(RequestKind kind, int http_status, std::string_view snowflake_code) {
+  switch (http_status) {
+    case 0:  // transport error: the request may or may not have arrived; retry=true covers it
+      return Verdict::retry;
+    case 200:
+    case 202:
+    case 408:
+    case 422:
+      return Verdict::done;
+    case 401:
+      // 390144 "JWT token is invalid", 390318 / 390112 token expired variants.
+      if (snowflake_code == "390144" || snowflake_code == "390318" || snowflake_code == "390112") {
+        return Verdict::reauth;
+      }
+      return Verdict::fail;
+    case 429:
+      return kind == RequestKind::poll ? Verdict::still_running : Verdict::retry;
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return Verdict::retry;
+    default:
+      return Verdict::fail;
+  }
+}
+
+std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt,
+                                        std::optional<int> retry_after_seconds) {
+  if (retry_after_seconds) {
+    const auto wanted = std::chrono::milliseconds(std::chrono::seconds(*retry_after_seconds));
+    return std::clamp(wanted, std::chrono::milliseconds(0), policy.cap);
+  }
+  const int shift = std::clamp(attempt, 0, 20);
+  const auto ceiling = std::min<std::int64_t>(policy.cap.count(), policy.base.count() << shift);
+  const auto floor = std::min<std::int64_t>(policy.base.count() / 2, ceiling);
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::uniform_int_distribution<std::int64_t> dist(floor, ceiling);
+  return std::chrono::milliseconds(dist(engine));
+}
+
+std::optional<int> parse_retry_after(std::string_view header) {
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  int seconds = 0;
+  const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
+  if (ec != std::errc() || end != header.data() + header.size() || seconds < 0) {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+std::chrono::milliseconds poll_delay(int poll_count, std::chrono::milliseconds cap) {
+  const int shift = std::clamp(poll_count, 0, 16);
+  return std::min(cap, std::chrono::milliseconds(25LL << shift));
+}
+
+}  // namespace sfq::detail

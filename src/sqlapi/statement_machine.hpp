@@ -1,0 +1,117 @@
+// statement_machine.hpp — the life of one statement, driven on the I/O thread.
+//
+//   submit (POST) ──200──▶ decode partition 0 ──▶ fetch partitions 1..n inside the window
+//        │ 202                                        │
+//        ▼                                            ▼
+//   poll (GET, timer with capped backoff) ──200──▶ (same)          all delivered ▶ succeeded
+//        │ 408 / 422 / 4xx / retries exhausted ▶ failed
+//   cancel(): stop transfers and timers; POST .../cancel when the handle is known; when the
+//   submission is still in flight, resubmit the same requestId with retry=true&async=true to
+//   learn the handle without running the statement again, then cancel it.
+//
+// Transient failures are retried by ClientCore::send (same requestId, retry=true). A total
+// deadline cancels the statement on the server and fails with a timeout error.
+//
+// Thread: every method runs on the I/O thread. Decode workers and consumers report back by
+// posting to the loop with the query id.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "decode/gzip.hpp"
+#include "decode/result_parser.hpp"
+#include "io/event_loop.hpp"
+#include "sfq/client.hpp"
+#include "sqlapi/client_core.hpp"
+#include "sqlapi/query_state.hpp"
+
+namespace sfq::detail {
+
+class ClientCore;
+
+class StatementMachine {
+ public:
+  struct Start {
+    std::string body;           ///< JSON body of the submission (empty for attach)
+    std::string attach_handle;  ///< attach(): follow this handle instead of submitting
+    bool async = false;         ///< submit with async=true
+    std::chrono::milliseconds total_timeout{0};
+  };
+
+  StatementMachine(ClientCore& core, std::shared_ptr<Query::State> state, Start start);
+  ~StatementMachine();
+  StatementMachine(const StatementMachine&) = delete;
+  StatementMachine& operator=(const StatementMachine&) = delete;
+
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  void start();
+  /// Stops everything and records `reason` as the outcome (unless already finished); cancels
+  /// the statement on the server when it may still be running.
+  void cancel(Error reason);
+  /// A decoded partition reached the consumer's queue (pull) or on_batch returned (push).
+  void on_delivered(std::size_t partition);
+  /// The consumer took a batch: a window slot is free.
+  void on_consumed();
+  /// Partition 0 was parsed: its metadata is known (the batch goes to the consumer directly).
+  void on_metadata(std::shared_ptr<const ResultMeta> meta, ColumnsPtr columns);
+  /// The first response (metadata + partition 0) could not be read: ask again.
+  void on_first_decode_failed(Error error);
+  /// A later partition could not be read: fetch it again.
+  void on_partition_decode_failed(std::size_t partition, Error error);
+
+ private:
+  enum class Phase { submitting, polling, fetching, done };
+
+  void send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler);
+  void submit(bool probe_for_cancel, bool retry);
+  void poll();
+  void schedule_poll();
+  void on_submit_or_poll(Result<HttpResponse> response, bool was_poll);
+  void on_status_202(const HttpResponse& response);
+  void handle_result_200(HttpResponse response);
+  void fetch_more();
+  void fetch_partition(std::size_t partition);
+  void on_partition(std::size_t partition, Result<HttpResponse> response);
+  void fail(Error error);
+  void conclude(QueryState final_state, std::optional<Error> error);
+  void retire();
+  void cancel_on_server();
+  void stop_io();
+  void set_state(QueryState state);
+  void report_progress();
+  [[nodiscard]] Error error_from_response(const HttpResponse& response, std::string_view what);
+  void remember_handle(const std::string& handle);
+
+  ClientCore& core_;
+  std::shared_ptr<Query::State> state_;
+  const std::uint64_t id_;
+  Start start_;
+  std::string request_id_;
+  std::string handle_;
+  Phase phase_ = Phase::submitting;
+  int polls_ = 0;
+  int decode_retries_ = 0;
+  std::set<std::uint64_t> requests_;  // ClientCore request ids in flight
+  EventLoop::TimerId poll_timer_ = 0;
+  EventLoop::TimerId deadline_timer_ = 0;
+  bool server_cancel_sent_ = false;
+
+  // Partitions (fetching phase).
+  std::shared_ptr<const ResultMeta> meta_;
+  ColumnsPtr columns_;
+  std::vector<std::uint64_t> first_rows_;  // first row index of each partition
+  std::size_t partitions_total_ = 0;
+  std::size_t next_fetch_ = 0;
+  std::size_t outstanding_ = 0;  // fetched or being fetched, not yet consumed
+  std::size_t window_ = 4;
+  std::size_t delivered_ = 0;
+  std::size_t first_partition_ = 0;  // attach(start_row): earlier partitions are skipped
+  bool retiring_ = false;
+};
+
+}  // namespace sfq::detail

@@ -1,0 +1,63 @@
+// mock_fixture.cpp — the in-process emulator fixture for libsfq's integration tests.
+#include "support/mock_fixture.hpp"
+
+#include "sfq/format.hpp"
+
+namespace sfq::testing {
+
+const KeyPair& test_key_pair() {
+  static const KeyPair pair = [] {
+    auto generated = generate_key_pair(2048);
+    if (!generated.ok()) throw generated.error();
+    return generated.value();
+  }();
+  return pair;
+}
+
+ConnectionOptions options_for(const mock_snowflake::Server& server) {
+  ConnectionOptions options;
+  options.account = "MOCKACCOUNT";
+  options.user = "MOCKUSER";
+  options.host = "127.0.0.1";
+  options.port = server.port();
+  options.protocol = "http";
+  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  options.max_retries = 5;
+  return options;
+}
+
+void MockTest::SetUp() {
+  mock_snowflake::ServerOptions options;
+  options.public_keys_pem.push_back(test_key_pair().public_key_pem);
+  configure(options);
+  server_ = std::make_unique<mock_snowflake::Server>(std::move(options));
+  std::string error;
+  ASSERT_TRUE(server_->start(error)) << error;
+}
+
+void MockTest::TearDown() {
+  if (server_) server_->stop();
+}
+
+std::vector<std::vector<std::string>> rows_as_text(const QueryResult& result) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& batch : result.batches) {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      std::vector<std::string> row;
+      for (const auto& column : batch.columns) {
+        std::string cell;
+        format::append_text(cell, column, r);
+        row.push_back(std::move(cell));
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+}  // namespace sfq::testing
+
+// cpp-httplib (the emulator's HTTP server) is a prebuilt, uninstrumented library: ThreadSanitizer
+// cannot see the initialisation of its function-local statics and reports races that are not
+// there. Our own code, the emulator's included, stays fully checked.
+extern "C" const char* __tsan_default_suppressions() { return "race:libcpp-httplib.so\n"; }

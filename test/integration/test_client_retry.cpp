@@ -1,0 +1,184 @@
+// Retries against injected faults: every transient failure the emulator can produce is retried
+// with the same requestId and retry=true, and the statement executes exactly once.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "sfq/client.hpp"
+#include "support/mock_fixture.hpp"
+
+namespace sfq::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using mock_snowflake::Fault;
+using mock_snowflake::FaultKind;
+using mock_snowflake::FaultWhen;
+
+struct FaultCase {
+  const char* name;
+  FaultKind kind;
+  int status;
+  std::optional<int> retry_after;
+  std::optional<FaultWhen> when;
+};
+
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
+
+class SubmitFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(SubmitFaults, RetriedWithExactlyOneExecution) {
+  const FaultCase& c = GetParam();
+  Fault fault;
+  fault.kind = c.kind;
+  fault.status = c.status;
+  fault.retry_after = c.retry_after;
+  fault.when = c.when;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  // A slow drip delivers the answer (slowly): it is met once and nothing needs a retry.
+  fault.count = c.kind == FaultKind::slow_drip ? 1 : 2;
+  fault.drip_bytes = 64;
+  fault.drip_interval = 5ms;
+  server().inject_fault(fault);
+
+  Client client_ = client();
+  Statement statement("select 40 + 2 as answer");
+  statement.request_id = "0b5a1c9e-7d1f-4c4e-8a55-3e1f2a9b6c70";
+  const QueryResult result = client_.execute(statement);
+  EXPECT_EQ(rows_as_text(result), (std::vector<std::vector<std::string>>{{"42"}}));
+  EXPECT_EQ(server().counters().executions_of(statement.request_id), 1U);
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+  if (c.kind != FaultKind::slow_drip) {
+    EXPECT_GE(client_.stats().retries, 2U);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, SubmitFaults,
+    ::testing::Values(
+        FaultCase{"TooManyRequests", FaultKind::status, 429, std::nullopt, std::nullopt},
+        FaultCase{"TooManyRequestsRetryAfter", FaultKind::status, 429, 1, std::nullopt},
+        FaultCase{"InternalError", FaultKind::status, 500, std::nullopt, std::nullopt},
+        FaultCase{"InternalErrorAfterRunning", FaultKind::status, 500, std::nullopt,
+                  FaultWhen::after},
+        FaultCase{"BadGateway", FaultKind::status, 502, std::nullopt, FaultWhen::after},
+        FaultCase{"Unavailable", FaultKind::status, 503, std::nullopt, std::nullopt},
+        FaultCase{"GatewayTimeout", FaultKind::status, 504, std::nullopt, FaultWhen::after},
+        FaultCase{"ClosedBeforeHeaders", FaultKind::close_before_headers, 0, std::nullopt,
+                  std::nullopt},
+        FaultCase{"ClosedBeforeHeadersAfterRunning", FaultKind::close_before_headers, 0,
+                  std::nullopt, FaultWhen::after},
+        FaultCase{"ClosedAfterHeaders", FaultKind::close_after_headers, 0, std::nullopt,
+                  std::nullopt},
+        FaultCase{"TruncatedBody", FaultKind::truncated_body, 0, std::nullopt, std::nullopt},
+        FaultCase{"InvalidJson", FaultKind::invalid_json, 0, std::nullopt, std::nullopt},
+        FaultCase{"SlowDrip", FaultKind::slow_drip, 0, std::nullopt, std::nullopt}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+class PartitionFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override {
+    options.partitions.first_partition_rows = 50;
+    options.partitions.max_partition_rows = 200;
+  }
+};
+
+TEST_P(PartitionFaults, PartitionFetchesAreRetried) {
+  const FaultCase& c = GetParam();
+  Fault fault;
+  fault.kind = c.kind;
+  fault.status = c.status;
+  fault.retry_after = c.retry_after;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*?partition=*";
+  fault.count = 3;
+  server().inject_fault(fault);
+
+  Client client_ = client();
+  const QueryResult result =
+      client_.execute("select seq4() as n from table(generator(rowcount => 2000))");
+  ASSERT_EQ(result.row_count(), 2000U);
+  std::int64_t expected = 0;
+  for (const auto& batch : result.batches) {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      ASSERT_EQ(batch.columns[0].int64_value(r), expected++);
+    }
+  }
+  EXPECT_EQ(server().pending_faults(), 0U);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, PartitionFaults,
+    ::testing::Values(
+        FaultCase{"TooManyRequests", FaultKind::status, 429, std::nullopt, std::nullopt},
+        FaultCase{"Unavailable", FaultKind::status, 503, std::nullopt, std::nullopt},
+        FaultCase{"GatewayTimeout", FaultKind::status, 504, std::nullopt, std::nullopt},
+        FaultCase{"ClosedBeforeHeaders", FaultKind::close_before_headers, 0, std::nullopt,
+                  std::nullopt},
+        FaultCase{"TruncatedBody", FaultKind::truncated_body, 0, std::nullopt, std::nullopt},
+        FaultCase{"InvalidJson", FaultKind::invalid_json, 0, std::nullopt, std::nullopt}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+class PollFaults : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
+};
+
+TEST_F(PollFaults, A429WhilePollingMeansStillRunning) {
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 429;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 3;
+  server().inject_fault(fault);
+  Client client_ = client();
+  const QueryResult result =
+      client_.execute("select system$wait(200, 'MILLISECONDS') as w, 5 as five");
+  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
+  EXPECT_EQ(server().pending_faults(), 0U);
+}
+
+TEST_F(PollFaults, RetryBudgetRunsOutWithATransportError) {
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 503;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 100;
+  server().inject_fault(fault);
+  Client client_ = client([](ConnectionOptions& o) { o.max_retries = 2; });
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected the retries to run out";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport);
+    EXPECT_EQ(error.http_status(), 503);
+    EXPECT_NE(std::string(error.what()).find("3 attempts"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 503), 3U);
+}
+
+TEST(ClientTransport, UnreachableServerIsATransportError) {
+  ConnectionOptions options;
+  options.account = "MOCKACCOUNT";
+  options.user = "MOCKUSER";
+  options.host = "127.0.0.1";
+  options.port = 1;  // nothing listens there
+  options.protocol = "http";
+  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  options.max_retries = 1;
+  Client client_(options);
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected a transport error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport);
+    EXPECT_EQ(error.http_status(), 0);
+  }
+}
+
+}  // namespace
+}  // namespace sfq::testing

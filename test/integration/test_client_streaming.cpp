@@ -1,0 +1,99 @@
+// Streaming: a result of a million rows is consumed batch by batch while the client's memory
+// stays bounded by its prefetch window, whatever the row count. The emulator runs as a separate
+// process so that this process's peak RSS measures the client alone.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "sfq/client.hpp"
+#include "support/mock_fixture.hpp"
+#include "support/mock_process.hpp"
+
+// ASan keeps freed memory in a quarantine (256 MiB by default) which would show up as RSS
+// growth proportional to the allocations made, not to what is live. Keep it small here.
+extern "C" const char* __asan_default_options() { return "quarantine_size_mb=4"; }
+
+namespace sfq::testing {
+namespace {
+
+struct StreamRun {
+  std::uint64_t rows = 0;
+  std::size_t batches = 0;
+  std::size_t peak_growth = 0;
+  std::size_t max_batch_bytes = 0;
+};
+
+class Streaming : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    key_file_ = ::testing::TempDir() + "sfq_streaming_key.pub";
+    std::ofstream(key_file_) << test_key_pair().public_key_pem;
+    mock_ = std::make_unique<MockProcess>(
+        MOCK_SNOWFLAKE_BINARY,
+        std::vector<std::string>{"--public-key", key_file_, "--no-sample-data",
+                                 "--max-partition-rows", "20000", "--partition-rows", "2000"});
+  }
+  void TearDown() override {
+    mock_.reset();
+    std::remove(key_file_.c_str());
+  }
+
+  StreamRun stream(std::uint64_t rows) {
+    ConnectionOptions options;
+    options.account = "MOCKACCOUNT";
+    options.user = "MOCKUSER";
+    options.host = "127.0.0.1";
+    options.port = mock_->port();
+    options.protocol = "http";
+    options.private_key_pem = Secret(test_key_pair().private_key_pem);
+    options.prefetch_partitions = 3;
+    options.decode_threads = 2;
+    Client client(options);
+    (void)client.execute("select 1");  // warm up: connections, token, threads
+    StreamRun run;
+    EXPECT_TRUE(reset_peak_rss());
+    const std::size_t baseline = peak_rss_bytes();
+    Query query = client.submit(
+        Statement("select seq8() as n, randstr(24, random()) as s, uniform(1, 1000, random()) as u "
+                  "from table(generator(rowcount => " +
+                  std::to_string(rows) + "))"));
+    std::int64_t expected = 0;
+    while (auto batch = query.next_batch()) {
+      for (std::size_t r = 0; r < batch->rows; ++r) {
+        if (batch->columns[0].int64_value(r) != expected++) {
+          ADD_FAILURE() << "row " << expected - 1 << " out of order";
+          return run;
+        }
+      }
+      run.rows += batch->rows;
+      ++run.batches;
+      run.max_batch_bytes = std::max(run.max_batch_bytes, batch->memory_bytes());
+    }
+    run.peak_growth = peak_rss_bytes() - baseline;
+    return run;
+  }
+
+  std::string key_file_;
+  std::unique_ptr<MockProcess> mock_;
+};
+
+TEST_F(Streaming, PeakMemoryDoesNotGrowWithTheRowCount) {
+  const StreamRun small = stream(100'000);
+  const StreamRun large = stream(1'000'000);
+  ASSERT_EQ(small.rows, 100'000U);
+  ASSERT_EQ(large.rows, 1'000'000U);
+  EXPECT_GE(large.batches, 50U);
+  // A million decoded rows take well over 60 MiB; holding them would show. The bound allows for
+  // the prefetch window (3 partitions of at most 20 000 rows) and allocator noise.
+  const std::size_t decoded_total = large.max_batch_bytes * large.batches;
+  EXPECT_GT(decoded_total, 60U << 20);
+  EXPECT_LT(large.peak_growth, small.peak_growth + (24U << 20))
+      << "peak RSS growth: 100k rows " << (small.peak_growth >> 20) << " MiB, 1M rows "
+      << (large.peak_growth >> 20) << " MiB";
+  EXPECT_LT(large.peak_growth, decoded_total / 2);
+}
+
+}  // namespace
+}  // namespace sfq::testing

@@ -1,0 +1,303 @@
+// test_engine_types.cpp — the wire encoding of every type and the rowType of every column, checked
+// against the real server's values (§5 of the facts document, DBIMP recordings), plus casts,
+// output-format parameters and the session time zone.
+#include "test_engine_helpers.hpp"
+
+using namespace engine_test;
+
+namespace {
+
+struct TypeCase {
+  const char* column;
+  const char* type;
+  std::optional<std::int64_t> precision;
+  std::optional<std::int64_t> scale;
+  std::optional<std::int64_t> length;
+  std::optional<std::int64_t> byte_length;
+  const char* value;  // the real server's wire value for the seeded row
+  const char* ext_type = "";
+};
+
+// MOCKDB.PUBLIC.ALL_TYPES row 1 holds the values of the real server's "every type" recording.
+const TypeCase kTypes[] = {
+    {"I", "fixed", 38, 0, std::nullopt, std::nullopt, "12345678901234567890123456789012345678"},
+    {"N", "fixed", 10, 2, std::nullopt, std::nullopt, "12345678.91"},
+    {"F", "real", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "1.5"},
+    {"S", "text", std::nullopt, std::nullopt, 16777216, 67108864, "h\xC3\xA9llo"},
+    {"B", "binary", std::nullopt, std::nullopt, 8388608, 8388608, "DEADBEEF"},
+    {"BO", "boolean", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "true"},
+    {"D", "date", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "20735"},
+    {"TM", "time", 0, 9, std::nullopt, std::nullopt, "45296.123456789"},
+    {"TN", "timestamp_ntz", 0, 9, std::nullopt, std::nullopt, "1791549296.123456789"},
+    {"TL", "timestamp_ltz", 0, 9, std::nullopt, std::nullopt, "1791524096.123456789"},
+    {"TZ", "timestamp_tz", 0, 9, std::nullopt, std::nullopt, "1791524096.123456789 1860"},
+    {"V", "variant", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "{\n  \"a\": 1\n}"},
+    {"O", "object", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "{\n  \"k\": \"v\"\n}"},
+    {"A", "array", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+     "[\n  1,\n  \"x\",\n  undefined\n]"},
+    {"G", "object", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+     "{\n  \"coordinates\": [\n    1,\n    2\n  ],\n  \"type\": \"Point\"\n}", "GEOGRAPHY"},
+    {"GM", "object", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+     "{\n  \"coordinates\": [\n    3.000000000000000e+00,\n    4.000000000000000e+00\n  ],\n  "
+     "\"type\": \"Point\"\n}",
+     "GEOMETRY"},
+    {"VE", "vector", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+     "[1.000000,2.000000,3.000000]"},
+};
+
+}  // namespace
+
+TEST(EngineTypes, EveryTypeEncodesLikeTheRealServer) {
+  auto c = connect();
+  for (const TypeCase& k : kTypes) {
+    SCOPED_TRACE(k.column);
+    Result r =
+        run(*c, std::string("SELECT ") + k.column + " FROM MOCKDB.PUBLIC.ALL_TYPES ORDER BY ID");
+    if (!(r.ok())) {
+      ADD_FAILURE() << describe(r);
+      continue;
+    }
+    if ((r.cols.size()) != (1U)) {
+      ADD_FAILURE() << "r.cols.size() is not " << 1U;
+      continue;
+    }
+    const ColumnInfo& col = r.col(0);
+    EXPECT_EQ(col.name, k.column);
+    EXPECT_EQ(col.type, k.type);
+    EXPECT_EQ(col.precision, k.precision);
+    EXPECT_EQ(col.scale, k.scale);
+    EXPECT_EQ(col.length, k.length);
+    EXPECT_EQ(col.byte_length, k.byte_length);
+    EXPECT_EQ(col.ext_type_name, k.ext_type);
+    EXPECT_TRUE(col.nullable);
+    if (col.ext_type_name.empty()) {
+      EXPECT_EQ(col.database, "MOCKDB");
+      EXPECT_EQ(col.schema, "PUBLIC");
+      EXPECT_EQ(col.table, "ALL_TYPES");
+    } else {
+      // Geospatial columns come without their table, as on the real server.
+      EXPECT_EQ(col.table, "");
+    }
+    if ((r.rows.size()) != (5U)) {
+      ADD_FAILURE() << "r.rows.size() is not " << 5U;
+      continue;
+    }
+    EXPECT_EQ(r.rows[0][0], k.value);
+    // Row 5 is all NULL.
+    EXPECT_EQ(r.rows[4][0], std::nullopt);
+  }
+}
+
+TEST(EngineTypes, FloatSpecialValues) {
+  auto c = connect();
+  Result r = run(*c, "SELECT F FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID BETWEEN 2 AND 4 ORDER BY ID");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  ASSERT_EQ(r.rows.size(), 3U);
+  EXPECT_EQ(r.rows[0][0], "NaN");
+  EXPECT_EQ(r.rows[1][0], "inf");
+  EXPECT_EQ(r.rows[2][0], "-inf");
+  Result cast = run(*c, "SELECT 'NaN'::FLOAT, 'inf'::FLOAT, '-inf'::FLOAT");
+  ASSERT_TRUE(cast.ok()) << describe(cast);
+  EXPECT_EQ(cast.rows[0], (Row{"NaN", "inf", "-inf"}));
+}
+
+struct ExprCase {
+  const char* sql;
+  const char* type;
+  const char* value;
+  std::optional<std::int64_t> precision = std::nullopt;
+  std::optional<std::int64_t> scale = std::nullopt;
+};
+
+extern const ExprCase kExpressions[];
+extern const std::size_t kExpressionCount;
+
+TEST(EngineTypes, ExpressionTypesAndValues) {
+  auto c = connect();
+  for (std::size_t i = 0; i < kExpressionCount; ++i) {
+    const ExprCase& k = kExpressions[i];
+    SCOPED_TRACE(k.sql);
+    Result r = run(*c, std::string("SELECT ") + k.sql);
+    if (!(r.ok())) {
+      ADD_FAILURE() << k.sql << ": " << describe(r);
+      continue;
+    }
+    EXPECT_EQ(r.col(0).type, k.type) << k.sql;
+    EXPECT_EQ(r.scalar(), k.value) << k.sql;
+    if (k.precision) {
+      EXPECT_EQ(r.col(0).precision, k.precision) << k.sql;
+    }
+    if (k.scale) {
+      EXPECT_EQ(r.col(0).scale, k.scale) << k.sql;
+    }
+    // Computed columns carry no table.
+    EXPECT_EQ(r.col(0).database, "");
+    EXPECT_EQ(r.col(0).table, "");
+  }
+}
+
+extern const ExprCase kExpressions[] = {
+    {"12.50::NUMBER(10,4)", "fixed", "12.5000", 10, 4},
+    {"1.2345678901234567890123456789012345678::NUMBER(38,37)", "fixed",
+     "1.2345678901234567890123456789012345678", 38, 37},
+    {"9223372036854775808::NUMBER(38,0)", "fixed", "9223372036854775808", 38, 0},
+    {"1/3", "fixed", "0.333333", std::nullopt, 6},
+    {"10/4", "fixed", "2.500000", std::nullopt, 6},
+    {"1.5 + 1", "fixed", "2.5", std::nullopt, 1},
+    {"2 * 3.25", "fixed", "6.50", std::nullopt, 2},
+    {"7 % 3", "fixed", "1"},
+    {"1.5::FLOAT * 2", "real", "3"},
+    {"'1900-01-01'::DATE", "date", "-25567"},
+    {"'2026-10-09'::DATE", "date", "20735"},
+    {"'12:34:56.123456789'::TIME", "time", "45296.123456789", 0, 9},
+    {"'12:34:56'::TIME(3)", "time", "45296.000", 0, 3},
+    {"'2026-10-09 12:34:56.123456789'::TIMESTAMP_NTZ", "timestamp_ntz", "1791549296.123456789"},
+    {"'2026-10-09 12:34:56.123456789 +0700'::TIMESTAMP_LTZ", "timestamp_ltz",
+     "1791524096.123456789"},
+    {"'2026-10-09 12:34:56.123456789 +0700'::TIMESTAMP_TZ", "timestamp_tz",
+     "1791524096.123456789 1860"},
+    {"'1969-12-31 23:59:58.5'::TIMESTAMP_NTZ", "timestamp_ntz", "-1.500000000"},
+    {"TO_BINARY('DEADBEEF', 'HEX')", "binary", "DEADBEEF"},
+    {"TRUE", "boolean", "true"},
+    {"1 = 2", "boolean", "false"},
+    {"PARSE_JSON('1')", "variant", "1"},
+    {"PARSE_JSON('\"s\"')", "variant", "\"s\""},
+    {"PARSE_JSON('null')", "variant", "null"},
+    {"PARSE_JSON('[1,{\"a\":2}]')", "variant", "[\n  1,\n  {\n    \"a\": 2\n  }\n]"},
+    {"PARSE_JSON('{\"b\":[1,2],\"a\":{}}')", "variant",
+     "{\n  \"a\": {},\n  \"b\": [\n    1,\n    2\n  ]\n}"},
+    {"ARRAY_CONSTRUCT()", "array", "[]"},
+    {"OBJECT_CONSTRUCT('k', 'v', 'n', NULL)", "object", "{\n  \"k\": \"v\"\n}"},
+    {"[1.0, 2.0, 3.0]::VECTOR(FLOAT, 3)", "vector", "[1.000000,2.000000,3.000000]"},
+    {"[1, 2]::VECTOR(INT, 2)", "vector", "[1,2]"},
+    {"TIMESTAMPDIFF('second', '2026-01-01'::TIMESTAMP_NTZ, '2026-01-02'::TIMESTAMP_NTZ)", "fixed",
+     "86400"},
+    {"'h\xC3\xA9llo'", "text", "h\xC3\xA9llo"},
+};
+
+const std::size_t kExpressionCount = sizeof(kExpressions) / sizeof(kExpressions[0]);
+
+TEST(EngineTypes, LiteralTypesFollowTheirDigits) {
+  auto c = connect();
+  Result r = run(*c, "SELECT 1, 123, 12345678.91, 'abc', NULL");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.col(0).precision, 1);
+  EXPECT_EQ(r.col(1).precision, 3);
+  EXPECT_EQ(r.col(2).precision, 10);
+  EXPECT_EQ(r.col(2).scale, 2);
+  EXPECT_EQ(r.col(3).length, 3);
+  EXPECT_EQ(r.col(3).byte_length, 12);
+  EXPECT_FALSE(r.col(0).nullable);
+  EXPECT_TRUE(r.col(4).nullable);
+  EXPECT_EQ(r.rows[0][4], std::nullopt);
+}
+
+TEST(EngineTypes, UnaliasedColumnsAreNamedAfterTheirText) {
+  auto c = connect();
+  Result r = run(*c,
+                 "SELECT seq8(), randstr(3, random()), count(*), n_name, \"N_NAME\" FROM nation "
+                 "GROUP BY n_name LIMIT 1");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.col(0).name, "SEQ8()");
+  EXPECT_EQ(r.col(1).name, "RANDSTR(3, RANDOM())");
+  EXPECT_EQ(r.col(2).name, "COUNT(*)");
+  EXPECT_EQ(r.col(3).name, "N_NAME");
+  EXPECT_EQ(r.col(4).name, "N_NAME");
+  Result lower = run(*c, "SELECT 1 AS \"lower\", 2 AS a, 3 AS a");
+  ASSERT_TRUE(lower.ok()) << describe(lower);
+  EXPECT_EQ(lower.col(0).name, "lower");
+  EXPECT_EQ(lower.col(1).name, "A");
+  EXPECT_EQ(lower.col(2).name, "A");
+}
+
+TEST(EngineTypes, AggregateResultTypes) {
+  auto c = connect();
+  Result r =
+      run(*c,
+          "SELECT COUNT(*), SUM(l_quantity), AVG(l_quantity), MIN(l_shipdate), MAX(l_comment), "
+          "SUM(l_quantity::FLOAT) FROM lineitem");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.col(0).type, "fixed");
+  EXPECT_EQ(r.col(0).precision, 18);
+  EXPECT_EQ(r.col(1).precision, 38);
+  EXPECT_EQ(r.col(1).scale, 2);
+  EXPECT_EQ(r.col(2).scale, 8);
+  EXPECT_EQ(r.col(3).type, "date");
+  EXPECT_EQ(r.col(4).type, "text");
+  EXPECT_EQ(r.col(5).type, "real");
+  EXPECT_TRUE(r.col(1).nullable);
+}
+
+TEST(EngineTypes, OutputFormatParametersChangeTextNotType) {
+  Session s = sample_session();
+  s.parameters["DATE_OUTPUT_FORMAT"] = "DD/MM/YYYY";
+  s.parameters["TIMESTAMP_NTZ_OUTPUT_FORMAT"] = "YYYY-MM-DD\"T\"HH24:MI:SS.FF3";
+  s.parameters["TIME_OUTPUT_FORMAT"] = "HH24:MI";
+  auto c = connect(s);
+  Result r = run(*c, "SELECT D, TN, TM FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.col(0).type, "date");
+  EXPECT_EQ(r.rows[0][0], "09/10/2026");
+  EXPECT_EQ(r.rows[0][1], "2026-10-09T12:34:56.123");
+  EXPECT_EQ(r.rows[0][2], "12:34");
+}
+
+TEST(EngineTypes, TimezoneParameterShapesLocalTimes) {
+  Session s = sample_session();
+  s.parameters["TIMEZONE"] = "Asia/Jakarta";
+  s.parameters["TIMESTAMP_LTZ_OUTPUT_FORMAT"] = "YYYY-MM-DD HH24:MI:SS TZHTZM";
+  auto c = connect(s);
+  Result r = run(*c,
+                 "SELECT TL, TL::STRING, '2026-10-09 12:00:00'::TIMESTAMP_LTZ FROM "
+                 "MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.rows[0][0], "2026-10-09 12:34:56 +0700");
+  EXPECT_EQ(r.rows[0][1], "2026-10-09 12:34:56 +0700");
+  EXPECT_EQ(r.rows[0][2], "2026-10-09 12:00:00 +0700");
+  Session la = sample_session();
+  auto d = connect(la);
+  // Without a TIMEZONE parameter the session is in America/Los_Angeles, like the real default.
+  Result pst =
+      run(*d, "SELECT '2026-01-15 12:00:00'::TIMESTAMP_LTZ, '2026-07-15 12:00:00'::TIMESTAMP_TZ");
+  ASSERT_TRUE(pst.ok()) << describe(pst);
+  EXPECT_EQ(pst.rows[0][0], "1768507200.000000000");
+  EXPECT_EQ(pst.rows[0][1], "1784142000.000000000 1020");
+}
+
+TEST(EngineTypes, CurrentTimestampIsLtzInTheSessionZone) {
+  Session s = sample_session();
+  s.parameters["TIMEZONE"] = "UTC";
+  auto c = connect(s);
+  Result r = run(*c, "SELECT CURRENT_TIMESTAMP(), CURRENT_TIMESTAMP()::STRING, CURRENT_DATE()");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.col(0).type, "timestamp_ltz");
+  EXPECT_EQ(r.col(2).type, "date");
+  const std::string& text = *r.rows[0][1];
+  ASSERT_GE(text.size(), 5U);
+  EXPECT_EQ(text.substr(text.size() - 5), "+0000");
+}
+
+TEST(EngineTypes, ConversionErrors) {
+  auto c = connect();
+  struct Case {
+    const char* sql;
+    const char* code;
+    const char* state;
+  };
+  for (const Case& k :
+       {Case{"SELECT 'abc'::NUMBER", "100038", "22018"}, Case{"SELECT 1/0", "100051", "22012"},
+        Case{"SELECT 'x'::DATE", "100040", "22007"},
+        Case{"SELECT TRY_CAST('x' AS DATE) IS NULL", "", ""},
+        Case{"SELECT TRY_TO_NUMBER('abc') IS NULL", "", ""},
+        Case{"SELECT 123456::NUMBER(3,0)", "100039", "22003"}}) {
+    Result r = run(*c, k.sql);
+    EXPECT_EQ(r.error_code(), k.code) << k.sql << ": " << describe(r);
+    if (r.outcome.error) {
+      EXPECT_EQ(r.outcome.error->sql_state, k.state) << k.sql;
+    }
+  }
+  Result bad = run(*c, "SELECT 'abc'::NUMBER");
+  EXPECT_EQ(bad.error_message(), "Numeric value 'abc' is not recognized");
+  Result zero = run(*c, "SELECT 1/0");
+  EXPECT_EQ(zero.error_message(), "Division by zero");
+}
