@@ -31,6 +31,10 @@ std::string hint_for_code(std::string_view code) {
     return "No database or schema is selected: pass `database` and `schema`, or qualify names "
            "as DATABASE.SCHEMA.NAME.";
   }
+  if (code == "000630") {
+    return "The statement reached its timeout and was cancelled on the server: narrow or "
+           "aggregate the query, or pass a larger timeout_seconds.";
+  }
   if (code == "000606") {
     return "The connection has no running warehouse: set `warehouse` in the connection's "
            "configuration or ask an administrator to resume it.";
