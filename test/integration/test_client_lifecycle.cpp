@@ -151,7 +151,7 @@ TEST_F(Lifecycle, MultiStatementCountMismatchIsASqlError) {
 TEST_F(Lifecycle, SqlErrorCarriesCodeStateAndHandle) {
   Client c = client();
   try {
-    (void)c.execute("select * from snowflake_sample_data.tpch_sf1.no_such_table");
+    (void)c.execute("select * from mockdb.public.no_such_table");
     FAIL() << "expected a SQL error";
   } catch (const Error& error) {
     EXPECT_EQ(error.category(), ErrorCategory::server);
@@ -251,8 +251,7 @@ TEST_F(Lifecycle, DroppingEveryHandleCancelsTheStatement) {
     Query copy = query;  // copies share ownership: only the last one going cancels
   }
   ASSERT_TRUE(server().wait_until(
-      [&](const Counters& counters) { return counters.cancels_by_handle.count(handle) > 0; },
-      10s));
+      [&](const Counters& counters) { return counters.cancels_by_handle.count(handle) > 0; }, 10s));
 }
 
 class ExpiringClock : public MockTest {

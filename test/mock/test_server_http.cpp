@@ -178,7 +178,7 @@ TEST_F(MockserverHttp, NullAndArrayBindingsReachTheEngine) {
 }
 
 TEST_F(MockserverHttp, SqlErrorIs422WithCodeStateAndHandle) {
-  const HttpResult result = post_sql("SELECT * FROM NO_DB.NO_SCHEMA.NO_SUCH_TABLE_ANYWHERE");
+  const HttpResult result = post_sql("SELECT * FROM MOCKDB.PUBLIC.NO_SUCH_TABLE_ANYWHERE");
   ASSERT_EQ(result.status, 422) << result.body;
   const auto json = result.json();
   EXPECT_EQ(keys_of(json),

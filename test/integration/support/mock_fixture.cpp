@@ -1,15 +1,33 @@
 // mock_fixture.cpp — the in-process emulator fixture for libsfq's integration tests.
 #include "support/mock_fixture.hpp"
 
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
 #include "sfq/format.hpp"
 
 namespace sfq::testing {
 
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
 const KeyPair& test_key_pair() {
+  // The committed test key (test/data/keys): generating a 2048-bit key in every test process
+  // would cost more than the tests themselves under the sanitizers.
   static const KeyPair pair = [] {
-    auto generated = generate_key_pair(2048);
-    if (!generated.ok()) throw generated.error();
-    return generated.value();
+    KeyPair keys;
+    keys.private_key_pem = read_file(std::string(SFQ_TEST_DATA_DIR) + "/keys/rsa_2048.p8");
+    keys.public_key_pem = read_file(std::string(SFQ_TEST_DATA_DIR) + "/keys/rsa_2048.pub");
+    auto fingerprint = public_key_fingerprint(keys.public_key_pem);
+    if (!fingerprint.ok()) throw fingerprint.error();
+    keys.fingerprint = fingerprint.value();
+    return keys;
   }();
   return pair;
 }
@@ -29,6 +47,8 @@ ConnectionOptions options_for(const mock_snowflake::Server& server) {
 void MockTest::SetUp() {
   mock_snowflake::ServerOptions options;
   options.public_keys_pem.push_back(test_key_pair().public_key_pem);
+  // Seeding TPC-H costs a second or two under the sanitizers; tests that query it turn it on.
+  options.sample_data = false;
   configure(options);
   server_ = std::make_unique<mock_snowflake::Server>(std::move(options));
   std::string error;
