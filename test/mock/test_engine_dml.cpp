@@ -339,3 +339,23 @@ TEST(EngineDml, Sequences) {
   EXPECT_EQ(run(*c, "SELECT ids.NEXTVAL").error_code(), "000904");
   ASSERT_TRUE(run(*c, "DROP TABLE with_ids").ok());
 }
+
+TEST(EngineDml, ThousandsOfValuesRows) {
+  auto c = connect(mockdb_session());
+  ASSERT_TRUE(run(*c, "CREATE OR REPLACE TABLE many (id INT, name VARCHAR)").ok());
+  std::string insert = "INSERT INTO many VALUES ";
+  std::string select = "SELECT COUNT(*), SUM(column1) FROM VALUES ";
+  for (int i = 1; i <= 2000; ++i) {
+    std::string row = "(" + std::to_string(i) + ", 'n" + std::to_string(i) + "')";
+    insert += (i > 1 ? ", " : "") + row;
+    select += (i > 1 ? ", " : "") + row;
+  }
+  Result ins = run(*c, insert);
+  ASSERT_TRUE(ins.ok()) << describe(ins);
+  EXPECT_EQ(ins.scalar(), "2000");
+  EXPECT_EQ(run(*c, "SELECT COUNT(DISTINCT name) FROM many").scalar(), "2000");
+  Result sel = run(*c, select);
+  ASSERT_TRUE(sel.ok()) << describe(sel);
+  EXPECT_EQ(sel.rows[0], (Row{"2000", "2001000"}));
+  ASSERT_TRUE(run(*c, "DROP TABLE many").ok());
+}

@@ -190,3 +190,31 @@ TEST(EngineMetadata, InformationSchema) {
   EXPECT_EQ(all.col(0).name, "TABLE_CATALOG");
   EXPECT_EQ(all.rows.size(), 1U);
 }
+
+TEST(EngineMetadata, ShowParametersAndDescribeContainers) {
+  Session s = sample_session();
+  s.parameters["TIMEZONE"] = "UTC";
+  auto c = connect(s);
+  Result params = run(*c, "SHOW PARAMETERS LIKE 'TIME%'");
+  ASSERT_TRUE(params.ok()) << describe(params);
+  EXPECT_EQ(names(params),
+            (std::vector<std::string>{"key", "value", "default", "level", "description", "type"}));
+  bool found = false;
+  for (const auto& row : params.rows) {
+    if (row[0] == "TIMEZONE") {
+      found = true;
+      EXPECT_EQ(row[1], "UTC");
+      EXPECT_EQ(row[2], "America/Los_Angeles");
+      EXPECT_EQ(row[3], "SESSION");
+    }
+  }
+  EXPECT_TRUE(found);
+  Result db = run(*c, "DESCRIBE DATABASE snowflake_sample_data");
+  ASSERT_TRUE(db.ok()) << describe(db);
+  EXPECT_EQ(names(db), (std::vector<std::string>{"created_on", "name", "kind"}));
+  EXPECT_EQ(column(db, 1), (std::vector<std::string>{"PUBLIC", "TPCH_SF1"}));
+  Result schema = run(*c, "DESC SCHEMA snowflake_sample_data.tpch_sf1");
+  ASSERT_TRUE(schema.ok()) << describe(schema);
+  EXPECT_EQ(schema.rows.size(), 10U);
+  EXPECT_EQ(run(*c, "DESCRIBE DATABASE nosuch").error_code(), "002003");
+}

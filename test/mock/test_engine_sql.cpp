@@ -481,3 +481,58 @@ TEST(EngineSql, UngroupedColumnsAreRefused) {
     EXPECT_TRUE(run(*c, ok).ok()) << ok;
   }
 }
+
+TEST(EngineSql, SumIsExactBeyondInt64) {
+  auto c = connect();
+  Result big =
+      run(*c, "SELECT SUM(seq8() * 10000000000000) FROM TABLE(GENERATOR(ROWCOUNT => 100000))");
+  ASSERT_TRUE(big.ok()) << describe(big);
+  EXPECT_EQ(big.scalar(), "49999500000000000000000");
+  Result running = run(*c,
+                       "SELECT SUM(n_nationkey) OVER (ORDER BY n_nationkey ROWS BETWEEN 1 "
+                       "PRECEDING AND CURRENT ROW) "
+                       "FROM nation ORDER BY n_nationkey LIMIT 3");
+  ASSERT_TRUE(running.ok()) << describe(running);
+  EXPECT_EQ(running.rows, (std::vector<Row>{{"0"}, {"1"}, {"3"}}));
+  EXPECT_EQ(run(*c, "SELECT SUM(n_nationkey) FROM nation WHERE FALSE").scalar(), "<NULL>");
+}
+
+TEST(EngineSql, IntegerArithmeticIsExactTo38Digits) {
+  auto c = connect();
+  EXPECT_EQ(run(*c, "SELECT 9223372036854775807::NUMBER(38,0) + 1").scalar(),
+            "9223372036854775808");
+  EXPECT_EQ(run(*c,
+                "SELECT seq8() * 100000000000000000000 FROM TABLE(GENERATOR(ROWCOUNT => 4)) ORDER "
+                "BY 1 DESC LIMIT 1")
+                .scalar(),
+            "300000000000000000000");
+  EXPECT_EQ(run(*c,
+                "SELECT I - 12345678901234567890123456789012345677 FROM MOCKDB.PUBLIC.ALL_TYPES "
+                "WHERE ID = 1")
+                .scalar(),
+            "1");
+  EXPECT_EQ(run(*c, "SELECT I * 10 FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1").error_code(),
+            "100046");
+}
+
+TEST(EngineSql, WideConstructorsPassSqlitesArgumentLimit) {
+  auto c = connect();
+  std::string object = "SELECT ARRAY_SIZE(OBJECT_KEYS(OBJECT_CONSTRUCT(";
+  std::string array = "SELECT ARRAY_SIZE(ARRAY_CONSTRUCT(";
+  for (int i = 0; i < 300; ++i) {
+    object += (i ? ", " : "") + std::string("'k") + std::to_string(i) + "', " + std::to_string(i);
+    array += (i ? ", " : "") + std::to_string(i);
+  }
+  EXPECT_EQ(run(*c, object + ")))").scalar(), "300");
+  EXPECT_EQ(run(*c, array + "))").scalar(), "300");
+  // Order survives the chunking, for the bracket literal too.
+  std::string literal = "SELECT [";
+  for (int i = 0; i < 300; ++i) literal += (i ? ", " : "") + std::to_string(i);
+  EXPECT_EQ(run(*c, literal + "][299]::INT, " + literal.substr(7) + "][130]::INT").rows[0],
+            (Row{"299", "130"}));
+  EXPECT_EQ(run(*c, "SELECT ARRAY_CONSTRUCT()::STRING, OBJECT_CONSTRUCT()::STRING").rows[0],
+            (Row{"[]", "{}"}));
+  EXPECT_EQ(run(*c, "SELECT OBJECT_CONSTRUCT(*):R_NAME::STRING FROM region WHERE r_regionkey = 0")
+                .scalar(),
+            "AFRICA");
+}

@@ -95,6 +95,38 @@ SfType parse_type_spec(std::string_view spec) {
   return t;
 }
 
+std::string chunked_call(const std::string& fn, const std::string& prefix,
+                         const std::vector<std::string>& items, std::size_t arity,
+                         const std::string& merge) {
+  constexpr std::size_t kMaxArgs = 120;
+  std::size_t per_call = std::max<std::size_t>(1, (kMaxArgs - (prefix.empty() ? 0 : 1)) / arity);
+  std::vector<std::string> calls;
+  for (std::size_t start = 0; start < items.size() || calls.empty(); start += per_call) {
+    std::string call = fn + "(" + prefix;
+    bool first = prefix.empty();
+    for (std::size_t i = start; i < std::min(items.size(), start + per_call); ++i) {
+      if (!first) call += ", ";
+      call += items[i];
+      first = false;
+    }
+    calls.push_back(call + ")");
+    if (items.empty()) break;
+  }
+  while (calls.size() > 1) {
+    std::vector<std::string> merged;
+    for (std::size_t start = 0; start < calls.size(); start += kMaxArgs) {
+      std::string call = merge + "(";
+      for (std::size_t i = start; i < std::min(calls.size(), start + kMaxArgs); ++i) {
+        if (i > start) call += ", ";
+        call += calls[i];
+      }
+      merged.push_back(call + ")");
+    }
+    calls = std::move(merged);
+  }
+  return calls.front();
+}
+
 std::string expression_column_name(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -351,14 +383,21 @@ CompiledQuery Compiler::compile_values(const std::vector<std::vector<ExprPtr>>& 
   }
   CompiledQuery out;
   std::string sql;
+  // A multi-row VALUES (SQLite's compound SELECTs stop at 500 terms), renamed c1, c2, ...
   for (std::size_t r = 0; r < compiled.size(); ++r) {
-    sql += r == 0 ? "SELECT " : " UNION ALL SELECT ";
+    sql += r == 0 ? "(" : ", (";
     for (std::size_t i = 0; i < width; ++i) {
       if (i > 0) sql += ", ";
-      sql += coerce(compiled[r][i], types[i]).sql + " AS \"c" + std::to_string(i + 1) + "\"";
+      sql += coerce(compiled[r][i], types[i]).sql;
     }
+    sql += ")";
   }
-  out.sql = sql;
+  std::string list;
+  for (std::size_t i = 0; i < width; ++i) {
+    if (i > 0) list += ", ";
+    list += "\"column" + std::to_string(i + 1) + "\" AS \"c" + std::to_string(i + 1) + "\"";
+  }
+  out.sql = "SELECT " + list + " FROM (VALUES " + sql + ")";
   for (std::size_t i = 0; i < width; ++i) {
     SfType t = types[i].kind == TypeKind::null ? SfType::text() : types[i];
     out.columns.push_back({"COLUMN" + std::to_string(i + 1), t, "", "", ""});
@@ -1344,30 +1383,30 @@ CExpr Compiler::compile_expr(const Expr& e, Scope& scope) {
     case ExprKind::path:
       return compile_path(e, scope);
     case ExprKind::array: {
-      std::string sql = "sf_array_construct(";
+      std::vector<std::string> items;
       bool aggregate = false;
       for (std::size_t i = 0; i < e.args.size(); ++i) {
         CExpr a = to_json(compile_expr(*e.args[i], scope));
         aggregate = aggregate || a.aggregate;
-        sql += (i ? ", " : "") + a.sql;
+        items.push_back(a.sql);
       }
       CExpr out;
-      out.sql = sql + ")";
+      out.sql = chunked_call("sf_array_construct", "", items, 1, "sf_array_concat");
       out.type = SfType::of(TypeKind::array, false);
       out.aggregate = aggregate;
       return out;
     }
     case ExprKind::object: {
-      std::string sql = "sf_object_construct(0";
+      std::vector<std::string> items;
       bool aggregate = false;
       for (std::size_t i = 0; i + 1 < e.args.size(); i += 2) {
         CExpr k = to_text(compile_expr(*e.args[i], scope));
         CExpr v = to_json(compile_expr(*e.args[i + 1], scope));
         aggregate = aggregate || k.aggregate || v.aggregate;
-        sql += ", " + k.sql + ", " + v.sql;
+        items.push_back(k.sql + ", " + v.sql);
       }
       CExpr out;
-      out.sql = sql + ")";
+      out.sql = chunked_call("sf_object_construct", "0", items, 2, "sf_object_merge");
       out.type = SfType::of(TypeKind::object, false);
       out.aggregate = aggregate;
       return out;
@@ -1555,12 +1594,20 @@ CExpr Compiler::compile_binary(const Expr& e, Scope& scope) {
   bool fixed = x.kind == TypeKind::fixed && y.kind == TypeKind::fixed;
   int l1 = x.precision - x.scale;
   int l2 = y.precision - y.scale;
+  // Integers that may outgrow int64 are computed exactly (SQLite would turn them into doubles).
+  auto exact = [&](const char* fn, int precision) {
+    return fixed && x.scale == 0 && y.scale == 0 && precision > 18
+               ? std::string(fn) + "(" + na.sql + ", " + nb.sql + ")"
+               : std::string();
+  };
   if (op == "+" || op == "-") {
     out.sql = "(" + na.sql + " " + op + " " + nb.sql + ")";
     if (fixed) {
       int s = std::max(x.scale, y.scale);
       int l = std::max(l1, l2) + 1;
       out.type = SfType::fixed(std::min(38, l + s), s, nullable);
+      std::string e2 = exact(op == "+" ? "sf_exact_add" : "sf_exact_sub", l + s);
+      if (!e2.empty()) out.sql = e2;
     } else {
       out.type = SfType::real(nullable);
     }
@@ -1572,6 +1619,8 @@ CExpr Compiler::compile_binary(const Expr& e, Scope& scope) {
       int s = std::min(x.scale + y.scale, std::max({x.scale, y.scale, 12}));
       int l = l1 + l2;
       out.type = SfType::fixed(std::min(38, l + s), s, nullable);
+      std::string e2 = exact("sf_exact_mul", l + s);
+      if (!e2.empty()) out.sql = e2;
     } else {
       out.type = SfType::real(nullable);
     }

@@ -191,6 +191,12 @@ class Compiler {
 std::string type_spec(const SfType& t);
 SfType parse_type_spec(std::string_view spec);
 
+/// `fn(prefix, items...)` within SQLite's limit of 127 arguments per call: a long item list is
+/// split into calls combined by the variadic `merge` function. Each item is `arity` arguments.
+std::string chunked_call(const std::string& fn, const std::string& prefix,
+                         const std::vector<std::string>& items, std::size_t arity,
+                         const std::string& merge);
+
 /// Snowflake's name for an unaliased expression: its text, upper-cased outside quotes.
 std::string expression_column_name(std::string_view text);
 

@@ -149,11 +149,13 @@ Compiler::DmlPlan Compiler::compile_insert(const Statement& s) {
       for (std::size_t i : extra) {
         values.push_back(default_sql(*this, target, i, target_sql, std::to_string(r + 1)));
       }
-      rows += (r ? " UNION ALL SELECT " : "SELECT ") + join(values, ", ");
+      // A multi-row VALUES, not a compound SELECT: SQLite limits compounds to 500 terms.
+      if (r) rows += ", ";
+      rows += "(" + join(values, ", ") + ")";
     }
     DmlPlan::Step step;
     step.counts = DmlPlan::Step::Counts::inserted;
-    step.sql = "INSERT INTO " + target_sql + " (" + join(names, ", ") + ") " + rows;
+    step.sql = "INSERT INTO " + target_sql + " (" + join(names, ", ") + ") VALUES " + rows;
     plan.steps.push_back(std::move(step));
     return plan;
   }

@@ -36,7 +36,7 @@
 //               PERCENTILE_CONT/DISC, MAX_BY, MIN_BY
 //   window      ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD,
 //               FIRST_VALUE, LAST_VALUE, NTH_VALUE, RATIO_TO_REPORT, and aggregates OVER (...)
-//   system      SYSTEM$WAIT, SYSTEM$TYPEOF, GET_DDL
+//   system      SYSTEM$WAIT, SYSTEM$TYPEOF, GET_DDL; sequences: seq.NEXTVAL (compiler.cpp)
 #include <algorithm>
 #include <cctype>
 
@@ -370,7 +370,8 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
     need(1, 1);
     CExpr a = to_number(arg(0));
     SfType t = a.type.kind == TypeKind::fixed ? SfType::fixed(38, a.type.scale) : SfType::real();
-    CExpr out = make(std::string("sum(") + (e.distinct ? "DISTINCT " : "") + a.sql + ")", t);
+    std::string fn = a.type.kind == TypeKind::fixed ? "sf_sum(" : "sum(";
+    CExpr out = make(fn + (e.distinct ? "DISTINCT " : "") + a.sql + ")", t);
     out.aggregate = true;
     return with_window(out);
   }
@@ -1299,8 +1300,7 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
                 {&a});
   }
   if (name == "OBJECT_CONSTRUCT" || name == "OBJECT_CONSTRUCT_KEEP_NULL") {
-    std::string sql =
-        std::string("sf_object_construct(") + (name == "OBJECT_CONSTRUCT_KEEP_NULL" ? "1" : "0");
+    std::vector<std::string> items;
     CExpr out;
     if (argc == 1 && A[0]->kind == ExprKind::star) {
       for (const auto& rel : scope.relations) {
@@ -1309,7 +1309,7 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
           CExpr col;
           col.sql = c.sql;
           col.type = c.type;
-          sql += ", " + quote_string(c.name) + ", " + to_json(col).sql;
+          items.push_back(quote_string(c.name) + ", " + to_json(col).sql);
         }
       }
     } else {
@@ -1319,24 +1319,26 @@ CExpr Compiler::compile_function(const Expr& e, Scope& scope) {
         CExpr v = to_json(arg(i + 1));
         out.aggregate = out.aggregate || k.aggregate || v.aggregate;
         out.window = out.window || k.window || v.window;
-        sql += ", " + k.sql + ", " + v.sql;
+        items.push_back(k.sql + ", " + v.sql);
       }
     }
-    out.sql = sql + ")";
+    out.sql = chunked_call("sf_object_construct", name == "OBJECT_CONSTRUCT_KEEP_NULL" ? "1" : "0",
+                           items, 2, "sf_object_merge");
     out.type = SfType::of(TypeKind::object, false);
     return out;
   }
   if (name == "ARRAY_CONSTRUCT" || name == "ARRAY_CONSTRUCT_COMPACT") {
-    std::string sql =
-        name == "ARRAY_CONSTRUCT" ? "sf_array_construct(" : "sf_array_construct_compact(";
+    std::vector<std::string> items;
     CExpr out;
     for (std::size_t i = 0; i < argc; ++i) {
       CExpr v = to_json(arg(i));
       out.aggregate = out.aggregate || v.aggregate;
       out.window = out.window || v.window;
-      sql += (i ? ", " : "") + v.sql;
+      items.push_back(v.sql);
     }
-    out.sql = sql + ")";
+    out.sql = chunked_call(
+        name == "ARRAY_CONSTRUCT" ? "sf_array_construct" : "sf_array_construct_compact", "", items,
+        1, "sf_array_concat");
     out.type = SfType::of(TypeKind::array, false);
     return out;
   }

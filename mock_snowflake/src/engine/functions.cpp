@@ -1587,6 +1587,30 @@ void fn_array_construct_compact(sqlite3_context* ctx, int argc, sqlite3_value** 
   });
 }
 
+// The compiler splits OBJECT_CONSTRUCT / ARRAY_CONSTRUCT calls with more arguments than SQLite
+// allows per function call into chunks; these two glue the chunks back together.
+void fn_object_merge(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    JsonValue obj = JsonValue::make_object();
+    for (int i = 0; i < argc; ++i) {
+      JsonValue part = json_arg(argv[i]);
+      for (auto& [key, value] : part.members) obj.set(key, std::move(value));
+    }
+    result_json(ctx, obj);
+  });
+}
+
+void fn_array_concat(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    JsonValue arr = JsonValue::make_array();
+    for (int i = 0; i < argc; ++i) {
+      JsonValue part = json_arg(argv[i]);
+      for (auto& item : part.items) arr.items.push_back(std::move(item));
+    }
+    result_json(ctx, arr);
+  });
+}
+
 bool json_equal(const JsonValue& a, const JsonValue& b) {
   return json_compact(a) == json_compact(b);
 }
@@ -2538,6 +2562,149 @@ void by_final(sqlite3_context* ctx) {
   agg_free<ByState>(ctx);
 }
 
+// SUM for NUMBER: exact in 128 bits (SQLite's sum() fails past int64), falling back to a double
+// once a non-integer value is seen. Also a window function (xInverse subtracts).
+// GCC's 128-bit integer; __extension__ keeps -Wpedantic quiet about it.
+__extension__ typedef __int128 Int128;
+
+struct SumState {
+  Int128 integer = 0;
+  double real = 0;
+  bool any_real = false;
+  std::int64_t count = 0;
+};
+
+std::string int128_text(Int128 v) {
+  if (v == 0) return "0";
+  bool negative = v < 0;
+  std::string digits;
+  while (v != 0) {
+    int d = static_cast<int>(v % 10);
+    digits.push_back(static_cast<char>('0' + (d < 0 ? -d : d)));
+    v /= 10;
+  }
+  if (negative) digits.push_back('-');
+  return std::string(digits.rbegin(), digits.rend());
+}
+
+void sum_add(sqlite3_context* ctx, sqlite3_value* v, int sign) {
+  // Heap state (aligned for Int128; SQLite's aggregate context is only 8-byte aligned).
+  auto* st = agg_state<SumState>(ctx, true);
+  if (!st || sqlite3_value_type(v) == SQLITE_NULL) return;
+  st->count += sign;
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+    st->integer += static_cast<Int128>(sqlite3_value_int64(v)) * sign;
+    return;
+  }
+  if (sqlite3_value_type(v) == SQLITE_TEXT) {
+    std::string t = text_arg(v);
+    auto n = parse_number_text(t, true);
+    if (n && n->t == Val::T::text) {
+      // A big integer beyond int64.
+      Int128 acc = 0;
+      bool negative = n->s[0] == '-';
+      for (char ch : n->s) {
+        if (ch >= '0' && ch <= '9') acc = acc * 10 + (ch - '0');
+      }
+      st->integer += (negative ? -acc : acc) * sign;
+      return;
+    }
+    if (n && n->t == Val::T::integer) {
+      st->integer += static_cast<Int128>(n->i) * sign;
+      return;
+    }
+    st->any_real = true;
+    st->real += (n ? (n->t == Val::T::real ? n->d : 0.0) : std::strtod(t.c_str(), nullptr)) * sign;
+    return;
+  }
+  st->any_real = true;
+  st->real += sqlite3_value_double(v) * sign;
+}
+
+// Exact integer arithmetic for NUMBER(p,0) beyond 18 digits: 128 bits, INTEGER when it fits,
+// else decimal text; non-integers fall back to doubles.
+std::optional<Int128> int128_of(sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) return static_cast<Int128>(sqlite3_value_int64(v));
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return std::nullopt;
+  auto n = parse_number_text(text_arg(v), false);
+  if (!n) return std::nullopt;
+  if (n->t == Val::T::integer) return static_cast<Int128>(n->i);
+  if (n->t != Val::T::text) return std::nullopt;
+  Int128 acc = 0;
+  for (char ch : n->s) {
+    if (ch >= '0' && ch <= '9') acc = acc * 10 + (ch - '0');
+  }
+  return n->s[0] == '-' ? -acc : acc;
+}
+
+void int128_result(sqlite3_context* ctx, Int128 v) {
+  if (v >= std::numeric_limits<std::int64_t>::min() &&
+      v <= std::numeric_limits<std::int64_t>::max()) {
+    sqlite3_result_int64(ctx, static_cast<std::int64_t>(v));
+    return;
+  }
+  std::string text = int128_text(v);
+  if (text.size() - (text[0] == '-' ? 1 : 0) > 38) {
+    throw SfError(
+        "100046", "22003",
+        "Number out of representable range: type FIXED[SB16](38,0){not null}, value " + text);
+  }
+  result_text(ctx, text);
+}
+
+void exact_arith(sqlite3_context* ctx, sqlite3_value** argv, char op) {
+  guarded(ctx, [&] {
+    if (any_null(2, argv)) return sqlite3_result_null(ctx);
+    auto a = int128_of(argv[0]);
+    auto b = int128_of(argv[1]);
+    if (a && b) {
+      // |a|, |b| < 1.7e38: a sum fits; a product is checked against the 38-digit limit.
+      if (op == '+') return int128_result(ctx, *a + *b);
+      if (op == '-') return int128_result(ctx, *a - *b);
+      Int128 limit = 1;
+      for (int i = 0; i < 38; ++i) limit *= 10;
+      Int128 ma = *a < 0 ? -*a : *a;
+      Int128 mb = *b < 0 ? -*b : *b;
+      if (ma != 0 && mb > limit / ma) {
+        throw SfError("100046", "22003",
+                      "Number out of representable range: type FIXED[SB16](38,0){not null}");
+      }
+      return int128_result(ctx, *a * *b);
+    }
+    double x = double_arg(argv[0]);
+    double y = double_arg(argv[1]);
+    sqlite3_result_double(ctx, op == '+' ? x + y : op == '-' ? x - y : x * y);
+  });
+}
+void fn_exact_add(sqlite3_context* ctx, int, sqlite3_value** argv) { exact_arith(ctx, argv, '+'); }
+void fn_exact_sub(sqlite3_context* ctx, int, sqlite3_value** argv) { exact_arith(ctx, argv, '-'); }
+void fn_exact_mul(sqlite3_context* ctx, int, sqlite3_value** argv) { exact_arith(ctx, argv, '*'); }
+
+void sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) { sum_add(ctx, argv[0], 1); }
+void sum_inverse(sqlite3_context* ctx, int, sqlite3_value** argv) { sum_add(ctx, argv[0], -1); }
+void sum_value(sqlite3_context* ctx) {
+  auto* st = agg_state<SumState>(ctx, false);
+  if (!st || st->count == 0) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  if (st->any_real) {
+    sqlite3_result_double(ctx, st->real + static_cast<double>(st->integer));
+    return;
+  }
+  if (st->integer >= std::numeric_limits<std::int64_t>::min() &&
+      st->integer <= std::numeric_limits<std::int64_t>::max()) {
+    sqlite3_result_int64(ctx, static_cast<std::int64_t>(st->integer));
+    return;
+  }
+  result_text(ctx, int128_text(st->integer));
+}
+
+void sum_final(sqlite3_context* ctx) {
+  sum_value(ctx);
+  agg_free<SumState>(ctx);
+}
+
 void reg_agg(sqlite3* db, const char* name, int argc, FunctionState* state,
              void (*step)(sqlite3_context*, int, sqlite3_value**),
              void (*final)(sqlite3_context*)) {
@@ -3131,6 +3298,8 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_object_construct", -1, st, fn_object_construct);
   reg(db, "sf_array_construct", -1, st, fn_array_construct);
   reg(db, "sf_array_construct_compact", -1, st, fn_array_construct_compact);
+  reg(db, "sf_object_merge", -1, st, fn_object_merge);
+  reg(db, "sf_array_concat", -1, st, fn_array_concat);
   reg(db, "sf_array_size", 1, st, fn_array_size);
   reg(db, "sf_array_contains", 2, st, fn_array_contains);
   reg(db, "sf_array_position", 2, st, fn_array_position);
@@ -3169,6 +3338,11 @@ void register_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_row_count", 2, st, fn_row_count, false);
   reg(db, "sf_table_bytes", 2, st, fn_table_bytes, false);
   reg(db, "sf_type_info", 2, st, fn_type_info);
+  reg(db, "sf_exact_add", 2, st, fn_exact_add);
+  reg(db, "sf_exact_sub", 2, st, fn_exact_sub);
+  reg(db, "sf_exact_mul", 2, st, fn_exact_mul);
+  sqlite3_create_window_function(db, "sf_sum", 1, SQLITE_UTF8, st, sum_step, sum_final, sum_value,
+                                 sum_inverse, nullptr);
   reg_agg(db, "sf_listagg", -1, st, listagg_step, listagg_final);
   reg_agg(db, "sf_array_agg", -1, st, array_agg_step, array_agg_final);
   reg_agg(db, "sf_object_agg", 2, st, object_agg_step, object_agg_final);

@@ -468,9 +468,50 @@ SmallResult show_sequences(Catalog& catalog, const Statement& s, const Session& 
   return r;
 }
 
+// The session parameters the SQL API accepts, with Snowflake's defaults.
+SmallResult show_parameters(const Statement& s, const Session& session) {
+  struct Param {
+    const char* key;
+    const char* default_value;
+    const char* type;
+    const char* description;
+  };
+  static const Param kParams[] = {
+      {"BINARY_OUTPUT_FORMAT", "HEX", "STRING", "Display format for binary values."},
+      {"DATE_OUTPUT_FORMAT", "YYYY-MM-DD", "STRING", "Display format for dates."},
+      {"QUERY_TAG", "", "STRING", "String (up to 4096 characters) used to tag statements."},
+      {"STATEMENT_TIMEOUT_IN_SECONDS", "172800", "NUMBER", "Timeout in seconds for statements."},
+      {"TIMESTAMP_LTZ_OUTPUT_FORMAT", "", "STRING", "Display format for TIMESTAMP_LTZ values."},
+      {"TIMESTAMP_NTZ_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3", "STRING",
+       "Display format for TIMESTAMP_NTZ values."},
+      {"TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM", "STRING",
+       "Default display format for all timestamp types."},
+      {"TIMESTAMP_TZ_OUTPUT_FORMAT", "", "STRING", "Display format for TIMESTAMP_TZ values."},
+      {"TIME_OUTPUT_FORMAT", "HH24:MI:SS", "STRING", "Display format for times."},
+      {"TIMEZONE", "America/Los_Angeles", "STRING", "Time zone of the session."},
+      {"USE_CACHED_RESULT", "true", "BOOLEAN", "Whether to reuse persisted query results."},
+  };
+  std::vector<Row> rows;
+  for (const Param& p : kParams) {
+    if (!keep(s, p.key)) continue;
+    auto it = session.parameters.find(p.key);
+    bool set = it != session.parameters.end();
+    rows.push_back({p.key, set ? it->second : p.default_value, p.default_value,
+                    set ? "SESSION" : "", p.description, p.type});
+  }
+  SmallResult r;
+  r.columns = {show_text_column("key"),         show_text_column("value"),
+               show_text_column("default"),     show_text_column("level"),
+               show_text_column("description"), show_text_column("type")};
+  limit(s, rows);
+  r.rows = std::move(rows);
+  return r;
+}
+
 SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session,
                      SequenceRegistry& sequences) {
   const std::string& what = s.show_what;
+  if (what == "PARAMETERS") return show_parameters(s, session);
   if (what == "SEQUENCES") return show_sequences(catalog, s, session, sequences);
   if (what == "DATABASES") return show_databases(catalog, s, session);
   if (what == "SCHEMAS") return show_schemas(catalog, s, session);
@@ -483,6 +524,28 @@ SmallResult run_show(Catalog& catalog, const Statement& s, const Session& sessio
 }
 
 SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& session) {
+  if (s.object_kind == "DATABASE" || s.object_kind == "SCHEMA") {
+    // DESCRIBE DATABASE lists its schemas, DESCRIBE SCHEMA its objects.
+    SmallResult r;
+    r.columns = {created_on_column(), show_text_column("name"), show_text_column("kind")};
+    if (s.object_kind == "DATABASE") {
+      std::string db = s.name.back().name;
+      if (!catalog.database(db)) throw SfError(database_not_found(db));
+      for (const auto& sc : catalog.schemas(std::string_view(db))) {
+        r.rows.push_back({created_text(sc.created_ns), sc.name, "SCHEMA"});
+      }
+      return r;
+    }
+    std::string db = s.name.size() == 2 ? s.name[0].name : session.database;
+    if (db.empty()) throw SfError(no_current_database("DESCRIBE"));
+    if (!catalog.schema(db, s.name.back().name)) {
+      throw SfError(missing(catalog, db, s.name.back().name, "", "Schema"));
+    }
+    for (const auto& o : catalog.objects(db, s.name.back().name, "", false)) {
+      r.rows.push_back({created_text(o.created_ns), o.name, o.kind});
+    }
+    return r;
+  }
   std::string database = session.database;
   std::string schema = session.schema;
   const auto& n = s.name;

@@ -9,8 +9,8 @@
 //                      0 timeout) vs. the timerfd pattern of curl's ephiperfifo example
 //                      (timerfd_settime of 1 ns, epoll_wait, read), each on one thread.
 //
-// Run: cmake --preset bench && cmake --build build/bench --target bench_io &&
-//      build/bench/tools/bench/bench_io
+// Run: tools/bench bench_io (which builds the `bench` preset, then runs
+//      build/bench/tools/benchmarks/bench_io)
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <time.h>
