@@ -220,6 +220,12 @@ void Call::log(McpLogLevel level, std::string_view message) {
   session_.output().send(make_notification("notifications/message", params.take()), true);
 }
 
+void Call::notify(std::string_view method, std::string_view params_json) {
+  std::lock_guard lock(mutex_);
+  if (finished_) return;
+  session_.output().send(make_notification(method, params_json));
+}
+
 std::string Call::query_tag(std::string_view what) const {
   json::JsonBuilder tag;
   tag.begin_object()
@@ -657,6 +663,24 @@ void Session::handle_request(const Incoming& message) {
   if (method == "completion/complete") {
     start_call(message, modern, std::move(client),
                [](std::shared_ptr<Call> call) { complete(call); });
+    return;
+  }
+  if (method == "subscriptions/listen" && modern) {
+    // sfq's tools, prompts and resources never change while it runs, so no notification type is
+    // honoured; the subscription is acknowledged and stays open until cancelled.
+    start_call(message, modern, std::move(client), [](std::shared_ptr<Call> call) {
+      json::JsonBuilder params;
+      params.begin_object()
+          .key("notifications")
+          .raw("{}")
+          .key("_meta")
+          .begin_object()
+          .key("io.modelcontextprotocol/subscriptionId")
+          .raw(call->id())
+          .end_object()
+          .end_object();
+      call->notify("notifications/subscriptions/acknowledged", params.take());
+    });
     return;
   }
   std::string text = "Method not found: " + method;

@@ -116,6 +116,8 @@ class Call : public std::enable_shared_from_this<Call> {
   void reply_error(int code, std::string_view message, std::string_view data_json = {});
   /// Sends notifications/message when the client asked for this level (never after the answer).
   void log(McpLogLevel level, std::string_view message);
+  /// Sends a notification that belongs to this request (never after the answer).
+  void notify(std::string_view method, std::string_view params_json);
   /// The QUERY_TAG for a statement of this request: JSON naming the MCP client and the request.
   [[nodiscard]] std::string query_tag(std::string_view what) const;
   [[nodiscard]] bool finished() const;

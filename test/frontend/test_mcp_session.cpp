@@ -282,6 +282,31 @@ TEST_F(mcp_session, ModernRequestsWithoutCapabilitiesAreInvalidParams) {
   EXPECT_EQ(reply["error"]["code"].GetInt(), -32602);
 }
 
+TEST_F(mcp_session, SubscriptionsAreAcknowledgedAndStayOpenUntilCancelled) {
+  McpPipe mcp(config(), backend_);
+  mcp.send(
+      R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},)" +
+      std::string(kModernMeta) + "}}");
+  const auto ack = mcp.wait_for([](const rapidjson::Document& d) {
+    return d.HasMember("method") &&
+           std::string(d["method"].GetString()) == "notifications/subscriptions/acknowledged";
+  });
+  ASSERT_TRUE(ack);
+  const auto doc = parse_json(*ack);
+  EXPECT_TRUE(doc["params"]["notifications"].ObjectEmpty())
+      << "nothing changes, nothing is honoured";
+  EXPECT_STREQ(doc["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"].GetString(), "sub");
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"sub"}})");
+  // The id is free again once the subscription is cancelled; a legacy client has no such method.
+  auto legacy =
+      mcp.request(R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen"})", R"("sub")");
+  EXPECT_EQ(legacy["error"]["code"].GetInt(), -32601);
+  for (const auto& line : mcp.lines()) {
+    const auto d = parse_json(line);
+    if (d.HasMember("result")) ADD_FAILURE() << "a subscription is never answered: " << line;
+  }
+}
+
 TEST_F(mcp_session, PingAndSetLevelDoNotExistInTheModernRevision) {
   McpPipe mcp(config(), backend_);
   auto ping = mcp.request(
