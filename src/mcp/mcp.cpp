@@ -1,13 +1,114 @@
-// mcp.cpp — `sfq mcp` entry point (the server itself is being built; see issue "sfq mcp").
+// mcp.cpp — `sfq mcp`: parses the command line, resolves the connections, and serves MCP on
+// stdin/stdout until stdin closes.
 #include "mcp/mcp.hpp"
 
+#include <pthread.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <iostream>
+
+#include "config/environment.hpp"
+#include "config/resolve.hpp"
+#include "mcp/options.hpp"
+#include "mcp/server.hpp"
+#include "mcp/sfq_backend.hpp"
+#include "sfq/log.hpp"
 
 namespace sfq::mcp {
 
-int run(int /*argc*/, char** /*argv*/) {
-  std::cerr << "sfq mcp: the MCP server is not available in this build yet\n";
-  return 1;
+namespace {
+
+/// The connections to serve, resolved the way the CLI resolves them (connections.toml,
+/// config.toml, SNOWFLAKE_* variables). Resolution problems do not stop the server: they become
+/// the error of every tool call on that connection, so the agent and its user see how to fix
+/// them, and initialize is answered all the same.
+std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
+  const config::Environment environment = config::Environment::from_process();
+  std::vector<std::optional<std::string>> requested;
+  for (const auto& name : options.connections) requested.emplace_back(name);
+  if (requested.empty()) requested.emplace_back(std::nullopt);  // the default connection
+  std::vector<ConnectionConfig> connections;
+  for (const auto& name : requested) {
+    config::Overrides overrides;
+    overrides.connection_name = name;
+    overrides.config_file = options.config_file;
+    auto resolved = config::resolve_connection(overrides, environment);
+    ConnectionConfig connection;
+    if (resolved.ok()) {
+      connection.name = name.value_or(resolved.value().connection_name);
+      connection.options = std::move(resolved.value().options);
+      if (connection.options->user_agent.empty()) {
+        connection.options->user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+      }
+      for (const auto& warning : resolved.value().warnings) {
+        log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name + "': " + warning);
+      }
+    } else {
+      connection.name = name.value_or("default");
+      connection.problem = resolved.error();
+    }
+    if (connection.name.empty()) connection.name = "default";
+    connections.push_back(std::move(connection));
+  }
+  return connections;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // A client that goes away must not kill us mid-write: EPIPE ends the session instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  ParsedOptions parsed = parse_options(argc, argv);
+  if (!parsed.options) {
+    std::cout << parsed.output;
+    if (!parsed.error.empty()) std::cerr << parsed.error << '\n';
+    return parsed.exit_code;
+  }
+  McpOptions& options = *parsed.options;
+  if (auto status = configure_logging_from_env(); !status) {
+    std::cerr << "sfq mcp: " << status.error().what() << '\n';
+    return 2;
+  }
+  if (options.log_level) {
+    const auto level = parse_log_level(*options.log_level);
+    if (!level) {
+      std::cerr << "sfq mcp: --log-level " << *options.log_level
+                << " is not a log level; use trace, debug, info, warn, error or off\n";
+      return 2;
+    }
+    set_log_level(*level);
+  }
+  if (options.mock) {
+    std::cerr << "sfq mcp: --mock is not available in this build yet\n";
+    return 2;
+  }
+  std::vector<ConnectionConfig> connections = resolve_connections(options);
+  options.server.connections.clear();
+  for (const auto& connection : connections) {
+    if (connection.problem) {
+      log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name +
+                                      "' cannot be used: " + connection.problem->what());
+    }
+    options.server.connections.push_back(connection.name);
+  }
+  // SIGTERM and SIGINT (clients send them after closing stdin, people press Ctrl-C) end the
+  // session like end of input does, so running statements are cancelled on Snowflake first.
+  // Blocked before any thread starts, so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int stop_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  int status = 0;
+  {
+    SfqBackend backend(std::move(connections));
+    status = serve(options.server, backend, 0, 1, stop_fd);
+  }
+  if (stop_fd >= 0) ::close(stop_fd);
+  return status;
 }
 
 }  // namespace sfq::mcp

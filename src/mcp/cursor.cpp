@@ -1,0 +1,112 @@
+// cursor.cpp — encoding and checking result cursors.
+#include "mcp/cursor.hpp"
+
+#include <rapidjson/document.h>
+
+#include "mcp/json.hpp"
+
+namespace sfq::mcp {
+
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::size_t kMaxCursor = 1024;
+
+std::string base64url_encode(std::string_view data) {
+  std::string out;
+  std::size_t i = 0;
+  while (i + 2 < data.size()) {
+    const std::uint32_t n = (static_cast<unsigned char>(data[i]) << 16) |
+                            (static_cast<unsigned char>(data[i + 1]) << 8) |
+                            static_cast<unsigned char>(data[i + 2]);
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back(kAlphabet[n & 63]);
+    i += 3;
+  }
+  const std::size_t rest = data.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
+    if (rest == 2) n |= static_cast<unsigned char>(data[i + 1]) << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    if (rest == 2) out.push_back(kAlphabet[(n >> 6) & 63]);
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const auto index = kAlphabet.find(c);
+    if (index == std::string_view::npos) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(index);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  if (bits >= 6) return std::nullopt;  // a dangling sextet cannot come from encode_cursor
+  return out;
+}
+
+}  // namespace
+
+bool valid_statement_handle(std::string_view handle) {
+  if (handle.empty() || handle.size() > 128) return false;
+  for (const char ch : handle) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string encode_cursor(const ResultCursor& cursor) {
+  json::JsonBuilder body;
+  body.begin_object()
+      .key("v")
+      .number(1)
+      .key("c")
+      .string(cursor.connection)
+      .key("h")
+      .string(cursor.statement_handle)
+      .key("o")
+      .unsigned_number(cursor.offset)
+      .key("n")
+      .unsigned_number(cursor.page_size)
+      .end_object();
+  return base64url_encode(body.str());
+}
+
+std::optional<ResultCursor> decode_cursor(std::string_view text, std::string& error) {
+  error = "the cursor is not one that sfq returned (copy next_cursor from a result exactly)";
+  if (text.empty() || text.size() > kMaxCursor) return std::nullopt;
+  const auto decoded = base64url_decode(text);
+  if (!decoded) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse(decoded->data(), decoded->size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  const rapidjson::Value* version = json::member(&doc, "v");
+  const rapidjson::Value* offset = json::member(&doc, "o");
+  const rapidjson::Value* size = json::member(&doc, "n");
+  auto connection = json::string_member(&doc, "c");
+  auto handle = json::string_member(&doc, "h");
+  if (version == nullptr || !version->IsInt() || version->GetInt() != 1 || offset == nullptr ||
+      !offset->IsUint64() || size == nullptr || !size->IsUint64() || size->GetUint64() == 0 ||
+      !connection || !handle || !valid_statement_handle(*handle)) {
+    return std::nullopt;
+  }
+  error.clear();
+  return ResultCursor{std::move(*connection), std::move(*handle), offset->GetUint64(),
+                      size->GetUint64()};
+}
+
+}  // namespace sfq::mcp

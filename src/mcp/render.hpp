@@ -1,0 +1,67 @@
+// render.hpp — how tool results look: the structured JSON of a result page, the same rows as
+// compact CSV or a markdown table, tables of text for the metadata tools, and the CallToolResult
+// envelope (content blocks, structuredContent, isError).
+//
+// Cell values come from the backend already formatted (exact numbers, ISO times); nothing here
+// parses or reformats a value.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/backend.hpp"
+
+namespace sfq::mcp {
+
+enum class TextFormat : std::uint8_t { json, csv, markdown };
+
+[[nodiscard]] std::optional<TextFormat> parse_text_format(std::string_view text);
+
+/// Snowflake's name for a column's type: NUMBER(38,0), VARCHAR, TIMESTAMP_TZ, VARIANT, …
+[[nodiscard]] std::string sql_type_name(const ResultColumn& column);
+
+/// A small table of text (NULL = nullopt) for metadata results and for the CSV/markdown views.
+struct TextTable {
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+[[nodiscard]] TextTable to_text_table(const ResultPage& page);
+/// RFC 4180 CSV with a header line; NULL is an empty field, an empty string is "".
+[[nodiscard]] std::string render_csv(const TextTable& table);
+/// A GitHub-flavoured markdown table; NULL shows as NULL, `|` and newlines are escaped.
+[[nodiscard]] std::string render_markdown(const TextTable& table);
+
+/// Looks up cells of a page by column name (ASCII case-insensitive).
+class PageView {
+ public:
+  explicit PageView(const ResultPage& page) : page_(page) {}
+  [[nodiscard]] std::optional<std::size_t> column(std::string_view name) const;
+  /// Display text of a cell; nullopt for NULL or an unknown column.
+  [[nodiscard]] std::optional<std::string> text(std::size_t row, std::string_view name) const;
+  /// "Y"/"true" → true; anything else false.
+  [[nodiscard]] bool flag(std::size_t row, std::string_view name) const;
+  [[nodiscard]] std::size_t rows() const noexcept { return page_.row_count; }
+
+ private:
+  const ResultPage& page_;
+};
+
+/// The `columns` array of a structured result.
+[[nodiscard]] std::string columns_json(const std::vector<ResultColumn>& columns);
+
+/// The `rows` array: one array of JSON values per row.
+[[nodiscard]] std::string rows_json(const ResultPage& page);
+
+/// A CallToolResult: `texts` as text blocks, `structured` (JSON object) as structuredContent.
+[[nodiscard]] std::string tool_result(std::string_view structured,
+                                      const std::vector<std::string>& texts);
+
+/// A CallToolResult with isError: true and `message` as its one text block.
+[[nodiscard]] std::string tool_error(std::string_view message);
+
+}  // namespace sfq::mcp

@@ -1,0 +1,46 @@
+// tools.hpp — the tool set of `sfq mcp`: definitions (names, titles, descriptions, annotations,
+// input and output schemas) in a stable order, argument validation, and the handlers.
+//
+// Tools: list_databases, list_schemas, list_tables, list_views, describe_table, describe_view,
+// sample_table, query_view, execute_query, fetch_results, query_status, cancel_query, and — only
+// with --allow-write — execute_statement. The five tools of the Python server sfq replaces keep
+// their names and input properties. Every tool takes an optional `connection`.
+//
+// Each tool's input schema is generated from the same argument specs that validate calls, so
+// the schema and the behaviour cannot drift apart. Invalid arguments are tool errors (isError),
+// so the model can correct itself; an unknown tool or a cursor sfq never issued is a protocol
+// error (-32602).
+//
+// Thread safety: the registry is immutable after construction; call() runs on the executor.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/session.hpp"
+
+namespace sfq::mcp {
+
+class ToolRegistry {
+ public:
+  explicit ToolRegistry(const ServerConfig& config);
+  ~ToolRegistry();
+  ToolRegistry(const ToolRegistry&) = delete;
+  ToolRegistry& operator=(const ToolRegistry&) = delete;
+
+  /// The `tools` array of tools/list.
+  [[nodiscard]] const std::string& list_json() const noexcept { return list_json_; }
+  [[nodiscard]] bool has(std::string_view name) const;
+  /// Validates the call's arguments and runs the tool; the call is answered asynchronously.
+  void call(const std::shared_ptr<Call>& call, const std::string& name) const;
+
+  struct Tool;
+
+ private:
+  std::vector<Tool> tools_;
+  std::string list_json_;
+};
+
+}  // namespace sfq::mcp

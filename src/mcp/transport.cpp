@@ -1,0 +1,164 @@
+// transport.cpp — stdin line reading with a cap, and the single stdout writer.
+#include "mcp/transport.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace sfq::mcp {
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+}
+
+LineReader::LineReader(int fd, std::size_t max_line_bytes, int stop_fd)
+    : fd_(fd), stop_fd_(stop_fd), max_line_bytes_(max_line_bytes) {}
+
+bool LineReader::fill() {
+  if (eof_) return false;
+  if (start_ > 0) {
+    buffer_.erase(0, start_);
+    start_ = 0;
+  }
+  if (stop_fd_ >= 0) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    int ready = 0;
+    do {
+      ready = ::poll(fds, 2, -1);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0 || (fds[1].revents & POLLIN) != 0) {
+      eof_ = true;
+      return false;
+    }
+  }
+  const std::size_t old_size = buffer_.size();
+  buffer_.resize(old_size + kReadChunk);
+  ssize_t got = 0;
+  do {
+    got = ::read(fd_, buffer_.data() + old_size, kReadChunk);
+  } while (got < 0 && errno == EINTR);
+  if (got <= 0) {
+    buffer_.resize(old_size);
+    eof_ = true;
+    return false;
+  }
+  buffer_.resize(old_size + static_cast<std::size_t>(got));
+  return true;
+}
+
+LineReader::Status LineReader::next(std::string& line) {
+  bool skipping = false;
+  std::size_t scanned = 0;  // bytes after start_ known to hold no newline
+  while (true) {
+    const std::size_t newline = buffer_.find('\n', start_ + scanned);
+    if (newline != std::string::npos) {
+      if (skipping) {
+        start_ = newline + 1;
+        return Status::too_long;
+      }
+      std::size_t end = newline;
+      if (end > start_ && buffer_[end - 1] == '\r') --end;
+      if (end - start_ > max_line_bytes_) {
+        start_ = newline + 1;
+        return Status::too_long;
+      }
+      line.assign(buffer_, start_, end - start_);
+      start_ = newline + 1;
+      return Status::line;
+    }
+    if (!skipping && buffer_.size() - start_ > max_line_bytes_) {
+      // Too long already: stop keeping it; read on until its newline.
+      skipping = true;
+    }
+    if (skipping) {
+      buffer_.clear();
+      start_ = 0;
+    }
+    scanned = buffer_.size() - start_;
+    if (!fill()) {
+      if (skipping) return Status::too_long;
+      if (buffer_.size() > start_) {
+        line.assign(buffer_, start_, buffer_.size() - start_);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        start_ = buffer_.size();
+        return Status::line;
+      }
+      return Status::eof;
+    }
+  }
+}
+
+Output::Output(int fd, std::size_t max_queued_bytes)
+    : fd_(fd), max_queued_bytes_(max_queued_bytes), thread_([this] { run(); }) {}
+
+Output::~Output() { close(); }
+
+bool Output::send(std::string message, bool droppable) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ || broken_) return false;
+    if (droppable && queued_bytes_ > max_queued_bytes_) {
+      ++dropped_;
+      return false;
+    }
+    queued_bytes_ += message.size() + 1;
+    message.push_back('\n');
+    queue_.push_back(std::move(message));
+  }
+  changed_.notify_one();
+  return true;
+}
+
+void Output::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Output::broken() const {
+  std::lock_guard lock(mutex_);
+  return broken_;
+}
+
+std::size_t Output::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+void Output::run() {
+  while (true) {
+    std::string message;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;
+      message = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    std::size_t written = 0;
+    bool failed = false;
+    while (written < message.size()) {
+      const ssize_t n = ::write(fd_, message.data() + written, message.size() - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        failed = true;
+        break;
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    std::lock_guard lock(mutex_);
+    queued_bytes_ -= message.size();
+    if (failed) {
+      broken_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+      return;
+    }
+  }
+}
+
+}  // namespace sfq::mcp

@@ -1,0 +1,1007 @@
+// Tests of the MCP session over real pipes, with sfq::mcp::serve() on a thread and a scripted
+// backend: framing and errors, both protocol eras, tools/list, tool results and errors, the
+// read-only guard, concurrency, cancellation, progress, logging, cursors and shutdown at EOF.
+// (The same server against the emulator, through the `sfq` binary, is test_mcp_e2e.cpp.)
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "mcp/cursor.hpp"
+#include "support/mcp_fake_backend.hpp"
+#include "support/mcp_pipe.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using sfq::mcp::ServerConfig;
+using sfq::mcp::testing::column;
+using sfq::mcp::testing::FakeBackend;
+using sfq::mcp::testing::FakeResult;
+using sfq::mcp::testing::id_of;
+using sfq::mcp::testing::McpPipe;
+using sfq::mcp::testing::parse_json;
+using sfq::mcp::testing::to_json;
+
+constexpr const char* kInitialize =
+    R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
+    R"("capabilities":{},"clientInfo":{"name":"unit-test","version":"1.2"}}})";
+
+constexpr const char* kModernMeta =
+    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+    R"("io.modelcontextprotocol/clientCapabilities":{},)"
+    R"("io.modelcontextprotocol/clientInfo":{"name":"modern-test","version":"9"}})";
+
+std::string call(int id, const std::string& tool, const std::string& arguments,
+                 const std::string& extra = "") {
+  return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+         R"(,"method":"tools/call","params":{"name":")" + tool + R"(","arguments":)" + arguments +
+         extra + "}}";
+}
+
+FakeResult numbers_result() {
+  FakeResult r;
+  r.columns = {column("N", "fixed"), column("BIG", "fixed"), column("S", "text")};
+  r.rows = {{"1", "12345678901234567890123456789.123456789", "\"one\""},
+            {"2", "-0.000000000000000000000000000001", "null"}};
+  return r;
+}
+
+FakeResult counting_result(int rows) {
+  FakeResult r;
+  r.columns = {column("I", "fixed")};
+  for (int i = 0; i < rows; ++i) r.rows.push_back({std::to_string(i)});
+  return r;
+}
+
+class McpSession : public ::testing::Test {
+ protected:
+  ServerConfig config(bool allow_write = false) {
+    ServerConfig c;
+    c.version = "9.9.9";
+    c.connections = {"main", "other"};
+    c.allow_write = allow_write;
+    c.limits.max_rows = 50;
+    c.progress_interval = 50ms;
+    return c;
+  }
+
+  FakeBackend backend_;
+};
+
+// ctest selects the MCP tests with `-R mcp`.
+using mcp_session = McpSession;
+
+// --- framing --------------------------------------------------------------------------------
+
+TEST_F(mcp_session, ParseErrorsAndInvalidRequestsAnswerWithIdNull) {
+  McpPipe mcp(config(), backend_);
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"this is not json", -32700},
+      {R"({"jsonrpc":"2.0","id":1,"method":"ping")", -32700},     // truncated
+      {R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])", -32600},  // batch
+      {"[]", -32600},
+      {"42", -32600},
+      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", -32600},
+      {R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})", -32600},
+      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", -32600},
+      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})", -32600},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    mcp.send(cases[i].first);
+    // Each bad line is followed by a ping, so the answers can be paired in order.
+    const std::string ping_id = std::to_string(1000 + i);
+    mcp.send(R"({"jsonrpc":"2.0","id":)" + ping_id + R"(,"method":"ping"})");
+    ASSERT_TRUE(mcp.response(ping_id)) << cases[i].first;
+  }
+  const auto lines = mcp.lines();
+  ASSERT_EQ(lines.size(), cases.size() * 2);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto error = parse_json(lines[2 * i]);
+    ASSERT_TRUE(error.HasMember("error")) << lines[2 * i];
+    EXPECT_EQ(error["error"]["code"].GetInt(), cases[i].second) << cases[i].first;
+    EXPECT_TRUE(error["id"].IsNull()) << lines[2 * i];
+    EXPECT_STREQ(error["jsonrpc"].GetString(), "2.0");
+  }
+}
+
+TEST_F(mcp_session, InvalidRequestsWithAReadableIdEchoIt) {
+  McpPipe mcp(config(), backend_);
+  auto missing_version = mcp.request(R"({"id":"v","method":"ping"})", R"("v")");
+  EXPECT_EQ(missing_version["error"]["code"].GetInt(), -32600);
+  auto no_method = mcp.request(R"({"jsonrpc":"2.0","id":"m"})", R"("m")");
+  EXPECT_EQ(no_method["error"]["code"].GetInt(), -32600);
+  auto bad_params =
+      mcp.request(R"({"jsonrpc":"2.0","id":"p","method":"ping","params":[1]})", R"("p")");
+  EXPECT_EQ(bad_params["error"]["code"].GetInt(), -32602);
+  auto unknown = mcp.request(R"({"jsonrpc":"2.0","id":"u","method":"no/such"})", R"("u")");
+  EXPECT_EQ(unknown["error"]["code"].GetInt(), -32601);
+  EXPECT_NE(std::string(unknown["error"]["message"].GetString()).find("no/such"),
+            std::string::npos);
+}
+
+TEST_F(mcp_session, StringAndIntegerIdsIncludingZeroAreEchoedExactly) {
+  McpPipe mcp(config(), backend_);
+  for (const std::string id :
+       {"0", "-7", "9007199254740993", R"("")", R"("abc")", R"("with \"quotes\" and ünïcode")"}) {
+    auto reply = mcp.request(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"ping"})", id);
+    EXPECT_EQ(to_json(reply["id"]), to_json(parse_json(id))) << id;
+    EXPECT_TRUE(reply["result"].IsObject()) << id;
+  }
+}
+
+TEST_F(mcp_session, NotificationsAndResponsesGetNoAnswer) {
+  McpPipe mcp(config(), backend_);
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/unknown","params":{"x":1}})");
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99}})");
+  mcp.send(R"({"jsonrpc":"2.0","id":5,"result":{}})");
+  mcp.send("");
+  mcp.send("   ");
+  mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", "1");
+  EXPECT_EQ(mcp.lines().size(), 1u);
+}
+
+TEST_F(mcp_session, AnOverlongMessageIsRefusedWithoutKeepingIt) {
+  auto c = config();
+  c.max_message_bytes = 1024;
+  McpPipe mcp(c, backend_);
+  std::string huge = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")";
+  huge.append(1 << 20, 'x');
+  huge.append("\"}}");
+  mcp.send(huge);
+  const auto line = mcp.wait_for([](const rapidjson::Document& d) { return d.HasMember("error"); });
+  ASSERT_TRUE(line);
+  const auto error = parse_json(*line);
+  EXPECT_EQ(error["error"]["code"].GetInt(), -32600);
+  EXPECT_TRUE(error["id"].IsNull());
+  EXPECT_NE(std::string(error["error"]["message"].GetString()).find("1024"), std::string::npos);
+  // The server is still in sync: the next line is read as a message of its own.
+  auto pong = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2");
+  EXPECT_TRUE(pong["result"].IsObject());
+}
+
+TEST_F(mcp_session, CarriageReturnLineEndingsAreAccepted) {
+  McpPipe mcp(config(), backend_);
+  mcp.send_raw("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\r\n");
+  EXPECT_TRUE(mcp.response("3"));
+}
+
+// --- legacy era ------------------------------------------------------------------------------
+
+TEST_F(mcp_session, InitializeAnswersTheClientsVersionWhenSupportedElseTheLatest) {
+  McpPipe mcp(config(), backend_);
+  int id = 0;
+  for (const std::string version : {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"}) {
+    const std::string sid = std::to_string(++id);
+    auto reply =
+        mcp.request(R"({"jsonrpc":"2.0","id":)" + sid +
+                        R"(,"method":"initialize","params":{"protocolVersion":")" + version +
+                        R"(","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})",
+                    sid);
+    EXPECT_EQ(std::string(reply["result"]["protocolVersion"].GetString()), version);
+  }
+  for (const std::string version : {"2024-10-07", "1999-01-01", "2026-07-28"}) {
+    const std::string sid = std::to_string(++id);
+    auto reply = mcp.request(R"({"jsonrpc":"2.0","id":)" + sid +
+                                 R"(,"method":"initialize","params":{"protocolVersion":")" +
+                                 version + R"(","capabilities":{}}})",
+                             sid);
+    EXPECT_EQ(std::string(reply["result"]["protocolVersion"].GetString()), "2025-11-25") << version;
+  }
+  auto reply = mcp.request(kInitialize, "0");
+  const auto& result = reply["result"];
+  EXPECT_STREQ(result["serverInfo"]["name"].GetString(), "sfq");
+  EXPECT_STREQ(result["serverInfo"]["version"].GetString(), "9.9.9");
+  for (const char* capability : {"tools", "resources", "prompts", "logging", "completions"}) {
+    EXPECT_TRUE(result["capabilities"].HasMember(capability)) << capability;
+  }
+  EXPECT_TRUE(result["instructions"].IsString());
+  EXPECT_FALSE(result.HasMember("resultType"));
+}
+
+TEST_F(mcp_session, LoggingSetLevelValidatesAndEnablesNotifications) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  mcp.request(kInitialize, "0");
+  auto bad = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"loud"}})", "1");
+  EXPECT_EQ(bad["error"]["code"].GetInt(), -32602);
+  // Without setLevel there are no log notifications.
+  mcp.request(call(2, "execute_query", R"({"query":"SELECT 1"})"), "2");
+  for (const auto& line : mcp.lines()) {
+    EXPECT_EQ(line.find("notifications/message"), std::string::npos) << line;
+  }
+  auto ok = mcp.request(
+      R"({"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"info"}})", "3");
+  EXPECT_TRUE(ok["result"].IsObject());
+  mcp.request(call(4, "execute_query", R"({"query":"SELECT 1"})"), "4");
+  const auto log = mcp.wait_for([](const rapidjson::Document& d) {
+    return d.HasMember("method") && std::string(d["method"].GetString()) == "notifications/message";
+  });
+  ASSERT_TRUE(log);
+  const auto message = parse_json(*log);
+  EXPECT_STREQ(message["params"]["level"].GetString(), "info");
+  EXPECT_TRUE(message["params"]["data"].IsString());
+}
+
+// --- modern era ------------------------------------------------------------------------------
+
+TEST_F(mcp_session, ServerDiscoverAdvertisesTheModernRevision) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(
+      R"({"jsonrpc":"2.0","id":"server-discover-probe-1","method":"server/discover","params":{)" +
+          std::string(kModernMeta) + "}}",
+      R"("server-discover-probe-1")");
+  const auto& result = reply["result"];
+  ASSERT_TRUE(result["supportedVersions"].IsArray());
+  EXPECT_STREQ(result["supportedVersions"][0].GetString(), "2026-07-28");
+  EXPECT_STREQ(result["resultType"].GetString(), "complete");
+  EXPECT_TRUE(result["ttlMs"].IsInt64());
+  EXPECT_STREQ(result["cacheScope"].GetString(), "private");
+  EXPECT_TRUE(result["capabilities"]["tools"].IsObject());
+  EXPECT_STREQ(result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"].GetString(), "sfq");
+}
+
+TEST_F(mcp_session, ModernRequestsAreServedStatelesslyWithoutInitialize) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{)" +
+                              std::string(kModernMeta) + "}}",
+                          "1");
+  EXPECT_STREQ(list["result"]["resultType"].GetString(), "complete");
+  EXPECT_TRUE(list["result"]["ttlMs"].IsInt64());
+  EXPECT_STREQ(list["result"]["cacheScope"].GetString(), "private");
+  EXPECT_TRUE(list["result"]["tools"].IsArray());
+  auto result = mcp.request(
+      call(2, "execute_query", R"({"query":"SELECT 1"})", std::string(",") + kModernMeta), "2");
+  EXPECT_STREQ(result["result"]["resultType"].GetString(), "complete");
+  EXPECT_TRUE(result["result"]["structuredContent"].IsObject());
+  // The QUERY_TAG names the client from this request's _meta.
+  const auto requests = backend_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_NE(requests[0].statement.query_tag.find("modern-test 9"), std::string::npos)
+      << requests[0].statement.query_tag;
+}
+
+TEST_F(mcp_session, UnsupportedModernVersionsGetMinus32022ListingTheSupportedOnes) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01","io.modelcontextprotocol/clientCapabilities":{}}}})",
+      "1");
+  EXPECT_EQ(reply["error"]["code"].GetInt(), -32022);
+  EXPECT_STREQ(reply["error"]["data"]["requested"].GetString(), "2099-01-01");
+  EXPECT_STREQ(reply["error"]["data"]["supported"][0].GetString(), "2026-07-28");
+}
+
+TEST_F(mcp_session, ModernRequestsWithoutCapabilitiesAreInvalidParams) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}})",
+      "1");
+  EXPECT_EQ(reply["error"]["code"].GetInt(), -32602);
+}
+
+TEST_F(mcp_session, SubscriptionsAreAcknowledgedAndStayOpenUntilCancelled) {
+  McpPipe mcp(config(), backend_);
+  mcp.send(
+      R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},)" +
+      std::string(kModernMeta) + "}}");
+  const auto ack = mcp.wait_for([](const rapidjson::Document& d) {
+    return d.HasMember("method") &&
+           std::string(d["method"].GetString()) == "notifications/subscriptions/acknowledged";
+  });
+  ASSERT_TRUE(ack);
+  const auto doc = parse_json(*ack);
+  EXPECT_TRUE(doc["params"]["notifications"].ObjectEmpty())
+      << "nothing changes, nothing is honoured";
+  EXPECT_STREQ(doc["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"].GetString(), "sub");
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"sub"}})");
+  // The id is free again once the subscription is cancelled; a legacy client has no such method.
+  auto legacy =
+      mcp.request(R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen"})", R"("sub")");
+  EXPECT_EQ(legacy["error"]["code"].GetInt(), -32601);
+  for (const auto& line : mcp.lines()) {
+    const auto d = parse_json(line);
+    if (d.HasMember("result")) ADD_FAILURE() << "a subscription is never answered: " << line;
+  }
+}
+
+TEST_F(mcp_session, PingAndSetLevelDoNotExistInTheModernRevision) {
+  McpPipe mcp(config(), backend_);
+  auto ping = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{)" + std::string(kModernMeta) + "}}",
+      "1");
+  EXPECT_EQ(ping["error"]["code"].GetInt(), -32601);
+  auto legacy_ping = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2");
+  EXPECT_TRUE(legacy_ping["result"].IsObject());
+}
+
+// --- tools/list ------------------------------------------------------------------------------
+
+std::vector<std::string> tool_names(const rapidjson::Document& list) {
+  std::vector<std::string> names;
+  for (const auto& tool : list["result"]["tools"].GetArray())
+    names.emplace_back(tool["name"].GetString());
+  return names;
+}
+
+TEST_F(mcp_session, ToolsListIsStableCompleteAndAnnotated) {
+  McpPipe mcp(config(), backend_);
+  auto first = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  auto second = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}})", "2");
+  EXPECT_EQ(to_json(first["result"]), to_json(second["result"]));
+  const std::vector<std::string> expected = {"list_databases", "list_schemas",   "list_tables",
+                                             "list_views",     "describe_table", "describe_view",
+                                             "sample_table",   "query_view",     "execute_query",
+                                             "fetch_results",  "query_status",   "cancel_query"};
+  EXPECT_EQ(tool_names(first), expected);
+  for (const auto& tool : first["result"]["tools"].GetArray()) {
+    const std::string name = tool["name"].GetString();
+    EXPECT_TRUE(tool["title"].IsString()) << name;
+    EXPECT_TRUE(tool["description"].IsString()) << name;
+    EXPECT_STREQ(tool["inputSchema"]["type"].GetString(), "object") << name;
+    EXPECT_STREQ(tool["outputSchema"]["type"].GetString(), "object") << name;
+    EXPECT_TRUE(tool["inputSchema"]["properties"].HasMember("connection")) << name;
+    const auto& connection = tool["inputSchema"]["properties"]["connection"];
+    ASSERT_TRUE(connection["enum"].IsArray()) << name;
+    EXPECT_STREQ(connection["enum"][0].GetString(), "main");
+    EXPECT_STREQ(connection["enum"][1].GetString(), "other");
+    const auto& annotations = tool["annotations"];
+    for (const char* hint :
+         {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
+      EXPECT_TRUE(annotations[hint].IsBool()) << name << " " << hint;
+    }
+    EXPECT_FALSE(annotations["destructiveHint"].GetBool()) << name;
+    EXPECT_FALSE(annotations["openWorldHint"].GetBool()) << name;
+    EXPECT_EQ(annotations["readOnlyHint"].GetBool(), name != "cancel_query") << name;
+  }
+}
+
+TEST_F(mcp_session, ThePythonServersToolsKeepTheirInputProperties) {
+  McpPipe mcp(config(), backend_);
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  auto find = [&](const std::string& name) -> const rapidjson::Value& {
+    for (const auto& tool : list["result"]["tools"].GetArray()) {
+      if (name == tool["name"].GetString()) return tool;
+    }
+    throw std::runtime_error("no tool " + name);
+  };
+  struct Expectation {
+    std::string tool;
+    std::vector<std::pair<std::string, std::string>> properties;  // name, type
+    std::vector<std::string> required;
+  };
+  const std::vector<Expectation> python = {
+      {"list_databases", {}, {}},
+      {"list_views", {{"database", "string"}, {"schema", "string"}}, {"database"}},
+      {"describe_view",
+       {{"database", "string"}, {"schema", "string"}, {"view_name", "string"}},
+       {"database", "view_name"}},
+      {"query_view",
+       {{"database", "string"},
+        {"schema", "string"},
+        {"view_name", "string"},
+        {"limit", "integer"}},
+       {"database", "view_name"}},
+      {"execute_query",
+       {{"query", "string"}, {"database", "string"}, {"schema", "string"}, {"limit", "integer"}},
+       {"query"}},
+  };
+  for (const auto& expected : python) {
+    const auto& schema = find(expected.tool)["inputSchema"];
+    for (const auto& [property, type] : expected.properties) {
+      ASSERT_TRUE(schema["properties"].HasMember(property.c_str()))
+          << expected.tool << "." << property;
+      EXPECT_EQ(std::string(schema["properties"][property.c_str()]["type"].GetString()), type);
+    }
+    std::vector<std::string> required;
+    for (const auto& r : schema["required"].GetArray()) required.emplace_back(r.GetString());
+    EXPECT_EQ(required, expected.required) << expected.tool;
+  }
+  EXPECT_EQ(find("query_view")["inputSchema"]["properties"]["limit"]["default"].GetInt(), 10);
+  EXPECT_EQ(find("execute_query")["inputSchema"]["properties"]["limit"]["default"].GetInt(), 50)
+      << "the default of 100 is capped by the configured maximum (50 here)";
+}
+
+TEST_F(mcp_session, ExecuteStatementExistsOnlyWithAllowWriteAndIsDestructive) {
+  McpPipe mcp(config(true), backend_);
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  const auto names = tool_names(list);
+  ASSERT_EQ(names.back(), "execute_statement");
+  const auto& tool = list["result"]["tools"][static_cast<rapidjson::SizeType>(names.size() - 1)];
+  EXPECT_FALSE(tool["annotations"]["readOnlyHint"].GetBool());
+  EXPECT_TRUE(tool["annotations"]["destructiveHint"].GetBool());
+  EXPECT_FALSE(tool["annotations"]["idempotentHint"].GetBool());
+}
+
+TEST_F(mcp_session, ListCursorsAreRefused) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"abc"}})", "1");
+  EXPECT_EQ(reply["error"]["code"].GetInt(), -32602);
+}
+
+// --- tools/call ------------------------------------------------------------------------------
+
+TEST_F(mcp_session, UnknownToolIsInvalidParams) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "drop_everything", "{}"), "1");
+  EXPECT_EQ(reply["error"]["code"].GetInt(), -32602);
+  EXPECT_NE(std::string(reply["error"]["message"].GetString()).find("drop_everything"),
+            std::string::npos);
+}
+
+TEST_F(mcp_session, InvalidArgumentsAreToolErrorsNamingTheProblem) {
+  McpPipe mcp(config(), backend_);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{}", "'query' is required"},
+      {R"({"query":7})", "'query' must be a string"},
+      {R"({"query":"SELECT 1","limit":0})", "'limit' must be at least 1"},
+      {R"({"query":"SELECT 1","limit":"ten"})", "'limit' must be an integer"},
+      {R"({"query":"SELECT 1","format":"xml"})", "'format' must be one of"},
+      {R"({"query":"SELECT 1","connection":"nope"})", "'connection' must be one of: main, other"},
+      {R"({"query":"SELECT 1","limt":5})", "unknown argument 'limt'"},
+  };
+  int id = 0;
+  for (const auto& [arguments, expected] : cases) {
+    ++id;
+    auto reply = mcp.request(call(id, "execute_query", arguments), std::to_string(id));
+    ASSERT_TRUE(reply.HasMember("result")) << arguments;
+    EXPECT_TRUE(reply["result"]["isError"].GetBool()) << arguments;
+    const std::string text = reply["result"]["content"][0]["text"].GetString();
+    EXPECT_NE(text.find(expected), std::string::npos) << arguments << " -> " << text;
+  }
+  EXPECT_TRUE(backend_.requests().empty());
+}
+
+TEST_F(mcp_session, ExecuteQueryReturnsExactStructuredRowsAndTheSameJsonAsText) {
+  backend_.on("SELECT n", numbers_result());
+  McpPipe mcp(config(), backend_);
+  mcp.request(kInitialize, "0");
+  auto reply = mcp.request(
+      call(7, "execute_query",
+           R"({"query":"SELECT n, big, s FROM t","database":"db1","schema":"\"MixedCase\""})"),
+      "7");
+  const auto& result = reply["result"];
+  EXPECT_FALSE(result["isError"].GetBool());
+  const auto& structured = result["structuredContent"];
+  EXPECT_EQ(structured["row_count"].GetInt(), 2);
+  EXPECT_EQ(structured["total_rows"].GetInt(), 2);
+  EXPECT_FALSE(structured["truncated"].GetBool());
+  EXPECT_TRUE(structured["next_cursor"].IsNull());
+  EXPECT_STREQ(structured["columns"][0]["type"].GetString(), "NUMBER");
+  EXPECT_STREQ(structured["columns"][2]["type"].GetString(), "VARCHAR");
+  // The text block is the same JSON; numbers keep every digit in both.
+  const std::string text = result["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("12345678901234567890123456789.123456789"), std::string::npos) << text;
+  const std::string line = mcp.lines().back();
+  EXPECT_NE(line.find(R"("rows":[[1,12345678901234567890123456789.123456789,"one"],)"
+                      R"([2,-0.000000000000000000000000000001,null]])"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(to_json(parse_json(text)), to_json(structured));
+
+  const auto requests = backend_.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto& statement = requests[0].statement;
+  EXPECT_EQ(statement.sql, "SELECT n, big, s FROM t");  // never rewritten
+  EXPECT_EQ(statement.multi_statement_count, 1);
+  EXPECT_EQ(statement.database, "DB1");
+  EXPECT_EQ(statement.schema, "MixedCase");
+  EXPECT_EQ(requests[0].connection, "main");
+  EXPECT_EQ(requests[0].limits.max_rows, 50u) << "limit 100 capped at the configured maximum";
+  const auto tag = parse_json(statement.query_tag);
+  EXPECT_STREQ(tag["client"].GetString(), "unit-test 1.2");
+  EXPECT_EQ(tag["request"].GetInt(), 7);
+  EXPECT_STREQ(tag["tool"].GetString(), "execute_query");
+  ASSERT_TRUE(statement.timeout.has_value());
+  EXPECT_EQ(statement.timeout->count(), 120);
+}
+
+TEST_F(mcp_session, CsvAndMarkdownFormatsRenderTheRows) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  auto csv = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1","format":"csv"})"), "1");
+  EXPECT_EQ(std::string(csv["result"]["content"][0]["text"].GetString()),
+            "N,BIG,S\r\n1,12345678901234567890123456789.123456789,one\r\n"
+            "2,-0.000000000000000000000000000001,\r\n");
+  EXPECT_TRUE(csv["result"]["structuredContent"].IsObject());
+  auto md =
+      mcp.request(call(2, "execute_query", R"({"query":"SELECT 1","format":"markdown"})"), "2");
+  EXPECT_EQ(std::string(md["result"]["content"][0]["text"].GetString()),
+            "| N | BIG | S |\n| --- | --- | --- |\n"
+            "| 1 | 12345678901234567890123456789.123456789 | one |\n"
+            "| 2 | -0.000000000000000000000000000001 | NULL |\n");
+}
+
+TEST_F(mcp_session, WritesAreRefusedByExecuteQueryAndNeverSent) {
+  McpPipe mcp(config(), backend_);
+  int id = 0;
+  for (const std::string sql :
+       {"DELETE FROM t", "SELECT 1; DROP TABLE t", "CALL p()", "CREATE TABLE t AS SELECT 1"}) {
+    ++id;
+    auto reply =
+        mcp.request(call(id, "execute_query",
+                         R"({"query":)" +
+                             to_json(rapidjson::Value(
+                                 sql.c_str(), static_cast<rapidjson::SizeType>(sql.size()))) +
+                             "}"),
+                    std::to_string(id));
+    EXPECT_TRUE(reply["result"]["isError"].GetBool()) << sql;
+    const std::string text = reply["result"]["content"][0]["text"].GetString();
+    EXPECT_NE(text.find("--allow-write"), std::string::npos) << text;
+  }
+  EXPECT_TRUE(backend_.requests().empty());
+}
+
+TEST_F(mcp_session, ExecuteStatementRunsWritesWhenAllowed) {
+  FakeResult done;
+  done.columns = {column("number of rows deleted", "fixed")};
+  done.rows = {{"3"}};
+  backend_.on("DELETE", done);
+  McpPipe mcp(config(true), backend_);
+  auto reply = mcp.request(call(1, "execute_statement", R"({"statement":"DELETE FROM t"})"), "1");
+  EXPECT_FALSE(reply["result"]["isError"].GetBool());
+  ASSERT_EQ(backend_.requests().size(), 1u);
+  EXPECT_EQ(backend_.requests()[0].statement.multi_statement_count, 1);
+}
+
+TEST_F(mcp_session, SnowflakeErrorsAreToolErrorsWithCodeAndQueryId) {
+  backend_.fail("SELECT * FROM missing",
+                sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server,
+                                          "SQL compilation error:\nObject 'MISSING' does not exist "
+                                          "or not authorized.",
+                                          "002003", "42S02", "", 422}));
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "execute_query", R"({"query":"SELECT * FROM missing"})"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  EXPECT_FALSE(reply["result"].HasMember("structuredContent"));
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("does not exist"), std::string::npos) << text;
+  EXPECT_NE(text.find("002003"), std::string::npos) << text;
+  EXPECT_NE(text.find("42S02"), std::string::npos) << text;
+  EXPECT_NE(text.find("Query id: 01fake-"), std::string::npos) << text;
+  EXPECT_NE(text.find("list_tables"), std::string::npos) << "actionable: " << text;
+}
+
+TEST_F(mcp_session, AuthErrorsAreToolErrorsAndTheServerKeepsServing) {
+  backend_.fail("SELECT", sfq::Error(sfq::ErrorCategory::auth,
+                                     "JWT token is invalid (private_key=secretvalue)"));
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("credentials"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secretvalue"), std::string::npos) << "secrets are redacted: " << text;
+  EXPECT_TRUE(mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2")["result"].IsObject());
+}
+
+// --- caps and cursors ------------------------------------------------------------------------
+
+TEST_F(mcp_session, RowCapSaysTruncatedAndTheCursorReadsTheNextPageWithoutRerunning) {
+  backend_.on("SELECT i", counting_result(25));
+  McpPipe mcp(config(), backend_);
+  auto first =
+      mcp.request(call(1, "execute_query", R"({"query":"SELECT i FROM t","limit":10})"), "1");
+  const auto& page1 = first["result"]["structuredContent"];
+  EXPECT_EQ(page1["row_count"].GetInt(), 10);
+  EXPECT_EQ(page1["total_rows"].GetInt(), 25);
+  EXPECT_TRUE(page1["truncated"].GetBool());
+  EXPECT_STREQ(page1["truncated_by"].GetString(), "row_limit");
+  ASSERT_TRUE(page1["next_cursor"].IsString());
+  EXPECT_EQ(first["result"]["content"].Size(), 2u) << "a notice follows the rows";
+  const std::string notice = first["result"]["content"][1]["text"].GetString();
+  EXPECT_NE(notice.find("fetch_results"), std::string::npos) << notice;
+
+  const std::string cursor = page1["next_cursor"].GetString();
+  auto second = mcp.request(call(2, "fetch_results", R"({"cursor":")" + cursor + R"("})"), "2");
+  const auto& page2 = second["result"]["structuredContent"];
+  EXPECT_EQ(page2["first_row"].GetInt(), 10);
+  EXPECT_EQ(page2["row_count"].GetInt(), 10);
+  EXPECT_EQ(page2["rows"][0][0].GetInt(), 10);
+  const std::string cursor2 = page2["next_cursor"].GetString();
+  auto third =
+      mcp.request(call(3, "fetch_results", R"({"cursor":")" + cursor2 + R"(","limit":50})"), "3");
+  const auto& page3 = third["result"]["structuredContent"];
+  EXPECT_EQ(page3["row_count"].GetInt(), 5);
+  EXPECT_FALSE(page3["truncated"].GetBool());
+  EXPECT_TRUE(page3["next_cursor"].IsNull());
+
+  const auto requests = backend_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_TRUE(requests[0].attach_handle.empty());
+  EXPECT_EQ(requests[1].attach_handle, page1["statement_handle"].GetString());
+  EXPECT_EQ(requests[1].start_row, 10u);
+  EXPECT_EQ(requests[2].start_row, 20u);
+  EXPECT_TRUE(requests[1].statement.sql.empty()) << "the query is not run again";
+}
+
+TEST_F(mcp_session, ByteCapSaysSo) {
+  FakeResult wide;
+  wide.columns = {column("S")};
+  for (int i = 0; i < 20; ++i) wide.rows.push_back({"\"" + std::string(100, 'x') + "\""});
+  backend_.on("SELECT", wide);
+  auto c = config();
+  c.limits.max_result_bytes = 500;
+  McpPipe mcp(c, backend_);
+  auto reply = mcp.request(call(1, "execute_query", R"({"query":"SELECT s FROM t"})"), "1");
+  const auto& page = reply["result"]["structuredContent"];
+  EXPECT_LT(page["row_count"].GetInt(), 20);
+  EXPECT_GT(page["row_count"].GetInt(), 0);
+  EXPECT_TRUE(page["truncated"].GetBool());
+  EXPECT_STREQ(page["truncated_by"].GetString(), "byte_limit");
+}
+
+TEST_F(mcp_session, BadCursorsAreInvalidParams) {
+  McpPipe mcp(config(), backend_);
+  const std::string forged = sfq::mcp::encode_cursor({"elsewhere", "01abc", 0, 10});
+  int id = 0;
+  for (const std::string cursor : {"not a cursor", "eyJ2IjoxfQ", "", forged.c_str()}) {
+    ++id;
+    auto reply = mcp.request(call(id, "fetch_results", R"({"cursor":")" + cursor + R"("})"),
+                             std::to_string(id));
+    ASSERT_TRUE(reply.HasMember("error")) << cursor;
+    EXPECT_EQ(reply["error"]["code"].GetInt(), -32602) << cursor;
+  }
+  EXPECT_TRUE(backend_.requests().empty());
+}
+
+// --- concurrency, cancellation, progress ---------------------------------------------------
+
+TEST_F(mcp_session, ASlowQueryDelaysNeitherPingNorToolsListNorAnotherQuery) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  backend_.on("SELECT 1", numbers_result());
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  EXPECT_TRUE(mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2")["result"].IsObject());
+  EXPECT_TRUE(
+      mcp.request(R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})", "3")["result"].IsObject());
+  auto other = mcp.request(call(4, "execute_query", R"({"query":"SELECT 1"})"), "4");
+  EXPECT_EQ(other["result"]["structuredContent"]["row_count"].GetInt(), 2);
+  EXPECT_FALSE(mcp.response("1", 0ms)) << "the slow query is still running";
+  backend_.release_all();
+  auto slow = mcp.response("1");
+  ASSERT_TRUE(slow);
+  EXPECT_FALSE((*slow)["result"]["isError"].GetBool());
+}
+
+TEST_F(mcp_session, CancelledNotificationCancelsTheStatementAndNothingMoreIsSent) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j",
+                R"(,"_meta":{"progressToken":"tok"})"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  mcp.send(
+      R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"reason":"user"}})");
+  ASSERT_TRUE(backend_.wait_cancels(1));
+  // A later request is answered; then, at EOF, everything the server wrote is in.
+  mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2");
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_eof());
+  const auto lines = mcp.lines();
+  std::size_t ping_index = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto doc = parse_json(lines[i]);
+    EXPECT_NE(id_of(doc), "1") << "no answer for a cancelled request: " << lines[i];
+    if (id_of(doc) == "2") ping_index = i;
+  }
+  for (std::size_t i = ping_index + 1; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].find("\"tok\""), std::string::npos) << "progress after cancel: " << lines[i];
+  }
+}
+
+TEST_F(mcp_session, ProgressNotificationsIncreaseAndStopAtTheAnswer) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3)"})j",
+                R"(,"_meta":{"progressToken":42})"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  // The ticker reports while the statement runs: wait for two reports that say it is running.
+  int running = 0;
+  const auto second = mcp.wait_for([&](const rapidjson::Document& d) {
+    if (!d.HasMember("method") ||
+        std::string(d["method"].GetString()) != "notifications/progress") {
+      return false;
+    }
+    return std::string(d["params"]["message"].GetString()).find("running") != std::string::npos &&
+           ++running == 2;
+  });
+  ASSERT_TRUE(second);
+  backend_.release_all();
+  ASSERT_TRUE(mcp.response("1"));
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_eof());
+  std::int64_t last = 0;
+  int progress = 0;
+  bool answered = false;
+  for (const auto& line : mcp.lines()) {
+    const auto doc = parse_json(line);
+    if (id_of(doc) == "1") answered = true;
+    if (!doc.HasMember("method")) continue;
+    ASSERT_STREQ(doc["method"].GetString(), "notifications/progress");
+    EXPECT_FALSE(answered) << "progress after the answer: " << line;
+    EXPECT_EQ(doc["params"]["progressToken"].GetInt(), 42);
+    EXPECT_GT(doc["params"]["progress"].GetInt64(), last);
+    last = doc["params"]["progress"].GetInt64();
+    const std::string message = doc["params"]["message"].GetString();
+    EXPECT_NE(message.find(" s"), std::string::npos) << message;
+    ++progress;
+  }
+  EXPECT_GE(progress, 3);  // submitted, running (state change), running (ticker)
+}
+
+TEST_F(mcp_session, NoProgressWithoutAToken) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_eof());
+  for (const auto& line : mcp.lines())
+    EXPECT_EQ(line.find("notifications/progress"), std::string::npos);
+}
+
+TEST_F(mcp_session, EndOfInputCancelsRunningStatementsAndExits) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  mcp.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  ASSERT_TRUE(backend_.wait_held(2));
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_exit());
+  EXPECT_EQ(mcp.exit_status(), 0);
+  EXPECT_EQ(backend_.cancels(), 2);
+}
+
+TEST_F(mcp_session, AStopSignalEndsTheSessionLikeEndOfInput) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  mcp.stop();  // stdin stays open: only the stop descriptor ends the session
+  ASSERT_TRUE(mcp.wait_exit());
+  EXPECT_EQ(backend_.cancels(), 1);
+}
+
+TEST_F(mcp_session, DuplicateIdsInFlightAreRefused) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(1)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  auto duplicate =
+      mcp.request(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(1)"})j"), "1");
+  EXPECT_EQ(duplicate["error"]["code"].GetInt(), -32600);
+  backend_.release_all();
+}
+
+TEST_F(mcp_session, CancelQueryOnlyCancelsOwnStatementsUnlessWritesAreAllowed) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  auto foreign =
+      mcp.request(call(1, "cancel_query", R"({"statement_handle":"01other-handle"})"), "1");
+  EXPECT_TRUE(foreign["result"]["isError"].GetBool());
+  auto ran = mcp.request(call(2, "execute_query", R"({"query":"SELECT 1"})"), "2");
+  const std::string handle = ran["result"]["structuredContent"]["statement_handle"].GetString();
+  auto own =
+      mcp.request(call(3, "cancel_query", R"({"statement_handle":")" + handle + R"("})"), "3");
+  EXPECT_FALSE(own["result"]["isError"].GetBool());
+  EXPECT_TRUE(own["result"]["structuredContent"]["cancelled"].GetBool());
+  EXPECT_EQ(backend_.cancelled_handles(), std::vector<std::string>{handle});
+}
+
+TEST_F(mcp_session, QueryStatusReportsRunningSucceededAndCancelledStatements) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  backend_.on("SELECT 1", counting_result(3));
+  McpPipe mcp(config(), backend_);
+  auto done = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string finished = done["result"]["structuredContent"]["statement_handle"].GetString();
+  auto succeeded =
+      mcp.request(call(2, "query_status", R"({"statement_handle":")" + finished + R"("})"), "2");
+  EXPECT_STREQ(succeeded["result"]["structuredContent"]["state"].GetString(), "succeeded");
+  EXPECT_EQ(succeeded["result"]["structuredContent"]["total_rows"].GetInt(), 3);
+  EXPECT_TRUE(succeeded["result"]["structuredContent"]["next_cursor"].IsString());
+
+  mcp.send(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  const std::string running_handle = "01fake-3";  // the fake numbers its statements
+  auto now = mcp.request(
+      call(4, "query_status", R"({"statement_handle":")" + running_handle + R"("})"), "4");
+  EXPECT_STREQ(now["result"]["structuredContent"]["state"].GetString(), "running");
+  // Waiting for a statement that does not end: the wait runs out, the statement goes on.
+  auto waited =
+      mcp.request(call(5, "query_status",
+                       R"({"statement_handle":")" + running_handle + R"(","wait_seconds":1})"),
+                  "5");
+  EXPECT_STREQ(waited["result"]["structuredContent"]["state"].GetString(), "running");
+  EXPECT_EQ(backend_.abandoned(), 2) << "both status calls stopped watching";
+  EXPECT_EQ(backend_.cancels(), 0) << "watching a statement never cancels it";
+
+  // Cancel the running call; a status wait then sees the statement end as cancelled.
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}})");
+  ASSERT_TRUE(backend_.wait_cancels(1));
+  auto cancelled =
+      mcp.request(call(6, "query_status",
+                       R"({"statement_handle":")" + running_handle + R"(","wait_seconds":30})"),
+                  "6");
+  const auto& status = cancelled["result"]["structuredContent"];
+  EXPECT_STREQ(status["state"].GetString(), "cancelled");
+  EXPECT_STREQ(status["error"]["code"].GetString(), "000604");
+}
+
+// --- metadata tools, resources, prompts, completion ----------------------------------------
+
+TEST_F(mcp_session, ListingsQuoteIdentifiersAndFilterPatternsLocally) {
+  FakeResult tables;
+  tables.columns = {column("created_on"),    column("name"),  column("kind"),
+                    column("rows", "fixed"), column("owner"), column("comment")};
+  tables.rows = {{"\"2024-01-01\"", "\"ORDERS\"", "\"TABLE\"", "150", "\"SYSADMIN\"", "null"},
+                 {"\"2024-01-01\"", "\"LINEITEM\"", "\"TABLE\"", "600", "\"SYSADMIN\"", "null"},
+                 {"\"2024-01-01\"", "\"ORDER_NOTES\"", "\"TABLE\"", "null", "null", "\"x\""}};
+  backend_.on("SHOW TABLES", tables);
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(
+      call(1, "list_tables",
+           R"({"database":"snowflake_sample_data","schema":"\"we\"\"ird\"","pattern":"order%"})"),
+      "1");
+  const auto& structured = reply["result"]["structuredContent"];
+  ASSERT_EQ(structured["tables"].Size(), 2u);
+  EXPECT_STREQ(structured["tables"][0]["name"].GetString(), "ORDERS");
+  EXPECT_EQ(structured["tables"][0]["rows"].GetInt(), 150);
+  EXPECT_TRUE(structured["tables"][1]["rows"].IsNull());
+  EXPECT_STREQ(structured["database"].GetString(), "SNOWFLAKE_SAMPLE_DATA");
+  EXPECT_STREQ(structured["schema"].GetString(), "we\"ird");
+  EXPECT_EQ(backend_.requests()[0].statement.sql,
+            R"(SHOW TABLES IN SCHEMA "SNOWFLAKE_SAMPLE_DATA"."we""ird")");
+}
+
+TEST_F(mcp_session, DescribeTableRunsDescribeAndGetDdlWithTheNameBound) {
+  FakeResult columns;
+  columns.columns = {column("name"),    column("type"),        column("kind"),   column("null?"),
+                     column("default"), column("primary key"), column("comment")};
+  columns.rows = {
+      {"\"ID\"", "\"NUMBER(38,0)\"", "\"COLUMN\"", "\"N\"", "null", "\"Y\"", "null"},
+      {"\"NOTE\"", "\"VARCHAR(100)\"", "\"COLUMN\"", "\"Y\"", "null", "\"N\"", "\"a note\""}};
+  FakeResult ddl;
+  ddl.columns = {column("GET_DDL")};
+  ddl.rows = {{"\"create table T (ID NUMBER, NOTE VARCHAR(100));\""}};
+  backend_.on("DESCRIBE TABLE", columns);
+  backend_.on("SELECT GET_DDL", ddl);
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "describe_table", R"({"table":"db.sch.t"})"), "1");
+  const auto& structured = reply["result"]["structuredContent"];
+  EXPECT_STREQ(structured["qualified_name"].GetString(), R"("DB"."SCH"."T")");
+  EXPECT_EQ(structured["column_count"].GetInt(), 2);
+  EXPECT_FALSE(structured["columns"][0]["nullable"].GetBool());
+  EXPECT_TRUE(structured["columns"][0]["primary_key"].GetBool());
+  EXPECT_STREQ(structured["columns"][1]["comment"].GetString(), "a note");
+  EXPECT_STREQ(structured["ddl"].GetString(), "create table T (ID NUMBER, NOTE VARCHAR(100));");
+  std::set<std::string> sql;
+  for (const auto& request : backend_.requests()) {
+    sql.insert(request.statement.sql);
+    if (request.statement.sql.rfind("SELECT GET_DDL", 0) == 0) {
+      ASSERT_EQ(request.statement.bindings.size(), 2u);
+      EXPECT_EQ(request.statement.bindings[1].values[0], R"("DB"."SCH"."T")");
+    }
+  }
+  EXPECT_EQ(sql,
+            (std::set<std::string>{R"(DESCRIBE TABLE "DB"."SCH"."T")", "SELECT GET_DDL(?, ?)"}));
+}
+
+TEST_F(mcp_session, WithoutGetDdlTheDdlIsRebuiltOrTakenFromShowViews) {
+  FakeResult columns;
+  columns.columns = {column("name"),    column("type"),        column("null?"),
+                     column("default"), column("primary key"), column("comment")};
+  columns.rows = {{"\"ID\"", "\"NUMBER(38,0)\"", "\"N\"", "null", "\"Y\"", "\"it's the key\""}};
+  FakeResult views;
+  views.columns = {column("name"), column("text")};
+  views.rows = {{"\"OTHER\"", "\"create view OTHER as select 2\""},
+                {"\"V\"", "\"create view V as select 1\""}};
+  backend_.on("DESCRIBE", columns);
+  backend_.fail("SELECT GET_DDL",
+                sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server,
+                                          "Invalid argument types for function 'GET_DDL'", "001044",
+                                          "42P13", "", 422}));
+  backend_.on("SHOW VIEWS", views);
+  McpPipe mcp(config(), backend_);
+  auto table = mcp.request(call(1, "describe_table", R"({"table":"D.S.T"})"), "1");
+  const auto& t = table["result"]["structuredContent"];
+  EXPECT_STREQ(
+      t["ddl"].GetString(),
+      "create or replace TABLE \"D\".\"S\".\"T\" (\n\t\"ID\" NUMBER(38,0) NOT NULL COMMENT "
+      "'it''s the key'\n);");
+  EXPECT_NE(std::string(t["ddl_note"].GetString()).find("Rebuilt from DESCRIBE"),
+            std::string::npos);
+  auto view = mcp.request(
+      call(2, "describe_view", R"({"database":"D","schema":"S","view_name":"v"})"), "2");
+  const auto& v = view["result"]["structuredContent"];
+  EXPECT_STREQ(v["ddl"].GetString(), "create view V as select 1");
+  EXPECT_NE(std::string(v["ddl_note"].GetString()).find("SHOW VIEWS"), std::string::npos);
+  bool show_views = false;
+  for (const auto& request : backend_.requests()) {
+    if (request.statement.sql == R"(SHOW VIEWS IN SCHEMA "D"."S")") show_views = true;
+  }
+  EXPECT_TRUE(show_views);
+}
+
+TEST_F(mcp_session, ConflictingTableQualifiersAreToolErrors) {
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "describe_table", R"({"table":"a.b.t","database":"c"})"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  EXPECT_TRUE(backend_.requests().empty());
+}
+
+TEST_F(mcp_session, SampleAndQueryViewBindTheLimit) {
+  backend_.on("SELECT * FROM", counting_result(3));
+  McpPipe mcp(config(), backend_);
+  mcp.request(call(1, "query_view", R"({"database":"d","view_name":"v"})"), "1");
+  mcp.request(call(2, "sample_table", R"({"table":"s.t","limit":3})"), "2");
+  const auto requests = backend_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].statement.sql, R"(SELECT * FROM "D"."PUBLIC"."V" LIMIT ?)");
+  EXPECT_EQ(requests[0].statement.bindings[0].values[0], "10");
+  EXPECT_EQ(requests[1].statement.sql, R"(SELECT * FROM "S"."T" LIMIT ?)");
+  EXPECT_EQ(requests[1].statement.bindings[0].values[0], "3");
+}
+
+TEST_F(mcp_session, ConnectionArgumentPicksTheConnection) {
+  backend_.on("SHOW DATABASES", counting_result(0));
+  McpPipe mcp(config(), backend_);
+  mcp.request(call(1, "list_databases", R"({"connection":"other"})"), "1");
+  mcp.request(call(2, "list_databases", "{}"), "2");
+  const auto requests = backend_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].connection, "other");
+  EXPECT_EQ(requests[1].connection, "main");
+}
+
+TEST_F(mcp_session, ResourceTemplatesPromptsAndCompletion) {
+  FakeResult databases;
+  databases.columns = {column("name")};
+  databases.rows = {{"\"SNOWFLAKE_SAMPLE_DATA\""}, {"\"SALES\""}, {"\"ANALYTICS\""}};
+  backend_.on("SHOW DATABASES", databases);
+  McpPipe mcp(config(), backend_);
+  auto templates =
+      mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"resources/templates/list"})", "1");
+  EXPECT_STREQ(templates["result"]["resourceTemplates"][0]["uriTemplate"].GetString(),
+               "snowflake://{connection}/{database}/{schema}/{table}");
+  auto resources = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"resources/list"})", "2");
+  EXPECT_TRUE(resources["result"]["resources"].IsArray());
+  auto prompts = mcp.request(R"({"jsonrpc":"2.0","id":3,"method":"prompts/list"})", "3");
+  ASSERT_EQ(prompts["result"]["prompts"].Size(), 2u);
+  auto prompt = mcp.request(
+      R"({"jsonrpc":"2.0","id":4,"method":"prompts/get","params":{"name":"explore_schema","arguments":{"database":"D","schema":"S"}}})",
+      "4");
+  const std::string text = prompt["result"]["messages"][0]["content"]["text"].GetString();
+  EXPECT_NE(text.find("D.S"), std::string::npos) << text;
+  auto missing = mcp.request(
+      R"({"jsonrpc":"2.0","id":5,"method":"prompts/get","params":{"name":"explore_schema","arguments":{}}})",
+      "5");
+  EXPECT_EQ(missing["error"]["code"].GetInt(), -32602);
+  auto completion = mcp.request(
+      R"({"jsonrpc":"2.0","id":6,"method":"completion/complete","params":{"ref":{"type":"ref/resource","uri":"snowflake://{connection}/{database}/{schema}/{table}"},"argument":{"name":"database","value":"s"}}})",
+      "6");
+  const auto& values = completion["result"]["completion"]["values"];
+  ASSERT_EQ(values.Size(), 2u);
+  EXPECT_STREQ(values[0].GetString(), "SALES");
+  EXPECT_STREQ(values[1].GetString(), "SNOWFLAKE_SAMPLE_DATA");
+  auto connections = mcp.request(
+      R"({"jsonrpc":"2.0","id":7,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"write_query"},"argument":{"name":"connection","value":"o"}}})",
+      "7");
+  EXPECT_STREQ(connections["result"]["completion"]["values"][0].GetString(), "other");
+}
+
+TEST_F(mcp_session, ResourceReadErrorsUseTheErasNotFoundCode) {
+  McpPipe mcp(config(), backend_);
+  auto legacy = mcp.request(
+      R"({"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"file:///etc/passwd"}})",
+      "1");
+  EXPECT_EQ(legacy["error"]["code"].GetInt(), -32002);
+  auto modern = mcp.request(
+      R"({"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"snowflake://nope/a/b/c",)" +
+          std::string(kModernMeta) + "}}",
+      "2");
+  EXPECT_EQ(modern["error"]["code"].GetInt(), -32602);
+}
+
+}  // namespace
