@@ -8,7 +8,9 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 
+#include "app/mock_session.hpp"
 #include "config/environment.hpp"
 #include "config/resolve.hpp"
 #include "mcp/options.hpp"
@@ -80,11 +82,26 @@ int run(int argc, char** argv) {
     }
     set_log_level(*level);
   }
+  // --mock: the in-process emulator with its sample data, reached over loopback HTTP with a
+  // fresh key pair exactly like an account; it outlives the backend that talks to it.
+  std::unique_ptr<app::MockSession> mock;
+  std::vector<ConnectionConfig> connections;
   if (options.mock) {
-    std::cerr << "sfq mcp: --mock is not available in this build yet\n";
-    return 2;
+    auto session = app::MockSession::start();
+    if (!session) {
+      std::cerr << "sfq mcp: cannot start the emulator: " << session.error().what() << '\n';
+      return 1;
+    }
+    mock = std::move(*session);
+    ConnectionConfig connection;
+    connection.name = "mock";
+    connection.options = mock->connection();
+    connection.options->user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+    connections.push_back(std::move(connection));
+    log_message(LogLevel::info, "sfq mcp: serving mock_snowflake at " + mock->base_url());
+  } else {
+    connections = resolve_connections(options);
   }
-  std::vector<ConnectionConfig> connections = resolve_connections(options);
   options.server.connections.clear();
   for (const auto& connection : connections) {
     if (connection.problem) {
