@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -176,12 +177,18 @@ Runner::Flow Runner::run_statement(const std::string& text) {
     return fail(error);
   }
 
-  // Ctrl-C cancels this statement; a second one leaves without waiting for anything.
+  // Ctrl-C cancels this statement; a second one leaves without waiting for anything. Once the
+  // pager runs, Ctrl-C belongs to it (less, in our process group, sees it too and goes on): q
+  // in the pager is how to stop, and sfq then stops fetching (OutputClosed below).
   std::atomic<int> signal_number{0};
-  ScopedInterruptHandler on_interrupt(interrupts_, [&signal_number, query](int signal) mutable {
-    if (signal_number.exchange(signal) != 0) ::_exit(128 + signal);
-    query.cancel();
-  });
+  std::atomic<bool> paging{false};
+  ScopedInterruptHandler on_interrupt(interrupts_,
+                                      [&signal_number, &paging, query](int signal) mutable {
+                                        if (signal == SIGINT && paging.load()) return;
+                                        if (signal_number.exchange(signal) != 0)
+                                          ::_exit(128 + signal);
+                                        query.cancel();
+                                      });
 
   std::optional<ProgressLine> progress;
   if (terminal_.stderr_tty && settings_.progress) {
@@ -209,6 +216,10 @@ Runner::Flow Runner::run_statement(const std::string& text) {
       const std::string command = settings_.pager ? *settings_.pager : default_pager_command();
       if (!command.empty()) {
         pager.emplace(command, terminal_.rows, out);
+        pager->on_start([&paging, &stop_progress] {
+          paging.store(true);
+          stop_progress();  // the pager has the screen now
+        });
         sink = &*pager;
       }
     }

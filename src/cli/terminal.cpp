@@ -138,6 +138,7 @@ void PagerSink::start_pager() {
   }
   pid_ = pid;
   fd_ = fds[1];
+  if (on_start_) on_start_();
   std::string held = std::move(held_);
   held_.clear();
   write_all(fd_, held);

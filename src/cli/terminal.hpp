@@ -83,12 +83,15 @@ class PagerSink final : public TextSink {
   void write(std::string_view text) override;
   void finish();
   [[nodiscard]] bool paging() const noexcept { return pid_ > 0; }
+  /// Called once, when the pager has started (on the thread that writes).
+  void on_start(std::function<void()> hook) { on_start_ = std::move(hook); }
 
  private:
   void start_pager();
   void close_pager();
 
   std::string command_;
+  std::function<void()> on_start_;
   std::size_t screen_rows_;
   TextSink& direct_;
   std::string held_;

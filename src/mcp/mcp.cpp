@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <future>
 #include <iostream>
 #include <memory>
 
@@ -83,22 +84,27 @@ int run(int argc, char** argv) {
     set_log_level(*level);
   }
   // --mock: the in-process emulator with its sample data, reached over loopback HTTP with a
-  // fresh key pair exactly like an account; it outlives the backend that talks to it.
-  std::unique_ptr<app::MockSession> mock;
+  // fresh key pair exactly like an account. It starts on a thread of its own so that initialize
+  // is answered at once; the first tool call waits for it. Declared before the backend, so it
+  // outlives the clients that talk to it.
+  std::shared_future<Result<std::unique_ptr<app::MockSession>>> mock;
   std::vector<ConnectionConfig> connections;
   if (options.mock) {
-    auto session = app::MockSession::start();
-    if (!session) {
-      std::cerr << "sfq mcp: cannot start the emulator: " << session.error().what() << '\n';
-      return 1;
-    }
-    mock = std::move(*session);
+    mock = std::async(std::launch::async, [] { return app::MockSession::start(); }).share();
     ConnectionConfig connection;
     connection.name = "mock";
-    connection.options = mock->connection();
-    connection.options->user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+    connection.provide = [mock]() -> Result<ConnectionOptions> {
+      const auto& session = mock.get();
+      if (!session) {
+        return Error(ErrorCategory::config,
+                     "cannot start the emulator: " + std::string(session.error().what()));
+      }
+      log_message(LogLevel::info, "sfq mcp: serving mock_snowflake at " + (*session)->base_url());
+      ConnectionOptions connection_options = (*session)->connection();
+      connection_options.user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+      return connection_options;
+    };
     connections.push_back(std::move(connection));
-    log_message(LogLevel::info, "sfq mcp: serving mock_snowflake at " + mock->base_url());
   } else {
     connections = resolve_connections(options);
   }

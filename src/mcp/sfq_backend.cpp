@@ -252,6 +252,14 @@ sfq::Result<std::shared_ptr<sfq::Client>> SfqBackend::client(const std::string& 
     return sfq::Error(sfq::ErrorCategory::config, "no connection is named '" + name + "'");
   }
   if (config->problem) return *config->problem;
+  if (!config->options && config->provide) {
+    auto provided = config->provide();
+    if (!provided) return provided.error();
+    config->options = std::move(provided.value());
+  }
+  if (!config->options) {
+    return sfq::Error(sfq::ErrorCategory::config, "connection '" + name + "' has no options");
+  }
   try {
     // Loads the credentials; no network yet. A failure is retried on the next call, so fixing
     // a key file needs no restart.

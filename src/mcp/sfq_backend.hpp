@@ -14,6 +14,7 @@
 // Thread safety: every member may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,11 +33,14 @@ class Client;
 
 namespace sfq::mcp {
 
-/// A configured connection: its options, or the configuration problem that prevents its use.
+/// A configured connection: its options, or the configuration problem that prevents its use,
+/// or a function that provides the options on first use (--mock: the emulator starts while the
+/// server already answers initialize).
 struct ConnectionConfig {
   std::string name;
   std::optional<sfq::ConnectionOptions> options;
   std::optional<sfq::Error> problem;
+  std::function<sfq::Result<sfq::ConnectionOptions>()> provide;
 };
 
 class SfqBackend : public Backend {

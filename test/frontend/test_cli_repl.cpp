@@ -148,6 +148,27 @@ TEST_F(CliRepl, TallResultsGoThroughThePager) {
   EXPECT_EQ(pty->wait_exit(), 0);
 }
 
+TEST_F(CliRepl, CtrlCInsideThePagerBelongsToThePager) {
+  ChildEnv e = env();
+  // A pager still open when Ctrl-C comes (sed has written everything); the SIGINT ends it.
+  e.set("SFQ_PAGER",
+        "trap 'kill $! 2>/dev/null; exit 0' INT; sed s/^/PAGED:/; echo PAGER-WAITING; "
+        "sleep 30 & wait");
+  auto pty = start(e, 12);
+  pty->send("select seq4() as n from table(generator(rowcount => 50));\r");
+  ASSERT_TRUE(pty->expect("PAGER-WAITING")) << pty->take();
+  pty->send("\x03");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  // The result was shown in full: nothing was cancelled, nothing failed.
+  EXPECT_EQ(pty->raw().find("cancelled"), std::string::npos) << pty->raw();
+  EXPECT_NE(pty->raw().find("PAGED:│ 49 │"), std::string::npos) << pty->raw();
+  // The progress line stopped when the pager took the screen.
+  const std::string raw = pty->raw();
+  EXPECT_EQ(raw.find("of 50 rows", raw.find("PAGER-WAITING")), std::string::npos) << raw;
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
 TEST_F(CliRepl, OnATerminalWideTablesFitAndAFooterAndProgressAreShown) {
   auto pty = start(env(), 40);  // 120 columns
   pty->send("select repeat('x', 300) as wide, 1 as n;\r");
