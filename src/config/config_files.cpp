@@ -156,7 +156,7 @@ std::vector<ConnectionSection> read_connections(const toml::table& root, const s
 }
 
 // `default_connection_name` written below a [table] header belongs to that table — the mistake
-// people make most with config.toml (CLI.md §1.3). Say where it went.
+// people make most with config.toml (see docs/CLI.md, "Connections"). Say where it went.
 void warn_misplaced_default(const toml::table& table, const std::string& table_path,
                             std::vector<std::string>& warnings) {
   for (const auto& [key, node] : table) {

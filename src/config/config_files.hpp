@@ -1,7 +1,7 @@
 // config_files.hpp — finding and reading Snowflake's configuration files: the directory,
 // connections.toml, config.toml (or --config-file) and the SNOWFLAKE_CONNECTIONS variable.
 //
-// Rules (from snowflake-connector-python sf_dirs.py and config_manager.py; docs CLI.md §1.3):
+// Rules (from snowflake-connector-python sf_dirs.py and config_manager.py; see docs/CLI.md):
 //  - Directory: the connector expands $SNOWFLAKE_HOME, defaulting to "~/.snowflake", and uses it
 //    when that path exists; otherwise the platform directory, on Linux $XDG_CONFIG_HOME/snowflake
 //    (XDG_CONFIG_HOME unset or blank: ~/.config/snowflake). Note what follows from that code:

@@ -2,7 +2,7 @@
 // credentials: config.toml, connections.toml, the private key and the token file.
 //
 // The rules are the connector's (snowflake-connector-python config_manager.py, "same check as
-// openssh does"), see docs CLI.md §1.7:
+// openssh does"), as docs/CLI.md "Connections" describes:
 //  - writable by group or others            -> error (never skippable);
 //  - readable by group or others, or owned
 //    by someone other than root and the user -> warning naming `chmod 0600` and `chown $USER`;

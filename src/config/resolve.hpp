@@ -6,7 +6,7 @@
 // of the first three that no file defines is a config error listing the known names; the
 // implicit "default" may be missing when flags and environment give enough to connect.
 //
-// Precedence, per key, highest first (Snowflake CLI's verified order, docs CLI.md §1.6):
+// Precedence, per key, highest first (Snowflake CLI's order, listed in docs/CLI.md):
 //   1. command-line flags (Overrides);
 //   2. SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> (NAME upper-cased; applied only to a connection that a
 //      file defines, as snow merges them into the existing table);

@@ -1,7 +1,14 @@
 // cursor.cpp — encoding and checking result cursors.
 #include "mcp/cursor.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <rapidjson/document.h>
+
+#include <array>
+#include <stdexcept>
 
 #include "mcp/json.hpp"
 
@@ -55,6 +62,32 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+/// The key cursors are signed with: random, made once per process, never leaves it.
+const std::array<unsigned char, 32>& signing_key() {
+  static const std::array<unsigned char, 32> key = [] {
+    std::array<unsigned char, 32> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+      throw std::runtime_error("cannot make a random key for result cursors");
+    }
+    return bytes;
+  }();
+  return key;
+}
+
+/// The first 16 bytes of HMAC-SHA256(key, payload): enough that a cursor cannot be forged.
+std::string signature(std::string_view payload) {
+  const auto& key = signing_key();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
+           &length) == nullptr ||
+      length < 16) {
+    throw std::runtime_error("cannot sign a result cursor");
+  }
+  return {reinterpret_cast<const char*>(mac.data()), 16};
+}
+
 }  // namespace
 
 bool valid_statement_handle(std::string_view handle) {
@@ -83,13 +116,23 @@ std::string encode_cursor(const ResultCursor& cursor) {
       .key("n")
       .unsigned_number(cursor.page_size)
       .end_object();
-  return base64url_encode(body.str());
+  const std::string payload = base64url_encode(body.str());
+  return payload + "." + base64url_encode(signature(payload));
 }
 
 std::optional<ResultCursor> decode_cursor(std::string_view text, std::string& error) {
   error = "the cursor is not one that sfq returned (copy next_cursor from a result exactly)";
   if (text.empty() || text.size() > kMaxCursor) return std::nullopt;
-  const auto decoded = base64url_decode(text);
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const std::string_view payload = text.substr(0, dot);
+  const auto mac = base64url_decode(text.substr(dot + 1));
+  const std::string expected = signature(payload);
+  if (!mac || mac->size() != expected.size() ||
+      CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0) {
+    return std::nullopt;
+  }
+  const auto decoded = base64url_decode(payload);
   if (!decoded) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse(decoded->data(), decoded->size());

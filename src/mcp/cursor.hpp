@@ -2,8 +2,11 @@
 // statement handle, the next row and the page size, so that fetch_results reads the next page
 // of the same result (from Snowflake's result cache, without running the statement again).
 //
-// The text is base64url of a small JSON object with a version field. Decoding checks every
-// field, so a cursor an agent invented or damaged is refused as invalid params.
+// The text is base64url of a small JSON object with a version field, a '.', and base64url of
+// an HMAC-SHA256 (truncated to 128 bits) of that text under a random key made when the server
+// starts. Decoding checks the signature and every field, so a cursor an agent invented,
+// altered (another handle, another offset) or kept from an earlier run of the server is refused
+// as invalid params; an agent then runs the query again.
 //
 // Thread safety: pure functions.
 #pragma once

@@ -60,7 +60,7 @@ class mcp_backend : public ::testing::Test {
   }
 
   std::vector<ConnectionConfig> connections() const {
-    return {ConnectionConfig{"mock", connection(keys_.private_key_pem), std::nullopt}};
+    return {ConnectionConfig{"mock", connection(keys_.private_key_pem), std::nullopt, {}}};
   }
 
   static ServerConfig config(std::vector<std::string> names = {"mock"}) {
@@ -269,9 +269,11 @@ TEST_F(mcp_backend, EndOfInputCancelsRunningStatementsInTheEmulator) {
 TEST_F(mcp_backend, AConnectionThatCannotLogInFailsOnlyItsCalls) {
   const auto stranger = sfq::generate_key_pair().value();  // not registered with the emulator
   std::vector<ConnectionConfig> both = connections();
-  both.push_back({"stranger", connection(stranger.private_key_pem), std::nullopt});
-  both.push_back({"broken", std::nullopt,
-                  sfq::Error(sfq::ErrorCategory::config, "connection \"broken\" has no account")});
+  both.push_back({"stranger", connection(stranger.private_key_pem), std::nullopt, {}});
+  both.push_back({"broken",
+                  std::nullopt,
+                  sfq::Error(sfq::ErrorCategory::config, "connection \"broken\" has no account"),
+                  {}});
   SfqBackend backend(both);
   McpPipe mcp(config({"mock", "stranger", "broken"}), backend);
   auto refused = mcp.request(call(1, "list_databases", R"({"connection":"stranger"})"), "1");

@@ -635,9 +635,18 @@ TEST_F(mcp_session, ByteCapSaysSo) {
 
 TEST_F(mcp_session, BadCursorsAreInvalidParams) {
   McpPipe mcp(config(), backend_);
-  const std::string forged = sfq::mcp::encode_cursor({"elsewhere", "01abc", 0, 10});
+  const std::string elsewhere = sfq::mcp::encode_cursor({"elsewhere", "01abc", 0, 10});
+  // A genuine cursor with its payload swapped for another one's, signature kept: refused.
+  const std::string genuine = sfq::mcp::encode_cursor({"main", "01abc", 10, 10});
+  const std::string other = sfq::mcp::encode_cursor({"main", "01xyz", 10, 10});
+  const std::string altered = other.substr(0, other.find('.')) + genuine.substr(genuine.find('.'));
+  const std::string unsigned_payload = genuine.substr(0, genuine.find('.'));
+  std::string error;
+  ASSERT_TRUE(sfq::mcp::decode_cursor(genuine, error).has_value()) << error;
+  ASSERT_FALSE(sfq::mcp::decode_cursor(altered, error).has_value());
   int id = 0;
-  for (const std::string cursor : {"not a cursor", "eyJ2IjoxfQ", "", forged.c_str()}) {
+  for (const std::string& cursor : {std::string("not a cursor"), std::string("eyJ2IjoxfQ"),
+                                    std::string(), elsewhere, altered, unsigned_payload}) {
     ++id;
     auto reply = mcp.request(call(id, "fetch_results", R"({"cursor":")" + cursor + R"("})"),
                              std::to_string(id));
