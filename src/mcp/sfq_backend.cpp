@@ -289,24 +289,33 @@ void SfqBackend::cancel_statement(const std::string& connection, const std::stri
     done(client.error());
     return;
   }
-  // Client::cancel_statement waits for Snowflake's answer: wait on a thread of its own
-  // (joined by shutdown(); cancellations are rare, so these threads are few).
+  // Client::cancel_statement waits for Snowflake's answer: wait on a thread of its own. Threads
+  // that have finished are joined here, the rest by shutdown(), so a long session does not
+  // collect them.
   std::lock_guard lock(mutex_);
-  helpers_.emplace_back([client = client.value(), handle, done = std::move(done)] {
-    done(client->cancel_statement(handle));
+  std::erase_if(helpers_, [](Helper& helper) {
+    if (!helper.finished->load()) return false;
+    helper.thread.join();
+    return true;
   });
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([client = client.value(), handle, done = std::move(done), finished] {
+    done(client->cancel_statement(handle));
+    finished->store(true);
+  });
+  helpers_.push_back(Helper{std::move(thread), std::move(finished)});
 }
 
 void SfqBackend::shutdown() {
   std::map<std::string, std::shared_ptr<sfq::Client>> clients;
-  std::vector<std::thread> helpers;
+  std::vector<Helper> helpers;
   {
     std::lock_guard lock(mutex_);
     shut_down_ = true;
     clients.swap(clients_);
     helpers.swap(helpers_);
   }
-  for (auto& helper : helpers) helper.join();
+  for (auto& helper : helpers) helper.thread.join();
   // Each Client's destructor cancels its running statements on the server and joins its
   // threads.
   clients.clear();

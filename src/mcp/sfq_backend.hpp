@@ -14,6 +14,7 @@
 // Thread safety: every member may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -61,7 +62,11 @@ class SfqBackend : public Backend {
   std::mutex mutex_;
   std::vector<ConnectionConfig> connections_;
   std::map<std::string, std::shared_ptr<sfq::Client>> clients_;
-  std::vector<std::thread> helpers_;  // cancel_statement waits
+  struct Helper {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> finished;
+  };
+  std::vector<Helper> helpers_;  // cancel_statement waits
   bool shut_down_ = false;
 };
 
