@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
+#include <system_error>
 
 #include "cli/exit_codes.hpp"
 #include "cli/terminal.hpp"
@@ -126,7 +128,16 @@ bool write_private_file(const std::string& path, const std::string& content, boo
 
 int run_keygen(const KeygenOptions& options, InterruptWatcher& interrupts) {
   struct stat st {};
-  if (::stat(options.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (::stat(options.out_dir.c_str(), &st) != 0) {
+    // A directory that does not exist yet is made, private to its owner like ~/.ssh.
+    std::error_code error;
+    std::filesystem::create_directories(options.out_dir, error);
+    if (error || ::chmod(options.out_dir.c_str(), 0700) != 0) {
+      error_line("cannot create --out " + options.out_dir + ": " +
+                 (error ? error.message() : std::string(std::strerror(errno))));
+      return kExitClientError;
+    }
+  } else if (!S_ISDIR(st.st_mode)) {
     error_line("--out " + options.out_dir + " is not a directory");
     return kExitUsage;
   }

@@ -105,6 +105,22 @@ TEST(CliKeygen, WritesAPrivateKeyPairAndPrintsTheAlterUserStatement) {
   EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
 }
 
+TEST(CliKeygen, MakesAMissingOutputDirectoryPrivateToItsOwner) {
+  TempDir dir;
+  const std::string out = dir.path() + "/new/keys";
+  const auto r = run_sfq({"keygen", "--out", out}, ChildEnv(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(out.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(::stat((out + "/rsa_key.p8").c_str(), &st), 0);
+  // A file in the way is a usage error, and nothing is written.
+  const auto file = run_sfq({"keygen", "--out", out + "/rsa_key.p8"}, ChildEnv(dir.path()));
+  EXPECT_EQ(file.exit_code, 2) << file.err;
+  EXPECT_NE(file.err.find("is not a directory"), std::string::npos) << file.err;
+}
+
 TEST(CliKeygen, EncryptsWithThePassphraseFromTheEnvironment) {
   TempDir dir;
   ChildEnv env(dir.path());
