@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/splitter.hpp"
+#include "util/text.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -143,15 +144,7 @@ class Editor {
   EditLine* el_ = nullptr;
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim;
 
 std::string continuation_prompt(const StatementSplitter& splitter) {
   const std::string_view open = splitter.open_construct();

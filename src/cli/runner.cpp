@@ -16,6 +16,7 @@
 #include "cli/progress.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
+#include "util/text.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -33,21 +34,9 @@ void print_error_line(std::string_view text) {
   }
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using util::lower;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim;
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 // settings.cpp — see settings.hpp.
 #include "cli/settings.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,22 +9,9 @@
 namespace sfq::cli {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using util::lower;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim;
 
 std::optional<bool> parse_bool(std::string_view text) {
   const std::string v = lower(text);

@@ -1,5 +1,6 @@
 // variables.cpp — see variables.hpp.
 #include "cli/variables.hpp"
+#include "util/text.hpp"
 
 #include <cctype>
 
@@ -9,21 +10,9 @@ namespace {
 bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using util::lower;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::trim;
 
 // The length of the name at the start of `text` (0 when there is none).
 std::size_t name_length(std::string_view text) {

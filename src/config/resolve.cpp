@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "sfq/log.hpp"
+#include "util/text.hpp"
 
 namespace sfq::config {
 namespace {
@@ -91,12 +92,7 @@ std::string upper(std::string_view text) {
   return out;
 }
 
-std::string lower(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using util::lower;
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;

@@ -1,5 +1,6 @@
 // identifiers.cpp — identifier normalization, quoting, qualified names and LIKE matching.
 #include "mcp/identifiers.hpp"
+#include "util/text.hpp"
 
 namespace sfq::mcp {
 
@@ -23,12 +24,7 @@ bool simple_identifier(std::string_view text) {
   return true;
 }
 
-std::string_view trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
+using util::trim;
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
