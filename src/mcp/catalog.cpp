@@ -166,38 +166,38 @@ void read_resource(const std::shared_ptr<Call>& call, const std::string& uri) {
   relation.schema = names[1];
   relation.name = names[2];
   const std::string connection = parts[0];
-  describe_relation(call, connection, relation, RelationKind::table,
-                    [call, uri, connection, not_found, data](sfq::Result<Description> outcome) {
-                      if (!outcome.ok()) {
-                        const sfq::Error& error = outcome.error();
-                        if (error.code() == "002003") {
-                          call->reply_error(not_found,
-                                            "Resource not found: the table does not exist or the "
-                                            "role cannot see it",
-                                            data);
-                        } else {
-                          call->reply_error(
-                              kInternalError,
+  describe_relation(
+      call, connection, relation, RelationKind::table, call->config().limits.default_timeout,
+      [call, uri, connection, not_found, data](sfq::Result<Description> outcome) {
+        if (!outcome.ok()) {
+          const sfq::Error& error = outcome.error();
+          if (error.code() == "002003") {
+            call->reply_error(not_found,
+                              "Resource not found: the table does not exist or the "
+                              "role cannot see it",
+                              data);
+          } else {
+            call->reply_error(kInternalError,
                               describe_error(error, connection, call->config().limits), data);
-                        }
-                        return;
-                      }
-                      json::JsonBuilder out;
-                      out.begin_object()
-                          .key("contents")
-                          .begin_array()
-                          .begin_object()
-                          .key("uri")
-                          .string(uri)
-                          .key("mimeType")
-                          .string("application/json")
-                          .key("text")
-                          .string(description_json(outcome.value()))
-                          .end_object()
-                          .end_array()
-                          .end_object();
-                      call->reply(out.take());
-                    });
+          }
+          return;
+        }
+        json::JsonBuilder out;
+        out.begin_object()
+            .key("contents")
+            .begin_array()
+            .begin_object()
+            .key("uri")
+            .string(uri)
+            .key("mimeType")
+            .string("application/json")
+            .key("text")
+            .string(description_json(outcome.value()))
+            .end_object()
+            .end_array()
+            .end_object();
+        call->reply(out.take());
+      });
 }
 
 std::string prompts_json() {

@@ -195,6 +195,7 @@ void finish_description(const std::shared_ptr<DescribeState>& state) {
 
 void describe_relation(const std::shared_ptr<Call>& call, const std::string& connection,
                        const RelationName& relation, RelationKind kind,
+                       std::chrono::seconds timeout,
                        std::function<void(sfq::Result<Description>)> then) {
   auto state = std::make_shared<DescribeState>();
   state->call = call;
@@ -202,7 +203,6 @@ void describe_relation(const std::shared_ptr<Call>& call, const std::string& con
   state->relation = relation;
   state->kind = kind;
   state->then = std::move(then);
-  const auto timeout = call->config().limits.default_timeout;
   const bool view = kind == RelationKind::view;
 
   RunRequest columns;

@@ -65,8 +65,10 @@ struct Description {
 /// DESCRIBE error. When GET_DDL fails (it may not accept the bound name), the DDL of a view is
 /// taken from SHOW VIEWS and the DDL of a table rebuilt from its DESCRIBE rows — no name is ever
 /// spliced into SQL text — and `ddl_note` says so.
+/// `timeout` bounds each of its statements (the call's timeout_seconds).
 void describe_relation(const std::shared_ptr<Call>& call, const std::string& connection,
                        const RelationName& relation, RelationKind kind,
+                       std::chrono::seconds timeout,
                        std::function<void(sfq::Result<Description>)> then);
 
 /// The structured JSON of a description (see describe_table's outputSchema).

@@ -652,7 +652,7 @@ void reply_description(const Invocation& inv, const sfq::Result<Description>& ou
 void describe_table(Invocation inv) {
   const auto relation = relation_arg(inv, "table");
   if (!relation) return;
-  describe_relation(inv.call, inv.connection, *relation, RelationKind::table,
+  describe_relation(inv.call, inv.connection, *relation, RelationKind::table, inv.timeout,
                     [inv](sfq::Result<Description> outcome) { reply_description(inv, outcome); });
 }
 
@@ -678,7 +678,7 @@ std::optional<RelationName> view_arg(const Invocation& inv) {
 void describe_view(Invocation inv) {
   const auto relation = view_arg(inv);
   if (!relation) return;
-  describe_relation(inv.call, inv.connection, *relation, RelationKind::view,
+  describe_relation(inv.call, inv.connection, *relation, RelationKind::view, inv.timeout,
                     [inv](sfq::Result<Description> outcome) { reply_description(inv, outcome); });
 }
 

@@ -877,7 +877,8 @@ TEST_F(mcp_session, DescribeTableRunsDescribeAndGetDdlWithTheNameBound) {
   backend_.on("DESCRIBE TABLE", columns);
   backend_.on("SELECT GET_DDL", ddl);
   McpPipe mcp(config(), backend_);
-  auto reply = mcp.request(call(1, "describe_table", R"({"table":"db.sch.t"})"), "1");
+  auto reply =
+      mcp.request(call(1, "describe_table", R"({"table":"db.sch.t","timeout_seconds":7})"), "1");
   const auto& structured = reply["result"]["structuredContent"];
   EXPECT_STREQ(structured["qualified_name"].GetString(), R"("DB"."SCH"."T")");
   EXPECT_EQ(structured["column_count"].GetInt(), 2);
@@ -888,6 +889,8 @@ TEST_F(mcp_session, DescribeTableRunsDescribeAndGetDdlWithTheNameBound) {
   std::set<std::string> sql;
   for (const auto& request : backend_.requests()) {
     sql.insert(request.statement.sql);
+    ASSERT_TRUE(request.statement.timeout.has_value());
+    EXPECT_EQ(request.statement.timeout->count(), 7) << "the call's timeout_seconds";
     if (request.statement.sql.rfind("SELECT GET_DDL", 0) == 0) {
       ASSERT_EQ(request.statement.bindings.size(), 2u);
       EXPECT_EQ(request.statement.bindings[1].values[0], R"("DB"."SCH"."T")");
