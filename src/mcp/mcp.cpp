@@ -83,6 +83,15 @@ int run(int argc, char** argv) {
     }
     set_log_level(*level);
   }
+  // SIGTERM and SIGINT (clients send them after closing stdin, people press Ctrl-C) end the
+  // session like end of input does, so running statements are cancelled on Snowflake first.
+  // Blocked before any thread starts (the emulator's too), so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int stop_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   // --mock: the in-process emulator with its sample data, reached over loopback HTTP with a
   // fresh key pair exactly like an account. It starts on a thread of its own so that initialize
   // is answered at once; the first tool call waits for it. Declared before the backend, so it
@@ -116,15 +125,6 @@ int run(int argc, char** argv) {
     }
     options.server.connections.push_back(connection.name);
   }
-  // SIGTERM and SIGINT (clients send them after closing stdin, people press Ctrl-C) end the
-  // session like end of input does, so running statements are cancelled on Snowflake first.
-  // Blocked before any thread starts, so that every thread inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  const int stop_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   int status = 0;
   {
     SfqBackend backend(std::move(connections));

@@ -164,6 +164,11 @@ class McpPipe {
     }
   }
 
+  /// Spawned servers: sends `signal_number` to the process.
+  void signal(int signal_number) {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+  }
+
   /// In-process servers: signals the stop descriptor.
   void stop() {
     if (stop_ >= 0) {
