@@ -228,4 +228,17 @@ std::string tool_error(std::string_view message) {
   return out.take();
 }
 
+std::string render_text(TextFormat format, const std::string& structured,
+                        const std::function<TextTable()>& table) {
+  switch (format) {
+    case TextFormat::csv:
+      return render_csv(table());
+    case TextFormat::markdown:
+      return render_markdown(table());
+    case TextFormat::json:
+      break;
+  }
+  return structured;
+}
+
 }  // namespace sfq::mcp

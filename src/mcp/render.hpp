@@ -8,6 +8,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,11 @@ struct TextTable {
 [[nodiscard]] std::string render_csv(const TextTable& table);
 /// A GitHub-flavoured markdown table; NULL shows as NULL, `|` and newlines are escaped.
 [[nodiscard]] std::string render_markdown(const TextTable& table);
+
+/// The text block of a tool result in `format`: the structured JSON itself, or `table()` (only
+/// called for csv and markdown) rendered.
+[[nodiscard]] std::string render_text(TextFormat format, const std::string& structured,
+                                      const std::function<TextTable()>& table);
 
 /// Looks up cells of a page by column name (ASCII case-insensitive).
 class PageView {

@@ -400,18 +400,8 @@ void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t pag
   out.end_object();
   std::string structured = out.take();
 
-  std::vector<std::string> texts;
-  switch (inv.format) {
-    case TextFormat::json:
-      texts.push_back(structured);
-      break;
-    case TextFormat::csv:
-      texts.push_back(render_csv(to_text_table(page)));
-      break;
-    case TextFormat::markdown:
-      texts.push_back(render_markdown(to_text_table(page)));
-      break;
-  }
+  std::vector<std::string> texts{
+      render_text(inv.format, structured, [&] { return to_text_table(page); })};
   if (page.more()) {
     std::string notice = "Showing rows " + std::to_string(page.first_row + 1) + "–" +
                          std::to_string(page.first_row + page.row_count) + " of " +
@@ -510,18 +500,7 @@ void reply_listing(const Invocation& inv, const ResultPage& page, const std::str
       .end_object();
   inv.call->log(McpLogLevel::info, inv.tool + " listed " + std::to_string(count) + " " + items_key);
   std::string structured = out.take();
-  std::vector<std::string> texts;
-  switch (inv.format) {
-    case TextFormat::json:
-      texts.push_back(structured);
-      break;
-    case TextFormat::csv:
-      texts.push_back(render_csv(table));
-      break;
-    case TextFormat::markdown:
-      texts.push_back(render_markdown(table));
-      break;
-  }
+  std::vector<std::string> texts{render_text(inv.format, structured, [&] { return table; })};
   if (truncated) {
     texts.push_back("The list was cut at " + std::to_string(count) +
                     " entries; narrow it (for list_tables, with a `pattern`).");
@@ -630,18 +609,8 @@ void reply_description(const Invocation& inv, const sfq::Result<Description>& ou
   inv.call->log(McpLogLevel::info, inv.tool + " described " + description.relation.quoted() + ": " +
                                        std::to_string(description.columns.size()) + " columns");
   std::string structured = description_json(description);
-  std::vector<std::string> texts;
-  switch (inv.format) {
-    case TextFormat::json:
-      texts.push_back(structured);
-      break;
-    case TextFormat::csv:
-      texts.push_back(render_csv(description_table(description)));
-      break;
-    case TextFormat::markdown:
-      texts.push_back(render_markdown(description_table(description)));
-      break;
-  }
+  std::vector<std::string> texts{
+      render_text(inv.format, structured, [&] { return description_table(description); })};
   if (inv.format != TextFormat::json && description.ddl) {
     texts.push_back("```sql\n" + *description.ddl + "\n```");
   }
