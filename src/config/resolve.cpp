@@ -666,7 +666,12 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
       } else {
         message = "connection \"" + name + "\" (" + result.connection_origin + ") is incomplete: ";
       }
-      return config_error(message + join(problems, "; "));
+      message += join(problems, "; ");
+      // Someone with no configuration at all is most likely trying sfq out.
+      if (!result.connection_found && result.known_connections.empty()) {
+        message += ". To try sfq without an account, add --mock (the built-in emulator)";
+      }
+      return config_error(message);
     }
     result.problems = std::move(problems);
   }

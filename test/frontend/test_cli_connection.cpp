@@ -140,6 +140,21 @@ TEST(CliConnection, MockWorksFromAnEmptyHome) {
   EXPECT_TRUE(std::filesystem::is_empty(home.path())) << "--mock wrote nothing in HOME";
 }
 
+TEST(CliConnection, WithNoConfigurationAtAllTheErrorSuggestsMock) {
+  TempDir home;
+  ChildEnv env(home.path());
+  env.set("XDG_CONFIG_HOME", home.at("xdg"));
+  const auto r = run_sfq({"-q", "select 1"}, env);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("account is not set"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("add --mock"), std::string::npos) << r.err;
+  // With a configuration, a missing connection is a typo, not a first try: no such hint.
+  home.write_file(".snowflake/connections.toml", "[prod]\naccount = \"a\"\nuser = \"u\"\n");
+  const auto typo = run_sfq({"-c", "prdo", "-q", "select 1"}, env);
+  EXPECT_EQ(typo.exit_code, 2) << typo.err;
+  EXPECT_EQ(typo.err.find("--mock"), std::string::npos) << typo.err;
+}
+
 TEST(CliConnection, DebugShowsTheHttpExchangeWithSecretsRedacted) {
   CliAccount account;
   const auto r = run_sfq({"--debug", "-q", "select 1"}, account.env());
