@@ -8,7 +8,10 @@ namespace sfq::mcp::json {
 
 namespace {
 
-/// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not valid.
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+}  // namespace
+
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   const auto c = static_cast<unsigned char>(text[i]);
   if (c < 0x80) return 1;
@@ -38,10 +41,6 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
   }
   return len;
 }
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-}  // namespace
 
 void append_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
