@@ -121,7 +121,9 @@ std::string encode_cursor(const ResultCursor& cursor) {
 }
 
 std::optional<ResultCursor> decode_cursor(std::string_view text, std::string& error) {
-  error = "the cursor is not one that sfq returned (copy next_cursor from a result exactly)";
+  error =
+      "the cursor is not one that this sfq server returned (copy next_cursor from a result "
+      "exactly; cursors end when the server restarts, so run the query again then)";
   if (text.empty() || text.size() > kMaxCursor) return std::nullopt;
   const auto dot = text.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
