@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <random>
 
+#include "engine/json.hpp"
+
 namespace mock_snowflake::detail {
 namespace {
 
@@ -183,41 +185,7 @@ std::string_view trim(std::string_view text) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-          out += escape;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  engine::append_json_quoted(out, text);
 }
 
 std::int64_t now_ms() {

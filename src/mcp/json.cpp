@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "sfq/format.hpp"
+
 namespace sfq::mcp::json {
 
 namespace {
@@ -43,57 +45,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 }
 
 void append_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + text.size() + 2);
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const std::size_t len = utf8_sequence_length(text, i);
-      if (len == 0) {
-        out.append(kReplacement);
-        ++i;
-      } else {
-        out.append(text.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
+  // The library's escaper: the same JSON strings as sfq's query results, with ill-formed UTF-8
+  // replaced by U+FFFD.
+  sfq::format::append_json_string(out, text);
 }
 
 std::string quote(std::string_view text) {

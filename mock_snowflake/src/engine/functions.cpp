@@ -2716,6 +2716,21 @@ void reg_agg(sqlite3* db, const char* name, int argc, FunctionState* state,
 
 // TABLE(GENERATOR(ROWCOUNT => n, TIMELIMIT => s)): rows produced one at a time, so that a result
 // of millions of rows streams in constant memory. SEQ4()/SEQ8() are counters (sf_seq).
+// xOpen and xClose of the table functions: each cursor type starts with its sqlite3_vtab_cursor
+// `base`.
+template <class Cursor>
+int cursor_open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  auto* c = new (std::nothrow) Cursor();
+  if (!c) return SQLITE_NOMEM;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+template <class Cursor>
+int cursor_close(sqlite3_vtab_cursor* cur) {
+  delete reinterpret_cast<Cursor*>(cur);
+  return SQLITE_OK;
+}
+
 struct GeneratorCursor {
   sqlite3_vtab_cursor base{};
   std::int64_t row = 0;
@@ -2751,16 +2766,6 @@ int gen_best_index(sqlite3_vtab*, sqlite3_index_info* info) {
   }
   info->idxNum = mask;
   info->estimatedCost = 1000;
-  return SQLITE_OK;
-}
-int gen_open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto* c = new (std::nothrow) GeneratorCursor();
-  if (!c) return SQLITE_NOMEM;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-int gen_close(sqlite3_vtab_cursor* cur) {
-  delete reinterpret_cast<GeneratorCursor*>(cur);
   return SQLITE_OK;
 }
 int gen_filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3_value** argv) {
@@ -2876,16 +2881,6 @@ int hidden_best_index(sqlite3_index_info* info, int first_hidden, int count) {
 }
 int flatten_best_index(sqlite3_vtab*, sqlite3_index_info* info) {
   return hidden_best_index(info, 6, 5);
-}
-int flatten_open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto* c = new (std::nothrow) FlattenCursor();
-  if (!c) return SQLITE_NOMEM;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-int flatten_close(sqlite3_vtab_cursor* cur) {
-  delete reinterpret_cast<FlattenCursor*>(cur);
-  return SQLITE_OK;
 }
 void flatten_into(const JsonValue& v, const std::string& path, bool recursive,
                   const std::string& mode, std::vector<FlattenRow>& rows) {
@@ -3007,16 +3002,6 @@ int split_connect(sqlite3* db, void*, int, const char* const*, sqlite3_vtab** ou
 int split_best_index(sqlite3_vtab*, sqlite3_index_info* info) {
   return hidden_best_index(info, 3, 2);
 }
-int split_open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto* c = new (std::nothrow) SplitCursor();
-  if (!c) return SQLITE_NOMEM;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-int split_close(sqlite3_vtab_cursor* cur) {
-  delete reinterpret_cast<SplitCursor*>(cur);
-  return SQLITE_OK;
-}
 int split_filter(sqlite3_vtab_cursor* cur, int, const char*, int argc, sqlite3_value** argv) {
   auto* c = reinterpret_cast<SplitCursor*>(cur);
   c->parts.clear();
@@ -3056,20 +3041,21 @@ int split_rowid(sqlite3_vtab_cursor* cur, sqlite_int64* rowid) {
 }
 
 const sqlite3_module& generator_module() {
-  static const sqlite3_module m = make_module(gen_connect, gen_best_index, gen_open, gen_close,
-                                              gen_filter, gen_next, gen_eof, gen_column, gen_rowid);
+  static const sqlite3_module m = make_module(
+      gen_connect, gen_best_index, cursor_open<GeneratorCursor>, cursor_close<GeneratorCursor>,
+      gen_filter, gen_next, gen_eof, gen_column, gen_rowid);
   return m;
 }
 const sqlite3_module& flatten_module() {
-  static const sqlite3_module m =
-      make_module(flatten_connect, flatten_best_index, flatten_open, flatten_close, flatten_filter,
-                  flatten_next, flatten_eof, flatten_column, flatten_rowid);
+  static const sqlite3_module m = make_module(
+      flatten_connect, flatten_best_index, cursor_open<FlattenCursor>, cursor_close<FlattenCursor>,
+      flatten_filter, flatten_next, flatten_eof, flatten_column, flatten_rowid);
   return m;
 }
 const sqlite3_module& split_module() {
-  static const sqlite3_module m =
-      make_module(split_connect, split_best_index, split_open, split_close, split_filter,
-                  split_next, split_eof, split_column, split_rowid);
+  static const sqlite3_module m = make_module(
+      split_connect, split_best_index, cursor_open<SplitCursor>, cursor_close<SplitCursor>,
+      split_filter, split_next, split_eof, split_column, split_rowid);
   return m;
 }
 

@@ -412,9 +412,8 @@ std::string json_pretty(const JsonValue& value, JsonNumberStyle numbers) {
   return out;
 }
 
-std::string json_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void append_json_quoted(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   for (char c : s) {
     switch (c) {
@@ -450,6 +449,11 @@ std::string json_quote(std::string_view s) {
     }
   }
   out.push_back('"');
+}
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  append_json_quoted(out, s);
   return out;
 }
 

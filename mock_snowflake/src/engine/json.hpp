@@ -74,6 +74,8 @@ std::string json_pretty(const JsonValue& value, JsonNumberStyle numbers = JsonNu
 
 /// Quotes and escapes a string as JSON.
 std::string json_quote(std::string_view s);
+/// Appends `s` quoted and escaped as JSON to `out`.
+void append_json_quoted(std::string& out, std::string_view s);
 
 /// Formats a double the shortest way that reads back to the same value (1.5, 0.1, 1e+20).
 std::string format_double(double d);
