@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -244,11 +245,39 @@ void HttpClient::MultiDeleter::operator()(void* multi) const noexcept {
   curl_multi_cleanup(static_cast<CURLM*>(multi));
 }
 
+void HttpClient::ShareDeleter::operator()(void* share) const noexcept {
+  curl_share_cleanup(static_cast<CURLSH*>(share));
+}
+
+std::string default_ca_bundle() {
+  ensure_curl_initialised();
+  static const std::string bundle = [] {
+    std::string path;
+    CURL* probe = curl_easy_init();
+    if (probe == nullptr) return path;
+    char* found = nullptr;
+    if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &found) == CURLE_OK && found != nullptr &&
+        ::access(found, R_OK) == 0) {
+      path = found;
+    }
+    curl_easy_cleanup(probe);
+    return path;
+  }();
+  return bundle;
+}
+
 HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
     : loop_(loop), options_(std::move(options)) {
   ensure_curl_initialised();
   options_.max_in_flight = std::max(options_.max_in_flight, 1);
   check_thread("HttpClient::HttpClient");
+  ca_bundle_ = options_.ca_file.empty() ? default_ca_bundle() : options_.ca_file;
+  // One thread uses the share handle (this loop's), so it needs no lock callbacks.
+  share_.reset(curl_share_init());
+  if (share_) {
+    curl_share_setopt(share_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  }
   multi_.reset(curl_multi_init());
   if (!multi_) throw Error(ErrorCategory::transport, "cannot create a libcurl multi handle");
   CURLM* multi = multi_.get();
@@ -412,12 +441,13 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (!options_.ca_file.empty()) {
-    set(CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!ca_bundle_.empty()) {
+    set(CURLOPT_CAINFO, ca_bundle_.c_str());
     // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
     // every new TLS connection re-reads the whole store (17.8 ms instead of 0.55 ms here).
     set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
   }
+  if (share_) set(CURLOPT_SHARE, share_.get());
   if (request.method == "GET" && request.body.empty()) {
     set(CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {

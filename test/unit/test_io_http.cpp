@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -200,9 +201,10 @@ struct ServerStats {
   std::atomic<int> partial_sent{0};    // /partial responses that sent their first chunk
   std::mutex mutex;
   std::condition_variable gate_cv;
-  bool gate_open = false;      // guarded by mutex: releases /block and /partial
-  std::set<int> remote_ports;  // guarded by mutex: one per TCP connection seen by /conn
-  int arrived = 0;             // guarded by mutex: requests that reached /barrier
+  bool gate_open = false;       // guarded by mutex: releases /block and /partial
+  std::set<int> remote_ports;   // guarded by mutex: one per TCP connection seen by /conn
+  int arrived = 0;              // guarded by mutex: requests that reached /barrier
+  std::atomic<int> resumed{0};  // /bye requests over a TLS connection that resumed a session
 
   void open_gate() {
     std::lock_guard lock(mutex);
@@ -330,6 +332,16 @@ void install_routes(httplib::Server& server, ServerStats& stats) {
                                sink.write("0123456789", 10);
                                return true;
                              });
+  });
+  // Answers and closes the connection, so the next request needs a new one.
+  server.Get("/bye", [&stats](const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard lock(stats.mutex);
+      stats.remote_ports.insert(req.remote_port);
+    }
+    if (req.ssl != nullptr && SSL_session_reused(const_cast<SSL*>(req.ssl)) == 1) ++stats.resumed;
+    res.set_header("Connection", "close");
+    res.set_content("bye", "text/plain");
   });
   server.Get("/conn", [&stats](const httplib::Request& req, httplib::Response& res) {
     {
@@ -1065,6 +1077,73 @@ TEST_F(Http, HttpsWithASelfSignedCertificateAsCaFile) {
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().category(), ErrorCategory::transport);
   EXPECT_THAT(rejected.error().message(), HasSubstr(base + "/hello"));
+}
+
+// Counts the times `path` is opened while `fn` runs (inotify; any process's opens count).
+// Closes are watched too: inotify merges an event into an identical one still unread, and an
+// open between two closes is never identical to the event before it.
+template <typename F>
+int count_opens(const std::string& path, F fn) {
+  const int notify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  EXPECT_GE(notify, 0);
+  EXPECT_GE(::inotify_add_watch(notify, path.c_str(), IN_OPEN | IN_CLOSE), 0);
+  fn();
+  int opens = 0;
+  alignas(inotify_event) char buffer[4096];
+  for (;;) {
+    const ssize_t got = ::read(notify, buffer, sizeof buffer);
+    if (got <= 0) break;
+    for (ssize_t at = 0; at < got;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      if ((event->mask & IN_OPEN) != 0) ++opens;
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  ::close(notify);
+  return opens;
+}
+
+TEST_F(Http, TheCaFileIsReadOncePerClientAndTlsSessionsAreResumed) {
+  const SelfSignedCertificate certificate;
+  ASSERT_NE(certificate.cert, nullptr);
+  std::string base;
+  Served& served = serve_tls(base, certificate);
+  HttpClientOptions options;
+  options.ca_file = certificate.pem_path;
+  HttpClient& http = client(options);
+  constexpr int kConnections = 6;
+  const int opens = count_opens(certificate.pem_path, [&] {
+    for (int i = 0; i < kConnections; ++i) {
+      const HttpResult result = get(http, base + "/bye");
+      ASSERT_TRUE(result.ok()) << result.error().what();
+      EXPECT_EQ(result->status, 200);
+    }
+  });
+  EXPECT_EQ(served.stats.connections(), static_cast<std::size_t>(kConnections));
+  EXPECT_EQ(opens, 1);  // one parse of the store for six TLS connections
+  // Every connection after the first resumes a TLS session of the shared cache.
+  EXPECT_EQ(served.stats.resumed.load(), kConnections - 1);
+}
+
+TEST_F(Http, TheSystemCaStoreIsReadOncePerClient) {
+  const std::string bundle = sfq::detail::default_ca_bundle();
+  if (bundle.empty()) GTEST_SKIP() << "this libcurl has no built-in CA bundle file";
+  const SelfSignedCertificate certificate;  // not in the system store: every handshake fails
+  std::string base;
+  serve_tls(base, certificate);
+  HttpClient& http = client();  // the system store, as users have it
+  constexpr int kConnections = 8;
+  const int opens = count_opens(bundle, [&] {
+    for (int i = 0; i < kConnections; ++i) {
+      const HttpResult result = get(http, base + "/hello");
+      ASSERT_FALSE(result.ok());
+      EXPECT_EQ(result.error().category(), ErrorCategory::transport);
+    }
+  });
+  // Once per client; other processes on the machine may open the bundle meanwhile, hence the
+  // slack — reading it per connection would count at least kConnections.
+  EXPECT_GE(opens, 1);
+  EXPECT_LT(opens, kConnections / 2);
 }
 
 // ---------------------------------------------------------------------------------------------
