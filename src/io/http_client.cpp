@@ -735,6 +735,18 @@ void HttpClient::collect_completions() {
           code == CURLE_OPERATION_TIMEDOUT ? ErrorCategory::timeout : ErrorCategory::transport;
       info.message = transfer.describe() +
                      (code == CURLE_OPERATION_TIMEDOUT ? " timed out: " : " failed: ") + detail;
+      if (code == CURLE_PEER_FAILED_VERIFICATION) {
+        // The fix is the user's to make; say which store was used and what to change.
+        info.message += ". The server's certificate is not trusted by " +
+                        (options_.ca_file.empty()
+                             ? "the system CA store" +
+                                   (ca_bundle_.empty() ? std::string() : " (" + ca_bundle_ + ")")
+                             : "the CA file " + options_.ca_file) +
+                        ": add the CA that signed it to the system store (update-ca-certificates)"
+                        " or name a CA bundle with ca_file";
+      } else if (code == CURLE_SSL_CACERT_BADFILE) {
+        info.message += ". Cannot read the CA bundle " + ca_bundle_ + ": check ca_file";
+      }
     }
     if (trace_enabled(options_)) SFQ_LOG_DEBUG("http #{} ! {}", transfer.id, info.message);
     finish(transfer, Error(std::move(info)));

@@ -1077,6 +1077,15 @@ TEST_F(Http, HttpsWithASelfSignedCertificateAsCaFile) {
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().category(), ErrorCategory::transport);
   EXPECT_THAT(rejected.error().message(), HasSubstr(base + "/hello"));
+  EXPECT_THAT(rejected.error().message(), HasSubstr("not trusted by the system CA store"));
+  EXPECT_THAT(rejected.error().message(), HasSubstr("update-ca-certificates"));
+
+  // A CA file that is not a CA bundle is named in the error.
+  HttpClientOptions unreadable;
+  unreadable.ca_file = testing::TempDir() + "sfq_no_such_ca.pem";
+  const HttpResult unread = get(client(unreadable), base + "/hello");
+  ASSERT_FALSE(unread.ok());
+  EXPECT_THAT(unread.error().message(), HasSubstr("sfq_no_such_ca.pem"));
 }
 
 // Counts the times `path` is opened while `fn` runs (inotify; any process's opens count).
