@@ -695,11 +695,21 @@ bool ends_from_clause(const Token& token) {
          });
 }
 
+/// The SYSTEM$WAIT calls of a statement: whether there are any, and how long they wait in all.
+struct Waits {
+  std::uint64_t ms = 0;
+  bool seen = false;
+};
+
+Refusal wait_refusal();
+
 class StatementChecker {
  public:
   /// Checks tokens[begin, end): one statement (one part of a pipe chain).
-  StatementChecker(const std::vector<Token>& tokens, std::size_t begin, std::size_t end)
-      : t_(tokens), begin_(begin), end_(end) {}
+  /// `waits` adds up the SYSTEM$WAIT calls of every part of a statement.
+  StatementChecker(const std::vector<Token>& tokens, std::size_t begin, std::size_t end,
+                   Waits& waits)
+      : t_(tokens), begin_(begin), end_(end), waits_(waits) {}
 
   std::optional<Refusal> run(StatementKind& kind) {
     if (auto refusal = scan_everywhere()) return refusal;
@@ -826,10 +836,8 @@ class StatementChecker {
 
   /// SYSTEM$WAIT(<integer>[, '<unit>']) with a total of at most kMaxSystemWaitSeconds.
   std::optional<Refusal> check_wait(std::size_t open) const {
-    const Refusal refusal{"SYSTEM$WAIT is allowed here only with a literal wait of at most " +
-                              std::to_string(kMaxSystemWaitSeconds) +
-                              " seconds (it holds a warehouse and does nothing else)",
-                          "Wait in the client instead, or ask for a shorter wait."};
+    const Refusal refusal = wait_refusal();
+    waits_.seen = true;
     const std::size_t close = t_[open].match;
     std::size_t i = open + 1;
     if (i >= close || t_[i].kind != Tok::number || t_[i].text.size() > 9 ||
@@ -857,7 +865,8 @@ class StatementChecker {
         return refusal;
       }
     }
-    if (amount * per_unit_ms > kMaxSystemWaitSeconds * 1000) return refusal;
+    waits_.ms += amount * per_unit_ms;
+    if (waits_.ms > kMaxSystemWaitSeconds * 1000) return refusal;
     return std::nullopt;
   }
 
@@ -1006,7 +1015,18 @@ class StatementChecker {
   const std::vector<Token>& t_;
   std::size_t begin_;
   std::size_t end_;
+  Waits& waits_;
 };
+
+/// SYSTEM$WAIT holds a warehouse and does nothing else: at most kMaxSystemWaitSeconds in all,
+/// written as literals, in a statement without FROM (a FROM could call it once per row).
+Refusal wait_refusal() {
+  return Refusal{"SYSTEM$WAIT is allowed here only with literal waits of at most " +
+                     std::to_string(kMaxSystemWaitSeconds) +
+                     " seconds in all, in a query without FROM (it holds a warehouse and does "
+                     "nothing else)",
+                 "Wait in the client instead, or ask for a shorter wait."};
+}
 
 Classification refuse(const Refusal& refusal) {
   Classification out;
@@ -1069,19 +1089,25 @@ Classification classify_read_only(std::string_view sql) {
   }
   parts.emplace_back(part_begin, end);
   Classification result;
+  Waits waits;
   for (const auto& [part_start, part_end] : parts) {
     if (part_start == part_end) {
       return refuse({"a ->> pipe operator has no statement on one side",
                      "Put a statement on each side of ->>."});
     }
     StatementKind kind = StatementKind::select;
-    if (auto refusal = StatementChecker(tokens, part_start, part_end).run(kind)) {
+    if (auto refusal = StatementChecker(tokens, part_start, part_end, waits).run(kind)) {
       return refuse(*refusal);
     }
     if (!result.allowed) {
       result.allowed = true;
       result.kind = kind;
     }
+  }
+  if (waits.seen && std::any_of(tokens.begin() + static_cast<std::ptrdiff_t>(begin),
+                                tokens.begin() + static_cast<std::ptrdiff_t>(end),
+                                [](const Token& token) { return is_word(token, "FROM"); })) {
+    return refuse(wait_refusal());
   }
   return result;
 }

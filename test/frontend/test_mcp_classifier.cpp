@@ -127,6 +127,8 @@ const std::vector<Case>& accepted() {
       {"SELECT SYSTEM$WAIT(60)"},
       {"SELECT SYSTEM$WAIT(500, 'MILLISECONDS')"},
       {"SELECT SYSTEM$WAIT(1, 'minutes')"},
+      {"SELECT SYSTEM$WAIT(1), 3 AS I"},
+      {"SELECT SYSTEM$WAIT(30), SYSTEM$WAIT(30000, 'MILLISECONDS')"},
       {"SELECT \"SYSTEM$TYPEOF\"(1)"},
       {"SELECT SYSTEM$GET_PRIVATELINK_CONFIG()"},
       {"SELECT SYSTEM$GET_SERVICE_STATUS('svc')"},
@@ -409,6 +411,16 @@ const std::vector<std::string>& rejected() {
       "SELECT SYSTEM$WAIT(1, 'SECONDS', 3)",
       "SELECT \"SYSTEM$WAIT\"(3600)",
       "SELECT SYSTEM$WAIT(60001, 'MILLISECONDS')",
+      // … in all, and without a FROM that would call it once per row.
+      "SELECT SYSTEM$WAIT(1) FROM TABLE(GENERATOR(ROWCOUNT => 3600))",
+      "SELECT SYSTEM$WAIT(60) FROM t",
+      "SELECT SYSTEM$WAIT(0) FROM t",
+      "SELECT SYSTEM$WAIT(60), SYSTEM$WAIT(60)",
+      "SELECT SYSTEM$WAIT(60) UNION ALL SELECT SYSTEM$WAIT(60)",
+      "SELECT SYSTEM$WAIT(40) ->> SELECT SYSTEM$WAIT(40)",
+      "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3600) SELECT "
+      "SYSTEM$WAIT(1) FROM r",
+      "WITH r AS (SELECT SYSTEM$WAIT(1)) SELECT * FROM r, TABLE(GENERATOR(ROWCOUNT => 99))",
       // Refused deliberately: a leading BOM and a no-break space outside quotes.
       "\uFEFFSELECT 1 FROM t",
       "SELECT\u00A01 FROM t",
