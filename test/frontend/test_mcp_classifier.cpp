@@ -3,13 +3,17 @@
 // (comments, quotes, $$ bodies, backslash escapes, backticks, pipe chains, quoted and escaped
 // SYSTEM$ names, procedures in FROM, Unicode look-alikes, invisible characters, deep nesting)
 // that must be rejected, including every example the red team of the hostile-input issue found;
-// and the refusal messages, which name their own reason and fix only.
+// the refusal messages, which name their own reason and fix only; large texts of every costly
+// shape; and, through a real session, the red team's deep query next to other calls.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "mcp/classifier.hpp"
+#include "mcp/json.hpp"
+#include "support/mcp_fake_backend.hpp"
+#include "support/mcp_pipe.hpp"
 
 namespace {
 
@@ -484,6 +488,44 @@ TEST(mcp_classifier, NestingUpToTheCapIsReadAndDeeperIsRefusedWithoutCrashing) {
   EXPECT_FALSE(refused.allowed);
   EXPECT_NE(refused.reason.find("levels deep"), std::string::npos) << refused.reason;
   EXPECT_EQ(refused.reason.find("--allow-write"), std::string::npos) << refused.reason;
+}
+
+TEST(mcp_classifier, TheRedTeamsDeepQueryNeitherKillsTheServerNorHoldsUpOtherCalls) {
+  // Through a real session: classification runs on the server's executor, so a costly one
+  // would delay every other call queued behind it.
+  sfq::mcp::testing::FakeBackend backend;
+  sfq::mcp::testing::FakeResult one;
+  one.columns = {sfq::mcp::testing::column("N", "fixed")};
+  one.rows = {{"1"}};
+  backend.on("SELECT 1", one);
+  sfq::mcp::ServerConfig config;
+  config.version = "9.9.9";
+  config.connections = {"main"};
+  sfq::mcp::testing::McpPipe mcp(config, backend);
+  auto call = [](int id, const std::string& sql) {
+    return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+           R"(,"method":"tools/call","params":{"name":"execute_query","arguments":{"query":)" +
+           sfq::mcp::json::quote(sql) + "}}}";
+  };
+  std::string select_list = "SELECT 1";
+  while (select_list.size() + 3 < (std::size_t{1} << 20)) select_list += ", 1";
+  mcp.send(call(1, nested_with(46'000)));
+  mcp.send(call(2, select_list));
+  mcp.send(call(3, nested_with(46'000)));
+  // Each answer comes (the default wait is a generous hang guard, not a timing assertion).
+  const auto pong = mcp.request(R"({"jsonrpc":"2.0","id":4,"method":"ping"})", "4");
+  EXPECT_TRUE(pong["result"].IsObject());
+  for (const std::string id : {"1", "3"}) {
+    const auto refused = mcp.response(id);
+    ASSERT_TRUE(refused) << id;
+    const std::string text = (*refused)["result"]["content"][0]["text"].GetString();
+    EXPECT_TRUE((*refused)["result"]["isError"].GetBool());
+    EXPECT_NE(text.find("levels deep"), std::string::npos) << text;
+  }
+  const auto read = mcp.response("2");
+  ASSERT_TRUE(read);
+  EXPECT_FALSE((*read)["result"]["isError"].GetBool());
+  EXPECT_EQ(backend.requests().size(), 1u);
 }
 
 TEST(mcp_classifier, EveryShapeOfALargeTextIsClassified) {
