@@ -779,7 +779,13 @@ class StatementChecker {
     for (std::size_t i = begin_; i < end_; ++i) {
       const Token& token = t_[i];
       if (token.kind == Tok::lparen) {
-        levels.emplace_back();
+        // A parenthesis opened where a table is expected (FROM (…), JOIN (…), , (…)) holds a
+        // FROM list of its own until a SELECT inside says otherwise.
+        const bool inherits = levels.back().from && i > begin_ &&
+                              (is_word(t_[i - 1], "FROM") || is_word(t_[i - 1], "JOIN") ||
+                               is_word(t_[i - 1], "LATERAL") || t_[i - 1].kind == Tok::comma ||
+                               t_[i - 1].kind == Tok::lparen);
+        levels.push_back(Level{false, inherits});
         continue;
       }
       if (token.kind == Tok::rparen) {
@@ -910,7 +916,8 @@ class StatementChecker {
     const Token& before = t_[head - 1];
     if (is_word(before, "JOIN") || is_word(before, "LATERAL")) return true;
     if (is_word(before, "FROM") || before.kind == Tok::comma) return in_from;
-    return before.kind == Tok::lparen && head >= begin_ + 2 && is_word(t_[head - 2], "TABLE");
+    if (before.kind != Tok::lparen) return false;
+    return in_from || (head >= begin_ + 2 && is_word(t_[head - 2], "TABLE"));
   }
 
   /// A function called where a table is expected must be a built-in table function (or one of

@@ -147,6 +147,10 @@ const std::vector<Case>& accepted() {
       {"SELECT (SELECT MAX(a) FROM t), f(x), g(y) FROM u"},
       {"SELECT EXTRACT(YEAR FROM TO_DATE('2024-01-01')), TRIM(BOTH 'x' FROM f(s)) FROM t"},
       {"SELECT * FROM t WHERE EXTRACT(YEAR FROM CURRENT_DATE()) > 2000"},
+      {"SELECT * FROM (t1 JOIN t2 ON UPPER(t1.a) = t2.a)"},
+      {"SELECT * FROM VALUES (1, ABS(-2)), (3, 4)"},
+      {"SELECT * FROM t AT(TIMESTAMP => TO_TIMESTAMP_LTZ('2024-01-01'))"},
+      {"SELECT * FROM (SELECT UPPER(a) FROM t), (SELECT LOWER(b), 1 FROM u)"},
       {"SELECT * FROM (SELECT 1) x, LATERAL FLATTEN(input => x.v) f, t2 AT(OFFSET => -1)"},
       // Names from variables, and stage listings.
       {"SELECT * FROM IDENTIFIER($t)"},
@@ -403,6 +407,11 @@ const std::vector<std::string>& rejected() {
       "SELECT * FROM \"MY_PROC\"(1)",
       "SELECT * FROM TABLE(TO_QUERY('DELETE FROM t'))",
       "SELECT a FROM t UNION SELECT b FROM u, p(1)",
+      "SELECT * FROM (p(1))",
+      "SELECT * FROM ((p(1)))",
+      "SELECT * FROM t1 JOIN (t2 JOIN p(1) ON TRUE) ON TRUE",
+      "SELECT * FROM (t1, p(1))",
+      "SELECT * FROM t1, (p(1))",
       // SYSTEM$WAIT only with a literal wait of at most a minute.
       "SELECT SYSTEM$WAIT(3600)",
       "SELECT SYSTEM$WAIT(61)",
