@@ -332,6 +332,14 @@ class Lexer {
             "it contains the control character " + hex_code_point(c) + " outside a quoted string",
             "Remove it, or put it inside a string literal."};
       }
+      if (c == '/' && peek(1) == '/' && peek(2) == '*') {
+        // A reader without `//` comments sees `/` and a block comment, and then code where a
+        // `//` comment would still run: the one place the two readings part without an error.
+        return Refusal{
+            "it has '//*', which reads differently depending on whether // starts a "
+            "comment",
+            "Put a space between '//' and '*'."};
+      }
       if ((c == '-' && peek(1) == '-') || (c == '/' && peek(1) == '/')) {
         if (auto refusal = skip_line_comment()) return refusal;
         continue;

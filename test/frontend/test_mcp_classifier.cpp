@@ -340,6 +340,8 @@ const std::vector<std::string>& rejected() {
       "/* /* */ */ SELECT 1",
       "SELECT 1 /*/ ->> DELETE FROM t --*/",
       "/*/ */ SELECT 1",
+      "SELECT 4 //* x */ 2 ->> DELETE FROM t",
+      "SELECT 1 //*\n",
       // Strings, identifiers and $$ bodies whose extent another reader could see differently.
       "SELECT 'it\\'s' ->> DELETE FROM t",
       "SELECT 'unterminated \\'",
