@@ -909,6 +909,12 @@ class StatementChecker {
         return Refusal{"it names a SYSTEM$ function (" + clip(name) + ") through IDENTIFIER()",
                        std::string(kWriteFix)};
       }
+      if (argument->kind == Tok::string && argument->text.find('\\') != std::string_view::npos) {
+        // Names never need escapes; refusing them leaves no room for a decoding that differs
+        // from Snowflake's.
+        return Refusal{"it uses a backslash escape in the name given to IDENTIFIER()",
+                       "Write the name without escapes."};
+      }
     }
     return std::nullopt;
   }

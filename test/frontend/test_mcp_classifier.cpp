@@ -389,6 +389,8 @@ const std::vector<std::string>& rejected() {
       "SELECT * FROM TABLE(IDENTIFIER($p)(1))",
       "SELECT * FROM IDENTIFIER('a' || 'b')",
       "SELECT * FROM IDENTIFIER()",
+      "SELECT * FROM IDENTIFIER('my\\x5ftable')",
+      "SELECT * FROM IDENTIFIER('S\\131STEM\\x24WAIT')",
       "SELECT * FROM TABLE(\"SYSTEM$CANCEL_ALL_QUERIES\"(1))",
       // A function called where a table is expected could be a stored procedure.
       "SELECT * FROM TABLE(my_proc())",
@@ -575,7 +577,8 @@ TEST(mcp_classifier, EveryShapeOfALargeTextIsClassified) {
       {fill("SELECT 1 -- \xE2\x80\xA8", " ", ""), true},
       {fill("SELECT IDENTIFIER('", "\\x41", "')(1)"), false},
       {fill("SELECT * FROM a", ".a", "(1)"), false},
-      {fill("SELECT * FROM IDENTIFIER('", "\\x41", "')"), true},
+      {fill("SELECT * FROM IDENTIFIER('", "\\x41", "')"), false},  // escapes refused
+      {fill("SELECT * FROM IDENTIFIER('", "A", "')"), true},
   };
   for (const auto& c : cases) {
     const auto result = classify_read_only(c.sql);
