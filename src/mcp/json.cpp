@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "sfq/format.hpp"
 
 namespace sfq::mcp::json {
@@ -164,6 +166,30 @@ JsonBuilder& JsonBuilder::raw(std::string_view json) {
 
 JsonBuilder& JsonBuilder::string_or_null(const std::optional<std::string>& value) {
   return value ? string(*value) : null();
+}
+
+std::optional<std::string> duplicate_key(const rapidjson::Value& value) {
+  std::vector<const rapidjson::Value*> pending{&value};
+  std::vector<std::string_view> keys;
+  while (!pending.empty()) {
+    const rapidjson::Value* current = pending.back();
+    pending.pop_back();
+    if (current->IsArray()) {
+      for (const auto& element : current->GetArray()) {
+        if (element.IsObject() || element.IsArray()) pending.push_back(&element);
+      }
+    } else if (current->IsObject()) {
+      keys.clear();
+      for (const auto& member : current->GetObject()) {
+        keys.emplace_back(member.name.GetString(), member.name.GetStringLength());
+        if (member.value.IsObject() || member.value.IsArray()) pending.push_back(&member.value);
+      }
+      std::sort(keys.begin(), keys.end());
+      const auto twice = std::adjacent_find(keys.begin(), keys.end());
+      if (twice != keys.end()) return std::string(*twice);
+    }
+  }
+  return std::nullopt;
 }
 
 std::string to_string(const rapidjson::Value& value) {

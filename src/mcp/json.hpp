@@ -1,6 +1,8 @@
 // json.hpp — small JSON helpers for the MCP server: a string builder that writes compact JSON
-// (and embeds ready-made JSON text, such as cell values formatted by sfq::format, verbatim), and
-// typed accessors over RapidJSON values.
+// (and embeds ready-made JSON text, such as cell values formatted by sfq::format, verbatim),
+// typed accessors over RapidJSON values, and the duplicate-key check every received message
+// passes (RapidJSON keeps both members of `{"a":1,"a":2}`, and readers disagree about which one
+// counts, so such a message is refused rather than read one way here and another elsewhere).
 //
 // Every string written goes through append_string(), which escapes control characters and
 // replaces invalid UTF-8 with U+FFFD, so the output is always valid JSON whatever the database
@@ -65,6 +67,10 @@ class JsonBuilder {
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;
 };
+
+/// A key that appears more than once in one object anywhere inside `value` (objects nested in
+/// objects and arrays included), or nullopt. Iterative: the depth of nesting costs no stack.
+[[nodiscard]] std::optional<std::string> duplicate_key(const rapidjson::Value& value);
 
 /// Serialises a RapidJSON value compactly.
 [[nodiscard]] std::string to_string(const rapidjson::Value& value);

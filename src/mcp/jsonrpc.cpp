@@ -63,6 +63,12 @@ Incoming parse_message(std::string_view line) {
     }
   }
   const std::string reply_id = id.empty() ? "null" : id;
+  if (const auto key = json::duplicate_key(*document)) {
+    return invalid(kInvalidRequest,
+                   "Invalid Request: the key " + json::quote(json::utf8_prefix(*key, 64)) +
+                       " appears more than once in one object; send each key once",
+                   *key == "id" ? "null" : reply_id);
+  }
 
   const rapidjson::Value* version = json::member(document.get(), "jsonrpc");
   if (version == nullptr || !version->IsString() ||
