@@ -30,8 +30,11 @@ class ToolRegistry {
   ToolRegistry(const ToolRegistry&) = delete;
   ToolRegistry& operator=(const ToolRegistry&) = delete;
 
-  /// The `tools` array of tools/list.
-  [[nodiscard]] const std::string& list_json() const noexcept { return list_json_; }
+  /// The `tools` array of tools/list; without outputSchema for revisions before 2025-06-18,
+  /// which have none.
+  [[nodiscard]] const std::string& list_json(bool output_schemas) const noexcept {
+    return output_schemas ? list_json_ : list_json_legacy_;
+  }
   [[nodiscard]] bool has(std::string_view name) const;
   /// Validates the call's arguments and runs the tool; the call is answered asynchronously.
   void call(const std::shared_ptr<Call>& call, const std::string& name) const;
@@ -41,6 +44,7 @@ class ToolRegistry {
  private:
   std::vector<Tool> tools_;
   std::string list_json_;
+  std::string list_json_legacy_;
 };
 
 }  // namespace sfq::mcp
