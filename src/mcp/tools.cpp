@@ -517,9 +517,18 @@ void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t pag
 void run_rows(const Invocation& inv, RunRequest request, std::uint64_t page_size) {
   request.connection = inv.connection;
   request.limits = page_limits(inv, page_size);
-  inv.call->run(std::move(request), [inv, page_size](sfq::Result<ResultPage> outcome) {
+  const std::string followed = request.attach_handle;
+  inv.call->run(std::move(request), [inv, page_size, followed](sfq::Result<ResultPage> outcome) {
     if (!outcome.ok()) {
-      inv.fail(outcome.error());
+      const sfq::Error& error = outcome.error();
+      if (!followed.empty() && (error.code() == "000709" || error.http_status() == 404)) {
+        // A cursor sfq issued, for a statement Snowflake no longer knows: its result expired.
+        inv.fail(inv.tool + ": Snowflake no longer knows the statement " + followed +
+                 " (error 000709), so its result is not available any more. Run the query "
+                 "again.");
+        return;
+      }
+      inv.fail(error);
       return;
     }
     reply_rows(inv, outcome.value(), page_size);

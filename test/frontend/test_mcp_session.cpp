@@ -978,6 +978,16 @@ TEST_F(mcp_session, UnknownHandlesAreToolErrorsThatSaySo) {
   }
 }
 
+TEST_F(mcp_session, ACursorToAResultSnowflakeNoLongerKeepsIsAToolErrorThatSaysSo) {
+  McpPipe mcp(config(), backend_);
+  const std::string cursor = sfq::mcp::encode_cursor({"main", "01gone", 10, 10});
+  auto reply = mcp.request(call(1, "fetch_results", R"({"cursor":")" + cursor + R"("})"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("no longer knows the statement 01gone"), std::string::npos) << text;
+  EXPECT_NE(text.find("Run the query again"), std::string::npos) << text;
+}
+
 TEST_F(mcp_session, AServerActsOnlyOnStatementsItStarted) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   backend_.on("SELECT 1", counting_result(3));
