@@ -623,7 +623,7 @@ TEST_F(mcp_session, WritesAreRefusedByExecuteQueryAndNeverSent) {
   McpPipe mcp(config(), backend_);
   int id = 0;
   for (const std::string sql :
-       {"DELETE FROM t", "SELECT 1; DROP TABLE t", "CALL p()", "CREATE TABLE t AS SELECT 1"}) {
+       {"DELETE FROM t", "SELECT 1 ->> DROP TABLE t", "CALL p()", "CREATE TABLE t AS SELECT 1"}) {
     ++id;
     auto reply =
         mcp.request(call(id, "execute_query",
@@ -786,7 +786,7 @@ TEST_F(mcp_session, ASlowQueryDelaysNeitherPingNorToolsListNorAnotherQuery) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   backend_.on("SELECT 1", numbers_result());
   McpPipe mcp(config(), backend_);
-  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
   ASSERT_TRUE(backend_.wait_held(1));
   EXPECT_TRUE(mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", "2")["result"].IsObject());
   EXPECT_TRUE(
@@ -803,7 +803,7 @@ TEST_F(mcp_session, ASlowQueryDelaysNeitherPingNorToolsListNorAnotherQuery) {
 TEST_F(mcp_session, CancelledNotificationCancelsTheStatementAndNothingMoreIsSent) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);
-  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j",
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j",
                 R"(,"_meta":{"progressToken":"tok"})"));
   ASSERT_TRUE(backend_.wait_held(1));
   mcp.send(
@@ -880,8 +880,8 @@ TEST_F(mcp_session, NoProgressWithoutAToken) {
 TEST_F(mcp_session, EndOfInputAnswersEveryRequestAlreadyReadThenExits) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);
-  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
-  mcp.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  mcp.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
   mcp.send(R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen","params":{)" +
            std::string(kModernMeta) + "}}");
   ASSERT_TRUE(backend_.wait_held(2));
@@ -902,7 +902,7 @@ TEST_F(mcp_session, EndOfInputAnswersEveryRequestAlreadyReadThenExits) {
 TEST_F(mcp_session, AClosedOutputEndsTheSessionAndCancelsRunningStatements) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_, /*read_output=*/false);
-  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
   ASSERT_TRUE(backend_.wait_held(1));
   // The client goes away without closing our input: nothing is written meanwhile, yet the
   // server notices.
@@ -914,7 +914,7 @@ TEST_F(mcp_session, AClosedOutputEndsTheSessionAndCancelsRunningStatements) {
 TEST_F(mcp_session, AStopSignalCancelsRunningStatementsAndEndsTheSession) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);
-  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(3600)"})j"));
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
   ASSERT_TRUE(backend_.wait_held(1));
   mcp.stop();  // stdin stays open: only the stop descriptor ends the session
   ASSERT_TRUE(mcp.wait_exit());

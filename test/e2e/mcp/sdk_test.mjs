@@ -67,7 +67,7 @@ function startLongQuery(signal) {
   });
   const promise = call(
     "execute_query",
-    { query: "SELECT SYSTEM$WAIT(120)", timeout_seconds: 300 },
+    { query: "SELECT SYSTEM$WAIT(60)", timeout_seconds: 300 },
     {
       signal,
       timeout: 180_000,
