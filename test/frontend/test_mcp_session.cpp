@@ -1079,6 +1079,28 @@ TEST_F(mcp_session, SubscriptionsAreCappedWithAClearError) {
   EXPECT_FALSE(mcp.response("\"d\"", 0ms)) << "accepted: it stays open";
 }
 
+TEST_F(mcp_session, AnAnswerLargerThanTheOutputCapBecomesAnErrorSayingSo) {
+  FakeResult wide;
+  wide.columns = {column("S")};
+  for (int i = 0; i < 40; ++i) wide.rows.push_back({"\"" + std::string(200, 'x') + "\""});
+  backend_.on("SELECT", wide);
+  auto c = config();
+  c.max_queued_output_bytes = 4096;  // less than a tools/list answer or this result
+  McpPipe mcp(c, backend_);
+  auto small = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", "1");
+  EXPECT_TRUE(small["result"].IsObject()) << "an answer within the cap goes out";
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})", "2");
+  auto rows = mcp.request(call(3, "execute_query", R"({"query":"SELECT s FROM t"})"), "3");
+  for (const auto* reply : {&list, &rows}) {
+    ASSERT_TRUE(reply->HasMember("error")) << to_json(*reply);
+    EXPECT_EQ((*reply)["error"]["code"].GetInt(), -32000);
+    EXPECT_STREQ((*reply)["error"]["data"]["limit"].GetString(), "max_queued_output_bytes");
+    EXPECT_NE(
+        std::string((*reply)["error"]["message"].GetString()).find("--max-queued-output-bytes"),
+        std::string::npos);
+  }
+}
+
 TEST(mcp_output, QueuedOutputIsCappedAnswersPastItBecomeErrorsAndNotificationsAreDropped) {
   int fds[2];
   ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
