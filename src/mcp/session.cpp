@@ -104,6 +104,10 @@ ConnectionNamespace Call::connection_namespace(const std::string& connection) co
   return session_.backend().connection_namespace(connection);
 }
 
+std::size_t Call::result_overhead() const {
+  return session_.decorate("{}", modern_, false).size() - 2;
+}
+
 bool Call::finished() const {
   std::lock_guard lock(mutex_);
   return finished_;

@@ -106,6 +106,9 @@ class Call : public std::enable_shared_from_this<Call> {
   [[nodiscard]] bool modern() const noexcept { return modern_; }
   /// "name version" of the client, from initialize or the request's _meta; may be empty.
   [[nodiscard]] const std::string& client() const noexcept { return client_; }
+  /// Bytes the answer's era adds to every result (resultType and serverInfo for modern
+  /// requests), so that a result budget can count them too.
+  [[nodiscard]] std::size_t result_overhead() const;
   /// True when the request carried a progress token.
   [[nodiscard]] bool wants_progress() const noexcept { return progress_token_.has_value(); }
   /// True when the request's protocol revision has structuredContent and outputSchema

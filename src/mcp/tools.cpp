@@ -90,6 +90,11 @@ struct Invocation {
   void succeed(std::string_view structured, const std::vector<std::string>& texts) const {
     call->reply(result(structured, texts));
   }
+  /// The result budget (--max-result-bytes) left for the CallToolResult itself.
+  [[nodiscard]] std::size_t budget() const {
+    const std::size_t overhead = call->result_overhead();
+    return limits.max_result_bytes > overhead ? limits.max_result_bytes - overhead : 1;
+  }
 };
 
 using Handler = void (*)(Invocation);
@@ -505,7 +510,7 @@ std::string render_rows(const Invocation& inv, const ResultPage& page, std::uint
 void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t page_size) {
   std::string result;
   const std::size_t rows = fit_budget(
-      page.row_count, inv.limits.max_result_bytes,
+      page.row_count, inv.budget(),
       [&](std::size_t n) { return render_rows(inv, first_rows(page, n), page_size); }, result);
   inv.call->log(McpLogLevel::info, inv.tool + " returned " + std::to_string(rows) + " of " +
                                        std::to_string(page.total_rows) +
@@ -619,7 +624,7 @@ void reply_listing(const Invocation& inv, const ResultPage& page, const std::str
     return inv.result(structured, texts);
   };
   std::string result;
-  const std::size_t count = fit_budget(items.size(), inv.limits.max_result_bytes, render, result);
+  const std::size_t count = fit_budget(items.size(), inv.budget(), render, result);
   inv.call->log(McpLogLevel::info, inv.tool + " listed " + std::to_string(count) + " " + items_key);
   inv.call->reply(std::move(result));
 }

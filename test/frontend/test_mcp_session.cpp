@@ -755,6 +755,14 @@ TEST_F(mcp_session, TheResultBudgetCountsTextAndStructuredContentTogether) {
   // The same budget holds more rows when the text is a compact table than when it repeats
   // the JSON.
   EXPECT_GT(sizes["csv"], sizes["json"]);
+  // A 2026-07-28 result carries resultType and serverInfo as well: they count too.
+  auto modern = mcp.request(R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{)"
+                            R"("name":"execute_query","arguments":{"query":"SELECT s FROM t"},)" +
+                                std::string(kModernMeta) + "}}",
+                            "9");
+  ASSERT_TRUE(modern["result"].HasMember("resultType"));
+  EXPECT_TRUE(modern["result"]["structuredContent"]["truncated"].GetBool());
+  EXPECT_LE(to_json(modern["result"]).size(), 3000u);
 }
 
 TEST_F(mcp_session, BadCursorsAreInvalidParams) {
