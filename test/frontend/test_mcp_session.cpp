@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -1107,6 +1109,49 @@ TEST_F(mcp_session, AnAnswerLargerThanTheOutputCapBecomesAnErrorSayingSo) {
         std::string((*reply)["error"]["message"].GetString()).find("--max-queued-output-bytes"),
         std::string::npos);
   }
+}
+
+TEST_F(mcp_session, AClientThatStopsReadingIsNotReadFromUntilItCatchesUpAndLosesNoAnswer) {
+  auto c = config();
+  c.max_queued_output_bytes = 4096;
+  McpPipe mcp(c, backend_, /*read_output=*/false);
+  // Far more requests than the input pipe, the server's read buffer, the output pipe and the
+  // output queue hold together: the writer can finish only if the server reads on although
+  // nobody reads its answers.
+  constexpr int kRequests = 6000;
+  std::string requests;
+  for (int id = 1; id <= kRequests; ++id) {
+    requests += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"ping"})" + "\n";
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool written = false;
+  std::thread writer([&] {
+    mcp.send_raw(requests);
+    std::lock_guard lock(mutex);
+    written = true;
+    changed.notify_all();
+  });
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_FALSE(changed.wait_for(lock, 500ms, [&] { return written; }))
+        << "the server kept reading requests while its answers were not read";
+  }
+  mcp.start_reading();
+  writer.join();
+  // Every request is answered once: with its result, or — while the queue was full — with an
+  // error naming the cap.
+  mcp.request(R"({"jsonrpc":"2.0","id":"last","method":"ping"})", "\"last\"");
+  std::map<std::string, int> answers;
+  for (const auto& line : mcp.lines()) {
+    const auto doc = parse_json(line);
+    ++answers[id_of(doc)];
+    if (doc.HasMember("error")) {
+      EXPECT_STREQ(doc["error"]["data"]["limit"].GetString(), "max_queued_output_bytes") << line;
+    }
+  }
+  EXPECT_EQ(answers.size(), static_cast<std::size_t>(kRequests + 1));
+  for (const auto& [id, count] : answers) EXPECT_EQ(count, 1) << id;
 }
 
 TEST(mcp_output, QueuedOutputIsCappedAnswersPastItBecomeErrorsAndNotificationsAreDropped) {

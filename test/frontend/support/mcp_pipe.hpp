@@ -182,6 +182,11 @@ class McpPipe {
     }
   }
 
+  /// Starts reading what the server writes, for a pipe made with read_output false.
+  void start_reading() {
+    if (!reader_.joinable() && output_ >= 0) start_reader();
+  }
+
   /// Closes our end of the server's output (a client that went away). Only for a pipe made
   /// with read_output false: a reader thread would still hold it.
   void close_output() {
