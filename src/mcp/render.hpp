@@ -3,7 +3,8 @@
 // envelope (content blocks, structuredContent, isError).
 //
 // Cell values come from the backend already formatted (exact numbers, ISO times); nothing here
-// parses or reformats a value.
+// parses or reformats a value — except that a NUMBER a double cannot hold exactly is quoted in
+// the structured rows, keeping its digits.
 //
 // Thread safety: pure functions.
 #pragma once

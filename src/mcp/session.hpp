@@ -6,7 +6,8 @@
 // Requests that need Snowflake (tools/call, resources/read, completion/complete) become a Call:
 // registered under its id, started on the executor, and answered whenever its statements report
 // back — so a slow query never delays anything else. notifications/cancelled finishes a Call
-// without an answer and cancels its statements on the server.
+// without an answer and cancels its statements on the server. Calls in flight and open
+// subscriptions are capped (ServerConfig); past a cap a request gets a -32000 error naming it.
 //
 // Eras: a request whose params._meta carries io.modelcontextprotocol/protocolVersion is served
 // statelessly under that (modern) revision; anything else follows the legacy revision that
