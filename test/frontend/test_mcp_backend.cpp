@@ -308,6 +308,16 @@ TEST_F(mcp_backend, TimeoutsCancelTheStatementOnTheServer) {
       20s));
 }
 
+TEST_F(mcp_backend, ASynchronousSubmissionTimesOutLikeAnAsynchronousOne) {
+  SfqBackend backend(connections());
+  McpPipe mcp(config(), backend);
+  // No progress token: submitted synchronously, and Snowflake's timeout ends the held request.
+  auto reply = mcp.request(
+      call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(30)","timeout_seconds":1})j"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  EXPECT_NE(text_of(reply).find("timeout_seconds"), std::string::npos) << text_of(reply);
+}
+
 TEST_F(mcp_backend, AStopSignalCancelsRunningStatementsInTheEmulator) {
   std::string handle;
   {
