@@ -95,20 +95,46 @@ class Execution {
   virtual void abandon() = 0;
 };
 
+/// What asking the server to cancel a statement achieved, as far as the backend can tell.
+struct CancelOutcome {
+  enum class Kind : std::uint8_t {
+    /// The server accepted the request; whether the statement stopped is not known yet (the
+    /// caller confirms it by following the statement).
+    requested,
+    cancelled,         ///< the statement was running and is now cancelled
+    already_finished,  ///< the statement had ended before the request (nothing was cancelled)
+  };
+  Kind kind = Kind::requested;
+  /// Its final state when known: succeeded, failed or cancelled.
+  std::string state;
+};
+
+/// Connection defaults a tool needs to resolve names: the configured database and schema
+/// (empty when the connection leaves them to the user's defaults).
+struct ConnectionNamespace {
+  std::string database;
+  std::string schema;
+};
+
 class Backend {
  public:
   using ProgressFn = std::function<void(const StatementProgress&)>;
   using DoneFn = std::function<void(sfq::Result<ResultPage>)>;
-  using StatusFn = std::function<void(sfq::Status)>;
+  using CancelFn = std::function<void(sfq::Result<CancelOutcome>)>;
 
   virtual ~Backend() = default;
 
   /// Starts a statement. Connection and login problems arrive through `done` as errors.
   virtual std::shared_ptr<Execution> run(RunRequest request, ProgressFn progress, DoneFn done) = 0;
 
-  /// Asks the server to cancel a statement by handle.
+  /// Asks the server to cancel a statement by handle. An error means the request failed (the
+  /// statement may still run); an unknown handle is an error with Snowflake's code 000709.
   virtual void cancel_statement(const std::string& connection, const std::string& handle,
-                                StatusFn done) = 0;
+                                CancelFn done) = 0;
+
+  /// The connection's configured database and schema. May wait for the connection's options
+  /// (--mock: until the emulator runs); call it from the executor, never from the reader.
+  virtual ConnectionNamespace connection_namespace(const std::string& /*connection*/) { return {}; }
 
   /// Cancels whatever still runs (on the server too) and releases the connections. Blocks
   /// briefly; called once, at exit.

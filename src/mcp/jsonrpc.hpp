@@ -23,6 +23,9 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
+/// A cap of the server was reached (calls in flight, subscriptions, queued output); `data.limit`
+/// names it. Implementation-defined, in JSON-RPC's range for server errors.
+inline constexpr int kServerBusy = -32000;
 /// Resource not found in the legacy revisions (2026-07-28 uses -32602 instead).
 inline constexpr int kResourceNotFound = -32002;
 inline constexpr int kUnsupportedProtocolVersion = -32022;

@@ -52,9 +52,14 @@ sfq::Statement make_statement(const Call& call, std::string sql, std::string_vie
                               std::chrono::seconds timeout) {
   sfq::Statement statement(std::move(sql));
   statement.multi_statement_count = 1;
-  // Asynchronous submission: the statement handle is known at once, so progress can name it
-  // and query_status / cancel_query can act on it while the call waits.
-  statement.async = true;
+  // A request without a progress token is submitted synchronously: Snowflake holds it until the
+  // statement ends (up to 45 s), so a short statement is answered as soon as it is done, with no
+  // polling delay. Its handle is known from the answer, or from the 202 of a statement still
+  // running after the hold; cancelling before then still reaches Snowflake (libsfq finds the
+  // statement by its request id). A request that asked for progress is submitted
+  // asynchronously instead, so that its progress names the statement handle at once (for
+  // query_status and cancel_query), at the cost of libsfq's polling delay.
+  statement.async = call.wants_progress();
   statement.query_tag = call.query_tag(what);
   statement.timeout = timeout;
   statement.total_timeout =

@@ -40,7 +40,8 @@ ParsedOptions parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(1'000'000)));
   app.add_option("--max-result-bytes", max_result_bytes,
-                 "size cap of the rows of one result, in JSON bytes")
+                 "size of a tool result (text block and structuredContent together, in bytes) "
+                 "that rows are cut to")
       ->capture_default_str()
       ->check(CLI::Range(static_cast<std::size_t>(1024), static_cast<std::size_t>(256u << 20)));
   app.add_option("--max-cell-bytes", max_cell_bytes, "longer values are shortened")
@@ -59,6 +60,20 @@ ParsedOptions parse_options(int argc, char** argv) {
                  "largest MCP message accepted; longer ones are refused and discarded")
       ->capture_default_str()
       ->check(CLI::Range(static_cast<std::size_t>(4096), static_cast<std::size_t>(1u << 30)));
+  app.add_option("--max-calls-in-flight", server.max_calls_in_flight,
+                 "requests that need Snowflake (tool calls, resource reads, completions) in "
+                 "flight at once; more are refused with a JSON-RPC error")
+      ->capture_default_str()
+      ->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(100'000)));
+  app.add_option("--max-subscriptions", server.max_subscriptions,
+                 "subscriptions/listen streams open at once; more are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(static_cast<std::size_t>(0), static_cast<std::size_t>(100'000)));
+  app.add_option("--max-queued-output-bytes", server.max_queued_output_bytes,
+                 "bytes of answers a client that stops reading may leave waiting; past it answers "
+                 "become short errors and no more requests are read")
+      ->capture_default_str()
+      ->check(CLI::Range(static_cast<std::size_t>(64u << 10), static_cast<std::size_t>(1u << 30)));
   app.add_option("--progress-interval-ms", progress_ms,
                  "how often a running statement reports progress, when the client asks for it")
       ->capture_default_str()

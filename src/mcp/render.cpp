@@ -179,15 +179,65 @@ std::string columns_json(const std::vector<ResultColumn>& columns) {
   return out.take();
 }
 
+bool double_holds_exactly(std::string_view number) {
+  std::size_t i = 0;
+  if (i < number.size() && (number[i] == '-' || number[i] == '+')) ++i;
+  std::string digits;  // every digit of the mantissa, in order
+  bool fraction = false;
+  bool exponent = false;
+  for (; i < number.size(); ++i) {
+    const char c = number[i];
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c == '.' && !fraction) {
+      fraction = true;
+    } else if (c == 'e' || c == 'E') {
+      exponent = true;
+      break;
+    } else {
+      return true;  // not a plain number: nothing to protect
+    }
+  }
+  if (!fraction && !exponent) {
+    // An integer: exact within ±2^53.
+    const std::size_t first = digits.find_first_not_of('0');
+    if (first == std::string::npos) return true;
+    const std::string_view significant = std::string_view(digits).substr(first);
+    constexpr std::string_view kTwoTo53 = "9007199254740992";
+    return significant.size() < kTwoTo53.size() ||
+           (significant.size() == kTwoTo53.size() && significant <= kTwoTo53);
+  }
+  // Otherwise at most 15 significant digits (leading zeros and trailing zeros do not count).
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return true;
+  const std::size_t last = digits.find_last_not_of('0');
+  return last - first + 1 <= 15;
+}
+
 std::string rows_json(const ResultPage& page) {
   std::string out = "[";
   const std::size_t width = page.columns.size();
+  std::vector<std::uint8_t> exact_numbers(width, 0);
+  for (std::size_t c = 0; c < width; ++c) {
+    const std::string& type = page.columns[c].type;
+    exact_numbers[c] = type == "fixed" || type == "decfloat" ? 1 : 0;
+  }
   for (std::size_t r = 0; r < page.row_count; ++r) {
     if (r > 0) out.push_back(',');
     out.push_back('[');
     for (std::size_t c = 0; c < width; ++c) {
       if (c > 0) out.push_back(',');
-      out.append(page.json[r * width + c]);
+      const std::string& cell = page.json[r * width + c];
+      // JavaScript clients read JSON numbers as doubles: a NUMBER a double would round goes as a
+      // string of its digits instead.
+      if (exact_numbers[c] != 0 && !cell.empty() && cell.front() != '"' && cell != "null" &&
+          !double_holds_exactly(cell)) {
+        out.push_back('"');
+        out.append(cell);
+        out.push_back('"');
+      } else {
+        out.append(cell);
+      }
     }
     out.push_back(']');
   }
@@ -195,18 +245,16 @@ std::string rows_json(const ResultPage& page) {
   return out;
 }
 
-std::string tool_result(std::string_view structured, const std::vector<std::string>& texts) {
+std::string tool_result(std::optional<std::string_view> structured,
+                        const std::vector<std::string>& texts) {
   json::JsonBuilder out;
   out.begin_object().key("content").begin_array();
   for (const auto& text : texts) {
     out.begin_object().key("type").string("text").key("text").string(text).end_object();
   }
-  out.end_array()
-      .key("structuredContent")
-      .raw(structured)
-      .key("isError")
-      .boolean(false)
-      .end_object();
+  out.end_array();
+  if (structured) out.key("structuredContent").raw(*structured);
+  out.key("isError").boolean(false).end_object();
   return out.take();
 }
 

@@ -3,7 +3,8 @@
 // envelope (content blocks, structuredContent, isError).
 //
 // Cell values come from the backend already formatted (exact numbers, ISO times); nothing here
-// parses or reformats a value.
+// parses or reformats a value — except that a NUMBER a double cannot hold exactly is quoted in
+// the structured rows, keeping its digits.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -60,11 +61,17 @@ class PageView {
 /// The `columns` array of a structured result.
 [[nodiscard]] std::string columns_json(const std::vector<ResultColumn>& columns);
 
-/// The `rows` array: one array of JSON values per row.
+/// True when a JSON number parses to a double with the same value: an integer within ±2^53, or
+/// at most 15 significant digits.
+[[nodiscard]] bool double_holds_exactly(std::string_view number);
+
+/// The `rows` array: one array of JSON values per row. NUMBER values a double cannot hold
+/// exactly are strings of their digits (JSON numbers are doubles to most clients).
 [[nodiscard]] std::string rows_json(const ResultPage& page);
 
-/// A CallToolResult: `texts` as text blocks, `structured` (JSON object) as structuredContent.
-[[nodiscard]] std::string tool_result(std::string_view structured,
+/// A CallToolResult: `texts` as text blocks, `structured` (JSON object), when given, as
+/// structuredContent.
+[[nodiscard]] std::string tool_result(std::optional<std::string_view> structured,
                                       const std::vector<std::string>& texts);
 
 /// A CallToolResult with isError: true and `message` as its one text block.

@@ -3,8 +3,10 @@
 //
 // Threads: the caller's thread reads and dispatches lines; one executor thread runs request
 // handlers; one writer thread owns the output; a ticker thread sends progress. At end of input
-// every call still in flight is cancelled (its statements on the server too), the backend is
-// shut down, and the output is flushed before serve() returns.
+// every request already read is answered first (open subscriptions end); a stop signal or a
+// closed output instead ends at once. Then every call still in flight is cancelled (its
+// statements on the server too), the backend is shut down, and the output is flushed before
+// serve() returns.
 #pragma once
 
 #include "mcp/backend.hpp"

@@ -31,14 +31,41 @@ constexpr std::size_t kRememberedHandles = 10'000;
 // A quoted QUERY_TAG may hold 2000 characters.
 constexpr std::size_t kMaxQueryTag = 2000;
 
-constexpr std::string_view kInstructions =
-    "sfq gives read access to Snowflake. Explore with list_databases, list_schemas, list_tables "
-    "(or list_views) and describe_table, look at rows with sample_table, and query with "
-    "execute_query (SELECT, WITH … SELECT, SHOW, DESCRIBE and EXPLAIN only). Results are capped: "
-    "when `truncated` is true, call fetch_results with `next_cursor` for the next page instead of "
-    "running the query again, or aggregate in SQL. Long statements report progress; "
-    "query_status and cancel_query take the statement handle a result names. Identifiers are "
-    "case-insensitive unless written in double quotes.";
+/// The server's instructions: how to use the tools, and the wording every tool shares (the
+/// common arguments, result caps, names and defaults), said once here instead of in every
+/// tool's description.
+std::string instructions(const ServerConfig& config) {
+  const Limits& limits = config.limits;
+  std::string text =
+      "sfq gives read access to Snowflake. Explore with list_databases, list_schemas, "
+      "list_tables, list_views and describe_table; look at rows with sample_table; query with "
+      "execute_query (one statement: SELECT, WITH … SELECT, SHOW, DESCRIBE or EXPLAIN).\n"
+      "Arguments shared by the tools: `format` sets how the text block shows a result: csv "
+      "(default) or markdown tables under one line of metadata, or json; structuredContent "
+      "always holds the typed result. `timeout_seconds` cancels the statement on Snowflake after "
+      "that many seconds (default " +
+      std::to_string(limits.default_timeout.count()) + ", at most " +
+      std::to_string(limits.max_timeout.count()) +
+      "). `limit` is the most rows to return (at "
+      "most " +
+      std::to_string(limits.max_rows) + ").";
+  if (config.connections.size() > 1) {
+    text += " `connection` picks the connection: ";
+    for (std::size_t i = 0; i < config.connections.size(); ++i) {
+      text += (i > 0 ? ", " : "") + config.connections[i];
+    }
+    text += " (default " + config.connections.front() + ").";
+  }
+  text +=
+      "\nResults are cut to about " + std::to_string(limits.max_result_bytes) +
+      " bytes: when `truncated` is true, call fetch_results with `next_cursor` for the next page "
+      "(the query does not run again), or filter or aggregate in SQL. In structuredContent a "
+      "NUMBER a double cannot hold exactly is a string of its digits.\n"
+      "Names are case-insensitive unless written in double quotes. A database given without a "
+      "schema means the connection's schema when it is in that database, else PUBLIC.\n"
+      "query_status and cancel_query take a result's statement_handle.";
+  return text;
+}
 
 std::string client_from_info(const rapidjson::Value* info) {
   const auto name = json::string_member(info, "name");
@@ -73,13 +100,25 @@ const ServerConfig& Call::config() const noexcept { return session_.config(); }
 
 bool Call::knows_handle(const std::string& handle) const { return session_.knows_handle(handle); }
 
+ConnectionNamespace Call::connection_namespace(const std::string& connection) const {
+  return session_.backend().connection_namespace(connection);
+}
+
+std::size_t Call::result_overhead() const {
+  return session_.decorate("{}", modern_, false).size() - 2;
+}
+
 bool Call::finished() const {
   std::lock_guard lock(mutex_);
   return finished_;
 }
 
 std::shared_ptr<Execution> Call::run(RunRequest request,
-                                     std::function<void(sfq::Result<ResultPage>)> then) {
+                                     std::function<void(sfq::Result<ResultPage>)> then,
+                                     std::function<void(const StatementProgress&)> observe) {
+  // Only statements this server submitted become its own; following a handle someone gave us
+  // (query_status, fetch_results, cancel_query) never adopts it.
+  const bool submitted = request.attach_handle.empty();
   std::uint64_t key = 0;
   {
     std::lock_guard lock(mutex_);
@@ -89,12 +128,11 @@ std::shared_ptr<Execution> Call::run(RunRequest request,
     send_progress_locked();
   }
   auto self = shared_from_this();
-  auto done = [self, key, then = std::move(then)](sfq::Result<ResultPage> outcome) {
+  auto done = [self, key, submitted, then = std::move(then)](sfq::Result<ResultPage> outcome) {
     // Backend thread: hand over to the executor.
-    if (outcome.ok()) {
-      self->session_.remember_handle(outcome.value().statement_handle);
-    } else {
-      self->session_.remember_handle(outcome.error().statement_handle());
+    if (submitted) {
+      self->session_.remember_handle(outcome.ok() ? outcome.value().statement_handle
+                                                  : outcome.error().statement_handle());
     }
     self->session_.executor().post([self, key, then, outcome = std::move(outcome)]() mutable {
       {
@@ -106,7 +144,15 @@ std::shared_ptr<Execution> Call::run(RunRequest request,
       then(std::move(outcome));
     });
   };
-  auto progress = [self](const StatementProgress& p) { self->on_progress(p); };
+  auto progress = [self, submitted, observe = std::move(observe)](const StatementProgress& p) {
+    if (submitted) self->session_.remember_handle(p.statement_handle);
+    self->on_progress(p);
+    if (observe) {
+      self->session_.executor().post([self, observe, p] {
+        if (!self->finished()) observe(p);
+      });
+    }
+  };
   std::shared_ptr<Execution> execution =
       session_.backend().run(std::move(request), std::move(progress), std::move(done));
   if (!execution) return nullptr;
@@ -147,13 +193,13 @@ void Call::after(std::chrono::milliseconds delay, std::function<void()> task) {
 }
 
 void Call::cancel_statement(const std::string& connection, const std::string& handle,
-                            std::function<void(sfq::Status)> then) {
+                            std::function<void(sfq::Result<CancelOutcome>)> then) {
   auto self = shared_from_this();
   session_.backend().cancel_statement(
-      connection, handle, [self, then = std::move(then)](sfq::Status status) {
-        self->session_.executor().post([self, then, status = std::move(status)]() mutable {
+      connection, handle, [self, then = std::move(then)](sfq::Result<CancelOutcome> outcome) {
+        self->session_.executor().post([self, then, outcome = std::move(outcome)]() mutable {
           if (self->finished()) return;
-          then(std::move(status));
+          then(std::move(outcome));
         });
       });
 }
@@ -171,7 +217,9 @@ void Call::reply(std::string result) {
     std::lock_guard lock(mutex_);
     if (finished_) return;
     finish_locked(leftovers);
-    session_.output().send(make_result(id_, session_.decorate(std::move(result), modern_, false)));
+    session_.output().send_or(
+        make_result(id_, session_.decorate(std::move(result), modern_, false)),
+        session_.output_full_error(id_));
   }
   // A statement still running when the answer is known (e.g. the DDL lookup after the column
   // lookup failed) is of no use any more.
@@ -258,7 +306,6 @@ std::string Call::query_tag(std::string_view what) const {
 }
 
 void Call::on_progress(const StatementProgress& progress) {
-  session_.remember_handle(progress.statement_handle);
   std::lock_guard lock(mutex_);
   if (finished_ || !progress_) return;
   const bool changed = progress.state != progress_->state;
@@ -335,6 +382,12 @@ void Session::ticker() {
   }
 }
 
+bool Session::legacy_structured() const {
+  // Revisions are dates: 2025-06-18 introduced structuredContent and outputSchema. Without
+  // initialize, requests follow the latest legacy revision.
+  return legacy_version_.empty() || legacy_version_ >= "2025-06-18";
+}
+
 McpLogLevel Session::legacy_log_level() const {
   const int level = legacy_log_level_.load();
   return level < 0 ? McpLogLevel::warning : static_cast<McpLogLevel>(level);
@@ -343,8 +396,34 @@ McpLogLevel Session::legacy_log_level() const {
 bool Session::legacy_logging_enabled() const { return legacy_log_level_.load() >= 0; }
 
 void Session::forget(const std::string& id) {
-  std::lock_guard lock(mutex_);
-  calls_.erase(id);
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    if (it->second->subscription_) --subscriptions_;
+    calls_.erase(it);
+  }
+  idle_.notify_all();
+}
+
+void Session::finish_subscriptions() {
+  std::vector<std::shared_ptr<Call>> subscriptions;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, call] : calls_) {
+      if (call->subscription_) subscriptions.push_back(call);
+    }
+  }
+  for (auto& call : subscriptions) call->cancel();
+}
+
+bool Session::wait_idle(const std::function<bool()>& stop) {
+  std::unique_lock lock(mutex_);
+  while (!calls_.empty()) {
+    if (stop()) return false;
+    idle_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 void Session::remember_handle(const std::string& handle) {
@@ -403,7 +482,18 @@ std::string Session::decorate(std::string result, bool modern, bool cacheable) c
 }
 
 void Session::answer(const std::string& id, std::string result, bool modern, bool cacheable) {
-  output_.send(make_result(id, decorate(std::move(result), modern, cacheable)));
+  output_.send_or(make_result(id, decorate(std::move(result), modern, cacheable)),
+                  output_full_error(id));
+}
+
+std::string Session::output_full_error(const std::string& id) const {
+  return make_error(id, kServerBusy,
+                    "Server busy: the client has not read " +
+                        std::to_string(output_.max_queued_bytes()) +
+                        " bytes of earlier messages (sfq mcp --max-queued-output-bytes), so this "
+                        "answer was dropped; read the output, then ask again",
+                    R"({"limit":"max_queued_output_bytes","max":)" +
+                        std::to_string(output_.max_queued_bytes()) + "}");
 }
 
 void Session::answer_error(const std::string& id, int code, std::string_view message,
@@ -475,7 +565,7 @@ std::string Session::initialize_result(const rapidjson::Value& params) {
       .key("serverInfo")
       .raw(server_info_json())
       .key("instructions")
-      .string(kInstructions)
+      .string(instructions(config_))
       .end_object();
   return result.take();
 }
@@ -490,18 +580,23 @@ std::string Session::discover_result() const {
       .key("capabilities")
       .raw(capabilities_json(true))
       .key("instructions")
-      .string(kInstructions)
+      .string(instructions(config_))
       .end_object();
   return result.take();
 }
 
 void Session::start_call(const Incoming& message, bool modern, std::string client,
-                         std::function<void(std::shared_ptr<Call>)> start) {
+                         std::function<void(std::shared_ptr<Call>)> start, bool subscription) {
   auto call = std::make_shared<Call>(*this, message.id, message.method);
   call->document_ = message.document;
   call->params_ = message.params;
   call->modern_ = modern;
+  call->subscription_ = subscription;
   call->client_ = std::move(client);
+  {
+    std::lock_guard lock(mutex_);
+    call->structured_ = modern || legacy_structured();
+  }
   const rapidjson::Value* meta = json::member(message.params, "_meta");
   if (const rapidjson::Value* token = json::member(meta, "progressToken")) {
     const std::string canonical = canonical_id(*token);
@@ -520,6 +615,25 @@ void Session::start_call(const Incoming& message, bool modern, std::string clien
                    "unique among requests in flight");
       return;
     }
+    if (subscription && subscriptions_ >= config_.max_subscriptions) {
+      answer_error(message.id, kServerBusy,
+                   "Server busy: " + std::to_string(subscriptions_) +
+                       " subscriptions are open, the most sfq mcp allows "
+                       "(--max-subscriptions); cancel one before opening another",
+                   R"({"limit":"max_subscriptions","max":)" +
+                       std::to_string(config_.max_subscriptions) + "}");
+      return;
+    }
+    if (!subscription && calls_.size() - subscriptions_ >= config_.max_calls_in_flight) {
+      answer_error(message.id, kServerBusy,
+                   "Server busy: " + std::to_string(calls_.size() - subscriptions_) +
+                       " requests are in flight, the most sfq mcp allows "
+                       "(--max-calls-in-flight); send this one again once an answer has arrived",
+                   R"({"limit":"max_calls_in_flight","max":)" +
+                       std::to_string(config_.max_calls_in_flight) + "}");
+      return;
+    }
+    if (subscription) ++subscriptions_;
     calls_.emplace(message.id, call);
   }
   executor_.post([call, start = std::move(start)] {
@@ -609,7 +723,12 @@ void Session::handle_request(const Incoming& message) {
     }
     std::string result;
     if (method == "tools/list") {
-      result = R"({"tools":)" + tools_->list_json() + "}";
+      bool structured = modern;
+      if (!modern) {
+        std::lock_guard lock(mutex_);
+        structured = legacy_structured();
+      }
+      result = R"({"tools":)" + tools_->list_json(structured) + "}";
     } else if (method == "prompts/list") {
       result = R"({"prompts":)" + prompts_json() + "}";
     } else if (method == "resources/list") {
@@ -668,19 +787,22 @@ void Session::handle_request(const Incoming& message) {
   if (method == "subscriptions/listen" && modern) {
     // sfq's tools, prompts and resources never change while it runs, so no notification type is
     // honoured; the subscription is acknowledged and stays open until cancelled.
-    start_call(message, modern, std::move(client), [](std::shared_ptr<Call> call) {
-      json::JsonBuilder params;
-      params.begin_object()
-          .key("notifications")
-          .raw("{}")
-          .key("_meta")
-          .begin_object()
-          .key("io.modelcontextprotocol/subscriptionId")
-          .raw(call->id())
-          .end_object()
-          .end_object();
-      call->notify("notifications/subscriptions/acknowledged", params.take());
-    });
+    start_call(
+        message, modern, std::move(client),
+        [](std::shared_ptr<Call> call) {
+          json::JsonBuilder params;
+          params.begin_object()
+              .key("notifications")
+              .raw("{}")
+              .key("_meta")
+              .begin_object()
+              .key("io.modelcontextprotocol/subscriptionId")
+              .raw(call->id())
+              .end_object()
+              .end_object();
+          call->notify("notifications/subscriptions/acknowledged", params.take());
+        },
+        true);
     return;
   }
   std::string text = "Method not found: " + method;

@@ -6,7 +6,8 @@
 // Requests that need Snowflake (tools/call, resources/read, completion/complete) become a Call:
 // registered under its id, started on the executor, and answered whenever its statements report
 // back — so a slow query never delays anything else. notifications/cancelled finishes a Call
-// without an answer and cancels its statements on the server.
+// without an answer and cancels its statements on the server. Calls in flight and open
+// subscriptions are capped (ServerConfig); past a cap a request gets a -32000 error naming it.
 //
 // Eras: a request whose params._meta carries io.modelcontextprotocol/protocolVersion is served
 // statelessly under that (modern) revision; anything else follows the legacy revision that
@@ -49,7 +50,9 @@ namespace sfq::mcp {
 /// Caps on what a tool call may fetch and how long it may run.
 struct Limits {
   std::size_t max_rows = 1000;  ///< the largest per-call `limit`
-  std::size_t max_result_bytes = 128 * 1024;
+  /// The size of a tool result — its text blocks and structuredContent together, as JSON — that
+  /// rows are cut to: what an agent can afford to put in its context window.
+  std::size_t max_result_bytes = 24 * 1024;
   std::size_t max_cell_bytes = 8 * 1024;
   std::chrono::seconds default_timeout{120};
   std::chrono::seconds max_timeout{3600};
@@ -62,6 +65,14 @@ struct ServerConfig {
   Limits limits;
   bool allow_write = false;
   std::size_t max_message_bytes = 4u << 20;
+  /// Requests that need Snowflake (tools/call, resources/read, completion/complete) in flight at
+  /// once; more are refused with a JSON-RPC error.
+  std::size_t max_calls_in_flight = 64;
+  /// subscriptions/listen streams open at once; more are refused.
+  std::size_t max_subscriptions = 16;
+  /// Bytes of answers waiting for a client that does not read them; past it answers become short
+  /// errors and no more requests are read until the client catches up.
+  std::size_t max_queued_output_bytes = 8u << 20;
   /// How often a running statement reports progress (when the request asked for it).
   std::chrono::milliseconds progress_interval{1000};
 };
@@ -96,21 +107,32 @@ class Call : public std::enable_shared_from_this<Call> {
   [[nodiscard]] bool modern() const noexcept { return modern_; }
   /// "name version" of the client, from initialize or the request's _meta; may be empty.
   [[nodiscard]] const std::string& client() const noexcept { return client_; }
+  /// Bytes the answer's era adds to every result (resultType and serverInfo for modern
+  /// requests), so that a result budget can count them too.
+  [[nodiscard]] std::size_t result_overhead() const;
+  /// True when the request carried a progress token.
+  [[nodiscard]] bool wants_progress() const noexcept { return progress_token_.has_value(); }
+  /// True when the request's protocol revision has structuredContent and outputSchema
+  /// (2025-06-18 and later); older clients get the text block only.
+  [[nodiscard]] bool structured() const noexcept { return structured_; }
   [[nodiscard]] const ServerConfig& config() const noexcept;
 
   // --- for request handlers (run on the executor) ------------------------------------------
-  /// Starts a statement; `then` runs on the executor with the outcome, unless the call has
-  /// finished by then (cancelled, or answered because another statement failed). Returns the
-  /// statement (null when it failed at once).
+  /// Starts a statement (or follows one, with request.attach_handle); `then` runs on the
+  /// executor with the outcome, unless the call has finished by then (cancelled, or answered
+  /// because another statement failed). `observe`, when set, also runs on the executor with each
+  /// progress report. Returns the statement (null when it failed at once). Handles of statements
+  /// this call submits become the server's own (see knows_handle); followed ones never do.
   std::shared_ptr<Execution> run(RunRequest request,
-                                 std::function<void(sfq::Result<ResultPage>)> then);
+                                 std::function<void(sfq::Result<ResultPage>)> then,
+                                 std::function<void(const StatementProgress&)> observe = {});
   /// Stops following a statement of this call without cancelling it (its `then` never runs).
   void abandon(const std::shared_ptr<Execution>& execution);
   /// Runs `task` on the executor after `delay`, unless the call has finished by then.
   void after(std::chrono::milliseconds delay, std::function<void()> task);
   /// Cancels a statement by handle; `then` runs on the executor unless the call has finished.
   void cancel_statement(const std::string& connection, const std::string& handle,
-                        std::function<void(sfq::Status)> then);
+                        std::function<void(sfq::Result<CancelOutcome>)> then);
   /// Answers with `result` (a JSON object). Later answers are ignored.
   void reply(std::string result);
   void reply_error(int code, std::string_view message, std::string_view data_json = {});
@@ -123,6 +145,8 @@ class Call : public std::enable_shared_from_this<Call> {
   [[nodiscard]] bool finished() const;
   /// True for statement handles of statements this server has run.
   [[nodiscard]] bool knows_handle(const std::string& handle) const;
+  /// The connection's configured database and schema (see Backend::connection_namespace).
+  [[nodiscard]] ConnectionNamespace connection_namespace(const std::string& connection) const;
 
   // --- for the session ----------------------------------------------------------------------
   /// Finishes without an answer and cancels running statements (notifications/cancelled, EOF).
@@ -144,6 +168,8 @@ class Call : public std::enable_shared_from_this<Call> {
   std::shared_ptr<rapidjson::Document> document_;  // owns params_
   const rapidjson::Value* params_ = nullptr;
   bool modern_ = false;
+  bool structured_ = true;
+  bool subscription_ = false;  // subscriptions/listen: counted apart, open until cancelled
   std::string client_;
   std::optional<std::string> progress_token_;  // canonical JSON
   std::optional<McpLogLevel> log_level_;       // modern: per request
@@ -170,6 +196,11 @@ class Session {
   void handle_too_long();
   /// Cancels every call in flight (their statements on the server too).
   void finish_all();
+  /// Ends every open subscription (their streams end with the input that opened them).
+  void finish_subscriptions();
+  /// Waits until no call is in flight or `stop()` turns true (checked every few milliseconds);
+  /// true when idle.
+  bool wait_idle(const std::function<bool()>& stop);
 
   // --- for Calls ------------------------------------------------------------------------------
   [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
@@ -182,6 +213,8 @@ class Session {
   /// modern requests; ttlMs/cacheScope when `cacheable`).
   [[nodiscard]] std::string decorate(std::string result, bool modern, bool cacheable) const;
   void forget(const std::string& id);
+  /// The JSON-RPC error sent instead of an answer that does not fit in the output queue.
+  [[nodiscard]] std::string output_full_error(const std::string& id) const;
   /// Statement handles this server has seen (the most recent ones; see kRememberedHandles).
   void remember_handle(const std::string& handle);
   [[nodiscard]] bool knows_handle(const std::string& handle) const;
@@ -190,7 +223,9 @@ class Session {
   void handle_request(const Incoming& message);
   void handle_notification(const Incoming& message);
   void start_call(const Incoming& message, bool modern, std::string client,
-                  std::function<void(std::shared_ptr<Call>)> start);
+                  std::function<void(std::shared_ptr<Call>)> start, bool subscription = false);
+  /// The negotiated legacy revision has structuredContent (requires mutex_).
+  [[nodiscard]] bool legacy_structured() const;
   void answer(const std::string& id, std::string result, bool modern, bool cacheable = false);
   void answer_error(const std::string& id, int code, std::string_view message,
                     std::string_view data_json = {});
@@ -208,6 +243,8 @@ class Session {
 
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Call>> calls_;  // by canonical id
+  std::size_t subscriptions_ = 0;                       // of calls_, subscriptions/listen
+  std::condition_variable idle_;                        // calls_ became empty
   std::string legacy_version_;                          // negotiated by initialize
   std::string legacy_client_;                           // clientInfo of initialize
   std::atomic<int> legacy_log_level_{-1};               // -1: logging/setLevel not called

@@ -283,7 +283,7 @@ std::shared_ptr<Execution> SfqBackend::run(RunRequest request, ProgressFn progre
 }
 
 void SfqBackend::cancel_statement(const std::string& connection, const std::string& handle,
-                                  StatusFn done) {
+                                  CancelFn done) {
   auto client = this->client(connection);
   if (!client.ok()) {
     done(client.error());
@@ -300,10 +300,25 @@ void SfqBackend::cancel_statement(const std::string& connection, const std::stri
   });
   auto finished = std::make_shared<std::atomic<bool>>(false);
   std::thread thread([client = client.value(), handle, done = std::move(done), finished] {
-    done(client->cancel_statement(handle));
+    // Today's library answers only whether Snowflake accepted the request: the tool confirms
+    // what happened by following the statement. A truthful outcome from the library (cancelled,
+    // already finished) maps onto CancelOutcome here, and the tool then skips that step.
+    sfq::Status status = client->cancel_statement(handle);
+    if (status.ok()) {
+      done(CancelOutcome{CancelOutcome::Kind::requested, {}});
+    } else {
+      done(status.error());
+    }
     finished->store(true);
   });
   helpers_.push_back(Helper{std::move(thread), std::move(finished)});
+}
+
+ConnectionNamespace SfqBackend::connection_namespace(const std::string& connection) {
+  auto client = this->client(connection);
+  if (!client.ok()) return {};
+  const sfq::ConnectionOptions& options = client.value()->options();
+  return ConnectionNamespace{options.database, options.schema};
 }
 
 void SfqBackend::shutdown() {

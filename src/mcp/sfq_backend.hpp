@@ -53,7 +53,8 @@ class SfqBackend : public Backend {
 
   std::shared_ptr<Execution> run(RunRequest request, ProgressFn progress, DoneFn done) override;
   void cancel_statement(const std::string& connection, const std::string& handle,
-                        StatusFn done) override;
+                        CancelFn done) override;
+  ConnectionNamespace connection_namespace(const std::string& connection) override;
   void shutdown() override;
 
  private:

@@ -26,6 +26,8 @@ constexpr std::size_t kListingBytes = 8u << 20;
 constexpr std::size_t kMaxSqlBytes = 1u << 20;
 // How long query_status follows a statement before calling it running.
 constexpr std::chrono::milliseconds kStatusGrace{1000};
+// How long cancel_query follows a statement after Snowflake accepted its cancellation.
+constexpr std::chrono::milliseconds kCancelConfirm{5000};
 
 enum class ArgType : std::uint8_t { string, integer, boolean };
 
@@ -70,7 +72,7 @@ struct Invocation {
   Args args;
   std::string tool;
   std::string connection;
-  TextFormat format = TextFormat::json;
+  TextFormat format = TextFormat::csv;
   std::chrono::seconds timeout{0};
   Limits limits;
 
@@ -79,8 +81,19 @@ struct Invocation {
     call->log(McpLogLevel::warning, tool + " failed: " + describe_error(error, connection, limits));
     fail(describe_error(error, connection, limits));
   }
-  void succeed(std::string_view structured, std::vector<std::string> texts) const {
-    call->reply(tool_result(structured, texts));
+  /// The CallToolResult for this call's protocol revision (structuredContent from 2025-06-18).
+  [[nodiscard]] std::string result(std::string_view structured,
+                                   const std::vector<std::string>& texts) const {
+    return tool_result(
+        call->structured() ? std::optional<std::string_view>(structured) : std::nullopt, texts);
+  }
+  void succeed(std::string_view structured, const std::vector<std::string>& texts) const {
+    call->reply(result(structured, texts));
+  }
+  /// The result budget (--max-result-bytes) left for the CallToolResult itself.
+  [[nodiscard]] std::size_t budget() const {
+    const std::size_t overhead = call->result_overhead();
+    return limits.max_result_bytes > overhead ? limits.max_result_bytes - overhead : 1;
   }
 };
 
@@ -112,21 +125,19 @@ ArgSpec string_arg(std::string name, std::string description, bool required = fa
   return spec;
 }
 
+// The arguments every tool shares (format, timeout_seconds, connection) are explained once, in
+// the server's instructions (see session.cpp), not in every tool's schema: that keeps tools/list
+// small enough for an agent's context.
+
 ArgSpec connection_arg(const ServerConfig& config) {
-  ArgSpec spec = string_arg("connection",
-                            "Which Snowflake connection to use: one of the names "
-                            "the server was started with (default: " +
-                                config.connections.front() + ")");
+  ArgSpec spec = string_arg("connection", "");
   spec.choices = config.connections;
   return spec;
 }
 
 ArgSpec format_arg() {
-  ArgSpec spec = string_arg("format",
-                            "How the text block shows the result: json (the structured result, "
-                            "default), csv (compact) or markdown");
-  spec.choices = {"json", "csv", "markdown"};
-  spec.default_string = "json";
+  ArgSpec spec = string_arg("format", "");
+  spec.choices = {"csv", "markdown", "json"};
   return spec;
 }
 
@@ -134,12 +145,8 @@ ArgSpec timeout_arg(const Limits& limits) {
   ArgSpec spec;
   spec.name = "timeout_seconds";
   spec.type = ArgType::integer;
-  spec.description = "Cancel the statement on the server if it runs longer than this (default: " +
-                     std::to_string(limits.default_timeout.count()) +
-                     ", at most: " + std::to_string(limits.max_timeout.count()) + ")";
   spec.minimum = 1;
   spec.maximum = limits.max_timeout.count();
-  spec.default_integer = limits.default_timeout.count();
   return spec;
 }
 
@@ -147,9 +154,7 @@ ArgSpec wait_arg(const Limits& limits) {
   ArgSpec spec;
   spec.name = "wait_seconds";
   spec.type = ArgType::integer;
-  spec.description =
-      "Wait up to this many seconds for the statement to end before answering (default 0: "
-      "answer within about a second)";
+  spec.description = "Wait up to this long for the statement to end";
   spec.minimum = 0;
   spec.maximum = std::min<std::int64_t>(limits.max_timeout.count(), 600);
   spec.clamp = true;
@@ -185,7 +190,7 @@ std::string input_schema(const std::vector<ArgSpec>& args) {
         out.string("boolean");
         break;
     }
-    out.key("description").string(arg.description);
+    if (!arg.description.empty()) out.key("description").string(arg.description);
     if (!arg.choices.empty()) {
       out.key("enum").begin_array();
       for (const auto& choice : arg.choices) out.string(choice);
@@ -197,11 +202,15 @@ std::string input_schema(const std::vector<ArgSpec>& args) {
     if (arg.default_string) out.key("default").string(*arg.default_string);
     out.end_object();
   }
-  out.end_object().key("required").begin_array();
-  for (const auto& arg : args) {
-    if (arg.required) out.string(arg.name);
+  out.end_object();
+  if (std::any_of(args.begin(), args.end(), [](const ArgSpec& a) { return a.required; })) {
+    out.key("required").begin_array();
+    for (const auto& arg : args) {
+      if (arg.required) out.string(arg.name);
+    }
+    out.end_array();
   }
-  out.end_array().key("additionalProperties").boolean(false).end_object();
+  out.key("additionalProperties").boolean(false).end_object();
   return out.take();
 }
 
@@ -316,6 +325,20 @@ std::optional<std::string> identifier_arg(const Invocation& inv, std::string_vie
   return identifier;
 }
 
+/// The one rule for a database given without a schema, in every tool: the connection's own
+/// schema when the connection's database is that database, else PUBLIC (as after USE DATABASE).
+std::string default_schema(const Invocation& inv, const std::string& database) {
+  const ConnectionNamespace defaults = inv.call->connection_namespace(inv.connection);
+  if (defaults.database.empty() || defaults.schema.empty()) return "PUBLIC";
+  std::string error;
+  const auto connection_database = normalize_identifier(defaults.database, error);
+  const auto connection_schema = normalize_identifier(defaults.schema, error);
+  if (connection_database && connection_schema && *connection_database == database) {
+    return *connection_schema;
+  }
+  return "PUBLIC";
+}
+
 /// Resolves a table given as `table` (qualified or not) plus optional `database`/`schema`.
 std::optional<RelationName> relation_arg(const Invocation& inv, std::string_view table_key) {
   std::string error;
@@ -345,8 +368,8 @@ std::optional<RelationName> relation_arg(const Invocation& inv, std::string_view
   if (!merge("database", relation.database) || !merge("schema", relation.schema)) {
     return std::nullopt;
   }
-  // A database without a schema means its PUBLIC schema, as after USE DATABASE.
-  if (relation.database && !relation.schema) relation.schema = "PUBLIC";
+  if (relation.database && !relation.schema)
+    relation.schema = default_schema(inv, *relation.database);
   return relation;
 }
 
@@ -366,8 +389,46 @@ PageLimits page_limits(const Invocation& inv, std::size_t rows) {
   return PageLimits{rows, inv.limits.max_result_bytes, inv.limits.max_cell_bytes};
 }
 
-/// The generic result of a statement (execute_query, fetch_results, sample_table, …).
-void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t page_size) {
+/// The largest n in [1, count] whose rendering fits in `budget` bytes (1 when none does: a
+/// result always shows at least its first row), with that rendering in `out`.
+std::size_t fit_budget(std::size_t count, std::size_t budget,
+                       const std::function<std::string(std::size_t)>& render, std::string& out) {
+  out = render(count);
+  if (count <= 1 || out.size() <= budget) return count;
+  std::size_t fits = 1;  // the answer, once proven (or the floor)
+  std::string fitting;
+  std::size_t low = 1;
+  std::size_t high = count - 1;
+  while (low <= high) {
+    const std::size_t middle = low + (high - low) / 2;
+    std::string candidate = render(middle);
+    if (candidate.size() <= budget) {
+      fits = middle;
+      fitting = std::move(candidate);
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  out = fitting.empty() ? render(1) : std::move(fitting);
+  return fits;
+}
+
+/// The first `rows` rows of `page`; cut by the byte cap when that drops rows.
+ResultPage first_rows(const ResultPage& page, std::size_t rows) {
+  if (rows >= page.row_count) return page;
+  ResultPage out = page;
+  const std::size_t cells = rows * page.columns.size();
+  out.json.resize(cells);
+  out.text.resize(cells);
+  out.null.resize(cells);
+  out.row_count = rows;
+  out.cut = ResultPage::Cut::byte_limit;
+  return out;
+}
+
+/// The CallToolResult of a page of rows.
+std::string render_rows(const Invocation& inv, const ResultPage& page, std::uint64_t page_size) {
   std::optional<std::string> next;
   if (page.more()) {
     next = encode_cursor(ResultCursor{inv.connection, page.statement_handle,
@@ -398,38 +459,81 @@ void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t pag
   out.key("next_cursor").string_or_null(next).key("cells_truncated").boolean(page.cells_truncated);
   if (page.rows_affected) out.key("rows_affected").number(*page.rows_affected);
   out.end_object();
-  std::string structured = out.take();
+  const std::string structured = out.take();
 
-  std::vector<std::string> texts{
-      render_text(inv.format, structured, [&] { return to_text_table(page); })};
+  // One line of metadata: what the rows are, what was cut, how to read on.
+  std::string meta;
+  if (page.row_count == 0) {
+    meta = "No rows";
+    if (page.total_rows > page.first_row) {
+      meta += " from row " + std::to_string(page.first_row + 1) + " of " +
+              std::to_string(page.total_rows);
+    }
+  } else if (page.first_row == 0 && !page.more()) {
+    meta = std::to_string(page.row_count) + (page.row_count == 1 ? " row" : " rows");
+  } else {
+    meta = "Rows " + std::to_string(page.first_row + 1) + "–" +
+           std::to_string(page.first_row + page.row_count) + " of " +
+           std::to_string(page.total_rows);
+  }
+  if (page.rows_affected) meta += ", " + std::to_string(*page.rows_affected) + " rows affected";
+  meta += " (statement handle " + page.statement_handle + ").";
   if (page.more()) {
-    std::string notice = "Showing rows " + std::to_string(page.first_row + 1) + "–" +
-                         std::to_string(page.first_row + page.row_count) + " of " +
-                         std::to_string(page.total_rows) + " (stopped at the ";
-    notice += page.cut == ResultPage::Cut::byte_limit
-                  ? "size cap of " + std::to_string(inv.limits.max_result_bytes) + " bytes"
-                  : "row limit";
-    notice += "). For the next page call fetch_results with {\"cursor\": \"" + *next +
-              "\"}; or filter or aggregate in SQL.";
-    texts.push_back(std::move(notice));
+    meta += page.cut == ResultPage::Cut::byte_limit
+                ? " Cut to fit " + std::to_string(inv.limits.max_result_bytes) + " bytes."
+                : " Cut at the row limit.";
+    meta +=
+        " Next page: fetch_results {\"cursor\":\"" + *next + "\"}; or filter or aggregate in SQL.";
   }
   if (page.cells_truncated) {
-    texts.push_back("Values longer than " + std::to_string(inv.limits.max_cell_bytes) +
-                    " bytes were shortened; select a substring to see more of them.");
+    meta += " Values longer than " + std::to_string(inv.limits.max_cell_bytes) +
+            " bytes were shortened; select a substring to see more.";
   }
-  inv.call->log(McpLogLevel::info, inv.tool + " returned " + std::to_string(page.row_count) +
-                                       " of " + std::to_string(page.total_rows) +
+  std::vector<std::string> texts;
+  switch (inv.format) {
+    case TextFormat::json:
+      texts = {structured, meta};
+      break;
+    case TextFormat::csv:
+      texts = {meta + "\n" + render_csv(to_text_table(page))};
+      break;
+    case TextFormat::markdown:
+      texts = {meta + "\n\n" + render_markdown(to_text_table(page))};
+      break;
+  }
+  return inv.result(structured, texts);
+}
+
+/// The generic result of a statement (execute_query, fetch_results, sample_table, …): as many
+/// rows as fit in the result budget (--max-result-bytes), counted over everything the answer
+/// carries.
+void reply_rows(const Invocation& inv, const ResultPage& page, std::uint64_t page_size) {
+  std::string result;
+  const std::size_t rows = fit_budget(
+      page.row_count, inv.budget(),
+      [&](std::size_t n) { return render_rows(inv, first_rows(page, n), page_size); }, result);
+  inv.call->log(McpLogLevel::info, inv.tool + " returned " + std::to_string(rows) + " of " +
+                                       std::to_string(page.total_rows) +
                                        " rows (statement handle " + page.statement_handle + ")");
-  inv.succeed(structured, std::move(texts));
+  inv.call->reply(std::move(result));
 }
 
 /// Runs a statement and answers with its rows.
 void run_rows(const Invocation& inv, RunRequest request, std::uint64_t page_size) {
   request.connection = inv.connection;
   request.limits = page_limits(inv, page_size);
-  inv.call->run(std::move(request), [inv, page_size](sfq::Result<ResultPage> outcome) {
+  const std::string followed = request.attach_handle;
+  inv.call->run(std::move(request), [inv, page_size, followed](sfq::Result<ResultPage> outcome) {
     if (!outcome.ok()) {
-      inv.fail(outcome.error());
+      const sfq::Error& error = outcome.error();
+      if (!followed.empty() && (error.code() == "000709" || error.http_status() == 404)) {
+        // A cursor sfq issued, for a statement Snowflake no longer knows: its result expired.
+        inv.fail(inv.tool + ": Snowflake no longer knows the statement " + followed +
+                 " (error 000709), so its result is not available any more. Run the query "
+                 "again.");
+        return;
+      }
+      inv.fail(error);
       return;
     }
     reply_rows(inv, outcome.value(), page_size);
@@ -460,52 +564,69 @@ void reply_listing(const Invocation& inv, const ResultPage& page, const std::str
                    const std::function<void(json::JsonBuilder&)>& header,
                    const std::function<bool(const PageView&, std::size_t)>& keep) {
   const PageView view(page);
-  json::JsonBuilder out;
-  out.begin_object();
-  header(out);
-  out.key(items_key).begin_array();
+  std::vector<std::string> items;  // each kept entry as JSON
   TextTable table;
   for (const auto& field : fields) table.headers.push_back(field.key);
-  std::size_t count = 0;
   bool truncated = page.more();
   for (std::size_t r = 0; r < view.rows(); ++r) {
     if (!keep(view, r)) continue;
-    if (count >= inv.limits.max_rows || out.str().size() > inv.limits.max_result_bytes) {
+    if (items.size() >= inv.limits.max_rows) {
       truncated = true;
       break;
     }
-    ++count;
-    out.begin_object();
+    json::JsonBuilder item;
+    item.begin_object();
     std::vector<std::optional<std::string>> row;
     for (const auto& field : fields) {
       auto value = view.text(r, field.column);
-      out.key(field.key);
+      item.key(field.key);
       if (field.numeric) {
-        out.raw(number_or_null(value));
+        item.raw(number_or_null(value));
       } else if (field.key == "name") {
-        out.string(value.value_or(""));
+        item.string(value.value_or(""));
       } else {
-        out.string_or_null(value);
+        item.string_or_null(value);
       }
       row.push_back(std::move(value));
     }
-    out.end_object();
+    item.end_object();
+    items.push_back(item.take());
     table.rows.push_back(std::move(row));
   }
-  out.end_array()
-      .key("count")
-      .unsigned_number(count)
-      .key("truncated")
-      .boolean(truncated)
-      .end_object();
+  const auto render = [&](std::size_t count) {
+    const bool cut = truncated || count < items.size();
+    json::JsonBuilder out;
+    out.begin_object();
+    header(out);
+    out.key(items_key).begin_array();
+    for (std::size_t i = 0; i < count; ++i) out.raw(items[i]);
+    out.end_array().key("count").unsigned_number(count).key("truncated").boolean(cut).end_object();
+    const std::string structured = out.take();
+    std::string meta = std::to_string(count) + " " + items_key;
+    if (cut) meta += " (the list was cut; narrow it, for list_tables with a `pattern`)";
+    meta += ".";
+    TextTable shown;
+    shown.headers = table.headers;
+    shown.rows.assign(table.rows.begin(), table.rows.begin() + static_cast<std::ptrdiff_t>(count));
+    std::vector<std::string> texts;
+    switch (inv.format) {
+      case TextFormat::json:
+        texts = {structured};
+        if (cut) texts.push_back(meta);
+        break;
+      case TextFormat::csv:
+        texts = {meta + "\n" + render_csv(shown)};
+        break;
+      case TextFormat::markdown:
+        texts = {meta + "\n\n" + render_markdown(shown)};
+        break;
+    }
+    return inv.result(structured, texts);
+  };
+  std::string result;
+  const std::size_t count = fit_budget(items.size(), inv.budget(), render, result);
   inv.call->log(McpLogLevel::info, inv.tool + " listed " + std::to_string(count) + " " + items_key);
-  std::string structured = out.take();
-  std::vector<std::string> texts{render_text(inv.format, structured, [&] { return table; })};
-  if (truncated) {
-    texts.push_back("The list was cut at " + std::to_string(count) +
-                    " entries; narrow it (for list_tables, with a `pattern`).");
-  }
-  inv.succeed(structured, std::move(texts));
+  inv.call->reply(std::move(result));
 }
 
 void run_listing(const Invocation& inv, std::string sql, std::string items_key,
@@ -625,7 +746,7 @@ void describe_table(Invocation inv) {
                     [inv](sfq::Result<Description> outcome) { reply_description(inv, outcome); });
 }
 
-/// The view of describe_view/query_view: `view_name` in `database`.`schema` (default PUBLIC).
+/// The view of describe_view/query_view: `view_name` in `database`.`schema` (see default_schema).
 std::optional<RelationName> view_arg(const Invocation& inv) {
   RelationName relation;
   auto database = identifier_arg(inv, "database");
@@ -636,7 +757,7 @@ std::optional<RelationName> view_arg(const Invocation& inv) {
     if (!schema) return std::nullopt;
     relation.schema = std::move(schema);
   } else {
-    relation.schema = "PUBLIC";
+    relation.schema = default_schema(inv, *relation.database);
   }
   auto name = identifier_arg(inv, "view_name");
   if (!name) return std::nullopt;
@@ -673,7 +794,8 @@ void query_view(Invocation inv) {
   select_rows(inv, *relation);
 }
 
-/// database/schema arguments of execute_query and execute_statement, into the statement.
+/// database/schema arguments of execute_query and execute_statement, into the statement (a
+/// database without a schema: see default_schema).
 bool apply_context(const Invocation& inv, sfq::Statement& statement) {
   if (inv.args.string("database")) {
     auto database = identifier_arg(inv, "database");
@@ -684,6 +806,8 @@ bool apply_context(const Invocation& inv, sfq::Statement& statement) {
     auto schema = identifier_arg(inv, "schema");
     if (!schema) return false;
     statement.schema = std::move(*schema);
+  } else if (!statement.database.empty()) {
+    statement.schema = default_schema(inv, statement.database);
   }
   return true;
 }
@@ -747,6 +871,28 @@ std::optional<std::string> handle_arg(const Invocation& inv) {
   return handle;
 }
 
+/// True for Snowflake's answer to a handle it does not know (for this user).
+bool unknown_handle(const sfq::Error& error) {
+  return error.code() == "000709" || error.http_status() == 404;
+}
+
+void fail_unknown_handle(const Invocation& inv, const std::string& handle) {
+  inv.fail(inv.tool + ": Snowflake knows no statement with the handle " + handle +
+           " (error 000709). Pass the statement_handle of a result; a handle is visible only to "
+           "the user that ran the statement.");
+}
+
+/// True when a statement that ended this way was cancelled rather than failed on its own.
+bool was_cancelled(const sfq::Error& error) {
+  return error.code() == "000604" || error.category() == sfq::ErrorCategory::cancelled;
+}
+
+/// True when this server may act on the statement (cancel it, hand out cursors to its rows):
+/// it started it, or it runs with --allow-write.
+bool may_act_on(const Invocation& inv, const std::string& handle) {
+  return inv.call->config().allow_write || inv.call->knows_handle(handle);
+}
+
 /// Answers query_status from the outcome of following the statement.
 void reply_status(const Invocation& inv, const std::string& handle,
                   const sfq::Result<ResultPage>& outcome) {
@@ -757,32 +903,44 @@ void reply_status(const Invocation& inv, const std::string& handle,
     const ResultPage& page = outcome.value();
     out.key("state").string(page.state);
     if (page.state == "succeeded") {
-      const std::string cursor = encode_cursor(ResultCursor{
-          inv.connection, handle, 0, std::min<std::uint64_t>(100, inv.limits.max_rows)});
       out.key("total_rows")
           .unsigned_number(page.total_rows)
           .key("columns")
-          .raw(columns_json(page.columns))
-          .key("next_cursor")
-          .string(cursor);
-      summary = "The statement succeeded with " + std::to_string(page.total_rows) +
-                " rows; read them with fetch_results and the cursor " + cursor + ".";
+          .raw(columns_json(page.columns));
+      summary = "The statement " + handle + " succeeded with " + std::to_string(page.total_rows) +
+                (page.total_rows == 1 ? " row" : " rows");
+      // Cursors only for statements this server may act on: a handle someone passes along is
+      // reported on, never adopted.
+      if (may_act_on(inv, handle)) {
+        const std::string cursor = encode_cursor(ResultCursor{
+            inv.connection, handle, 0, std::min<std::uint64_t>(100, inv.limits.max_rows)});
+        out.key("next_cursor").string(cursor);
+        summary += "; read them with fetch_results {\"cursor\":\"" + cursor + "\"}.";
+      } else {
+        out.key("next_cursor").null();
+        summary +=
+            ". Another server (or client) started it, so this one hands out no cursor to its "
+            "rows.";
+      }
     } else {
       out.key("total_rows").null().key("next_cursor").null();
-      summary = "The statement is " + page.state + ".";
+      summary = "The statement " + handle + " is " + page.state + ".";
     }
     out.key("error").null();
   } else {
     const sfq::Error& error = outcome.error();
+    if (unknown_handle(error)) {
+      fail_unknown_handle(inv, handle);
+      return;
+    }
     const bool statement_outcome = error.category() == sfq::ErrorCategory::server ||
                                    error.category() == sfq::ErrorCategory::timeout ||
                                    error.category() == sfq::ErrorCategory::cancelled;
-    if (!statement_outcome || error.http_status() == 404) {
+    if (!statement_outcome) {
       inv.fail(error);
       return;
     }
-    const bool cancelled =
-        error.code() == "000604" || error.category() == sfq::ErrorCategory::cancelled;
+    const bool cancelled = was_cancelled(error);
     out.key("state")
         .string(cancelled ? "cancelled" : "failed")
         .key("total_rows")
@@ -798,12 +956,11 @@ void reply_status(const Invocation& inv, const std::string& handle,
         .key("message")
         .string(sfq::redact(error.message()))
         .end_object();
-    summary = std::string("The statement ") + (cancelled ? "was cancelled" : "failed") + ": " +
+    summary = "The statement " + handle + (cancelled ? " was cancelled" : " failed") + ": " +
               sfq::redact(error.message());
   }
   out.end_object();
-  std::string structured = out.take();
-  inv.succeed(structured, {structured, summary});
+  inv.succeed(out.take(), {summary});
 }
 
 void query_status(Invocation inv) {
@@ -834,303 +991,286 @@ void query_status(Invocation inv) {
   });
 }
 
-void cancel_query(Invocation inv) {
-  const auto handle = handle_arg(inv);
-  if (!handle) return;
-  if (!inv.call->config().allow_write && !inv.call->knows_handle(*handle)) {
-    inv.fail("cancel_query cancels only statements this server started (the statement handle " +
-             *handle +
-             " is not one of them). Start the server with --allow-write to cancel any "
-             "statement.");
-    return;
+/// Answers cancel_query with what happened to the statement.
+void reply_cancel(const Invocation& inv, const std::string& handle, bool cancelled,
+                  const std::string& state) {
+  std::string message;
+  if (cancelled) {
+    message = "Cancelled: the statement " + handle +
+              " was running and Snowflake has stopped it; it has no result.";
+  } else {
+    message = "Already finished: the statement " + handle + " had " +
+              (state == "succeeded" ? "succeeded"
+               : state == "failed"  ? "failed"
+                                    : "been cancelled") +
+              " before the cancellation, so nothing was cancelled" +
+              (state == "succeeded" ? "; its result is still available." : ".");
   }
-  inv.call->cancel_statement(inv.connection, *handle, [inv, handle = *handle](sfq::Status status) {
-    if (!status.ok()) {
-      inv.fail(status.error());
-      return;
-    }
-    json::JsonBuilder out;
-    out.begin_object()
-        .key("statement_handle")
-        .string(handle)
-        .key("cancelled")
-        .boolean(true)
-        .key("message")
-        .string(
-            "Snowflake accepted the cancellation; the statement stops and its result will "
-            "not be available.")
-        .end_object();
-    std::string structured = out.take();
-    inv.succeed(structured, {structured});
+  json::JsonBuilder out;
+  out.begin_object()
+      .key("statement_handle")
+      .string(handle)
+      .key("outcome")
+      .string(cancelled ? "cancelled" : "already_finished")
+      .key("cancelled")
+      .boolean(cancelled)
+      .key("state")
+      .string(state)
+      .end_object();
+  inv.succeed(out.take(), {message});
+}
+
+/// After Snowflake accepted a cancellation: follow the statement to see what became of it.
+void confirm_cancel(const Invocation& inv, const std::string& handle) {
+  RunRequest request;
+  request.connection = inv.connection;
+  request.attach_handle = handle;
+  request.fetch_rows = false;
+  request.limits = page_limits(inv, 1);
+  auto execution =
+      inv.call->run(std::move(request), [inv, handle](sfq::Result<ResultPage> outcome) {
+        if (outcome.ok()) {
+          // It ran to the end: the cancellation came too late to stop it.
+          reply_cancel(inv, handle, false, "succeeded");
+          return;
+        }
+        const sfq::Error& error = outcome.error();
+        if (unknown_handle(error)) {
+          fail_unknown_handle(inv, handle);
+        } else if (was_cancelled(error)) {
+          reply_cancel(inv, handle, true, "cancelled");
+        } else if (error.category() == sfq::ErrorCategory::server ||
+                   error.category() == sfq::ErrorCategory::timeout) {
+          reply_cancel(inv, handle, false, "failed");
+        } else {
+          inv.fail("Cancel not confirmed: Snowflake accepted the cancellation of " + handle +
+                   ", but its state could not be read afterwards: " + sfq::redact(error.message()) +
+                   ". Check it with query_status.");
+        }
+      });
+  if (!execution) return;
+  inv.call->after(kCancelConfirm, [inv, execution, handle] {
+    inv.call->abandon(execution);
+    inv.fail("Cancel not confirmed: Snowflake accepted the cancellation of " + handle +
+             ", but the statement was still running " +
+             std::to_string(kCancelConfirm.count() / 1000) +
+             " s later. Check it with query_status (wait_seconds) or cancel it again.");
   });
 }
 
-// --- output schemas --------------------------------------------------------------------------
-
-constexpr std::string_view kRowsSchema =
-    R"({"type":"object","properties":{)"
-    R"("statement_handle":{"type":"string","description":"Snowflake's query id of the statement"},)"
-    R"("columns":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},)"
-    R"("type":{"type":"string"},"nullable":{"type":"boolean"}},"required":["name","type","nullable"]}},)"
-    R"("rows":{"type":"array","description":"One array per row, values in column order; numbers are exact","items":{"type":"array"}},)"
-    R"("row_count":{"type":"integer","minimum":0,"description":"Rows in this result"},)"
-    R"("first_row":{"type":"integer","minimum":0,"description":"Index of the first row returned within the whole result"},)"
-    R"("total_rows":{"type":"integer","minimum":0,"description":"Rows in the whole result"},)"
-    R"("truncated":{"type":"boolean","description":"True when more rows follow: pass next_cursor to fetch_results"},)"
-    R"("truncated_by":{"type":["string","null"],"enum":["row_limit","byte_limit",null]},)"
-    R"("next_cursor":{"type":["string","null"]},)"
-    R"("cells_truncated":{"type":"boolean","description":"True when long values were shortened"},)"
-    R"("rows_affected":{"type":"integer"}},)"
-    R"("required":["statement_handle","columns","rows","row_count","first_row","total_rows","truncated","truncated_by","next_cursor","cells_truncated"]})";
-
-std::string listing_schema(std::string_view items_key, std::string_view item_properties,
-                           std::string_view header_properties, std::string_view header_required) {
-  std::string schema = R"({"type":"object","properties":{)";
-  schema += header_properties;
-  schema += "\"" + std::string(items_key) +
-            R"(":{"type":"array","items":{"type":"object","properties":{)";
-  schema += item_properties;
-  schema +=
-      R"(},"required":["name"]}},"count":{"type":"integer","minimum":0},"truncated":{"type":"boolean"}},"required":[)";
-  schema += header_required;
-  schema += "\"" + std::string(items_key) + R"(","count","truncated"]})";
-  return schema;
+void cancel_query(Invocation inv) {
+  const auto handle = handle_arg(inv);
+  if (!handle) return;
+  if (!may_act_on(inv, *handle)) {
+    inv.fail("cancel_query cancels only statements this server started, and the statement " +
+             *handle +
+             " is not one of them. Cancel it from the server or session that started it; an "
+             "administrator may start sfq mcp with --allow-write to cancel any statement.");
+    return;
+  }
+  inv.call->cancel_statement(
+      inv.connection, *handle, [inv, handle = *handle](sfq::Result<CancelOutcome> outcome) {
+        if (!outcome.ok()) {
+          if (unknown_handle(outcome.error())) {
+            fail_unknown_handle(inv, handle);
+            return;
+          }
+          inv.fail("Cancel not confirmed: " +
+                   describe_error(outcome.error(), inv.connection, inv.limits));
+          return;
+        }
+        switch (outcome.value().kind) {
+          case CancelOutcome::Kind::cancelled:
+            reply_cancel(inv, handle, true, "cancelled");
+            return;
+          case CancelOutcome::Kind::already_finished:
+            reply_cancel(inv, handle, false, outcome.value().state);
+            return;
+          case CancelOutcome::Kind::requested:
+            confirm_cancel(inv, handle);
+            return;
+        }
+      });
 }
 
-constexpr std::string_view kNamedItem =
-    R"("name":{"type":"string"},"owner":{"type":["string","null"]},"comment":{"type":["string","null"]},"created_on":{"type":["string","null"]})";
+// --- output schemas --------------------------------------------------------------------------
+// Kept to what a client needs to validate and read a result: every tool's outputSchema is sent
+// with tools/list, so each byte here is paid for in the agent's context.
+
+constexpr std::string_view kRowsSchema =
+    R"({"type":"object","properties":{"rows":{"type":"array","description":"NUMBERs a double )"
+    R"(would round are strings"},"truncated":{"type":"boolean"},)"
+    R"("next_cursor":{"type":["string","null"]}},"required":["rows","truncated"]})";
+
+std::string listing_schema(std::string_view items_key) {
+  return R"({"type":"object","properties":{")" + std::string(items_key) +
+         R"(":{"type":"array"},"truncated":{"type":"boolean"}},"required":[")" +
+         std::string(items_key) + R"(","truncated"]})";
+}
 
 constexpr std::string_view kDescriptionSchema =
-    R"({"type":"object","properties":{"name":{"type":"string"},"database":{"type":["string","null"]},)"
-    R"("schema":{"type":["string","null"]},"qualified_name":{"type":"string"},)"
-    R"("kind":{"type":"string","enum":["table","view"]},)"
-    R"("columns":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},)"
-    R"("type":{"type":"string"},"nullable":{"type":"boolean"},"default":{"type":["string","null"]},)"
-    R"("primary_key":{"type":"boolean"},"comment":{"type":["string","null"]}},"required":["name","type","nullable"]}},)"
-    R"("column_count":{"type":"integer","minimum":0},"ddl":{"type":["string","null"]},)"
-    R"("ddl_note":{"type":["string","null"],"description":"Where the DDL came from when GET_DDL was not available"}},)"
-    R"("required":["name","qualified_name","kind","columns","column_count","ddl"]})";
+    R"({"type":"object","properties":{"columns":{"type":"array"},)"
+    R"("ddl":{"type":["string","null"]}},"required":["columns"]})";
 
 constexpr std::string_view kStatusSchema =
-    R"({"type":"object","properties":{"statement_handle":{"type":"string"},)"
-    R"("state":{"type":"string","enum":["running","succeeded","failed","cancelled"]},)"
-    R"("total_rows":{"type":["integer","null"]},"columns":{"type":"array"},)"
-    R"("next_cursor":{"type":["string","null"],"description":"Pass to fetch_results to read the rows"},)"
-    R"("error":{"type":["object","null"],"properties":{"code":{"type":"string"},"sql_state":{"type":"string"},"message":{"type":"string"}}}},)"
-    R"("required":["statement_handle","state","total_rows","next_cursor","error"]})";
+    R"({"type":"object","properties":{"state":)"
+    R"({"enum":["running","succeeded","failed","cancelled"]},)"
+    R"("next_cursor":{"type":["string","null"]}},"required":["state"]})";
 
 constexpr std::string_view kCancelSchema =
-    R"({"type":"object","properties":{"statement_handle":{"type":"string"},"cancelled":{"type":"boolean"},)"
-    R"("message":{"type":"string"}},"required":["statement_handle","cancelled","message"]})";
+    R"({"type":"object","properties":{"outcome":{"enum":["cancelled","already_finished"]},)"
+    R"("cancelled":{"type":"boolean"}},"required":["outcome","cancelled"]})";
 
 // --- the tool set ----------------------------------------------------------------------------
 
 std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   const Limits& limits = config.limits;
   std::vector<ToolRegistry::Tool> tools;
+  // `connection` only when there is a choice; with one connection every call uses it.
+  const bool choose_connection = config.connections.size() > 1;
   auto add = [&](ToolRegistry::Tool tool, bool statement_tool, bool formats) {
     if (formats) tool.args.push_back(format_arg());
     if (statement_tool) tool.args.push_back(timeout_arg(limits));
-    tool.args.push_back(connection_arg(config));
+    if (choose_connection) tool.args.push_back(connection_arg(config));
     tools.push_back(std::move(tool));
   };
-  const std::string database_doc = "The database name (required)";
-  const std::string schema_optional_doc =
-      "The schema name (optional, default PUBLIC, as after USE DATABASE)";
+  const auto table_args = [&](std::vector<ArgSpec> more) {
+    std::vector<ArgSpec> args{string_arg("table", "TABLE, SCHEMA.TABLE or DB.SCHEMA.TABLE", true),
+                              string_arg("database", ""), string_arg("schema", "")};
+    for (auto& arg : more) args.push_back(std::move(arg));
+    return args;
+  };
+  const auto view_args = [&](std::vector<ArgSpec> more) {
+    std::vector<ArgSpec> args{string_arg("database", "", true), string_arg("schema", ""),
+                              string_arg("view_name", "", true)};
+    for (auto& arg : more) args.push_back(std::move(arg));
+    return args;
+  };
 
   add({"list_databases",
        "List databases",
-       "List all accessible Snowflake databases, with owner, comment and creation time.",
+       "Databases the role can see.",
        true,
        false,
        true,
        {},
-       listing_schema("databases", kNamedItem, "", ""),
+       listing_schema("databases"),
        list_databases},
       true, true);
 
   add({"list_schemas",
        "List schemas",
-       "List the schemas of a database, with owner, comment and creation time.",
+       "Schemas of a database.",
        true,
        false,
        true,
-       {string_arg("database", database_doc, true)},
-       listing_schema("schemas", kNamedItem, R"("database":{"type":"string"},)", R"("database",)"),
+       {string_arg("database", "", true)},
+       listing_schema("schemas"),
        list_schemas},
       true, true);
 
   add({"list_tables",
        "List tables",
-       "List the tables of a schema with their kind, row count, size, owner and comment. "
-       "`pattern` filters names with SQL LIKE wildcards (% and _), ignoring case.",
+       "Tables of a schema, with row counts and sizes.",
        true,
        false,
        true,
-       {string_arg("database", database_doc, true),
-        string_arg("schema", "The schema name (required)", true),
-        string_arg("pattern", "Only names matching this LIKE pattern, e.g. ORDER% (optional)")},
-       listing_schema(
-           "tables",
-           R"("name":{"type":"string"},"kind":{"type":["string","null"]},)"
-           R"("rows":{"type":["integer","null"]},"bytes":{"type":["integer","null"]},)"
-           R"("owner":{"type":["string","null"]},"comment":{"type":["string","null"]},)"
-           R"("created_on":{"type":["string","null"]})",
-           R"("database":{"type":"string"},"schema":{"type":"string"},"pattern":{"type":["string","null"]},)",
-           R"("database","schema",)"),
+       {string_arg("database", "", true), string_arg("schema", "", true),
+        string_arg("pattern", "LIKE pattern on names (% and _), ignoring case")},
+       listing_schema("tables"),
        list_tables},
       true, true);
 
   add({"list_views",
        "List views",
-       "List all views in a specified database and schema (all schemas of the database when "
-       "schema is omitted).",
+       "Views of a schema, or of every schema of the database when schema is omitted.",
        true,
        false,
        true,
-       {string_arg("database", database_doc, true),
-        string_arg("schema", "The schema name (optional; every schema when omitted)")},
-       listing_schema("views",
-                      R"("name":{"type":"string"},"schema":{"type":["string","null"]},)"
-                      R"("owner":{"type":["string","null"]},"comment":{"type":["string","null"]},)"
-                      R"("created_on":{"type":["string","null"]})",
-                      R"("database":{"type":"string"},"schema":{"type":["string","null"]},)",
-                      R"("database",)"),
+       {string_arg("database", "", true), string_arg("schema", "")},
+       listing_schema("views"),
        list_views},
       true, true);
 
-  add({"describe_table",
-       "Describe a table",
-       "Columns (name, type, nullability, default, primary key, comment) and the DDL of a table. "
-       "Give `table` qualified as DATABASE.SCHEMA.TABLE, or give its parts.",
-       true,
-       false,
-       true,
-       {string_arg("table", "The table: TABLE, SCHEMA.TABLE or DATABASE.SCHEMA.TABLE (required)",
-                   true),
-        string_arg("database", "The database, when `table` does not name it (optional)"),
-        string_arg("schema", "The schema, when `table` does not name it (optional)")},
-       std::string(kDescriptionSchema),
-       describe_table},
+  add({"describe_table", "Describe a table", "Columns and DDL of a table.", true, false, true,
+       table_args({}), std::string(kDescriptionSchema), describe_table},
       true, true);
 
-  add({"describe_view",
-       "Describe a view",
-       "Get detailed information about a specific view including columns and SQL definition.",
-       true,
-       false,
-       true,
-       {string_arg("database", database_doc, true), string_arg("schema", schema_optional_doc),
-        string_arg("view_name", "The name of the view to describe (required)", true)},
-       std::string(kDescriptionSchema),
-       describe_view},
+  add({"describe_view", "Describe a view", "Columns and SQL definition of a view.", true, false,
+       true, view_args({}), std::string(kDescriptionSchema), describe_view},
       true, true);
 
-  add({"sample_table",
-       "Sample rows of a table",
-       "The first rows of a table (SELECT * … LIMIT n), to see what its data looks like.",
-       true,
-       false,
-       true,
-       {string_arg("table", "The table: TABLE, SCHEMA.TABLE or DATABASE.SCHEMA.TABLE (required)",
-                   true),
-        string_arg("database", "The database, when `table` does not name it (optional)"),
-        string_arg("schema", "The schema, when `table` does not name it (optional)"),
-        limit_arg(limits, 10, "Maximum number of rows to return (default: 10)")},
-       std::string(kRowsSchema),
-       sample_table},
+  add({"sample_table", "Sample a table", "The first rows of a table.", true, false, true,
+       table_args({limit_arg(limits, 10, "")}), std::string(kRowsSchema), sample_table},
       true, true);
 
-  add({"query_view",
-       "Query a view",
-       "Query data from a view with an optional row limit.",
-       true,
-       false,
-       true,
-       {string_arg("database", database_doc, true), string_arg("schema", schema_optional_doc),
-        string_arg("view_name", "The name of the view to query (required)", true),
-        limit_arg(limits, 10, "Maximum number of rows to return (default: 10)")},
-       std::string(kRowsSchema),
-       query_view},
+  add({"query_view", "Query a view", "The first rows of a view.", true, false, true,
+       view_args({limit_arg(limits, 10, "")}), std::string(kRowsSchema), query_view},
       true, true);
 
-  ArgSpec query = string_arg(
-      "query",
-      "The SQL query to execute (supports SELECT, SHOW, DESCRIBE, EXPLAIN, and WITH statements; "
-      "one statement)",
-      true);
+  ArgSpec query = string_arg("query", "", true);
   query.max_length = kMaxSqlBytes;
   add({"execute_query",
        "Run a read-only query",
-       "Execute a read-only SQL query against Snowflake: SELECT, WITH … SELECT, SHOW, DESCRIBE or "
-       "EXPLAIN, one statement. Rows come back exactly (numbers are never rounded), capped by "
-       "`limit` and a size cap; when `truncated` is true, fetch_results with `next_cursor` reads "
-       "on without running the query again. The query text is not rewritten.",
+       "Run one read-only statement (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN), sent as "
+       "written.",
        true,
        false,
        true,
-       {query, string_arg("database", "The database to use (optional)"),
-        string_arg("schema", "The schema to use (optional)"),
-        limit_arg(limits, 100, "Maximum number of rows to return (default: 100)")},
+       {query, string_arg("database", ""), string_arg("schema", ""), limit_arg(limits, 100, "")},
        std::string(kRowsSchema),
        execute_query},
       true, true);
 
-  ArgSpec limit_override =
-      limit_arg(limits, 100, "Rows in this page (default: the page size of the cursor)");
+  ArgSpec limit_override = limit_arg(limits, 100, "Rows in this page (default: as before)");
   limit_override.default_integer.reset();
   add({"fetch_results",
-       "Fetch more rows of a result",
-       "The next page of an earlier result, from its `next_cursor`. Reads Snowflake's stored "
-       "result: the statement is not run again.",
+       "Fetch more rows",
+       "The next page of a result, from its next_cursor; the statement does not run again.",
        true,
        false,
        true,
-       {string_arg("cursor", "next_cursor of an earlier result (required)", true), limit_override},
+       {string_arg("cursor", "", true), limit_override},
        std::string(kRowsSchema),
        fetch_results},
-      true, true);
+      false, true);
 
   add({"query_status",
-       "Status of a statement",
-       "Whether a statement (by statement handle) is running, succeeded, failed or was "
-       "cancelled; for a finished one, its row count and a cursor to read its rows. "
-       "`wait_seconds` waits for a running statement to end.",
+       "Statement status",
+       "Whether a statement runs, succeeded, failed or was cancelled; for one this server ran, "
+       "a cursor to its rows.",
        true,
        false,
        true,
-       {string_arg("statement_handle", "The statement handle (query id) (required)", true),
-        wait_arg(limits)},
+       {string_arg("statement_handle", "", true), wait_arg(limits)},
        std::string(kStatusSchema),
        query_status},
       false, false);
 
   add({"cancel_query",
        "Cancel a statement",
-       "Cancel a running statement by its statement handle, on the Snowflake side. Without "
-       "--allow-write only statements this server started can be cancelled.",
+       "Cancel a statement this server started (any, with --allow-write) and say what "
+       "happened.",
        false,
        false,
        true,
-       {string_arg("statement_handle", "The statement handle (query id) (required)", true)},
+       {string_arg("statement_handle", "", true)},
        std::string(kCancelSchema),
        cancel_query},
       false, false);
 
   if (config.allow_write) {
-    ArgSpec statement = string_arg("statement", "The SQL statement to run (one statement)", true);
+    ArgSpec statement = string_arg("statement", "", true);
     statement.max_length = kMaxSqlBytes;
     add({"execute_statement",
          "Run any SQL statement (may change data)",
-         "Run one SQL statement of any kind — INSERT, UPDATE, DELETE, MERGE, CREATE, DROP, … — "
-         "with the connection's role. It can change or destroy data. Results are capped like "
-         "execute_query's; rows_affected counts changed rows.",
+         "Run one statement of any kind (INSERT, UPDATE, DELETE, CREATE, DROP, …) with the "
+         "connection's role: it can change or destroy data.",
          false,
          true,
          false,
-         {statement, string_arg("database", "The database to use (optional)"),
-          string_arg("schema", "The schema to use (optional)"),
-          limit_arg(limits, 100, "Maximum number of rows to return (default: 100)")},
+         {statement, string_arg("database", ""), string_arg("schema", ""),
+          limit_arg(limits, 100, "")},
          std::string(kRowsSchema),
          execute_statement},
         true, true);
@@ -1138,7 +1278,7 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   return tools;
 }
 
-std::string tools_list_json(const std::vector<ToolRegistry::Tool>& tools) {
+std::string tools_list_json(const std::vector<ToolRegistry::Tool>& tools, bool output_schemas) {
   json::JsonBuilder out;
   out.begin_array();
   for (const auto& tool : tools) {
@@ -1150,23 +1290,17 @@ std::string tools_list_json(const std::vector<ToolRegistry::Tool>& tools) {
         .key("description")
         .string(tool.description)
         .key("inputSchema")
-        .raw(input_schema(tool.args))
-        .key("outputSchema")
-        .raw(tool.output_schema)
-        .key("annotations")
-        .begin_object()
-        .key("title")
-        .string(tool.title)
-        .key("readOnlyHint")
-        .boolean(tool.read_only)
-        .key("destructiveHint")
-        .boolean(tool.destructive)
-        .key("idempotentHint")
-        .boolean(tool.idempotent)
-        .key("openWorldHint")
-        .boolean(false)
-        .end_object()
-        .end_object();
+        .raw(input_schema(tool.args));
+    if (output_schemas) out.key("outputSchema").raw(tool.output_schema);
+    // destructiveHint and idempotentHint mean something only when readOnlyHint is false.
+    out.key("annotations").begin_object().key("readOnlyHint").boolean(tool.read_only);
+    if (!tool.read_only) {
+      out.key("destructiveHint")
+          .boolean(tool.destructive)
+          .key("idempotentHint")
+          .boolean(tool.idempotent);
+    }
+    out.key("openWorldHint").boolean(false).end_object().end_object();
   }
   out.end_array();
   return out.take();
@@ -1175,7 +1309,9 @@ std::string tools_list_json(const std::vector<ToolRegistry::Tool>& tools) {
 }  // namespace
 
 ToolRegistry::ToolRegistry(const ServerConfig& config)
-    : tools_(build_tools(config)), list_json_(tools_list_json(tools_)) {}
+    : tools_(build_tools(config)),
+      list_json_(tools_list_json(tools_, true)),
+      list_json_legacy_(tools_list_json(tools_, false)) {}
 
 ToolRegistry::~ToolRegistry() = default;
 
@@ -1197,7 +1333,7 @@ void ToolRegistry::call(const std::shared_ptr<Call>& call, const std::string& na
   }
   inv.connection = inv.args.string("connection").value_or(call->config().connections.front());
   inv.format =
-      parse_text_format(inv.args.string("format").value_or("json")).value_or(TextFormat::json);
+      parse_text_format(inv.args.string("format").value_or("csv")).value_or(TextFormat::csv);
   inv.timeout = std::chrono::seconds(
       inv.args.integer("timeout_seconds").value_or(inv.limits.default_timeout.count()));
   call->log(McpLogLevel::debug, "tools/call " + name + " on connection " + inv.connection);

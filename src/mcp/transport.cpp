@@ -12,23 +12,35 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
-LineReader::LineReader(int fd, std::size_t max_line_bytes, int stop_fd)
-    : fd_(fd), stop_fd_(stop_fd), max_line_bytes_(max_line_bytes) {}
+LineReader::LineReader(int fd, std::size_t max_line_bytes, int stop_fd, int peer_fd)
+    : fd_(fd), stop_fd_(stop_fd), peer_fd_(peer_fd), max_line_bytes_(max_line_bytes) {}
+
+bool LineReader::should_stop() const {
+  pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {peer_fd_, 0, 0}};
+  int ready = 0;
+  do {
+    ready = ::poll(fds, 2, 0);
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0 &&
+         ((fds[0].revents & POLLIN) != 0 || (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0);
+}
 
 bool LineReader::fill() {
-  if (eof_) return false;
+  if (eof_ || stopped_) return false;
   if (start_ > 0) {
     buffer_.erase(0, start_);
     start_ = 0;
   }
-  if (stop_fd_ >= 0) {
-    pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+  if (stop_fd_ >= 0 || peer_fd_ >= 0) {
+    // poll() ignores negative descriptors. The peer is watched for errors only (events 0).
+    pollfd fds[3] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}, {peer_fd_, 0, 0}};
     int ready = 0;
     do {
-      ready = ::poll(fds, 2, -1);
+      ready = ::poll(fds, 3, -1);
     } while (ready < 0 && errno == EINTR);
-    if (ready < 0 || (fds[1].revents & POLLIN) != 0) {
-      eof_ = true;
+    if (ready < 0 || (fds[1].revents & POLLIN) != 0 ||
+        (fds[2].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+      stopped_ = true;
       return false;
     }
   }
@@ -77,6 +89,7 @@ LineReader::Status LineReader::next(std::string& line) {
     }
     scanned = buffer_.size() - start_;
     if (!fill()) {
+      if (stopped_) return Status::stopped;
       if (skipping) return Status::too_long;
       if (buffer_.size() > start_) {
         line.assign(buffer_, start_, buffer_.size() - start_);
@@ -98,7 +111,7 @@ bool Output::send(std::string message, bool droppable) {
   {
     std::lock_guard lock(mutex_);
     if (closing_ || broken_) return false;
-    if (droppable && queued_bytes_ > max_queued_bytes_) {
+    if (droppable && queued_bytes_ + message.size() + 1 > max_queued_bytes_) {
       ++dropped_;
       return false;
     }
@@ -106,8 +119,37 @@ bool Output::send(std::string message, bool droppable) {
     message.push_back('\n');
     queue_.push_back(std::move(message));
   }
-  changed_.notify_one();
+  changed_.notify_all();
   return true;
+}
+
+bool Output::send_or(std::string message, std::string fallback) {
+  bool sent_message = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ || broken_) return false;
+    if (queued_bytes_ + message.size() + 1 > max_queued_bytes_) {
+      ++dropped_;
+      message = std::move(fallback);
+      sent_message = false;
+    }
+    queued_bytes_ += message.size() + 1;
+    message.push_back('\n');
+    queue_.push_back(std::move(message));
+  }
+  changed_.notify_all();
+  return sent_message;
+}
+
+bool Output::over_cap() const {
+  std::lock_guard lock(mutex_);
+  return !broken_ && queued_bytes_ >= max_queued_bytes_;
+}
+
+void Output::wait_below_cap(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout,
+                    [this] { return broken_ || closing_ || queued_bytes_ < max_queued_bytes_; });
 }
 
 void Output::close() {
@@ -115,7 +157,7 @@ void Output::close() {
     std::lock_guard lock(mutex_);
     closing_ = true;
   }
-  changed_.notify_one();
+  changed_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -150,14 +192,17 @@ void Output::run() {
       }
       written += static_cast<std::size_t>(n);
     }
-    std::lock_guard lock(mutex_);
-    queued_bytes_ -= message.size();
-    if (failed) {
-      broken_ = true;
-      queue_.clear();
-      queued_bytes_ = 0;
-      return;
+    {
+      std::lock_guard lock(mutex_);
+      queued_bytes_ -= message.size();
+      if (failed) {
+        broken_ = true;
+        queue_.clear();
+        queued_bytes_ = 0;
+      }
     }
+    changed_.notify_all();  // wait_below_cap()
+    if (failed) return;
   }
 }
 

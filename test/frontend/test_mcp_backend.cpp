@@ -124,11 +124,67 @@ TEST_F(mcp_backend, ToolsReturnTheEmulatorsDataWithExactNumbers) {
                        R"({"query":"SELECT ID, I, N FROM MOCKDB.PUBLIC.ALL_TYPES WHERE ID = 1"})"),
                   "4");
   ASSERT_FALSE(types["result"]["isError"].GetBool()) << text_of(types);
-  // 38 digits survive: they never pass through a double.
-  EXPECT_NE(
-      mcp.lines().back().find(R"("rows":[[1,12345678901234567890123456789012345678,12345678.91]])"),
-      std::string::npos)
+  // 38 digits survive: they never pass through a double. In structuredContent they are a
+  // string (a JavaScript client would round a number that long); the text keeps them as digits.
+  EXPECT_NE(mcp.lines().back().find(
+                R"("rows":[[1,"12345678901234567890123456789012345678",12345678.91]])"),
+            std::string::npos)
       << mcp.lines().back();
+  EXPECT_NE(text_of(types).find("\r\n1,12345678901234567890123456789012345678,12345678.91\r\n"),
+            std::string::npos)
+      << text_of(types);
+}
+
+TEST_F(mcp_backend, ADatabaseWithoutASchemaMeansTheConnectionsSchemaOnlyInItsOwnDatabase) {
+  SfqBackend backend(connections());  // SNOWFLAKE_SAMPLE_DATA.TPCH_SF1
+  McpPipe mcp(config(), backend);
+  const auto schema_of = [&](int id, const std::string& tool, const std::string& arguments) {
+    auto reply = mcp.request(call(id, tool, arguments), std::to_string(id));
+    EXPECT_FALSE(reply["result"]["isError"].GetBool()) << tool << " " << text_of(reply);
+    return reply;
+  };
+  // Another database: its PUBLIC schema, in every tool.
+  auto other =
+      schema_of(1, "execute_query",
+                R"j({"query":"SELECT CURRENT_SCHEMA()","database":"mockdb","format":"json"})j");
+  EXPECT_STREQ(other["result"]["structuredContent"]["rows"][0][0].GetString(), "PUBLIC")
+      << text_of(other);
+  auto described = schema_of(2, "describe_table", R"({"table":"ALL_TYPES","database":"MOCKDB"})");
+  EXPECT_STREQ(described["result"]["structuredContent"]["qualified_name"].GetString(),
+               R"("MOCKDB"."PUBLIC"."ALL_TYPES")");
+  schema_of(3, "sample_table", R"({"table":"ALL_TYPES","database":"MOCKDB","limit":1})");
+  // The connection's own database: the connection's schema.
+  auto own =
+      schema_of(4, "execute_query",
+                R"j({"query":"SELECT CURRENT_SCHEMA()","database":"snowflake_sample_data"})j");
+  EXPECT_STREQ(own["result"]["structuredContent"]["rows"][0][0].GetString(), "TPCH_SF1");
+  auto nation =
+      schema_of(5, "describe_table", R"({"table":"NATION","database":"SNOWFLAKE_SAMPLE_DATA"})");
+  EXPECT_STREQ(nation["result"]["structuredContent"]["qualified_name"].GetString(),
+               R"("SNOWFLAKE_SAMPLE_DATA"."TPCH_SF1"."NATION")");
+}
+
+TEST_F(mcp_backend, CancelQueryTellsAFinishedStatementFromACancelledOne) {
+  SfqBackend backend(connections());
+  McpPipe mcp(config(), backend);
+  auto ran = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string handle = ran["result"]["structuredContent"]["statement_handle"].GetString();
+  auto late =
+      mcp.request(call(2, "cancel_query", R"({"statement_handle":")" + handle + R"("})"), "2");
+  ASSERT_FALSE(late["result"]["isError"].GetBool()) << text_of(late);
+  EXPECT_STREQ(late["result"]["structuredContent"]["outcome"].GetString(), "already_finished");
+  EXPECT_FALSE(late["result"]["structuredContent"]["cancelled"].GetBool());
+  // True: the statement still has its result.
+  auto status =
+      mcp.request(call(3, "query_status", R"({"statement_handle":")" + handle + R"("})"), "3");
+  EXPECT_STREQ(status["result"]["structuredContent"]["state"].GetString(), "succeeded");
+  // Unknown handles are tool errors that say so.
+  for (const char* tool : {"query_status", "cancel_query"}) {
+    auto unknown = mcp.request(
+        call(4, tool, R"({"statement_handle":"01c00000-0000-0000-0000-000000000000"})"), "4");
+    EXPECT_TRUE(unknown["result"]["isError"].GetBool()) << tool;
+    EXPECT_NE(text_of(unknown).find("knows no statement"), std::string::npos) << text_of(unknown);
+  }
 }
 
 TEST_F(mcp_backend, CursorsReadOnWithoutRunningTheStatementAgain) {
@@ -218,6 +274,7 @@ TEST_F(mcp_backend, CancelQueryCancelsARunningStatement) {
   auto cancelled =
       mcp.request(call(2, "cancel_query", R"({"statement_handle":")" + handle + R"("})"), "2");
   EXPECT_FALSE(cancelled["result"]["isError"].GetBool()) << text_of(cancelled);
+  EXPECT_STREQ(cancelled["result"]["structuredContent"]["outcome"].GetString(), "cancelled");
   auto original = mcp.response("1");
   ASSERT_TRUE(original);
   EXPECT_TRUE((*original)["result"]["isError"].GetBool());
@@ -251,7 +308,17 @@ TEST_F(mcp_backend, TimeoutsCancelTheStatementOnTheServer) {
       20s));
 }
 
-TEST_F(mcp_backend, EndOfInputCancelsRunningStatementsInTheEmulator) {
+TEST_F(mcp_backend, ASynchronousSubmissionTimesOutLikeAnAsynchronousOne) {
+  SfqBackend backend(connections());
+  McpPipe mcp(config(), backend);
+  // No progress token: submitted synchronously, and Snowflake's timeout ends the held request.
+  auto reply = mcp.request(
+      call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(30)","timeout_seconds":1})j"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  EXPECT_NE(text_of(reply).find("timeout_seconds"), std::string::npos) << text_of(reply);
+}
+
+TEST_F(mcp_backend, AStopSignalCancelsRunningStatementsInTheEmulator) {
   std::string handle;
   {
     SfqBackend backend(connections());
@@ -260,10 +327,36 @@ TEST_F(mcp_backend, EndOfInputCancelsRunningStatementsInTheEmulator) {
                   R"(,"_meta":{"progressToken":1})"));
     handle = handle_from_progress(mcp);
     ASSERT_FALSE(handle.empty());
-    mcp.close_input();
+    mcp.stop();
     ASSERT_TRUE(mcp.wait_exit(20s));
   }
   EXPECT_TRUE(wait_state(handle, mock_snowflake::StatementState::cancelled));
+}
+
+TEST_F(mcp_backend, EndOfInputAnswersTheRunningStatementThenExits) {
+  SfqBackend backend(connections());
+  McpPipe mcp(config(), backend);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(1), 7 AS SEVEN"})j"));
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_exit(20s));
+  auto reply = mcp.response("1", 0ms);
+  ASSERT_TRUE(reply);
+  EXPECT_FALSE((*reply)["result"]["isError"].GetBool()) << text_of(*reply);
+}
+
+TEST_F(mcp_backend, ACancelBeforeSnowflakeNamedTheStatementStillReachesIt) {
+  // Without a progress token statements are submitted synchronously: within Snowflake's hold
+  // the handle is not known yet, and cancelling the request must still cancel the statement.
+  SfqBackend backend(connections());
+  McpPipe mcp(config(), backend);
+  mcp.request(call(0, "execute_query", R"({"query":"SELECT 1"})"), "0");  // logs in first
+  const auto before = server_->counters().executions;
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(server_->wait_until(
+      [&](const mock_snowflake::Counters& c) { return c.executions > before; }, 20s));
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}})");
+  EXPECT_TRUE(server_->wait_until(
+      [&](const mock_snowflake::Counters& c) { return !c.cancels_by_handle.empty(); }, 20s));
 }
 
 TEST_F(mcp_backend, AConnectionThatCannotLogInFailsOnlyItsCalls) {

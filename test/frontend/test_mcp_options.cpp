@@ -23,10 +23,13 @@ TEST(mcp_options, DefaultsAreReadOnlyWithModestLimits) {
   EXPECT_FALSE(o.mock);
   EXPECT_FALSE(o.server.allow_write);
   EXPECT_EQ(o.server.limits.max_rows, 1000u);
-  EXPECT_EQ(o.server.limits.max_result_bytes, 128u * 1024u);
+  EXPECT_EQ(o.server.limits.max_result_bytes, 24u * 1024u);
   EXPECT_EQ(o.server.limits.default_timeout.count(), 120);
   EXPECT_EQ(o.server.limits.max_timeout.count(), 3600);
   EXPECT_EQ(o.server.max_message_bytes, 4u << 20);
+  EXPECT_EQ(o.server.max_calls_in_flight, 64u);
+  EXPECT_EQ(o.server.max_subscriptions, 16u);
+  EXPECT_EQ(o.server.max_queued_output_bytes, 8u << 20);
 }
 
 TEST(mcp_options, EveryFlagIsTakenIntoAccount) {
@@ -49,6 +52,12 @@ TEST(mcp_options, EveryFlagIsTakenIntoAccount) {
                              "8192",
                              "--progress-interval-ms",
                              "250",
+                             "--max-calls-in-flight",
+                             "7",
+                             "--max-subscriptions",
+                             "3",
+                             "--max-queued-output-bytes",
+                             "1048576",
                              "--config-file",
                              "/tmp/c.toml",
                              "--log-level",
@@ -64,6 +73,9 @@ TEST(mcp_options, EveryFlagIsTakenIntoAccount) {
   EXPECT_EQ(o.server.limits.max_timeout.count(), 60);
   EXPECT_EQ(o.server.max_message_bytes, 8192u);
   EXPECT_EQ(o.server.progress_interval.count(), 250);
+  EXPECT_EQ(o.server.max_calls_in_flight, 7u);
+  EXPECT_EQ(o.server.max_subscriptions, 3u);
+  EXPECT_EQ(o.server.max_queued_output_bytes, 1048576u);
   EXPECT_EQ(o.config_file, "/tmp/c.toml");
   EXPECT_EQ(o.log_level, "debug");
 }
@@ -74,6 +86,8 @@ TEST(mcp_options, ContradictionsAreUsageErrors) {
            {"--statement-timeout", "100", "--max-statement-timeout", "50"},
            {"--connection", "a", "--connection", "a"},
            {"--max-rows", "0"},
+           {"--max-calls-in-flight", "0"},
+           {"--max-queued-output-bytes", "1024"},
            {"--no-such-flag"},
        }) {
     const auto parsed = parse(args);
@@ -88,7 +102,8 @@ TEST(mcp_options, HelpListsTheFlags) {
   EXPECT_FALSE(parsed.options);
   EXPECT_EQ(parsed.exit_code, 0);
   for (const char* flag : {"--connection", "--mock", "--allow-write", "--max-rows",
-                           "--statement-timeout", "--max-message-bytes"}) {
+                           "--statement-timeout", "--max-message-bytes", "--max-calls-in-flight",
+                           "--max-subscriptions", "--max-queued-output-bytes"}) {
     EXPECT_NE(parsed.output.find(flag), std::string::npos) << flag;
   }
 }

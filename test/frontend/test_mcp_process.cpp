@@ -1,7 +1,9 @@
-// The `sfq mcp` process as a desktop client sees it: started with --mock, ended by a signal.
-// Clients send SIGTERM (and people press Ctrl-C) after or instead of closing stdin; the server
-// must end the session cleanly — running statements cancelled, exit status 0 — whichever of
-// its threads (its own, libsfq's, the in-process emulator's) the kernel picks for the signal.
+// The `sfq mcp` process as a desktop client sees it: started with --mock, ended by the end of
+// its input or by a signal. At end of input every request already read is answered before the
+// process exits. Clients send SIGTERM (and people press Ctrl-C) after or instead of closing
+// stdin; the server must end the session cleanly — running statements cancelled, exit status
+// 0 — whichever of its threads (its own, libsfq's, the in-process emulator's) the kernel picks
+// for the signal.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -34,6 +36,26 @@ void ends_cleanly_on(int signal_number) {
   ASSERT_TRUE(mcp.wait_exit(std::chrono::seconds(20))) << mcp.stderr_text();
   EXPECT_EQ(mcp.exit_status(), 0) << "killed by the signal instead of ending the session\n"
                                   << mcp.stderr_text();
+}
+
+TEST(mcp_process, EndOfInputAnswersTheRequestsAlreadyReadBeforeExiting) {
+  // printf '<initialize>\n<initialized>\n<tools/call>\n' | sfq mcp --mock
+  McpPipe mcp({SFQ_BINARY, "mcp", "--mock"});
+  mcp.send_raw(
+      std::string(kInitialize) + "\n" +
+      R"({"jsonrpc":"2.0","method":"notifications/initialized"})" + "\n" +
+      R"j({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_query",)j"
+      R"j("arguments":{"query":"SELECT SYSTEM$WAIT(1), 42 AS ANSWER"}}})j" +
+      "\n");
+  mcp.close_input();
+  ASSERT_TRUE(mcp.wait_exit(std::chrono::seconds(30))) << mcp.stderr_text();
+  EXPECT_EQ(mcp.exit_status(), 0) << mcp.stderr_text();
+  ASSERT_TRUE(mcp.wait_eof());
+  auto answer = mcp.response("2", std::chrono::milliseconds(0));
+  ASSERT_TRUE(answer) << "the tool call was dropped at end of input\n" << mcp.stderr_text();
+  ASSERT_FALSE((*answer)["result"]["isError"].GetBool()) << sfq::mcp::testing::to_json(*answer);
+  EXPECT_NE(std::string((*answer)["result"]["content"][0]["text"].GetString()).find("42"),
+            std::string::npos);
 }
 
 TEST(mcp_process, SigtermEndsAMockSessionCleanly) { ends_cleanly_on(SIGTERM); }

@@ -4,10 +4,18 @@
 // (The same server against the emulator, through the `sfq` binary, is test_mcp_e2e.cpp.)
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "mcp/cursor.hpp"
+#include "mcp/transport.hpp"
 #include "support/mcp_fake_backend.hpp"
 #include "support/mcp_pipe.hpp"
 
@@ -348,14 +356,77 @@ TEST_F(mcp_session, ToolsListIsStableCompleteAndAnnotated) {
     EXPECT_STREQ(connection["enum"][0].GetString(), "main");
     EXPECT_STREQ(connection["enum"][1].GetString(), "other");
     const auto& annotations = tool["annotations"];
-    for (const char* hint :
-         {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
-      EXPECT_TRUE(annotations[hint].IsBool()) << name << " " << hint;
-    }
-    EXPECT_FALSE(annotations["destructiveHint"].GetBool()) << name;
     EXPECT_FALSE(annotations["openWorldHint"].GetBool()) << name;
     EXPECT_EQ(annotations["readOnlyHint"].GetBool(), name != "cancel_query") << name;
+    // The other hints mean something only for tools that are not read-only.
+    if (name == "cancel_query") {
+      EXPECT_FALSE(annotations["destructiveHint"].GetBool()) << name;
+      EXPECT_TRUE(annotations["idempotentHint"].GetBool()) << name;
+    } else {
+      EXPECT_FALSE(annotations.HasMember("destructiveHint")) << name;
+    }
   }
+}
+
+TEST_F(mcp_session, ToolsListFitsInEightKibibytesAndSharedWordingIsInTheInstructions) {
+  {
+    // The usual setup: one connection, read-only.
+    auto c = config();
+    c.connections = {"only"};
+    c.limits.max_rows = 1000;
+    McpPipe mcp(c, backend_);
+    mcp.request(kInitialize, "0");
+    auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+    const std::string tools = to_json(list["result"]);
+    EXPECT_LE(tools.size(), 8192u) << tools;
+  }
+  // Several connections and write mode: what every tool shares is said once, in the
+  // instructions.
+  McpPipe mcp(config(true), backend_);
+  auto init = mcp.request(kInitialize, "0");
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  const std::string instructions = init["result"]["instructions"].GetString();
+  for (const char* shared : {"`format`", "`timeout_seconds`", "`connection`", "main, other",
+                             "fetch_results", "PUBLIC", "string of its digits"}) {
+    EXPECT_NE(instructions.find(shared), std::string::npos) << shared;
+  }
+  for (const auto& tool : list["result"]["tools"].GetArray()) {
+    const auto& properties = tool["inputSchema"]["properties"];
+    for (const char* shared : {"format", "timeout_seconds", "connection"}) {
+      if (properties.HasMember(shared)) {
+        EXPECT_FALSE(properties[shared].HasMember("description"))
+            << tool["name"].GetString() << "." << shared;
+      }
+    }
+  }
+}
+
+TEST_F(mcp_session, OneConnectionNeedsNoConnectionArgument) {
+  auto c = config();
+  c.connections = {"only"};
+  McpPipe mcp(c, backend_);
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  for (const auto& tool : list["result"]["tools"].GetArray()) {
+    EXPECT_FALSE(tool["inputSchema"]["properties"].HasMember("connection"))
+        << tool["name"].GetString();
+  }
+}
+
+TEST_F(mcp_session, RevisionsBefore20250618GetNeitherOutputSchemaNorStructuredContent) {
+  backend_.on("SELECT", numbers_result());
+  McpPipe mcp(config(), backend_);
+  mcp.request(
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26",)"
+      R"("capabilities":{},"clientInfo":{"name":"old","version":"1"}}})",
+      "0");
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
+  for (const auto& tool : list["result"]["tools"].GetArray()) {
+    EXPECT_FALSE(tool.HasMember("outputSchema")) << tool["name"].GetString();
+  }
+  auto reply = mcp.request(call(2, "execute_query", R"({"query":"SELECT 1"})"), "2");
+  EXPECT_FALSE(reply["result"].HasMember("structuredContent"));
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("12345678901234567890123456789.123456789"), std::string::npos) << text;
 }
 
 TEST_F(mcp_session, ThePythonServersToolsKeepTheirInputProperties) {
@@ -396,7 +467,9 @@ TEST_F(mcp_session, ThePythonServersToolsKeepTheirInputProperties) {
       EXPECT_EQ(std::string(schema["properties"][property.c_str()]["type"].GetString()), type);
     }
     std::vector<std::string> required;
-    for (const auto& r : schema["required"].GetArray()) required.emplace_back(r.GetString());
+    if (schema.HasMember("required")) {
+      for (const auto& r : schema["required"].GetArray()) required.emplace_back(r.GetString());
+    }
     EXPECT_EQ(required, expected.required) << expected.tool;
   }
   EXPECT_EQ(find("query_view")["inputSchema"]["properties"]["limit"]["default"].GetInt(), 10);
@@ -455,7 +528,7 @@ TEST_F(mcp_session, InvalidArgumentsAreToolErrorsNamingTheProblem) {
   EXPECT_TRUE(backend_.requests().empty());
 }
 
-TEST_F(mcp_session, ExecuteQueryReturnsExactStructuredRowsAndTheSameJsonAsText) {
+TEST_F(mcp_session, ExecuteQueryReturnsExactStructuredRowsAndACompactText) {
   backend_.on("SELECT n", numbers_result());
   McpPipe mcp(config(), backend_);
   mcp.request(kInitialize, "0");
@@ -472,21 +545,26 @@ TEST_F(mcp_session, ExecuteQueryReturnsExactStructuredRowsAndTheSameJsonAsText) 
   EXPECT_TRUE(structured["next_cursor"].IsNull());
   EXPECT_STREQ(structured["columns"][0]["type"].GetString(), "NUMBER");
   EXPECT_STREQ(structured["columns"][2]["type"].GetString(), "VARCHAR");
-  // The text block is the same JSON; numbers keep every digit in both.
+  // The text block is a compact table under one line of metadata, not the JSON again; numbers
+  // keep every digit in both. In structuredContent a number a double cannot hold is a string.
+  ASSERT_EQ(result["content"].Size(), 1u);
   const std::string text = result["content"][0]["text"].GetString();
-  EXPECT_NE(text.find("12345678901234567890123456789.123456789"), std::string::npos) << text;
+  EXPECT_EQ(text,
+            "2 rows (statement handle 01fake-1).\n"
+            "N,BIG,S\r\n1,12345678901234567890123456789.123456789,one\r\n"
+            "2,-0.000000000000000000000000000001,\r\n");
   const std::string line = mcp.lines().back();
-  EXPECT_NE(line.find(R"("rows":[[1,12345678901234567890123456789.123456789,"one"],)"
+  EXPECT_NE(line.find(R"("rows":[[1,"12345678901234567890123456789.123456789","one"],)"
                       R"([2,-0.000000000000000000000000000001,null]])"),
             std::string::npos)
       << line;
-  EXPECT_EQ(to_json(parse_json(text)), to_json(structured));
 
   const auto requests = backend_.requests();
   ASSERT_EQ(requests.size(), 1u);
   const auto& statement = requests[0].statement;
   EXPECT_EQ(statement.sql, "SELECT n, big, s FROM t");  // never rewritten
   EXPECT_EQ(statement.multi_statement_count, 1);
+  EXPECT_FALSE(statement.async) << "no progress asked for: submitted synchronously";
   EXPECT_EQ(statement.database, "DB1");
   EXPECT_EQ(statement.schema, "MixedCase");
   EXPECT_EQ(requests[0].connection, "main");
@@ -499,20 +577,48 @@ TEST_F(mcp_session, ExecuteQueryReturnsExactStructuredRowsAndTheSameJsonAsText) 
   EXPECT_EQ(statement.timeout->count(), 120);
 }
 
-TEST_F(mcp_session, CsvAndMarkdownFormatsRenderTheRows) {
+TEST_F(mcp_session, MarkdownAndJsonFormatsRenderTheRows) {
   backend_.on("SELECT", numbers_result());
   McpPipe mcp(config(), backend_);
-  auto csv = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1","format":"csv"})"), "1");
-  EXPECT_EQ(std::string(csv["result"]["content"][0]["text"].GetString()),
-            "N,BIG,S\r\n1,12345678901234567890123456789.123456789,one\r\n"
-            "2,-0.000000000000000000000000000001,\r\n");
-  EXPECT_TRUE(csv["result"]["structuredContent"].IsObject());
   auto md =
-      mcp.request(call(2, "execute_query", R"({"query":"SELECT 1","format":"markdown"})"), "2");
+      mcp.request(call(1, "execute_query", R"({"query":"SELECT 1","format":"markdown"})"), "1");
   EXPECT_EQ(std::string(md["result"]["content"][0]["text"].GetString()),
+            "2 rows (statement handle 01fake-1).\n\n"
             "| N | BIG | S |\n| --- | --- | --- |\n"
             "| 1 | 12345678901234567890123456789.123456789 | one |\n"
             "| 2 | -0.000000000000000000000000000001 | NULL |\n");
+  EXPECT_TRUE(md["result"]["structuredContent"].IsObject());
+  // json: the structured result once more, as text, for clients that show only text.
+  auto json = mcp.request(call(2, "execute_query", R"({"query":"SELECT 1","format":"json"})"), "2");
+  const std::string text = json["result"]["content"][0]["text"].GetString();
+  EXPECT_EQ(to_json(parse_json(text)), to_json(json["result"]["structuredContent"]));
+}
+
+TEST_F(mcp_session, NumbersADoubleCannotHoldAreStringsOnlyInStructuredContent) {
+  FakeResult r;
+  r.columns = {column("N", "fixed"), column("F", "real")};
+  r.rows = {{"9007199254740992", "1.5"},       // 2^53: exact
+            {"9007199254740993", "2.5"},       // 2^53 + 1: a string
+            {"-9007199254740993", "0.1"},      // and its negative
+            {"123456789012.345", "1e300"},     // 15 significant digits: exact
+            {"1234567890123.456", "3.25"},     // 16: a string
+            {"0.000000000000001", "4.5"},      // leading zeros do not count
+            {"1.500000000000000000", "5.5"}};  // nor do trailing ones
+  backend_.on("SELECT", r);
+  McpPipe mcp(config(), backend_);
+  auto reply = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string line = mcp.lines().back();
+  EXPECT_NE(line.find(R"("rows":[[9007199254740992,1.5],["9007199254740993",2.5],)"
+                      R"(["-9007199254740993",0.1],[123456789012.345,1e300],)"
+                      R"(["1234567890123.456",3.25],[0.000000000000001,4.5],)"
+                      R"([1.500000000000000000,5.5]])"),
+            std::string::npos)
+      << line;
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("\r\n9007199254740993,2.5\r\n"), std::string::npos) << text;
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})", "2");
+  const std::string schema = to_json(list["result"]["tools"][8]["outputSchema"]);
+  EXPECT_NE(schema.find("NUMBERs a double would round are strings"), std::string::npos) << schema;
 }
 
 TEST_F(mcp_session, WritesAreRefusedByExecuteQueryAndNeverSent) {
@@ -590,9 +696,14 @@ TEST_F(mcp_session, RowCapSaysTruncatedAndTheCursorReadsTheNextPageWithoutRerunn
   EXPECT_TRUE(page1["truncated"].GetBool());
   EXPECT_STREQ(page1["truncated_by"].GetString(), "row_limit");
   ASSERT_TRUE(page1["next_cursor"].IsString());
-  EXPECT_EQ(first["result"]["content"].Size(), 2u) << "a notice follows the rows";
-  const std::string notice = first["result"]["content"][1]["text"].GetString();
-  EXPECT_NE(notice.find("fetch_results"), std::string::npos) << notice;
+  // The metadata line says what to do next.
+  const std::string text = first["result"]["content"][0]["text"].GetString();
+  const std::string meta = text.substr(0, text.find('\n'));
+  EXPECT_NE(meta.find("Rows 1–10 of 25"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("fetch_results {\"cursor\":\"" +
+                      std::string(page1["next_cursor"].GetString()) + "\"}"),
+            std::string::npos)
+      << meta;
 
   const std::string cursor = page1["next_cursor"].GetString();
   auto second = mcp.request(call(2, "fetch_results", R"({"cursor":")" + cursor + R"("})"), "2");
@@ -617,20 +728,43 @@ TEST_F(mcp_session, RowCapSaysTruncatedAndTheCursorReadsTheNextPageWithoutRerunn
   EXPECT_TRUE(requests[1].statement.sql.empty()) << "the query is not run again";
 }
 
-TEST_F(mcp_session, ByteCapSaysSo) {
+TEST_F(mcp_session, TheResultBudgetCountsTextAndStructuredContentTogether) {
   FakeResult wide;
   wide.columns = {column("S")};
-  for (int i = 0; i < 20; ++i) wide.rows.push_back({"\"" + std::string(100, 'x') + "\""});
+  for (int i = 0; i < 40; ++i) wide.rows.push_back({"\"" + std::string(100, 'x') + "\""});
   backend_.on("SELECT", wide);
   auto c = config();
-  c.limits.max_result_bytes = 500;
+  c.limits.max_result_bytes = 3000;
   McpPipe mcp(c, backend_);
-  auto reply = mcp.request(call(1, "execute_query", R"({"query":"SELECT s FROM t"})"), "1");
-  const auto& page = reply["result"]["structuredContent"];
-  EXPECT_LT(page["row_count"].GetInt(), 20);
-  EXPECT_GT(page["row_count"].GetInt(), 0);
-  EXPECT_TRUE(page["truncated"].GetBool());
-  EXPECT_STREQ(page["truncated_by"].GetString(), "byte_limit");
+  int id = 0;
+  std::map<std::string, std::size_t> sizes;
+  for (const char* format : {"csv", "markdown", "json"}) {
+    ++id;
+    auto reply = mcp.request(
+        call(id, "execute_query",
+             R"({"query":"SELECT s FROM t","format":")" + std::string(format) + R"("})"),
+        std::to_string(id));
+    const auto& page = reply["result"]["structuredContent"];
+    EXPECT_LT(page["row_count"].GetInt(), 40) << format;
+    EXPECT_GT(page["row_count"].GetInt(), 1) << format;
+    EXPECT_TRUE(page["truncated"].GetBool()) << format;
+    EXPECT_STREQ(page["truncated_by"].GetString(), "byte_limit") << format;
+    // Everything the result carries fits: text blocks and structuredContent.
+    const std::string result = to_json(reply["result"]);
+    EXPECT_LE(result.size(), 3000u) << format << ": " << result;
+    sizes[format] = static_cast<std::size_t>(page["row_count"].GetInt());
+  }
+  // The same budget holds more rows when the text is a compact table than when it repeats
+  // the JSON.
+  EXPECT_GT(sizes["csv"], sizes["json"]);
+  // A 2026-07-28 result carries resultType and serverInfo as well: they count too.
+  auto modern = mcp.request(R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{)"
+                            R"("name":"execute_query","arguments":{"query":"SELECT s FROM t"},)" +
+                                std::string(kModernMeta) + "}}",
+                            "9");
+  ASSERT_TRUE(modern["result"].HasMember("resultType"));
+  EXPECT_TRUE(modern["result"]["structuredContent"]["truncated"].GetBool());
+  EXPECT_LE(to_json(modern["result"]).size(), 3000u);
 }
 
 TEST_F(mcp_session, BadCursorsAreInvalidParams) {
@@ -718,6 +852,8 @@ TEST_F(mcp_session, ProgressNotificationsIncreaseAndStopAtTheAnswer) {
            ++running == 2;
   });
   ASSERT_TRUE(second);
+  EXPECT_TRUE(backend_.requests()[0].statement.async)
+      << "progress asked for: submitted asynchronously, so progress can name the handle at once";
   backend_.release_all();
   ASSERT_TRUE(mcp.response("1"));
   mcp.close_input();
@@ -751,19 +887,41 @@ TEST_F(mcp_session, NoProgressWithoutAToken) {
     EXPECT_EQ(line.find("notifications/progress"), std::string::npos);
 }
 
-TEST_F(mcp_session, EndOfInputCancelsRunningStatementsAndExits) {
+TEST_F(mcp_session, EndOfInputAnswersEveryRequestAlreadyReadThenExits) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);
   mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
   mcp.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  mcp.send(R"({"jsonrpc":"2.0","id":"sub","method":"subscriptions/listen","params":{)" +
+           std::string(kModernMeta) + "}}");
   ASSERT_TRUE(backend_.wait_held(2));
   mcp.close_input();
+  // Still running: the server waits for their answers.
+  EXPECT_FALSE(mcp.wait_exit(300ms));
+  backend_.release_all();
   ASSERT_TRUE(mcp.wait_exit());
   EXPECT_EQ(mcp.exit_status(), 0);
-  EXPECT_EQ(backend_.cancels(), 2);
+  for (const char* id : {"1", "2"}) {
+    auto reply = mcp.response(id, 0ms);
+    ASSERT_TRUE(reply) << id;
+    EXPECT_FALSE((*reply)["result"]["isError"].GetBool()) << id;
+  }
+  EXPECT_EQ(backend_.cancels(), 0);
 }
 
-TEST_F(mcp_session, AStopSignalEndsTheSessionLikeEndOfInput) {
+TEST_F(mcp_session, AClosedOutputEndsTheSessionAndCancelsRunningStatements) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  McpPipe mcp(config(), backend_, /*read_output=*/false);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  // The client goes away without closing our input: nothing is written meanwhile, yet the
+  // server notices.
+  mcp.close_output();
+  ASSERT_TRUE(mcp.wait_exit());
+  EXPECT_EQ(backend_.cancels(), 1);
+}
+
+TEST_F(mcp_session, AStopSignalCancelsRunningStatementsAndEndsTheSession) {
   backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   McpPipe mcp(config(), backend_);
   mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
@@ -784,19 +942,249 @@ TEST_F(mcp_session, DuplicateIdsInFlightAreRefused) {
   backend_.release_all();
 }
 
-TEST_F(mcp_session, CancelQueryOnlyCancelsOwnStatementsUnlessWritesAreAllowed) {
+TEST_F(mcp_session, CancelQuerySaysWhetherItCancelledOrTheStatementHadFinished) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
   backend_.on("SELECT", numbers_result());
   McpPipe mcp(config(), backend_);
-  auto foreign =
-      mcp.request(call(1, "cancel_query", R"({"statement_handle":"01other-handle"})"), "1");
-  EXPECT_TRUE(foreign["result"]["isError"].GetBool());
-  auto ran = mcp.request(call(2, "execute_query", R"({"query":"SELECT 1"})"), "2");
-  const std::string handle = ran["result"]["structuredContent"]["statement_handle"].GetString();
-  auto own =
-      mcp.request(call(3, "cancel_query", R"({"statement_handle":")" + handle + R"("})"), "3");
-  EXPECT_FALSE(own["result"]["isError"].GetBool());
-  EXPECT_TRUE(own["result"]["structuredContent"]["cancelled"].GetBool());
-  EXPECT_EQ(backend_.cancelled_handles(), std::vector<std::string>{handle});
+  auto ran = mcp.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string finished = ran["result"]["structuredContent"]["statement_handle"].GetString();
+  auto late =
+      mcp.request(call(2, "cancel_query", R"({"statement_handle":")" + finished + R"("})"), "2");
+  ASSERT_FALSE(late["result"]["isError"].GetBool()) << to_json(late);
+  EXPECT_STREQ(late["result"]["structuredContent"]["outcome"].GetString(), "already_finished");
+  EXPECT_FALSE(late["result"]["structuredContent"]["cancelled"].GetBool());
+  EXPECT_STREQ(late["result"]["structuredContent"]["state"].GetString(), "succeeded");
+  EXPECT_NE(std::string(late["result"]["content"][0]["text"].GetString()).find("Already finished"),
+            std::string::npos);
+
+  mcp.send(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  // The fake numbers its statements, the one cancel_query followed included.
+  const std::string running = "01fake-3";
+  auto stopped =
+      mcp.request(call(4, "cancel_query", R"({"statement_handle":")" + running + R"("})"), "4");
+  ASSERT_FALSE(stopped["result"]["isError"].GetBool()) << to_json(stopped);
+  EXPECT_STREQ(stopped["result"]["structuredContent"]["outcome"].GetString(), "cancelled");
+  EXPECT_TRUE(stopped["result"]["structuredContent"]["cancelled"].GetBool());
+  auto original = mcp.response("3");
+  ASSERT_TRUE(original);
+  EXPECT_TRUE((*original)["result"]["isError"].GetBool());
+  EXPECT_EQ(backend_.cancelled_handles(), (std::vector<std::string>{finished, running}));
+}
+
+TEST_F(mcp_session, UnknownHandlesAreToolErrorsThatSaySo) {
+  auto c = config(/*allow_write=*/true);  // so that cancel_query asks Snowflake
+  McpPipe mcp(c, backend_);
+  int id = 0;
+  for (const char* tool : {"query_status", "cancel_query"}) {
+    ++id;
+    auto reply =
+        mcp.request(call(id, tool, R"({"statement_handle":"01nobody-knows"})"), std::to_string(id));
+    EXPECT_TRUE(reply["result"]["isError"].GetBool()) << tool;
+    EXPECT_FALSE(reply["result"].HasMember("structuredContent")) << tool;
+    const std::string text = reply["result"]["content"][0]["text"].GetString();
+    EXPECT_NE(text.find("knows no statement with the handle 01nobody-knows"), std::string::npos)
+        << text;
+  }
+}
+
+TEST_F(mcp_session, ACursorToAResultSnowflakeNoLongerKeepsIsAToolErrorThatSaysSo) {
+  McpPipe mcp(config(), backend_);
+  const std::string cursor = sfq::mcp::encode_cursor({"main", "01gone", 10, 10});
+  auto reply = mcp.request(call(1, "fetch_results", R"({"cursor":")" + cursor + R"("})"), "1");
+  EXPECT_TRUE(reply["result"]["isError"].GetBool());
+  const std::string text = reply["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("no longer knows the statement 01gone"), std::string::npos) << text;
+  EXPECT_NE(text.find("Run the query again"), std::string::npos) << text;
+}
+
+TEST_F(mcp_session, AServerActsOnlyOnStatementsItStarted) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  backend_.on("SELECT 1", counting_result(3));
+  // Two servers on the same account: `mine` runs statements; `theirs` is handed their handles.
+  McpPipe mine(config(), backend_);
+  auto done = mine.request(call(1, "execute_query", R"({"query":"SELECT 1"})"), "1");
+  const std::string finished = done["result"]["structuredContent"]["statement_handle"].GetString();
+  mine.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(1));
+  const std::string running = "01fake-2";
+
+  McpPipe theirs(config(), backend_);
+  // query_status reports on a foreign statement, but hands out no cursor to its rows ...
+  auto status =
+      theirs.request(call(1, "query_status", R"({"statement_handle":")" + finished + R"("})"), "1");
+  EXPECT_STREQ(status["result"]["structuredContent"]["state"].GetString(), "succeeded");
+  EXPECT_TRUE(status["result"]["structuredContent"]["next_cursor"].IsNull());
+  auto watching =
+      theirs.request(call(2, "query_status", R"({"statement_handle":")" + running + R"("})"), "2");
+  EXPECT_STREQ(watching["result"]["structuredContent"]["state"].GetString(), "running");
+  // ... and does not adopt the handles it reported on: cancelling stays refused.
+  for (const std::string& handle : {finished, running}) {
+    auto refused =
+        theirs.request(call(3, "cancel_query", R"({"statement_handle":")" + handle + R"("})"), "3");
+    EXPECT_TRUE(refused["result"]["isError"].GetBool()) << handle;
+    const std::string text = refused["result"]["content"][0]["text"].GetString();
+    EXPECT_NE(text.find("only statements this server started"), std::string::npos) << text;
+  }
+  EXPECT_TRUE(backend_.cancelled_handles().empty());
+  EXPECT_FALSE(mine.response("2", 0ms)) << "the statement still runs";
+
+  // With --allow-write a server may act on any statement.
+  McpPipe admin(config(/*allow_write=*/true), backend_);
+  auto cursor =
+      admin.request(call(1, "query_status", R"({"statement_handle":")" + finished + R"("})"), "1");
+  EXPECT_TRUE(cursor["result"]["structuredContent"]["next_cursor"].IsString());
+  auto cancelled =
+      admin.request(call(2, "cancel_query", R"({"statement_handle":")" + running + R"("})"), "2");
+  EXPECT_STREQ(cancelled["result"]["structuredContent"]["outcome"].GetString(), "cancelled");
+}
+
+TEST_F(mcp_session, CallsInFlightAreCappedWithAClearError) {
+  backend_.on("SELECT SYSTEM$WAIT", counting_result(1), /*hold=*/true);
+  auto c = config();
+  c.max_calls_in_flight = 2;
+  McpPipe mcp(c, backend_);
+  mcp.send(call(1, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  mcp.send(call(2, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  ASSERT_TRUE(backend_.wait_held(2));  // at the cap: both accepted
+  auto refused = mcp.request(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"),
+                             "3");  // past it
+  EXPECT_EQ(refused["error"]["code"].GetInt(), -32000);
+  EXPECT_NE(std::string(refused["error"]["message"].GetString()).find("--max-calls-in-flight"),
+            std::string::npos);
+  EXPECT_STREQ(refused["error"]["data"]["limit"].GetString(), "max_calls_in_flight");
+  // Cheap methods are not calls: still answered.
+  EXPECT_TRUE(mcp.request(R"({"jsonrpc":"2.0","id":4,"method":"ping"})", "4")["result"].IsObject());
+  backend_.release_all();
+  ASSERT_TRUE(mcp.response("1"));
+  ASSERT_TRUE(mcp.response("2"));
+  backend_.on("SELECT 1", counting_result(1));
+  auto again = mcp.request(call(5, "execute_query", R"({"query":"SELECT 1"})"), "5");
+  EXPECT_FALSE(again["result"]["isError"].GetBool());
+}
+
+TEST_F(mcp_session, SubscriptionsAreCappedWithAClearError) {
+  auto c = config();
+  c.max_subscriptions = 2;
+  McpPipe mcp(c, backend_);
+  const auto listen = [&](const std::string& id) {
+    mcp.send(R"({"jsonrpc":"2.0","id":")" + id + R"(","method":"subscriptions/listen","params":{)" +
+             std::string(kModernMeta) + "}}");
+  };
+  listen("a");
+  listen("b");  // at the cap
+  listen("c");  // past it
+  auto refused = mcp.response("\"c\"");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["error"]["code"].GetInt(), -32000);
+  EXPECT_NE(std::string((*refused)["error"]["message"].GetString()).find("--max-subscriptions"),
+            std::string::npos);
+  EXPECT_FALSE(mcp.response("\"a\"", 0ms)) << "open subscriptions get no answer";
+  EXPECT_FALSE(mcp.response("\"b\"", 0ms));
+  // Subscriptions do not count as calls, and a cancelled one frees its place.
+  mcp.send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"a"}})");
+  listen("d");
+  // Lines are handled in order: once the ping is answered, a refusal of "d" would have been too.
+  mcp.request(R"({"jsonrpc":"2.0","id":9,"method":"ping"})", "9");
+  EXPECT_FALSE(mcp.response("\"d\"", 0ms)) << "accepted: it stays open";
+}
+
+TEST_F(mcp_session, AnAnswerLargerThanTheOutputCapBecomesAnErrorSayingSo) {
+  FakeResult wide;
+  wide.columns = {column("S")};
+  for (int i = 0; i < 40; ++i) wide.rows.push_back({"\"" + std::string(200, 'x') + "\""});
+  backend_.on("SELECT", wide);
+  auto c = config();
+  c.max_queued_output_bytes = 4096;  // less than a tools/list answer or this result
+  McpPipe mcp(c, backend_);
+  auto small = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", "1");
+  EXPECT_TRUE(small["result"].IsObject()) << "an answer within the cap goes out";
+  auto list = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})", "2");
+  auto rows = mcp.request(call(3, "execute_query", R"({"query":"SELECT s FROM t"})"), "3");
+  for (const auto* reply : {&list, &rows}) {
+    ASSERT_TRUE(reply->HasMember("error")) << to_json(*reply);
+    EXPECT_EQ((*reply)["error"]["code"].GetInt(), -32000);
+    EXPECT_STREQ((*reply)["error"]["data"]["limit"].GetString(), "max_queued_output_bytes");
+    EXPECT_NE(
+        std::string((*reply)["error"]["message"].GetString()).find("--max-queued-output-bytes"),
+        std::string::npos);
+  }
+}
+
+TEST_F(mcp_session, AClientThatStopsReadingIsNotReadFromUntilItCatchesUpAndLosesNoAnswer) {
+  auto c = config();
+  c.max_queued_output_bytes = 4096;
+  McpPipe mcp(c, backend_, /*read_output=*/false);
+  // Far more requests than the input pipe, the server's read buffer, the output pipe and the
+  // output queue hold together: the writer can finish only if the server reads on although
+  // nobody reads its answers.
+  constexpr int kRequests = 6000;
+  std::string requests;
+  for (int id = 1; id <= kRequests; ++id) {
+    requests += R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"ping"})" + "\n";
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool written = false;
+  std::thread writer([&] {
+    mcp.send_raw(requests);
+    std::lock_guard lock(mutex);
+    written = true;
+    changed.notify_all();
+  });
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_FALSE(changed.wait_for(lock, 500ms, [&] { return written; }))
+        << "the server kept reading requests while its answers were not read";
+  }
+  mcp.start_reading();
+  writer.join();
+  // Every request is answered once: with its result, or — while the queue was full — with an
+  // error naming the cap.
+  mcp.request(R"({"jsonrpc":"2.0","id":"last","method":"ping"})", "\"last\"");
+  std::map<std::string, int> answers;
+  for (const auto& line : mcp.lines()) {
+    const auto doc = parse_json(line);
+    ++answers[id_of(doc)];
+    if (doc.HasMember("error")) {
+      EXPECT_STREQ(doc["error"]["data"]["limit"].GetString(), "max_queued_output_bytes") << line;
+    }
+  }
+  EXPECT_EQ(answers.size(), static_cast<std::size_t>(kRequests + 1));
+  for (const auto& [id, count] : answers) EXPECT_EQ(count, 1) << id;
+}
+
+TEST(mcp_output, QueuedOutputIsCappedAnswersPastItBecomeErrorsAndNotificationsAreDropped) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  constexpr std::size_t kCap = 512 * 1024;
+  std::string received;
+  {
+    sfq::mcp::Output output(fds[1], kCap);
+    // Nobody reads yet: this message fills the pipe and blocks the writer while it stays queued.
+    const std::string blocker(200 * 1024, 'b');
+    ASSERT_TRUE(output.send(blocker));
+    // Exactly at the cap (each message counts its newline): queued.
+    const std::string at_cap(kCap - (blocker.size() + 1) - 1, 'a');
+    EXPECT_TRUE(output.send_or(at_cap, "fallback-1"));
+    EXPECT_TRUE(output.over_cap());
+    // Past it: the fallback goes instead; droppable notifications are dropped.
+    EXPECT_FALSE(output.send_or("past", "fallback-2"));
+    EXPECT_FALSE(output.send("progress", /*droppable=*/true));
+    EXPECT_EQ(output.dropped(), 2u);
+    std::thread reader([&] {
+      char buffer[65536];
+      ssize_t n = 0;
+      while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0) {
+        received.append(buffer, static_cast<std::size_t>(n));
+      }
+    });
+    output.close();
+    ::close(fds[1]);
+    reader.join();
+    EXPECT_EQ(received, blocker + "\n" + at_cap + "\nfallback-2\n");
+  }
+  ::close(fds[0]);
 }
 
 TEST_F(mcp_session, QueryStatusReportsRunningSucceededAndCancelledStatements) {

@@ -1,11 +1,13 @@
 // sdk_test.mjs — `sfq mcp --mock` driven by the official MCP TypeScript SDK client
 // (@modelcontextprotocol/sdk, StdioClientTransport spawning the built binary).
 //
-// Covers: initialize, tools/list, a call of every tool with structuredContent validated by the
-// SDK against each tool's outputSchema, resources, prompts, completion, logging, progress
-// notifications, cancellation (notifications/cancelled and cancel_query, both confirmed by the
-// emulator reporting the statement cancelled), and 10 concurrent statements each held 1 s by
-// the emulator finishing together.
+// Covers: initialize, tools/list (and its size), a call of every tool with structuredContent
+// validated by the SDK against each tool's outputSchema, results that fit the result budget
+// with a compact text block, exact numbers, the default-schema rule, resources, prompts,
+// completion, logging, progress notifications, cancellation (notifications/cancelled and
+// cancel_query, both confirmed by the emulator reporting the statement cancelled; cancel_query
+// of a finished statement saying so), unknown handles, and 10 concurrent statements each held
+// 1 s by the emulator finishing together (their time is printed, not asserted).
 //
 // Usage: node sdk_test.mjs <path to sfq>
 import assert from "node:assert/strict";
@@ -108,6 +110,12 @@ try {
         "query_status", "cancel_query", "execute_statement",
       ],
     );
+    // Small enough for an agent's context: shared wording lives in the instructions. A
+    // read-only server lists the same tools without execute_statement.
+    const size = JSON.stringify({ tools }).length;
+    const readOnly = JSON.stringify({ tools: tools.filter((t) => t.name !== "execute_statement") }).length;
+    console.log(`     tools/list: ${readOnly} bytes read-only, ${size} with --allow-write`);
+    assert.ok(readOnly <= 8192, `tools/list is ${readOnly} bytes`);
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, "object", tool.name);
       assert.equal(tool.outputSchema?.type, "object", tool.name);
@@ -207,8 +215,10 @@ try {
     assert.equal(page.truncated, true);
     assert.equal(page.truncated_by, "row_limit");
     assert.equal(typeof page.next_cursor, "string");
-    // NUMBER(12,2) values keep their exact decimal digits in the text block.
-    assert.match(firstPage.content[0].text, /"rows":\[\[1,\d+\.\d\d\]/);
+    // The text block is a compact table under one line of metadata; NUMBER(12,2) values keep
+    // their exact decimal digits there.
+    assert.match(firstPage.content[0].text, /^Rows 1–10 of \d+ .*fetch_results/);
+    assert.match(firstPage.content[0].text, /\r\n1,\d+\.\d\d\r\n/);
   });
 
   await step("fetch_results reads the next page", async () => {
@@ -230,12 +240,69 @@ try {
     });
   });
 
+  await step("results fit the budget; csv is smaller than json", async () => {
+    const query = `SELECT * FROM ${DB}.${SCHEMA}.LINEITEM ORDER BY L_ORDERKEY, L_LINENUMBER LIMIT 1000`;
+    const sizes = {};
+    for (const format of ["csv", "json"]) {
+      const result = await call("execute_query", { query, limit: 1000, format });
+      assert.equal(result.isError, false, text(result));
+      const size = JSON.stringify({ content: result.content, structuredContent: result.structuredContent }).length;
+      sizes[format] = { size, rows: result.structuredContent.row_count };
+      assert.ok(size <= 24 * 1024 + 512, `${format}: ${size} bytes`);
+      assert.equal(result.structuredContent.truncated_by, "byte_limit");
+    }
+    console.log(`     lineitem limit 1000: ${JSON.stringify(sizes)}`);
+    assert.ok(sizes.csv.rows > sizes.json.rows, JSON.stringify(sizes));
+    // The same rows cost less as csv.
+    const few = {};
+    for (const format of ["csv", "json"]) {
+      const result = await call("execute_query", { query, limit: 5, format });
+      few[format] = JSON.stringify(result.content).length;
+    }
+    assert.ok(few.csv < few.json, JSON.stringify(few));
+  });
+
+  await step("numbers a double cannot hold are strings in structuredContent", async () => {
+    const result = await call("execute_query", {
+      query: "SELECT 12345678901234567890123456789012345678::NUMBER(38,0) AS BIG, 42 AS SMALL",
+    });
+    assert.equal(result.isError, false, text(result));
+    assert.deepEqual(result.structuredContent.rows, [["12345678901234567890123456789012345678", 42]]);
+    assert.match(text(result), /\r\n12345678901234567890123456789012345678,42\r\n/);
+  });
+
+  await step("a database without a schema: the connection's schema only in its database", async () => {
+    const other = await call("execute_query", { query: "SELECT CURRENT_SCHEMA()", database: "mockdb" });
+    assert.equal(other.isError, false, text(other));
+    assert.equal(other.structuredContent.rows[0][0], "PUBLIC");
+    const own = await call("execute_query", { query: "SELECT CURRENT_SCHEMA()", database: DB });
+    assert.equal(own.structuredContent.rows[0][0], SCHEMA);
+  });
+
   await step("query_status of a finished statement", async () => {
     const handle = firstPage.structuredContent.statement_handle;
     const result = await call("query_status", { statement_handle: handle });
     assert.equal(result.isError, false, text(result));
     assert.equal(result.structuredContent.state, "succeeded");
     assert.equal(result.structuredContent.total_rows, firstPage.structuredContent.total_rows);
+  });
+
+  await step("cancel_query of a finished statement says so", async () => {
+    const handle = firstPage.structuredContent.statement_handle;
+    const result = await call("cancel_query", { statement_handle: handle });
+    assert.equal(result.isError, false, text(result));
+    assert.equal(result.structuredContent.outcome, "already_finished");
+    assert.equal(result.structuredContent.cancelled, false);
+    const status = await call("query_status", { statement_handle: handle });
+    assert.equal(status.structuredContent.state, "succeeded");
+  });
+
+  await step("unknown statement handles are tool errors", async () => {
+    for (const tool of ["query_status", "cancel_query"]) {
+      const result = await call(tool, { statement_handle: "01c00000-0000-0000-0000-000000000000" });
+      assert.equal(result.isError, true, tool);
+      assert.match(text(result), /knows no statement/);
+    }
   });
 
   await step("execute_query refuses writes", async () => {
@@ -258,7 +325,7 @@ try {
       format: "csv",
     });
     assert.equal(result.isError, false, text(result));
-    assert.match(result.content[0].text, /^N_NATIONKEY,N_NAME\r\n0,ALGERIA\r\n1,ARGENTINA\r\n$/);
+    assert.match(result.content[0].text, /\nN_NATIONKEY,N_NAME\r\n0,ALGERIA\r\n1,ARGENTINA\r\n$/);
   });
 
   await step("notifications/message after logging/setLevel", async () => {
@@ -300,7 +367,16 @@ try {
     assert.deepEqual(tables.completion.values, ["LINEITEM"]);
   });
 
+  await step("a 1 s statement is answered when it ends", async () => {
+    const started = Date.now();
+    const result = await call("execute_query", { query: "SELECT SYSTEM$WAIT(1)" });
+    assert.equal(result.isError, false, text(result));
+    console.log(`     1 s statement answered after ${Date.now() - started} ms`);
+  });
+
   await step("progress notifications while a statement runs", async () => {
+    // A call that asks for progress is submitted asynchronously: its progress names the
+    // statement handle at once.
     const seen = [];
     const result = await call(
       "execute_query",
@@ -343,6 +419,7 @@ try {
     const elapsed = Date.now() - started;
     for (const result of results) assert.equal(result.isError, false, text(result));
     // Served one after another they would take at least 10 s.
+    console.log(`     10 concurrent 1 s statements: ${elapsed} ms`);
     assert.ok(elapsed < 5_000, `10 concurrent 1 s statements took ${elapsed} ms`);
   });
 

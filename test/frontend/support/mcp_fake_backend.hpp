@@ -123,12 +123,44 @@ class FakeBackend : public Backend {
     return execution;
   }
 
+  /// Like Snowflake: an unknown handle is error 000709; a finished statement stays finished; a
+  /// running (held) one is cancelled. Answers only that the request was accepted, as libsfq does.
   void cancel_statement(const std::string& /*connection*/, const std::string& handle,
-                        StatusFn done) override {
+                        CancelFn done) override {
+    std::shared_ptr<FakeExecution> running;
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_handles_.push_back(handle);
+      const bool known = results_.count(handle) != 0 || failed_.count(handle) != 0;
+      if (!known) {
+        tasks_.push_back([done = std::move(done), handle] {
+          done(sfq::Error(sfq::ErrorInfo{sfq::ErrorCategory::server,
+                                         "Statement " + handle + " not found", "000709", "02000",
+                                         handle, 422}));
+        });
+        changed_.notify_all();
+        return;
+      }
+      for (auto& execution : held_) {
+        if (execution->handle == handle && execution->request.attach_handle.empty()) {
+          running = execution;
+        }
+      }
+    }
+    if (running) running->cancel();
     std::lock_guard lock(mutex_);
-    cancelled_handles_.push_back(handle);
-    tasks_.push_back([done = std::move(done)] { done(sfq::Status()); });
+    tasks_.push_back([done = std::move(done)] { done(CancelOutcome{}); });
     changed_.notify_all();
+  }
+
+  ConnectionNamespace connection_namespace(const std::string& /*connection*/) override {
+    std::lock_guard lock(mutex_);
+    return namespace_;
+  }
+  /// The database and schema every connection is configured with.
+  void set_namespace(ConnectionNamespace defaults) {
+    std::lock_guard lock(mutex_);
+    namespace_ = std::move(defaults);
   }
 
   void shutdown() override {
@@ -322,6 +354,7 @@ class FakeBackend : public Backend {
   std::deque<std::function<void()>> tasks_;
   std::vector<RunRequest> requests_;
   std::vector<std::string> cancelled_handles_;
+  ConnectionNamespace namespace_;
   std::uint64_t next_id_ = 0;
   int cancels_ = 0;
   int abandoned_ = 0;

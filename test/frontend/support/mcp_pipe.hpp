@@ -61,8 +61,9 @@ inline std::string id_of(const rapidjson::Value& message) {
 class McpPipe {
  public:
   /// Runs serve(config, backend) on a thread, over pipes; stop() makes its stop descriptor
-  /// readable (as a signal would).
-  McpPipe(ServerConfig config, Backend& backend) {
+  /// readable (as a signal would). `read_output` false: nothing reads what the server writes
+  /// (a client that stopped reading) until close_output().
+  McpPipe(ServerConfig config, Backend& backend, bool read_output = true) {
     ignore_sigpipe();
     int to_server[2];
     int from_server[2];
@@ -83,7 +84,7 @@ class McpPipe {
       exit_status_ = status;
       changed_.notify_all();
     });
-    start_reader();
+    if (read_output) start_reader();
   }
 
   /// Spawns `argv` (argv[0] is the program path) with extra environment entries.
@@ -141,6 +142,10 @@ class McpPipe {
   ~McpPipe() {
     close_input();
     if (pid_ > 0 && !wait_exit(20s)) ::kill(pid_, SIGKILL);
+    // At end of input the server answers what it was asked first: a test that left a statement
+    // hanging (a failed assertion) must not hang, so stop it after a while.
+    if (server_.joinable() && !wait_exit(20s)) stop();
+    close_output();
     if (waiter_.joinable()) waiter_.join();
     if (server_.joinable()) server_.join();
     if (reader_.joinable()) reader_.join();
@@ -174,6 +179,20 @@ class McpPipe {
     if (stop_ >= 0) {
       const char byte = 1;
       if (::write(stop_, &byte, 1) != 1) throw std::runtime_error("cannot signal stop");
+    }
+  }
+
+  /// Starts reading what the server writes, for a pipe made with read_output false.
+  void start_reading() {
+    if (!reader_.joinable() && output_ >= 0) start_reader();
+  }
+
+  /// Closes our end of the server's output (a client that went away). Only for a pipe made
+  /// with read_output false: a reader thread would still hold it.
+  void close_output() {
+    if (!reader_.joinable() && output_ >= 0) {
+      ::close(output_);
+      output_ = -1;
     }
   }
 
