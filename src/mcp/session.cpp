@@ -39,7 +39,8 @@ std::string instructions(const ServerConfig& config) {
   std::string text =
       "sfq gives read access to Snowflake. Explore with list_databases, list_schemas, "
       "list_tables, list_views and describe_table; look at rows with sample_table; query with "
-      "execute_query (one statement: SELECT, WITH … SELECT, SHOW, DESCRIBE or EXPLAIN).\n"
+      "execute_query (one statement: SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN or LIST "
+      "@stage, or a ->> chain of them).\n"
       "Arguments shared by the tools: `format` sets how the text block shows a result: csv "
       "(default) or markdown tables under one line of metadata, or json; structuredContent "
       "always holds the typed result. `timeout_seconds` cancels the statement on Snowflake after "

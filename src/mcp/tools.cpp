@@ -1212,8 +1212,8 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   query.max_length = kMaxSqlBytes;
   add({"execute_query",
        "Run a read-only query",
-       "Run one read-only statement (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN), sent as "
-       "written.",
+       "Run one read-only statement (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN, LIST "
+       "@stage, or a ->> chain of them), sent as written.",
        true,
        false,
        true,
