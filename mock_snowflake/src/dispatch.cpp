@@ -99,7 +99,16 @@ void Server::Impl::dispatch(std::shared_ptr<const HttpRequest> req, Responder re
     }
   }
 
-  pause(std::chrono::milliseconds(request_latency_ms.load()));
+  const std::chrono::milliseconds latency(request_latency_ms.load());
+  if (latency.count() > 0) {
+    // Waits on the timer thread, not on a thread of its own.
+    timers->schedule(Clock::now() + latency,
+                     [this, req, route = std::move(route), respond = std::move(respond)]() mutable {
+                       serve(std::move(req), std::move(route.endpoint), std::move(route.handler),
+                             std::move(respond));
+                     });
+    return;
+  }
   serve(std::move(req), std::move(route.endpoint), std::move(route.handler), std::move(respond));
 }
 

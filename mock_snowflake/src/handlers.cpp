@@ -32,10 +32,21 @@ bool is_true(const std::string& value) { return detail::iequals(value, "true"); 
 }  // namespace
 
 void Server::Impl::handle_submit(std::shared_ptr<const HttpRequest> req, ReplyFn done) {
-  done(submit(*req));
+  std::shared_ptr<Statement> held;
+  std::string request_id;
+  auto reply = submit(*req, held, request_id);
+  if (reply) {
+    done(std::move(*reply));
+    return;
+  }
+  // Held without a thread: answered when the statement finishes or the sync window ends.
+  hold(held, [this, req, held, request_id, done = std::move(done)] {
+    done(statement_reply(held, true, *req, request_id));
+  });
 }
 
-Reply Server::Impl::submit(const HttpRequest& req) {
+std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_ptr<Statement>& held,
+                                          std::string& request_id) {
   if (req.header_count("Content-Type") > 1) {
     // Jersey rejects the request before the SQL API sees it (DBIMP-111).
     return jersey_reply(400, "Bad Request", req.path);
@@ -60,8 +71,7 @@ Reply Server::Impl::submit(const HttpRequest& req) {
       break;
   }
   const std::string client_request_id = req.param("requestId");
-  const std::string request_id =
-      client_request_id.empty() ? detail::make_uuid() : client_request_id;
+  request_id = client_request_id.empty() ? detail::make_uuid() : client_request_id;
   const bool async = is_true(req.param("async"));
   const bool nullable = !detail::iequals(req.param("nullable"), "false");
 
@@ -70,8 +80,8 @@ Reply Server::Impl::submit(const HttpRequest& req) {
   if (!client_request_id.empty() && is_true(req.param("retry"))) {
     if (auto existing = store->find_by_request_id(client_request_id)) {
       if (async) return json_reply(202, detail::query_status_body(existing->handle));
-      wait_sync_window(existing);
-      return statement_reply(existing, true, req, request_id);
+      held = existing;
+      return std::nullopt;
     }
   }
 
@@ -119,18 +129,14 @@ Reply Server::Impl::submit(const HttpRequest& req) {
     ++c.executions;
     if (!client_request_id.empty()) ++c.executions_by_request_id[client_request_id];
   });
-  const bool queued =
-      statement_pool->enqueue([this, statement, request, texts = std::move(texts), nullable] {
-        run(statement, request, texts, nullable);
-      });
-  if (!queued) {
-    expire(statement, StatementState::cancelled);
-    store->finished(statement);
-  }
+  launch(statement, [this, statement, request, texts = std::move(texts), nullable] {
+    run(statement, request, texts, nullable);
+  });
+  if (stopping.load()) expire(statement, StatementState::cancelled);
   // async=true answers 202 even when the statement has already finished.
   if (async) return json_reply(202, detail::query_status_body(statement->handle));
-  wait_sync_window(statement);
-  return statement_reply(statement, true, req, request_id);
+  held = statement;
+  return std::nullopt;
 }
 
 Reply Server::Impl::handle_status(const HttpRequest& req, const std::string& handle) {

@@ -3,10 +3,9 @@
 // server_impl.hpp.
 #include "mock_snowflake/server.hpp"
 
-#include <httplib.h>
-
 #include <csignal>
 
+#include "http/front.hpp"
 #include "server_impl.hpp"
 #include "util.hpp"
 
@@ -133,8 +132,9 @@ bool Server::start(std::string& error) {
     return false;
   }
 
-  // A client that disconnects mid-answer must not kill the process: cpp-httplib writes with
-  // plain send(). Only the default disposition is replaced, never a handler someone installed.
+  // A client that disconnects mid-answer must not kill the process: OpenSSL writes TLS records
+  // with plain write(). Only the default disposition is replaced, never a handler someone
+  // installed.
   struct sigaction current {};
   if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
     std::signal(SIGPIPE, SIG_IGN);
@@ -143,9 +143,11 @@ bool Server::start(std::string& error) {
   impl.store =
       std::make_unique<detail::StatementStore>(options.result_cache_bytes, options.max_statements);
   impl.statement_pool = std::make_unique<detail::WorkerPool>(options.max_threads);
-  impl.http_pool = std::make_shared<detail::WorkerPool>(options.max_threads);
-  if (!impl.start_front(error)) return false;
-  impl.timer_thread = std::thread([&impl] { impl.timer_loop(); });
+  impl.timers = std::make_unique<detail::TimerQueue>();
+  if (!impl.start_front(error)) {
+    impl.timers->stop();
+    return false;
+  }
   impl.started = true;
   return true;
 }
@@ -168,12 +170,7 @@ void Server::stop() {
     impl.expire(statement, StatementState::cancelled);
   }
   impl.statement_pool->shutdown();
-  {
-    std::lock_guard lock(impl.timer_mutex);
-    impl.timer_stop = true;
-  }
-  impl.timer_cv.notify_all();
-  impl.timer_thread.join();
+  impl.timers->stop();
 }
 
 int Server::port() const { return impl_->port; }

@@ -7,7 +7,7 @@
 //   handlers.cpp     the SQL API endpoints (submit, status, cancel)
 //   admin.cpp        the loopback-only /__admin/* endpoint
 //   dispatch.cpp     routing, request latency, fault dispatch, gzip, request counters
-//   front_httplib.cpp the HTTP transport (listening, connections, writing answers and faults)
+//   front.cpp        joins dispatch() to the HTTP front (http/front.hpp); faults on the wire
 //
 // Thread safety: as documented on each member group below.
 #pragma once
@@ -34,11 +34,13 @@
 #include "mock_snowflake/server.hpp"
 #include "request.hpp"
 #include "statement_store.hpp"
+#include "timer_queue.hpp"
 #include "worker_pool.hpp"
 
-namespace httplib {
-class Server;
-}  // namespace httplib
+namespace mock_snowflake::http {
+class Front;
+struct WireReply;
+}  // namespace mock_snowflake::http
 
 namespace mock_snowflake {
 
@@ -71,6 +73,17 @@ struct Outgoing {
 [[nodiscard]] bool accepts_gzip(const http::HttpRequest& req);
 /// The body of the admin endpoint's GET /__admin/counters.
 [[nodiscard]] std::string counters_json(const Counters& counters);
+/// The bytes and connection fate of an answer, with `fault` applied (front.cpp).
+[[nodiscard]] http::WireReply to_wire(const http::HttpRequest& req, Reply reply,
+                                      const std::optional<Fault>& fault);
+
+/// A request held until its statement leaves `running` or the sync window ends, whichever
+/// comes first; `fire` runs once.
+struct Waiter {
+  std::atomic<bool> fired{false};
+  TimerQueue::Id timer = 0;
+  std::function<void()> fire;
+};
 
 }  // namespace detail
 
@@ -96,10 +109,7 @@ struct Server::Impl {
   std::atomic<std::int64_t> sync_window_ms{45'000};
   std::unique_ptr<detail::StatementStore> store;
   std::unique_ptr<detail::WorkerPool> statement_pool;
-  std::shared_ptr<detail::WorkerPool> http_pool;
-  std::unique_ptr<httplib::Server> http;
-  std::thread listen_thread;
-  std::atomic<bool> listen_returned{false};
+  std::unique_ptr<http::Front> front;
   int port = 0;
   bool tls = false;
   bool started = false;
@@ -109,9 +119,15 @@ struct Server::Impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
 
-  // Statement latency: waiting statements, woken when it changes, on cancel and on stop.
-  std::mutex latency_mutex;
-  std::condition_variable latency_cv;
+  // Statements held by the statement latency, by statement: when they were accepted, the
+  // timer that starts them, and the job that runs them.
+  struct Delayed {
+    detail::Clock::time_point since;
+    detail::TimerQueue::Id timer = 0;
+    std::function<void()> job;
+  };
+  std::mutex delayed_mutex;
+  std::map<const Statement*, Delayed> delayed;
 
   // Counters (statements_by_state is computed from the store on demand).
   mutable std::mutex counters_mutex;
@@ -119,12 +135,12 @@ struct Server::Impl {
   Counters counters;
   std::uint64_t generation = 0;
 
-  // Statement deadlines (the request's `timeout`), served by one timer thread.
-  std::mutex timer_mutex;
-  std::condition_variable timer_cv;
-  std::multimap<detail::Clock::time_point, std::weak_ptr<Statement>> deadlines;
-  bool timer_stop = false;
-  std::thread timer_thread;
+  // Statement deadlines, sync windows of held requests, request latency.
+  std::unique_ptr<detail::TimerQueue> timers;
+
+  // Requests held for a running statement, by statement.
+  std::mutex waiters_mutex;
+  std::map<const Statement*, std::vector<std::shared_ptr<detail::Waiter>>> waiters;
 
   ~Impl();
 
@@ -154,15 +170,23 @@ struct Server::Impl {
   // ------------------------------------------------------------ statements.cpp
   Reply statement_reply(const std::shared_ptr<Statement>& statement, bool for_post,
                         const HttpRequest& req, const std::string& request_id);
-  void wait_sync_window(const std::shared_ptr<Statement>& statement);
+  /// Runs `fire` once the statement has left `running`, or when the sync window ends.
+  void hold(const std::shared_ptr<Statement>& statement, std::function<void()> fire);
+  /// Fires every request held for `statement` (after it left `running`).
+  void release_waiters(const Statement& statement);
   void schedule_deadline(const std::shared_ptr<Statement>& statement);
-  void timer_loop();
   bool expire(const std::shared_ptr<Statement>& statement, StatementState to);
   void complete(const std::shared_ptr<Statement>& statement, const engine::Outcome& outcome,
                 detail::ResultData result);
   void fail_now(const std::shared_ptr<Statement>& statement, engine::SqlError error);
+  /// Re-reads the statement latency: starts the delayed statements now due (all when stopping)
+  /// and re-arms the others.
   void wake_delayed();
-  void statement_delay(Statement& statement);
+  void start_delayed(const Statement* statement);
+  /// Counts the statement as running and runs `job` on the statement pool once the statement
+  /// latency has passed.
+  void launch(const std::shared_ptr<Statement>& statement, std::function<void()> job);
+  void enqueue_run(std::function<void()> job);
   void run(const std::shared_ptr<Statement>& statement,
            const std::shared_ptr<const detail::StatementRequest>& request,
            const std::vector<std::string>& texts, bool nullable);
@@ -173,7 +197,9 @@ struct Server::Impl {
 
   // ------------------------------------------------------------ handlers.cpp
   void handle_submit(std::shared_ptr<const HttpRequest> req, ReplyFn done);
-  Reply submit(const HttpRequest& req);
+  /// An immediate answer, or nullopt with `held` set: answer from it after the sync window.
+  std::optional<Reply> submit(const HttpRequest& req, std::shared_ptr<Statement>& held,
+                              std::string& request_id);
   Reply handle_status(const HttpRequest& req, const std::string& handle);
   Reply handle_cancel(const HttpRequest& req, const std::string& handle);
 
@@ -189,7 +215,7 @@ struct Server::Impl {
               const Responder& respond);
   [[nodiscard]] static Reply fault_reply(const Fault& fault);
 
-  // ------------------------------------------------------------ front_httplib.cpp
+  // ------------------------------------------------------------ front.cpp
   /// Binds and starts serving; false with a message.
   bool start_front(std::string& error);
   void stop_front();

@@ -125,13 +125,54 @@ Reply Server::Impl::statement_reply(const std::shared_ptr<Statement>& statement,
   return reply;
 }
 
-/// Waits for the statement to leave `running`, at most the sync window.
-void Server::Impl::wait_sync_window(const std::shared_ptr<Statement>& statement) {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(sync_window_ms.load());
-  std::unique_lock lock(statement->mutex);
-  statement->changed.wait_until(lock, deadline, [&] {
-    return statement->state != StatementState::running || stopping.load();
-  });
+void Server::Impl::hold(const std::shared_ptr<Statement>& statement, std::function<void()> fire) {
+  auto waiter = std::make_shared<detail::Waiter>();
+  waiter->fire = std::move(fire);
+  const auto trigger = [this, statement, waiter] {
+    if (waiter->fired.exchange(true)) return;
+    {
+      std::lock_guard lock(waiters_mutex);
+      if (const auto it = waiters.find(statement.get()); it != waiters.end()) {
+        auto& list = it->second;
+        list.erase(std::remove(list.begin(), list.end(), waiter), list.end());
+        if (list.empty()) waiters.erase(it);
+      }
+    }
+    timers->cancel(waiter->timer);
+    waiter->fire();
+    waiter->fire = nullptr;
+  };
+  {
+    // Registered before the state is checked: a statement finishing meanwhile either sees
+    // the waiter or is seen below.
+    std::lock_guard lock(waiters_mutex);
+    waiter->timer =
+        timers->schedule(Clock::now() + std::chrono::milliseconds(sync_window_ms.load()), trigger);
+    waiters[statement.get()].push_back(waiter);
+  }
+  bool running = false;
+  {
+    std::lock_guard lock(statement->mutex);
+    running = statement->state == StatementState::running;
+  }
+  if (!running || stopping.load() || waiter->timer == 0) trigger();
+}
+
+void Server::Impl::release_waiters(const Statement& statement) {
+  std::vector<std::shared_ptr<detail::Waiter>> released;
+  {
+    std::lock_guard lock(waiters_mutex);
+    const auto it = waiters.find(&statement);
+    if (it == waiters.end()) return;
+    released = std::move(it->second);
+    waiters.erase(it);
+  }
+  for (const auto& waiter : released) {
+    if (waiter->fired.exchange(true)) continue;
+    timers->cancel(waiter->timer);
+    waiter->fire();
+    waiter->fire = nullptr;
+  }
 }
 
 void Server::Impl::schedule_deadline(const std::shared_ptr<Statement>& statement) {
@@ -140,32 +181,10 @@ void Server::Impl::schedule_deadline(const std::shared_ptr<Statement>& statement
     std::lock_guard lock(statement->mutex);
     seconds = statement->timeout_seconds;
   }
-  {
-    std::lock_guard lock(timer_mutex);
-    deadlines.emplace(Clock::now() + std::chrono::seconds(seconds), statement);
-  }
-  timer_cv.notify_all();
-}
-
-void Server::Impl::timer_loop() {
-  std::unique_lock lock(timer_mutex);
-  while (!timer_stop) {
-    if (deadlines.empty()) {
-      timer_cv.wait(lock);
-      continue;
-    }
-    const auto next = deadlines.begin()->first;
-    if (Clock::now() < next) {
-      timer_cv.wait_until(lock, next);
-      continue;
-    }
-    auto statement = deadlines.begin()->second.lock();
-    deadlines.erase(deadlines.begin());
-    if (!statement) continue;
-    lock.unlock();
-    expire(statement, StatementState::timed_out);
-    lock.lock();
-  }
+  timers->schedule(Clock::now() + std::chrono::seconds(seconds),
+                   [this, weak = std::weak_ptr<Statement>(statement)] {
+                     if (auto held = weak.lock()) expire(held, StatementState::timed_out);
+                   });
 }
 
 /// Moves a running statement (and a multi-statement's children) to cancelled / timed out and tells
@@ -182,7 +201,7 @@ bool Server::Impl::expire(const std::shared_ptr<Statement>& statement, Statement
   statement->cancel.cancel(to == StatementState::timed_out
                                ? engine::CancelToken::Reason::timeout
                                : engine::CancelToken::Reason::cancelled);
-  wake_delayed();
+  start_delayed(statement.get());  // still held by statement latency: runs, sees the cancel
   for (const auto& child_handle : children) {
     if (auto child = store->find(child_handle)) {
       bool child_running = false;
@@ -190,10 +209,14 @@ bool Server::Impl::expire(const std::shared_ptr<Statement>& statement, Statement
         std::lock_guard lock(child->mutex);
         child_running = child->finish(to);
       }
-      if (child_running) child->cancel.cancel();
+      if (child_running) {
+        child->cancel.cancel();
+        release_waiters(*child);
+      }
     }
   }
   notify_observers();
+  release_waiters(*statement);
   return true;
 }
 
@@ -219,6 +242,7 @@ void Server::Impl::complete(const std::shared_ptr<Statement>& statement,
   }
   const std::size_t evicted = store->finished(statement);
   update_counters([evicted](Counters& c) { c.statements_evicted += evicted; });
+  release_waiters(*statement);
 }
 
 void Server::Impl::fail_now(const std::shared_ptr<Statement>& statement, engine::SqlError error) {
@@ -229,6 +253,7 @@ void Server::Impl::fail_now(const std::shared_ptr<Statement>& statement, engine:
   }
   store->finished(statement);
   notify_observers();
+  release_waiters(*statement);
 }
 
 engine::Session Server::Impl::make_session(const detail::StatementRequest& request,
@@ -247,29 +272,69 @@ engine::Session Server::Impl::make_session(const detail::StatementRequest& reque
 }
 
 void Server::Impl::wake_delayed() {
-  { std::lock_guard lock(latency_mutex); }
-  latency_cv.notify_all();
+  const auto now = Clock::now();
+  const std::chrono::milliseconds latency(statement_latency_ms.load());
+  std::vector<std::function<void()>> due;
+  {
+    std::lock_guard lock(delayed_mutex);
+    for (auto it = delayed.begin(); it != delayed.end();) {
+      timers->cancel(it->second.timer);
+      const auto at = it->second.since + latency;
+      if (at <= now || stopping.load()) {
+        due.push_back(std::move(it->second.job));
+        it = delayed.erase(it);
+        continue;
+      }
+      it->second.timer = timers->schedule(at, [this, key = it->first] { start_delayed(key); });
+      ++it;
+    }
+  }
+  for (auto& job : due) enqueue_run(std::move(job));
 }
 
-/// Holds a statement for the configured statement latency. The latency is re-read whenever it
-/// changes, so lowering it releases statements already waiting (load tests gather a thousand
-/// in-flight statements this way, then let them all go).
-void Server::Impl::statement_delay(Statement& statement) {
-  const auto started_at = Clock::now();
-  std::unique_lock lock(latency_mutex);
-  for (;;) {
-    const auto until = started_at + std::chrono::milliseconds(statement_latency_ms.load());
-    if (statement.cancel.cancelled() || stopping.load() || Clock::now() >= until) return;
-    latency_cv.wait_until(lock, until);
+void Server::Impl::start_delayed(const Statement* statement) {
+  std::function<void()> job;
+  {
+    std::lock_guard lock(delayed_mutex);
+    const auto it = delayed.find(statement);
+    if (it == delayed.end()) return;
+    timers->cancel(it->second.timer);
+    job = std::move(it->second.job);
+    delayed.erase(it);
+  }
+  enqueue_run(std::move(job));
+}
+
+void Server::Impl::launch(const std::shared_ptr<Statement>& statement, std::function<void()> job) {
+  update_counters([](Counters& c) { ++c.statements_running; });
+  const std::chrono::milliseconds latency(statement_latency_ms.load());
+  if (latency.count() <= 0 || stopping.load()) {
+    enqueue_run(std::move(job));
+    return;
+  }
+  // Held on a timer, not a thread; the latency is re-read when it changes (wake_delayed), so
+  // lowering it releases statements already waiting (load tests gather a thousand in-flight
+  // statements this way, then let them all go).
+  std::lock_guard lock(delayed_mutex);
+  auto& entry = delayed[statement.get()];
+  entry.since = Clock::now();
+  entry.job = std::move(job);
+  entry.timer = timers->schedule(entry.since + latency,
+                                 [this, key = statement.get()] { start_delayed(key); });
+}
+
+void Server::Impl::enqueue_run(std::function<void()> job) {
+  if (!statement_pool->enqueue(std::move(job))) {
+    // Only while stopping: the statement never runs (the caller's job owns it, so stop() has
+    // cancelled it already).
+    update_counters([](Counters& c) { --c.statements_running; });
   }
 }
 
-/// The statement thread: latency, the engine, the outcome.
+/// The statement thread: the engine, the outcome.
 void Server::Impl::run(const std::shared_ptr<Statement>& statement,
                        const std::shared_ptr<const detail::StatementRequest>& request,
                        const std::vector<std::string>& texts, bool nullable) {
-  update_counters([](Counters& c) { ++c.statements_running; });
-  statement_delay(*statement);
   const PartitionPolicy& policy = options.partitions;
   if (statement->cancel.cancelled()) {
     complete(statement, {}, {});
