@@ -142,7 +142,7 @@ void Server::Impl::serve(std::shared_ptr<const HttpRequest> req, std::string end
 void Server::Impl::finish(const HttpRequest& req, const std::string& endpoint, Reply reply,
                           const std::optional<Fault>& fault, Clock::time_point started_at,
                           const Responder& respond) {
-  const int status = fault && fault->kind == FaultKind::close_before_headers ? 0 : reply.status;
+  const int status = fault && detail::answers_nothing(fault->kind) ? 0 : reply.status;
   if (options.verbose) {
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at);

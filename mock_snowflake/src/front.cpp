@@ -2,6 +2,7 @@
 // dispatch(), and turns each answer — a reply, possibly mangled by a fault — into the bytes and
 // connection fate the front writes (close early, cut the body, drip it, hold it forever).
 #include <array>
+#include <cstdio>
 #include <ctime>
 
 #include "http/front.hpp"
@@ -65,12 +66,55 @@ void make_invalid_json(Reply& reply, bool gzip_accepted) {
   reply.json = true;
 }
 
+/// gzip'd (whatever the client accepts) and correctly framed, but the first deflate block
+/// header names the reserved block type 3, so every inflater stops with a data error.
+void corrupt_gzip(Reply& reply) {
+  if (!reply.gzipped) {
+    if (reply.body.empty()) reply.body = "{}";
+    reply.body = detail::gzip(reply.body);
+    reply.gzipped = true;
+  }
+  constexpr std::size_t kHeader = 10;  // detail::gzip writes no optional header fields
+  if (reply.body.size() > kHeader)
+    reply.body[kHeader] = static_cast<char>(reply.body[kHeader] | 0x06);
+}
+
+/// What the real service's load balancer calls itself in `Server`.
+constexpr std::string_view kServerName = "SF-LB-T1";
+
+/// The current time as an RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); the text is
+/// rebuilt at most once a second.
+std::string http_date() {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday],
+                  utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                  utc.tm_sec);
+    cached = text;
+    cached_second = now;
+  }
+  return cached;
+}
+
 std::string head_of(const http::HttpRequest& req, const Reply& reply, std::size_t length,
                     bool close) {
   std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                      std::string(reason_phrase(reply.status)) + "\r\n";
+  head += "Date: " + http_date() + "\r\nServer: " + std::string(kServerName) + "\r\n";
   for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
-  if (reply.json) head += "Vary: Accept-Encoding, User-Agent\r\n";
+  if (reply.json && reply.vary) {
+    // The real service varies errors on Accept-Encoding only.
+    head +=
+        reply.status >= 400 ? "Vary: Accept-Encoding\r\n" : "Vary: Accept-Encoding, User-Agent\r\n";
+  }
   if (reply.gzipped) head += "Content-Encoding: gzip\r\n";
   if (reply.json) {
     head += "Content-Type: application/json\r\n";
@@ -91,17 +135,21 @@ http::WireReply to_wire(const http::HttpRequest& req, Reply reply,
                         const std::optional<Fault>& fault) {
   WireReply wire;
   const FaultKind kind = fault ? fault->kind : FaultKind::status;
-  if (fault && kind == FaultKind::close_before_headers) {
-    wire.then = WireReply::Then::close;
+  if (fault && detail::answers_nothing(kind)) {
+    const bool silent = kind == FaultKind::blackhole || kind == FaultKind::silent_after;
+    wire.then = silent ? WireReply::Then::hold : WireReply::Then::close;
     return wire;
   }
+  if (fault && kind == FaultKind::corrupt_gzip) corrupt_gzip(reply);
   if (fault && kind == FaultKind::invalid_json) make_invalid_json(reply, accepts_gzip(req));
-  const bool mangled = fault && kind != FaultKind::status && kind != FaultKind::invalid_json;
+  const bool mangled = fault && kind != FaultKind::status && kind != FaultKind::invalid_json &&
+                       kind != FaultKind::close_idle && kind != FaultKind::corrupt_gzip;
   if (reply.body.empty() && mangled) reply.body = "{}";  // nothing to cut: announce a body
   std::string& body = reply.body;
   const bool cut =
       mangled && (kind == FaultKind::close_after_headers || kind == FaultKind::truncated_body);
   wire.then = cut ? WireReply::Then::close : WireReply::Then::keep_alive;
+  if (fault && kind == FaultKind::close_idle) wire.then = WireReply::Then::reset_next;
   std::string head = head_of(req, reply, body.size(), false);
   if (!mangled) {
     wire.segments.push_back({std::move(head) + body, std::chrono::milliseconds(0)});
@@ -132,7 +180,11 @@ bool Server::Impl::start_front(std::string& error) {
   front = std::make_unique<http::Front>();
   const auto handler = [this](std::shared_ptr<http::HttpRequest> req, http::Completion done) {
     std::shared_ptr<const http::HttpRequest> request = std::move(req);
-    dispatch(request, [request, done = std::move(done)](Outgoing out) {
+    dispatch(request, [this, request, done = std::move(done)](Outgoing out) {
+      if (out.fault && out.fault->kind == FaultKind::refuse) front->refuse_for(out.fault->duration);
+      if (out.fault && out.fault->kind == FaultKind::connect_timeout) {
+        front->stall_connects_for(out.fault->duration);
+      }
       done(detail::to_wire(*request, std::move(out.reply), out.fault));
     });
   };

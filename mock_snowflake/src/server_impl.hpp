@@ -58,6 +58,7 @@ struct Reply {
   std::string body;
   bool gzipped = false;  ///< body is already gzip'd (later partitions)
   bool json = true;      ///< Content-Type: application/json, Vary
+  bool vary = true;      ///< false: no Vary header (partitions >= 1, as the real service)
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

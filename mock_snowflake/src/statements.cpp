@@ -17,6 +17,9 @@ using http::HttpRequest;
 
 namespace {
 
+/// How long after a statement times out its held POST gets the 408.
+constexpr std::chrono::seconds kTimeoutAnswerDelay{1};
+
 /// Runs one statement on `connection`, catching whatever the engine throws.
 engine::Outcome execute(engine::Connection& connection, std::string_view sql,
                         const engine::Bindings& bindings, engine::CancelToken& cancel,
@@ -120,6 +123,7 @@ Reply Server::Impl::statement_reply(const std::shared_ptr<Statement>& statement,
     // Later partitions are always gzip'd, whatever the client accepts (DBIMP, HND).
     reply.body = result.partitions[partition].bytes;
     reply.gzipped = true;
+    reply.vary = false;
   }
   reply.headers.emplace_back("Link", detail::link_header(handle, partition, count));
   return reply;
@@ -216,7 +220,13 @@ bool Server::Impl::expire(const std::shared_ptr<Statement>& statement, Statement
     }
   }
   notify_observers();
-  release_waiters(*statement);
+  if (to == StatementState::timed_out) {
+    // The real service answers a timed-out POST about a second after `timeout`.
+    timers->schedule(Clock::now() + kTimeoutAnswerDelay,
+                     [this, statement] { release_waiters(*statement); });
+  } else {
+    release_waiters(*statement);
+  }
   return true;
 }
 
@@ -242,7 +252,13 @@ void Server::Impl::complete(const std::shared_ptr<Statement>& statement,
   }
   const std::size_t evicted = store->finished(statement);
   update_counters([evicted](Counters& c) { c.statements_evicted += evicted; });
-  release_waiters(*statement);
+  bool timed_out = false;
+  {
+    std::lock_guard lock(statement->mutex);
+    timed_out = statement->state == StatementState::timed_out;
+  }
+  // A timeout's held requests are answered by expire()'s delayed release.
+  if (!timed_out) release_waiters(*statement);
 }
 
 void Server::Impl::fail_now(const std::shared_ptr<Statement>& statement, engine::SqlError error) {

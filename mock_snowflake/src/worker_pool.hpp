@@ -3,8 +3,8 @@
 // A statement occupies its thread while the engine runs it (SYSTEM$WAIT included), so a fixed
 // pool would make the 1 001st concurrent statement wait behind a thousand. This pool starts a
 // thread whenever a job arrives and no thread is idle, up to `max_threads`; past the cap, jobs
-// queue (overflow policy: wait, never reject). Threads idle for `idle_timeout` exit, so a burst does not keep
-// its threads forever.
+// queue (overflow policy: wait, never reject). Threads idle for `idle_timeout` exit, so a burst
+// does not keep its threads forever.
 //
 // Thread safety: enqueue() from any thread; shutdown() once, from the owner.
 #pragma once

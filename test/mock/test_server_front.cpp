@@ -1,13 +1,16 @@
 // test_server_front.cpp — the emulator's own HTTP/1.1 front over raw sockets: keep-alive,
 // pipelined requests answered in order, `Expect: 100-continue`, chunked request bodies,
-// HTTP/1.0, malformed requests, and the Date / Server / Vary headers the real service sends.
+// HTTP/1.0, malformed requests, the Date / Server / Vary headers the real service sends, and
+// the second the real service takes to answer a timed-out POST.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 
 #include "support/mock_test_support.hpp"
@@ -164,6 +167,61 @@ TEST_F(MockserverFront, MalformedRequestsGet400AndTheConnectionCloses) {
   }
   EXPECT_EQ(parse_raw(raw_exchange(server_->port(), "GET / HTTP/2.0\r\n\r\n")).status, 505);
   EXPECT_EQ(post_sql("SELECT 1").status, 200) << "the server carries on";
+}
+
+/// True when `text` is an RFC 7231 IMF-fixdate within a minute of now.
+bool is_current_http_date(const std::string& text) {
+  std::tm parsed{};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
+  if (end == nullptr || *end != '\0' || text.size() != 29) return false;
+  const std::time_t when = timegm(&parsed);
+  return std::abs(std::difftime(std::time(nullptr), when)) < 60;
+}
+
+TEST_F(MockserverFront, EveryAnswerCarriesDateAndServer) {
+  const auto ok = post_sql("SELECT 1");
+  const auto error = post_statement("not json");
+  const auto missing = request("GET", "/nowhere");
+  for (const auto* result : {&ok, &error, &missing}) {
+    EXPECT_TRUE(is_current_http_date(result->header("Date"))) << result->header("Date");
+    EXPECT_EQ(result->header("Server"), "SF-LB-T1");
+  }
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(missing.status, 404);
+}
+
+TEST_F(MockserverFront, VaryOnSuccessOnErrorsAndOnLaterPartitions) {
+  EXPECT_EQ(post_sql("SELECT 1").header("Vary"), "Accept-Encoding, User-Agent");
+  const auto failed = post_sql("SELECT * FROM no_such_table");
+  EXPECT_EQ(failed.status, 422);
+  EXPECT_EQ(failed.header("Vary"), "Accept-Encoding") << "errors vary on the encoding only";
+  EXPECT_EQ(post_statement("not json").header("Vary"), "Accept-Encoding");
+
+  // Enough rows for a second partition.
+  const auto many = post_sql(
+      "SELECT SEQ4() AS N, RANDSTR(200, RANDOM()) AS S FROM TABLE(GENERATOR(ROWCOUNT => 2000))");
+  ASSERT_EQ(many.status, 200) << many.body;
+  const auto json = many.json();
+  ASSERT_GT(json["resultSetMetaData"]["partitionInfo"].Size(), 1u);
+  const std::string handle = json["statementHandle"].GetString();
+  const auto later = get("/api/v2/statements/" + handle + "?partition=1");
+  EXPECT_EQ(later.status, 200);
+  EXPECT_EQ(later.headers.count("Vary"), 0u) << "later partitions carry no Vary";
+  EXPECT_TRUE(is_current_http_date(later.header("Date")));
+}
+
+TEST_F(MockserverFront, TimeoutAnswers408AboutASecondAfterTheTimeout) {
+  server_->set_sync_window(seconds(60));
+  const auto started = std::chrono::steady_clock::now();
+  const auto result =
+      post_statement(R"json({"statement":"SELECT SYSTEM$WAIT(60)","timeout":1})json");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(result.status, 408) << result.body;
+  // A lower bound only: the 408 cannot come before timeout + the real service's extra second.
+  EXPECT_GE(elapsed, milliseconds(1900));
+  const std::string handle = result.json()["statementHandle"].GetString();
+  EXPECT_EQ(server_->statement_state(handle), mock_snowflake::StatementState::timed_out);
 }
 
 }  // namespace

@@ -162,6 +162,7 @@ struct Connection {
   bool continue_sent = false;
   bool keep_alive = true;  ///< of the request being answered
   bool peer_closed = false;
+  bool reset_on_request = false;  ///< close_idle: the next request bytes reset the connection
   std::deque<Segment> out;
   std::size_t out_offset = 0;
   Clock::time_point not_before{};  ///< the front segment's delay ends
@@ -452,6 +453,9 @@ struct Front::Loop {
         c.state = Connection::State::holding;
         c.in.clear();
         return;
+      case WireReply::Then::reset_next:
+        c.reset_on_request = true;
+        [[fallthrough]];
       case WireReply::Then::keep_alive:
         if (!c.keep_alive || c.peer_closed) {
           close_connection(c);
@@ -478,6 +482,13 @@ struct Front::Loop {
   }
 
   void process_input(Connection& c) {
+    if (c.reset_on_request && !c.in.empty()) {
+      // An abortive close: the client's request on this reused connection fails with a reset.
+      linger abort{1, 0};
+      setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+      close_connection(c);
+      return;
+    }
     while (c.state == Connection::State::reading && !c.in.empty()) {
       const auto status = c.parser.parse(c.in);
       if (status == RequestParser::Status::need_more) {

@@ -35,6 +35,7 @@ struct WireReply {
     keep_alive,  ///< read the next request (unless the request asked to close)
     close,       ///< close once the bytes are out
     hold,        ///< keep the connection open and never answer again (until the peer leaves)
+    reset_next,  ///< look kept alive, but reset the connection when the next request arrives
   };
   std::vector<Segment> segments;
   Then then = Then::keep_alive;
