@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -90,6 +91,24 @@ class Emulator {
     waitpid(pid_, &status, 0);
   }
   [[nodiscard]] const std::string& url() const { return url_; }
+  /// Open descriptors of the emulator (its connections, the listener, a few more).
+  [[nodiscard]] std::size_t descriptors() const {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/fd")) {
+      ++count;
+    }
+    return count;
+  }
+  /// Threads of the emulator.
+  [[nodiscard]] std::size_t threads() const {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
+      ++count;
+    }
+    return count;
+  }
   /// utime + stime of the emulator, in clock ticks.
   [[nodiscard]] long long cpu_ticks() const {
     std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
@@ -357,8 +376,11 @@ int main(int argc, char** argv) {
         const double percent = 100.0 * static_cast<double>(after - before) /
                                static_cast<double>(sysconf(_SC_CLK_TCK)) / 10.0;
         values.push_back(percent);
-        std::printf("idle %zu run %d: %.2f %% of a core over 10 s (%s)\n", count, run + 1, percent,
-                    describe(statuses).c_str());
+        std::printf(
+            "idle %zu run %d: %.2f %% of a core over 10 s, %zu descriptors and %zu "
+            "threads open at the end (%s)\n",
+            count, run + 1, percent, emulator.descriptors(), emulator.threads(),
+            describe(statuses).c_str());
       }
       std::fflush(stdout);
     }
