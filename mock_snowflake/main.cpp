@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
                  "path=/api/v2/statements,count=2,when=after' (repeatable; docs/MOCK.md)")
       ->expected(1);
   app.add_option("--max-threads", options.max_threads,
-                 "cap of the connection and statement thread pools")
+                 "cap of the statement thread pool (connections take no thread)")
       ->capture_default_str();
   app.add_option("--result-cache-mb", result_cache_mb,
                  "megabytes of finished results kept for GETs (oldest dropped first)")
