@@ -254,6 +254,9 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<detail::JwtVerifier> jwt;
+  // Session checks and the service's clock (request.hpp, jwt_verifier.hpp).
+  detail::ServiceClock service_clock;
+  std::unique_ptr<detail::RoleGrants> roles;
   mutable std::mutex tokens_mutex;
   std::set<std::string> oauth_tokens;
   std::set<std::string> pats;
@@ -328,9 +331,7 @@ struct Server::Impl {
     stop_cv.wait_for(lock, duration, [this] { return stopping.load(); });
   }
 
-  std::chrono::system_clock::time_point now() const {
-    return options.clock ? options.clock() : std::chrono::system_clock::now();
-  }
+  std::chrono::system_clock::time_point now() const { return service_clock.now(); }
 
   /// Shuts down this server's side of a connection, found by the peer's address and port (or
   /// through the TLS session), so that the client sees the connection end.
@@ -760,18 +761,11 @@ struct Server::Impl {
     if (auto failure = authenticate(req)) return std::move(*failure);
 
     auto request = std::make_shared<detail::StatementRequest>();
-    switch (detail::parse_statement_request(req.body, *request)) {
-      case detail::RequestError::invalid_payload:
-        return json_reply(400, detail::error_body(
-                                   "390142", "Incoming request does not contain a valid payload."));
-      case detail::RequestError::empty_statement:
-        return json_reply(400, detail::error_body("000900", "Empty SQL statement."));
-      case detail::RequestError::none:
-        break;
+    const auto parsed = detail::parse_statement_request(req.body, *request);
+    if (auto refusal = detail::refuse_submission(parsed, *request, *roles)) {
+      return json_reply(refusal->status, std::move(refusal->body));
     }
     const std::string client_request_id = req.get_param_value("requestId");
-    const std::string request_id =
-        client_request_id.empty() ? detail::make_uuid() : client_request_id;
     const bool async = is_true(req.get_param_value("async"));
     const bool nullable = !detail::iequals(req.get_param_value("nullable"), "false");
 
@@ -781,14 +775,12 @@ struct Server::Impl {
       if (auto existing = store->find_by_request_id(client_request_id)) {
         if (async) return json_reply(202, detail::query_status_body(existing->handle));
         wait_sync_window(existing);
-        return statement_reply(existing, true, req, request_id);
+        return statement_reply(existing, true, req, client_request_id);
       }
     }
 
     std::vector<std::string> texts = engine::Engine::split_statements(request->statement);
-    if (texts.empty()) {
-      return json_reply(400, detail::error_body("000900", "Empty SQL statement."));
-    }
+    if (texts.empty()) return json_reply(400, detail::empty_statement_body());
     long long wanted = 1;
     if (const auto it = request->parameters.find("MULTI_STATEMENT_COUNT");
         it != request->parameters.end()) {
@@ -800,6 +792,7 @@ struct Server::Impl {
       }
     }
     auto statement = store->create(client_request_id);
+    const std::string& request_id = statement->submission_request_id;
     {
       // Already visible to other requests (by requestId): written under its lock.
       std::lock_guard lock(statement->mutex);
@@ -862,7 +855,8 @@ struct Server::Impl {
                                                   "02000", handle));
     }
     std::string request_id = req.get_param_value("requestId");
-    if (request_id.empty()) request_id = detail::make_uuid();
+    // Without its own requestId a GET repeats the submission's, as the real service does.
+    if (request_id.empty()) request_id = statement->submission_request_id;
     return statement_reply(statement, false, req, request_id);
   }
 
@@ -893,6 +887,9 @@ struct Server::Impl {
     };
     const std::string& path = req.path;
     const std::string& method = req.method;
+    if (auto answer = detail::fidelity_admin(method, path, req.body, *roles, service_clock)) {
+      return json_reply(answer->status, std::move(answer->body));
+    }
     if (path == "/__admin/counters" && method == "GET") {
       return json_reply(200, counters_json(snapshot()));
     }
@@ -1197,6 +1194,12 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   for (const auto& token : impl_->options.oauth_tokens) impl_->oauth_tokens.insert(token);
   for (const auto& token : impl_->options.programmatic_access_tokens) impl_->pats.insert(token);
   for (const auto& fault : impl_->options.faults) impl_->faults.push(fault);
+  impl_->service_clock.set_base(impl_->options.clock);
+  impl_->service_clock.set_offset(impl_->options.clock_offset);
+  std::vector<std::string> roles = impl_->options.granted_roles;
+  roles.push_back(impl_->options.default_role);
+  roles.emplace_back("PUBLIC");  // granted to every user
+  impl_->roles = std::make_unique<detail::RoleGrants>(roles);
 }
 
 Server::~Server() { stop(); }
@@ -1246,8 +1249,8 @@ bool Server::start(std::string& error) {
     std::signal(SIGPIPE, SIG_IGN);
   }
 
-  impl.store =
-      std::make_unique<detail::StatementStore>(options.result_cache_bytes, options.max_statements);
+  impl.store = std::make_unique<detail::StatementStore>(
+      options.result_cache_bytes, options.max_statements, &impl.service_clock);
   impl.statement_pool = std::make_unique<detail::WorkerPool>(options.max_threads);
   impl.http_pool = std::make_shared<detail::WorkerPool>(options.max_threads);
   if (!options.tls_cert_file.empty()) {
