@@ -80,6 +80,23 @@ TEST_F(MockserverFidelity, ResultSetIsPrettyPrintedLikeTheRealService) {
   EXPECT_EQ(body.substr(body.size() - tail.size()), tail) << "no final newline";
 }
 
+TEST_F(MockserverFidelity, PrettyRowsKeepEveryCharacterOfTheirStrings) {
+  // Brackets, commas, quotes, backslashes, newlines and non-ASCII text inside cells must pass
+  // the re-printing of partition 0 untouched.
+  // As JSON text in the request: decodes to a"b\c],[x, <newline>é漢 ]
+  const std::string tricky = "a\\\"b\\\\c],[x, \\n\u00e9\u6f22 ]";
+  const HttpResult result = post_statement(R"({"statement":"SELECT ? AS T, '' AS E, NULL AS N",)"
+                                           R"("bindings":{"1":{"type":"TEXT","value":")" +
+                                           tricky + R"("}}})");
+  ASSERT_EQ(result.status, 200) << result.body;
+  const auto json = result.json();
+  EXPECT_STREQ(json["data"][0][0].GetString(), "a\"b\\c],[x, \n\u00e9\u6f22 ]");
+  EXPECT_STREQ(json["data"][0][1].GetString(), "");
+  EXPECT_TRUE(json["data"][0][2].IsNull());
+  EXPECT_NE(result.body.find("\n  \"data\" : [ [ \"a\\\"b"), std::string::npos) << result.body;
+  EXPECT_NE(result.body.find(" ]\", \"\", null ] ],\n"), std::string::npos) << result.body;
+}
+
 TEST_F(MockserverFidelity, EmptyResultAndStatusAndErrorBodiesArePretty) {
   const HttpResult empty = post_sql("SELECT 1 AS A WHERE 1 = 0");
   ASSERT_EQ(empty.status, 200) << empty.body;
