@@ -119,7 +119,8 @@ struct ServerOptions {
   std::size_t result_cache_bytes = 512u * 1024u * 1024u;
   std::size_t max_statements = 20'000;
   std::chrono::seconds jwt_clock_skew{60};  ///< how far in the future a JWT `iat` may be
-  /// The clock JWT validity is checked against; tests move it to avoid waiting an hour.
+  /// The clock JWT validity is checked against and `createdOn` stamped from (clock_offset is
+  /// added to it); tests move it to avoid waiting an hour. Empty: the system clock.
   std::function<std::chrono::system_clock::time_point()> clock;
   std::vector<Fault> faults;  ///< queued at start
 
