@@ -82,6 +82,9 @@ Reply Server::Impl::handle_admin(const HttpRequest& req) {
   };
   const std::string& path = req.path;
   const std::string& method = req.method;
+  if (auto answer = detail::fidelity_admin(method, path, req.body, *roles, service_clock)) {
+    return json_reply(answer->status, std::move(answer->body));
+  }
   if (path == "/__admin/counters" && method == "GET") {
     return json_reply(200, detail::counters_json(snapshot()));
   }

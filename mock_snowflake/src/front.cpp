@@ -82,15 +82,14 @@ void corrupt_gzip(Reply& reply) {
 /// What the real service's load balancer calls itself in `Server`.
 constexpr std::string_view kServerName = "SF-LB-T1";
 
-/// The current time as an RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); the text is
-/// rebuilt at most once a second.
-std::string http_date() {
+/// `now` as an RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); the text is rebuilt at
+/// most once a second.
+std::string http_date(std::time_t now) {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   thread_local std::time_t cached_second = -1;
   thread_local std::string cached;
-  const std::time_t now = std::time(nullptr);
   if (now != cached_second) {
     std::tm utc{};
     gmtime_r(&now, &utc);
@@ -105,10 +104,10 @@ std::string http_date() {
 }
 
 std::string head_of(const http::HttpRequest& req, const Reply& reply, std::size_t length,
-                    bool close) {
+                    bool close, std::time_t date) {
   std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                      std::string(reason_phrase(reply.status)) + "\r\n";
-  head += "Date: " + http_date() + "\r\nServer: " + std::string(kServerName) + "\r\n";
+  head += "Date: " + http_date(date) + "\r\nServer: " + std::string(kServerName) + "\r\n";
   for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
   if (reply.json && reply.vary) {
     // The real service varies errors on Accept-Encoding only.
@@ -132,7 +131,7 @@ std::string head_of(const http::HttpRequest& req, const Reply& reply, std::size_
 namespace detail {
 
 http::WireReply to_wire(const http::HttpRequest& req, Reply reply,
-                        const std::optional<Fault>& fault) {
+                        const std::optional<Fault>& fault, std::time_t date) {
   WireReply wire;
   const FaultKind kind = fault ? fault->kind : FaultKind::status;
   if (fault && detail::answers_nothing(kind)) {
@@ -150,7 +149,7 @@ http::WireReply to_wire(const http::HttpRequest& req, Reply reply,
       mangled && (kind == FaultKind::close_after_headers || kind == FaultKind::truncated_body);
   wire.then = cut ? WireReply::Then::close : WireReply::Then::keep_alive;
   if (fault && kind == FaultKind::close_idle) wire.then = WireReply::Then::reset_next;
-  std::string head = head_of(req, reply, body.size(), false);
+  std::string head = head_of(req, reply, body.size(), false, date);
   if (!mangled) {
     wire.segments.push_back({std::move(head) + body, std::chrono::milliseconds(0)});
   } else if (kind == FaultKind::close_after_headers) {
@@ -185,7 +184,9 @@ bool Server::Impl::start_front(std::string& error) {
       if (out.fault && out.fault->kind == FaultKind::connect_timeout) {
         front->stall_connects_for(out.fault->duration);
       }
-      done(detail::to_wire(*request, std::move(out.reply), out.fault));
+      // Date comes from the service's clock, so a skewed emulator shows its skew there too.
+      done(detail::to_wire(*request, std::move(out.reply), out.fault,
+                           std::chrono::system_clock::to_time_t(now())));
     });
   };
   if (!front->start(front_options, handler, error)) {

@@ -61,17 +61,11 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
   if (auto failure = authenticate(req)) return std::move(*failure);
 
   auto request = std::make_shared<detail::StatementRequest>();
-  switch (detail::parse_statement_request(req.body, *request)) {
-    case detail::RequestError::invalid_payload:
-      return json_reply(
-          400, detail::error_body("390142", "Incoming request does not contain a valid payload."));
-    case detail::RequestError::empty_statement:
-      return json_reply(400, detail::error_body("000900", "Empty SQL statement."));
-    case detail::RequestError::none:
-      break;
+  const auto parsed = detail::parse_statement_request(req.body, *request);
+  if (auto refusal = detail::refuse_submission(parsed, *request, *roles)) {
+    return json_reply(refusal->status, std::move(refusal->body));
   }
   const std::string client_request_id = req.param("requestId");
-  request_id = client_request_id.empty() ? detail::make_uuid() : client_request_id;
   const bool async = is_true(req.param("async"));
   const bool nullable = !detail::iequals(req.param("nullable"), "false");
 
@@ -81,14 +75,13 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
     if (auto existing = store->find_by_request_id(client_request_id)) {
       if (async) return json_reply(202, detail::query_status_body(existing->handle));
       held = existing;
+      request_id = client_request_id;
       return std::nullopt;
     }
   }
 
   std::vector<std::string> texts = engine::Engine::split_statements(request->statement);
-  if (texts.empty()) {
-    return json_reply(400, detail::error_body("000900", "Empty SQL statement."));
-  }
+  if (texts.empty()) return json_reply(400, detail::empty_statement_body());
   long long wanted = 1;
   if (const auto it = request->parameters.find("MULTI_STATEMENT_COUNT");
       it != request->parameters.end()) {
@@ -100,6 +93,7 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
     }
   }
   auto statement = store->create(client_request_id);
+  request_id = statement->submission_request_id;
   {
     // Already visible to other requests (by requestId): written under its lock.
     std::lock_guard lock(statement->mutex);
@@ -147,7 +141,8 @@ Reply Server::Impl::handle_status(const HttpRequest& req, const std::string& han
         400, detail::failure_body("000709", "Statement " + handle + " not found", "02000", handle));
   }
   std::string request_id = req.param("requestId");
-  if (request_id.empty()) request_id = detail::make_uuid();
+  // Without its own requestId a GET repeats the submission's, as the real service does.
+  if (request_id.empty()) request_id = statement->submission_request_id;
   return statement_reply(statement, false, req, request_id);
 }
 

@@ -74,9 +74,7 @@ void Server::Impl::pause(std::chrono::milliseconds duration) {
   stop_cv.wait_for(lock, duration, [this] { return stopping.load(); });
 }
 
-std::chrono::system_clock::time_point Server::Impl::now() const {
-  return options.clock ? options.clock() : std::chrono::system_clock::now();
-}
+std::chrono::system_clock::time_point Server::Impl::now() const { return service_clock.now(); }
 
 Server::Impl::~Impl() = default;
 
@@ -89,6 +87,12 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
                                                      impl_->options.jwt_clock_skew);
   for (const auto& token : impl_->options.oauth_tokens) impl_->oauth_tokens.insert(token);
   for (const auto& token : impl_->options.programmatic_access_tokens) impl_->pats.insert(token);
+  impl_->service_clock.set_base(impl_->options.clock);
+  impl_->service_clock.set_offset(impl_->options.clock_offset);
+  std::vector<std::string> roles = impl_->options.granted_roles;
+  roles.push_back(impl_->options.default_role);
+  roles.emplace_back("PUBLIC");  // granted to every user
+  impl_->roles = std::make_unique<detail::RoleGrants>(roles);
   for (const auto& fault : impl_->options.faults) impl_->faults.push(fault);
 }
 
@@ -140,8 +144,8 @@ bool Server::start(std::string& error) {
     std::signal(SIGPIPE, SIG_IGN);
   }
 
-  impl.store =
-      std::make_unique<detail::StatementStore>(options.result_cache_bytes, options.max_statements);
+  impl.store = std::make_unique<detail::StatementStore>(
+      options.result_cache_bytes, options.max_statements, &impl.service_clock);
   impl.statement_pool = std::make_unique<detail::WorkerPool>(options.max_threads);
   impl.timers = std::make_unique<detail::TimerQueue>();
   if (!impl.start_front(error)) {

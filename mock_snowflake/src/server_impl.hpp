@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,9 +75,10 @@ struct Outgoing {
 [[nodiscard]] bool accepts_gzip(const http::HttpRequest& req);
 /// The body of the admin endpoint's GET /__admin/counters.
 [[nodiscard]] std::string counters_json(const Counters& counters);
-/// The bytes and connection fate of an answer, with `fault` applied (front.cpp).
+/// The bytes and connection fate of an answer, with `fault` applied (front.cpp); `date` is the
+/// Date header's time.
 [[nodiscard]] http::WireReply to_wire(const http::HttpRequest& req, Reply reply,
-                                      const std::optional<Fault>& fault);
+                                      const std::optional<Fault>& fault, std::time_t date);
 
 /// A request held until its statement leaves `running` or the sync window ends, whichever
 /// comes first; `fire` runs once.
@@ -101,6 +103,9 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<detail::JwtVerifier> jwt;
+  // Session checks and the service's clock (request.hpp, jwt_verifier.hpp).
+  detail::ServiceClock service_clock;
+  std::unique_ptr<detail::RoleGrants> roles;
   mutable std::mutex tokens_mutex;
   std::set<std::string> oauth_tokens;
   std::set<std::string> pats;

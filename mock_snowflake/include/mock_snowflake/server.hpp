@@ -27,12 +27,13 @@
 namespace mock_snowflake {
 
 /// How a result is split into partitions. The real server sends a small first partition and
-/// larger later ones (20 000 rows x 2 columns came back as 2063 / 4682 / 9404 / 3851 rows); the
-/// defaults reproduce that shape. A partition closes when it reaches its byte target or its row
-/// cap, whichever comes first; each later target is the previous one times `growth`, capped.
+/// larger later ones (20 000 rows x 2 columns came back as 2063 / 4682 / 9404 / 3851 rows, a
+/// first partition of about 100 KB); the defaults reproduce that shape. A partition closes when it
+/// reaches its byte target or its row cap, whichever comes first; each later target is the previous
+/// one times `growth`, capped.
 struct PartitionPolicy {
   std::size_t first_partition_rows = 0;                ///< row cap of partition 0; 0 = none
-  std::size_t first_partition_bytes = 48 * 1024;       ///< JSON bytes of partition 0's rows
+  std::size_t first_partition_bytes = 100'000;         ///< JSON bytes of partition 0's rows
   double growth = 2.0;                                 ///< target multiplier per later partition
   std::size_t max_partition_rows = 0;                  ///< row cap of any partition; 0 = none
   std::size_t max_partition_bytes = 16 * 1024 * 1024;  ///< byte cap of any partition
@@ -132,9 +133,20 @@ struct ServerOptions {
   std::size_t result_cache_bytes = 512u * 1024u * 1024u;
   std::size_t max_statements = 20'000;
   std::chrono::seconds jwt_clock_skew{60};  ///< how far in the future a JWT `iat` may be
-  /// The clock JWT validity is checked against; tests move it to avoid waiting an hour.
+  /// The clock JWT validity is checked against and `createdOn` stamped from (clock_offset is
+  /// added to it); tests move it to avoid waiting an hour. Empty: the system clock.
   std::function<std::chrono::system_clock::time_point()> clock;
   std::vector<Fault> faults;  ///< queued at start
+
+  // --- session checks and the service's clock (mock_snowflake/src/request.hpp) ---
+  /// Roles granted to the user: a request naming another role answers 400 390186. The
+  /// default role is granted as well. Changeable at run time through /__admin/roles.
+  std::vector<std::string> granted_roles{"PUBLIC", "SYSADMIN", "ACCOUNTADMIN"};
+  /// How far the emulator's clock runs off the real one (positive: ahead; --clock-skew-seconds).
+  /// Not to be confused with jwt_clock_skew, the tolerance for a JWT `iat`. JWT validity and
+  /// `createdOn` use the shifted clock, so a client's token looks expired or not yet valid as
+  /// it would to a server with a skewed clock. Changeable at run time through /__admin/clock.
+  std::chrono::seconds clock_offset{0};
 };
 
 /// A statement's lifecycle state as the server sees it.
