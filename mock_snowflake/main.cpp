@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   long long statement_latency_ms = 0;
   std::size_t result_cache_mb = options.result_cache_bytes / (1024 * 1024);
   bool no_sample_data = false;
+  std::vector<std::string> granted_roles;
+  long long clock_skew_seconds = 0;
 
   app.add_option("--port", options.port, "TCP port to listen on; 0 picks a free port")
       ->capture_default_str();
@@ -68,12 +70,15 @@ int main(int argc, char** argv) {
                  "PEM public key file of the user; give it twice for RSA_PUBLIC_KEY and "
                  "RSA_PUBLIC_KEY_2")
       ->expected(1)
+      ->take_all()
       ->check(CLI::ExistingFile);
   app.add_option("--oauth-token", options.oauth_tokens, "accepted OAuth access token (repeatable)")
-      ->expected(1);
+      ->expected(1)
+      ->take_all();
   app.add_option("--pat", options.programmatic_access_tokens,
                  "accepted programmatic access token (repeatable)")
-      ->expected(1);
+      ->expected(1)
+      ->take_all();
   auto* cert = app.add_option("--tls-cert", options.tls_cert_file,
                               "PEM certificate: serve HTTPS (needs --tls-key)")
                    ->check(CLI::ExistingFile);
@@ -121,7 +126,7 @@ int main(int argc, char** argv) {
                  "path=/api/v2/statements,count=2,when=after' (repeatable; docs/MOCK.md)")
       ->expected(1);
   app.add_option("--max-threads", options.max_threads,
-                 "cap of the connection and statement thread pools")
+                 "cap of the statement thread pool (connections take no thread)")
       ->capture_default_str();
   app.add_option("--result-cache-mb", result_cache_mb,
                  "megabytes of finished results kept for GETs (oldest dropped first)")
@@ -130,6 +135,16 @@ int main(int argc, char** argv) {
                  "finished statements kept for GETs (oldest dropped first)")
       ->capture_default_str();
   app.add_flag("--verbose", options.verbose, "log every request on stderr");
+  // Session checks and the service's clock (docs/MOCK.md, "Behaviour").
+  app.add_option("--role", granted_roles,
+                 "grant this role to the user (repeatable; replaces the default grants "
+                 "SYSADMIN and ACCOUNTADMIN; PUBLIC and --default-role are always granted)")
+      ->expected(1)
+      ->take_all();
+  app.add_option("--clock-skew-seconds", clock_skew_seconds,
+                 "run the emulator's clock this many seconds ahead (negative: behind) of the "
+                 "real one, for JWT validity and createdOn")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (key_files.size() > 2) {
@@ -158,6 +173,11 @@ int main(int argc, char** argv) {
   options.request_latency = std::chrono::milliseconds(latency_ms);
   options.statement_latency = std::chrono::milliseconds(statement_latency_ms);
   options.result_cache_bytes = result_cache_mb * 1024 * 1024;
+  if (!granted_roles.empty()) {
+    options.granted_roles = std::move(granted_roles);
+    options.granted_roles.emplace_back("PUBLIC");
+  }
+  options.clock_offset = std::chrono::seconds(clock_skew_seconds);
 
   raise_descriptor_limit();
   sigset_t signals;

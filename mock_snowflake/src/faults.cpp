@@ -61,6 +61,12 @@ bool apply_field(Fault& fault, std::string_view name, std::string_view value, st
   } else if (name == "drip_ms") {
     if (!need_number(0)) return false;
     fault.drip_interval = std::chrono::milliseconds(number);
+  } else if (name == "answers") {
+    if (!need_number(0)) return false;
+    fault.answers = static_cast<int>(number);
+  } else if (name == "duration_ms") {
+    if (!need_number(0)) return false;
+    fault.duration = std::chrono::milliseconds(number);
   } else if (name == "body") {
     fault.body = std::string(value);
   } else {
@@ -112,6 +118,18 @@ std::string_view to_string(FaultKind kind) {
       return "invalid_json";
     case FaultKind::slow_drip:
       return "slow_drip";
+    case FaultKind::blackhole:
+      return "blackhole";
+    case FaultKind::silent_after:
+      return "silent_after";
+    case FaultKind::refuse:
+      return "refuse";
+    case FaultKind::close_idle:
+      return "close_idle";
+    case FaultKind::corrupt_gzip:
+      return "corrupt_gzip";
+    case FaultKind::connect_timeout:
+      return "connect_timeout";
   }
   return "status";
 }
@@ -119,7 +137,9 @@ std::string_view to_string(FaultKind kind) {
 std::optional<FaultKind> fault_kind_from(std::string_view name) {
   for (const auto kind :
        {FaultKind::status, FaultKind::close_before_headers, FaultKind::close_after_headers,
-        FaultKind::truncated_body, FaultKind::invalid_json, FaultKind::slow_drip}) {
+        FaultKind::truncated_body, FaultKind::invalid_json, FaultKind::slow_drip,
+        FaultKind::blackhole, FaultKind::silent_after, FaultKind::refuse, FaultKind::close_idle,
+        FaultKind::corrupt_gzip, FaultKind::connect_timeout}) {
     if (to_string(kind) == name) return kind;
   }
   return std::nullopt;
@@ -129,10 +149,20 @@ FaultWhen effective_when(const Fault& fault) {
   switch (fault.kind) {
     case FaultKind::status:
     case FaultKind::close_before_headers:
+    case FaultKind::blackhole:
+    case FaultKind::silent_after:
+    case FaultKind::refuse:
+    case FaultKind::connect_timeout:
       return fault.when.value_or(FaultWhen::before);
     default:
       return FaultWhen::after;
   }
+}
+
+bool answers_nothing(FaultKind kind) {
+  return kind == FaultKind::close_before_headers || kind == FaultKind::blackhole ||
+         kind == FaultKind::silent_after || kind == FaultKind::refuse ||
+         kind == FaultKind::connect_timeout;
 }
 
 bool validate_fault(const Fault& fault, std::string& error) {
@@ -194,6 +224,10 @@ void append_fault_json(std::string& out, const Fault& fault) {
     out += ",\"drip_bytes\":" + std::to_string(fault.drip_bytes) +
            ",\"drip_ms\":" + std::to_string(fault.drip_interval.count());
   }
+  if (fault.kind == FaultKind::silent_after) out += ",\"answers\":" + std::to_string(fault.answers);
+  if (fault.kind == FaultKind::refuse || fault.kind == FaultKind::connect_timeout) {
+    out += ",\"duration_ms\":" + std::to_string(fault.duration.count());
+  }
   if (!fault.body.empty()) {
     out += ",\"body\":";
     append_json_string(out, fault.body);
@@ -230,6 +264,10 @@ std::optional<Fault> FaultQueue::take(std::string_view method, std::string_view 
     if (it->method != "*" && it->method != method) continue;
     const bool with_query = it->path.find('?') != std::string::npos;
     if (!glob_match(it->path, with_query ? target : path)) continue;
+    if (it->kind == FaultKind::silent_after && it->answers > 0) {
+      --it->answers;  // answered normally; the strike comes later
+      continue;
+    }
     Fault fault = *it;
     if (--it->count <= 0) faults_.erase(it);
     fault.count = 1;

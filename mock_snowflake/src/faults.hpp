@@ -23,6 +23,8 @@ namespace mock_snowflake::detail {
 [[nodiscard]] std::optional<FaultKind> fault_kind_from(std::string_view name);
 /// The effective `when` of a fault (body-mangling kinds always act after processing).
 [[nodiscard]] FaultWhen effective_when(const Fault& fault);
+/// True for kinds whose client never sees a status line (counted as status 0).
+[[nodiscard]] bool answers_nothing(FaultKind kind);
 /// Checks a fault for contradictions; false with a message.
 [[nodiscard]] bool validate_fault(const Fault& fault, std::string& error);
 

@@ -70,6 +70,23 @@ JwtCheck reject(std::string reason) { return JwtCheck{false, std::move(reason)};
 
 }  // namespace
 
+void ServiceClock::set_base(std::function<time_point()> base) { base_ = std::move(base); }
+
+void ServiceClock::set_offset(std::chrono::seconds offset) { offset_seconds_ = offset.count(); }
+
+std::chrono::seconds ServiceClock::offset() const {
+  return std::chrono::seconds(offset_seconds_.load());
+}
+
+ServiceClock::time_point ServiceClock::now() const {
+  const time_point base = base_ ? base_() : std::chrono::system_clock::now();
+  return base + offset();
+}
+
+std::int64_t ServiceClock::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
+}
+
 JwtVerifier::JwtVerifier(std::string account, std::string user, std::chrono::seconds clock_skew)
     : account_(to_upper(account)), user_(to_upper(user)), clock_skew_(clock_skew) {}
 

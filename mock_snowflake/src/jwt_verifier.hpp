@@ -7,19 +7,42 @@
 // `iat`/`exp` may be seconds or milliseconds. Every rejection carries a reason for the
 // emulator's counters; clients only ever see "JWT token is invalid."
 //
-// Thread safety: all members may be called from any thread.
+// ServiceClock is the emulator's idea of "now" that tokens are checked against and `createdOn`
+// is stamped from: the system clock (or a test's) shifted by an offset that can change at run
+// time, so a test can make the server's clock run ahead of or behind its clients'.
+//
+// Thread safety: all members may be called from any thread, except ServiceClock::set_base
+// (before the server starts).
 #pragma once
 
 #include <openssl/types.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 namespace mock_snowflake::detail {
+
+class ServiceClock {
+ public:
+  using time_point = std::chrono::system_clock::time_point;
+  /// The clock the offset is added to; empty: the system clock.
+  void set_base(std::function<time_point()> base);
+  void set_offset(std::chrono::seconds offset);
+  [[nodiscard]] std::chrono::seconds offset() const;
+  [[nodiscard]] time_point now() const;
+  [[nodiscard]] std::int64_t now_ms() const;  ///< milliseconds since the epoch
+
+ private:
+  std::function<time_point()> base_;
+  std::atomic<std::int64_t> offset_seconds_{0};
+};
 
 struct JwtCheck {
   bool ok = false;

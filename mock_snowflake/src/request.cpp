@@ -1,4 +1,5 @@
-// request.cpp — POST body parsing with RapidJSON.
+// request.cpp — POST body parsing with RapidJSON, the checks before a statement is created, and
+// their admin resources.
 #include "request.hpp"
 
 #include <rapidjson/document.h>
@@ -6,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "responses.hpp"
 #include "util.hpp"
 
 namespace mock_snowflake::detail {
@@ -118,6 +120,113 @@ RequestError parse_statement_request(std::string_view body, StatementRequest& ou
   }
   if (!has_statement || trim(out.statement).empty()) return RequestError::empty_statement;
   return RequestError::none;
+}
+
+RoleGrants::RoleGrants(const std::vector<std::string>& roles) : roles_(roles.begin(), roles.end()) {
+  roles_.erase("");
+}
+
+void RoleGrants::grant(const std::string& role) {
+  if (role.empty()) return;
+  std::lock_guard lock(mutex_);
+  roles_.insert(role);
+}
+
+void RoleGrants::revoke(const std::string& role) {
+  std::lock_guard lock(mutex_);
+  roles_.erase(role);
+}
+
+bool RoleGrants::granted(const std::string& role) const {
+  std::lock_guard lock(mutex_);
+  return roles_.count(role) != 0;
+}
+
+std::vector<std::string> RoleGrants::list() const {
+  std::lock_guard lock(mutex_);
+  return {roles_.begin(), roles_.end()};
+}
+
+std::optional<Answer> refuse_submission(RequestError parsed, const StatementRequest& request,
+                                        const RoleGrants& roles) {
+  if (parsed == RequestError::invalid_payload) {
+    return Answer{400, error_body("390142", "Incoming request does not contain a valid payload.")};
+  }
+  // A request that names no role runs as the user's default role, which is always granted.
+  if (!request.role.empty() && !roles.granted(request.role)) {
+    return Answer{400, role_not_granted_body(request.role)};
+  }
+  if (parsed == RequestError::empty_statement) return Answer{400, empty_statement_body()};
+  return std::nullopt;
+}
+
+namespace {
+
+std::string admin_error(std::string_view message) {
+  std::string body = "{\"error\":";
+  append_json_string(body, message);
+  return body + "}";
+}
+
+std::string roles_json(const RoleGrants& roles) {
+  std::string body = "{\"roles\":[";
+  bool first = true;
+  for (const auto& role : roles.list()) {
+    if (!first) body += ",";
+    first = false;
+    append_json_string(body, role);
+  }
+  return body + "]}";
+}
+
+/// Applies `document[name]` (an array of role names) with `apply`; false when it is malformed.
+template <class Apply>
+bool each_role(const rapidjson::Document& document, const char* name, Apply&& apply) {
+  const auto it = document.FindMember(name);
+  if (it == document.MemberEnd()) return true;
+  if (!it->value.IsArray()) return false;
+  for (const auto& role : it->value.GetArray()) {
+    if (!role.IsString() || role.GetStringLength() == 0) return false;
+  }
+  for (const auto& role : it->value.GetArray()) {
+    apply(std::string(role.GetString(), role.GetStringLength()));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Answer> fidelity_admin(std::string_view method, std::string_view path,
+                                     std::string_view body, RoleGrants& roles,
+                                     ServiceClock& clock) {
+  if (path != "/__admin/roles" && path != "/__admin/clock") return std::nullopt;
+  const bool is_roles = path == "/__admin/roles";
+  if (method == "GET") {
+    if (is_roles) return Answer{200, roles_json(roles)};
+    return Answer{200, "{\"skew_seconds\":" + std::to_string(clock.offset().count()) + "}"};
+  }
+  if (method != "POST") return Answer{405, ""};
+  rapidjson::Document document;
+  document.Parse(body.data(), body.size());
+  if (document.HasParseError() || !document.IsObject()) {
+    return Answer{400, admin_error("the body must be a JSON object")};
+  }
+  if (is_roles) {
+    // Validate both lists before changing anything.
+    const auto noop = [](const std::string&) {};
+    if (!each_role(document, "grant", noop) || !each_role(document, "revoke", noop)) {
+      return Answer{400, admin_error("grant and revoke are arrays of role names")};
+    }
+    (void)each_role(document, "grant", [&](const std::string& role) { roles.grant(role); });
+    (void)each_role(document, "revoke", [&](const std::string& role) { roles.revoke(role); });
+    return Answer{200, roles_json(roles)};
+  }
+  const auto it = document.FindMember("skew_seconds");
+  if (it == document.MemberEnd() || !it->value.IsInt64()) {
+    return Answer{400, admin_error("skew_seconds must be an integer (seconds, may be negative)")};
+  }
+  clock.set_offset(std::chrono::seconds(it->value.GetInt64()));
+  return Answer{200, "{\"skew_seconds\":" + std::to_string(clock.offset().count()) + "}"};
 }
 
 }  // namespace mock_snowflake::detail

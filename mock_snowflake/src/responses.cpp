@@ -1,23 +1,102 @@
-// responses.cpp — builds the SQL API's JSON bodies with RapidJSON's writer.
+// responses.cpp — builds the SQL API's JSON bodies with a small writer that prints them the
+// way the real service does (see responses.hpp).
 #include "responses.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "util.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+/// Streams JSON in the real service's pretty format. Objects indent their members by two spaces
+/// per object level (arrays add none), arrays stay on one line.
+class Writer {
+ public:
+  void StartObject() {
+    before_value();
+    out_ += '{';
+    levels_.push_back(Level{true, true});
+    ++object_depth_;
+  }
+  void EndObject() {
+    --object_depth_;
+    if (levels_.back().empty) {
+      out_ += " }";
+    } else {
+      out_ += '\n';
+      out_.append(2 * object_depth_, ' ');
+      out_ += '}';
+    }
+    levels_.pop_back();
+  }
+  void StartArray() {
+    before_value();
+    out_ += '[';
+    levels_.push_back(Level{false, true});
+  }
+  void EndArray() {
+    out_ += " ]";
+    levels_.pop_back();
+  }
+  void Key(std::string_view name) {
+    Level& level = levels_.back();
+    out_ += level.empty ? "\n" : ",\n";
+    level.empty = false;
+    out_.append(2 * object_depth_, ' ');
+    append_json_string(out_, name);
+    out_ += " : ";
+  }
+  void String(std::string_view value) {
+    before_value();
+    append_json_string(out_, value);
+  }
+  void Int64(std::int64_t value) {
+    before_value();
+    out_ += std::to_string(value);
+  }
+  void Uint64(std::uint64_t value) {
+    before_value();
+    out_ += std::to_string(value);
+  }
+  void Bool(bool value) {
+    before_value();
+    out_ += value ? "true" : "false";
+  }
+  void Null() {
+    before_value();
+    out_ += "null";
+  }
+  /// The rows of partition 0 (compact) as the elements of the current array.
+  void Rows(std::string_view compact_rows) {
+    if (compact_rows.empty()) return;
+    before_value();
+    // append_pretty_rows writes the separators between rows itself.
+    append_pretty_rows(out_, compact_rows);
+  }
+  [[nodiscard]] std::string take() { return std::move(out_); }
 
-void key(Writer& writer, std::string_view name) {
-  writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-}
+ private:
+  struct Level {
+    bool object;
+    bool empty;
+  };
+  void before_value() {
+    if (levels_.empty() || levels_.back().object) return;  // after Key() or at the top
+    out_ += levels_.back().empty ? " " : ", ";
+    levels_.back().empty = false;
+  }
 
-void string(Writer& writer, std::string_view value) {
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
+  std::string out_;
+  std::vector<Level> levels_;
+  std::size_t object_depth_ = 0;
+};
+
+void key(Writer& writer, std::string_view name) { writer.Key(name); }
+
+void string(Writer& writer, std::string_view value) { writer.String(value); }
 
 void optional_int(Writer& writer, const std::optional<std::int64_t>& value) {
   if (value) {
@@ -70,8 +149,7 @@ std::string status_url(const std::string& handle) { return "/api/v2/statements/"
 std::string result_set_body(const std::string& handle, std::int64_t created_on,
                             const ResultData& result, const std::vector<std::string>& child_handles,
                             const std::string& request_id) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  Writer writer;
   writer.StartObject();
   key(writer, "resultSetMetaData");
   writer.StartObject();
@@ -88,7 +166,9 @@ std::string result_set_body(const std::string& handle, std::int64_t created_on,
     writer.Uint64(partition.rows);
     key(writer, "uncompressedSize");
     writer.Uint64(partition.uncompressed_size);
-    if (i > 0) {
+    // Partition 0 of a multi-partition result carries its compressed size too, as the real
+    // service's partitionInfo does; a lone partition has none.
+    if (result.partitions.size() > 1) {
       key(writer, "compressedSize");
       writer.Uint64(partition.compressed_size);
     }
@@ -101,10 +181,9 @@ std::string result_set_body(const std::string& handle, std::int64_t created_on,
   writer.EndArray();
   writer.EndObject();
   key(writer, "data");
-  std::string data = "[";
-  if (!result.partitions.empty()) data += result.partitions.front().bytes;
-  data += "]";
-  writer.RawValue(data.data(), data.size(), rapidjson::kArrayType);
+  writer.StartArray();
+  if (!result.partitions.empty()) writer.Rows(result.partitions.front().bytes);
+  writer.EndArray();
   key(writer, "code");
   string(writer, "090001");
   if (!child_handles.empty()) {
@@ -142,12 +221,11 @@ std::string result_set_body(const std::string& handle, std::int64_t created_on,
     }
   }
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return writer.take();
 }
 
 std::string query_status_body(const std::string& handle) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  Writer writer;
   writer.StartObject();
   key(writer, "code");
   string(writer, "333334");
@@ -158,13 +236,12 @@ std::string query_status_body(const std::string& handle) {
   key(writer, "statementStatusUrl");
   string(writer, status_url(handle));
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return writer.take();
 }
 
 std::string failure_body(std::string_view code, std::string_view message,
                          std::string_view sql_state, const std::string& handle) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  Writer writer;
   writer.StartObject();
   key(writer, "code");
   string(writer, code);
@@ -175,24 +252,92 @@ std::string failure_body(std::string_view code, std::string_view message,
   key(writer, "statementHandle");
   string(writer, handle);
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return writer.take();
 }
 
 std::string error_body(std::string_view code, std::string_view message) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  Writer writer;
   writer.StartObject();
   key(writer, "code");
   string(writer, code);
   key(writer, "message");
   string(writer, message);
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return writer.take();
+}
+
+std::string empty_statement_body() {
+  Writer writer;
+  writer.StartObject();
+  key(writer, "code");
+  string(writer, "000900");
+  key(writer, "message");
+  string(writer, "SQL compilation error:\nEmpty SQL statement.");
+  key(writer, "sqlState");
+  string(writer, "42601");
+  key(writer, "statementHandle");
+  writer.Null();
+  writer.EndObject();
+  return writer.take();
+}
+
+std::string role_not_granted_body(std::string_view role) {
+  return error_body("390186", "Role '" + std::string(role) +
+                                  "' specified in the connect string is not granted to this "
+                                  "user. Contact your local system administrator, or attempt to "
+                                  "login with another role, e.g. PUBLIC.");
+}
+
+void append_pretty_rows(std::string& out, std::string_view rows) {
+  // Cells are JSON strings or null and rows are arrays, so only brackets, commas, strings and
+  // bare scalars occur; separators are regenerated, whitespace outside strings dropped.
+  std::vector<bool> empty;  // per open array: nothing written into it yet
+  bool top_empty = true;
+  const auto before_value = [&] {
+    if (empty.empty()) {
+      if (!top_empty) out += ", ";
+      top_empty = false;
+    } else {
+      out += empty.back() ? " " : ", ";
+      empty.back() = false;
+    }
+  };
+  std::size_t i = 0;
+  while (i < rows.size()) {
+    const char c = rows[i];
+    if (c == '[') {
+      before_value();
+      out += '[';
+      empty.push_back(true);
+      ++i;
+    } else if (c == ']') {
+      out += " ]";
+      if (!empty.empty()) empty.pop_back();
+      ++i;
+    } else if (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      ++i;
+    } else if (c == '"') {
+      std::size_t end = i + 1;
+      while (end < rows.size() && rows[end] != '"') end += rows[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, rows.size());
+      before_value();
+      out.append(rows.substr(i, end - i));
+      i = end;
+    } else {
+      std::size_t end = i;
+      while (end < rows.size() && rows[end] != ',' && rows[end] != ']' && rows[end] != ' ' &&
+             rows[end] != '\n') {
+        ++end;
+      }
+      before_value();
+      out.append(rows.substr(i, end - i));
+      i = end;
+    }
+  }
 }
 
 std::string cancel_body(const std::string& handle) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  Writer writer;
   writer.StartObject();
   key(writer, "code");
   string(writer, "000604");
@@ -206,7 +351,7 @@ std::string cancel_body(const std::string& handle) {
   key(writer, "statementStatusUrl");
   string(writer, "/api/statements/" + handle);
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return writer.take();
 }
 
 std::string link_header(const std::string& handle, std::size_t current, std::size_t count) {

@@ -1,7 +1,11 @@
 // responses.hpp — the JSON bodies and headers of the SQL API, in the real server's shapes.
 //
-// Field order follows real captures (docs/SNOWFLAKE_SQL_API.md §4.2), not the documentation's
-// examples, wherever the two differ. Pure functions; thread-safe.
+// Field order follows real captures, not the documentation's examples, wherever the two differ.
+// Every body here is pretty-printed the way the real service prints its first responses and
+// errors (its JSON library's default printer): members on their own lines indented two spaces
+// per object level, `"key" : value`, arrays inline as `[ a, b ]`, objects inside arrays opened on
+// the array's line (`[ {` ... `}, {` ... `} ]`), no final newline. Later partitions (N >= 1) are
+// compact and built elsewhere (statement_store.cpp). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +37,18 @@ inline constexpr std::string_view kAsyncMessage =
 
 /// {"code":..., "message":...}: auth and payload errors.
 [[nodiscard]] std::string error_body(std::string_view code, std::string_view message);
+
+/// The 400 of a missing or blank statement: code 000900, "SQL compilation error:\nEmpty SQL
+/// statement.", sqlState 42601 and a null statementHandle (no statement was created).
+[[nodiscard]] std::string empty_statement_body();
+
+/// The 400 390186 of a request naming a role the user was not granted (no sqlState, no handle).
+[[nodiscard]] std::string role_not_granted_body(std::string_view role);
+
+/// Rewrites compact JSON rows (array elements separated by ",\n", as PartitionData keeps
+/// partition 0) into the pretty printer's inline array form and appends them to `out`:
+/// `["a",null],\n["b","c"]` becomes `[ "a", null ], [ "b", "c" ]`.
+void append_pretty_rows(std::string& out, std::string_view compact_rows);
 
 /// CancelStatus (200).
 [[nodiscard]] std::string cancel_body(const std::string& handle);

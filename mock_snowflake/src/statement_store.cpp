@@ -81,11 +81,24 @@ void ResultBuilder::close_partition() {
 ResultData ResultBuilder::finish() {
   // Partition 0 always exists, even for an empty result; later ones only when they hold rows.
   if (current_rows_ > 0 || result_.partitions.empty()) close_partition();
+  if (result_.partitions.size() > 1) {
+    // The real partitionInfo gives partition 0 a compressedSize too when more follow.
+    PartitionData& first = result_.partitions.front();
+    std::string body;
+    body.reserve(first.bytes.size() + 11);
+    body += "{\"data\":[";
+    body += first.bytes;
+    body += "]}";
+    first.compressed_size = gzip(body).size();
+  }
   return std::move(result_);
 }
 
-Statement::Statement(std::string handle_in, std::string request_id_in)
-    : handle(std::move(handle_in)), request_id(std::move(request_id_in)), created_on(now_ms()) {}
+Statement::Statement(std::string handle_in, std::string request_id_in, std::int64_t created_on_in)
+    : handle(std::move(handle_in)),
+      request_id(std::move(request_id_in)),
+      submission_request_id(request_id.empty() ? make_uuid() : request_id),
+      created_on(created_on_in) {}
 
 bool Statement::finish(StatementState to) {
   if (state != StatementState::running) return false;
@@ -94,11 +107,15 @@ bool Statement::finish(StatementState to) {
   return true;
 }
 
-StatementStore::StatementStore(std::size_t max_bytes, std::size_t max_statements)
-    : max_bytes_(max_bytes), max_statements_(std::max<std::size_t>(max_statements, 1)) {}
+StatementStore::StatementStore(std::size_t max_bytes, std::size_t max_statements,
+                               const ServiceClock* clock)
+    : max_bytes_(max_bytes),
+      max_statements_(std::max<std::size_t>(max_statements, 1)),
+      clock_(clock) {}
 
 std::shared_ptr<Statement> StatementStore::create(const std::string& request_id) {
-  auto statement = std::make_shared<Statement>(make_statement_handle(), request_id);
+  auto statement = std::make_shared<Statement>(make_statement_handle(), request_id,
+                                               clock_ != nullptr ? clock_->now_ms() : now_ms());
   std::lock_guard lock(mutex_);
   by_handle_.emplace(statement->handle, statement);
   if (!request_id.empty()) by_request_id_[request_id] = statement->handle;

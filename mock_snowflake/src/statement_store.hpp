@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "jwt_verifier.hpp"
 #include "mock_snowflake/server.hpp"
 
 namespace mock_snowflake::detail {
@@ -33,7 +34,9 @@ namespace mock_snowflake::detail {
 struct PartitionData {
   std::uint64_t rows = 0;
   std::size_t uncompressed_size = 0;
-  std::size_t compressed_size = 0;  ///< 0 for partition 0 (sent uncompressed inside the ResultSet)
+  /// gzip'd size; for partition 0 (sent uncompressed inside the ResultSet) that of the same
+  /// `{"data":[...]}` body, computed only when later partitions follow (0 otherwise).
+  std::size_t compressed_size = 0;
   /// Partition 0: the rows as JSON array elements separated by ",\n" (no brackets).
   /// Later partitions: gzip of the whole `{"data":[...]}` body.
   std::string bytes;
@@ -70,10 +73,13 @@ class ResultBuilder final : public engine::RowSink {
 };
 
 struct Statement {
-  Statement(std::string handle_in, std::string request_id_in);
+  Statement(std::string handle_in, std::string request_id_in, std::int64_t created_on_in);
 
   const std::string handle;
   const std::string request_id;  ///< as the client sent it; "" when it sent none
+  /// The requestId the submission's answer carries: the client's, or one generated for it. A
+  /// GET without its own requestId repeats it, as the real service does.
+  const std::string submission_request_id;
   const std::int64_t created_on;
   engine::CancelToken cancel;
   int timeout_seconds = 0;  ///< 0: no deadline of its own
@@ -92,7 +98,9 @@ struct Statement {
 
 class StatementStore {
  public:
-  StatementStore(std::size_t max_bytes, std::size_t max_statements);
+  /// `clock` (outliving the store) stamps `createdOn`; null: the system clock.
+  StatementStore(std::size_t max_bytes, std::size_t max_statements,
+                 const ServiceClock* clock = nullptr);
 
   /// Registers a new running statement; also the latest statement of `request_id`.
   std::shared_ptr<Statement> create(const std::string& request_id);
@@ -107,6 +115,7 @@ class StatementStore {
  private:
   const std::size_t max_bytes_;
   const std::size_t max_statements_;
+  const ServiceClock* clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Statement>> by_handle_;
   std::unordered_map<std::string, std::string> by_request_id_;

@@ -1,10 +1,10 @@
-// worker_pool.hpp — a thread pool that grows on demand, for connections and statements.
+// worker_pool.hpp — a thread pool that grows on demand, for running statements.
 //
-// cpp-httplib's fixed pool would make the 1 001st concurrent request wait behind a thousand
-// blocked handlers (a POST blocks for its sync window). This pool starts a thread whenever a
-// job arrives and no thread is idle, up to `max_threads`; past the cap, jobs queue (overflow
-// policy: wait, never reject). Threads idle for `idle_timeout` exit, so a burst does not keep
-// its threads forever.
+// A statement occupies its thread while the engine runs it (SYSTEM$WAIT included), so a fixed
+// pool would make the 1 001st concurrent statement wait behind a thousand. This pool starts a
+// thread whenever a job arrives and no thread is idle, up to `max_threads`; past the cap, jobs
+// queue (overflow policy: wait, never reject). Threads idle for `idle_timeout` exit, so a burst
+// does not keep its threads forever.
 //
 // Thread safety: enqueue() from any thread; shutdown() once, from the owner.
 #pragma once

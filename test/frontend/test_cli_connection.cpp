@@ -14,6 +14,13 @@
 namespace sfq::test_support {
 namespace {
 
+/// An emulator whose user holds `roles` (a request naming another role is refused, 390186).
+mock_snowflake::ServerOptions granting(std::vector<std::string> roles) {
+  mock_snowflake::ServerOptions options;
+  options.granted_roles = std::move(roles);
+  return options;
+}
+
 std::string role_seen(const CliAccount& account, const ChildEnv& env,
                       std::vector<std::string> args = {}) {
   args.insert(args.end(), {"--format", "csv", "--no-header", "-q", "select current_role()"});
@@ -26,7 +33,7 @@ std::string role_seen(const CliAccount& account, const ChildEnv& env,
 }
 
 TEST(CliConnection, PrecedenceMatrix_FlagsThenConnectionVariablesThenFileThenGenericVariables) {
-  CliAccount account;
+  CliAccount account(granting({"FILE_ROLE", "GENERIC_ROLE", "CONNECTION_ENV_ROLE", "FLAG_ROLE"}));
   account.write_connections("[default]\n" + account.connection_toml() + "role = \"FILE_ROLE\"\n");
   ChildEnv env = account.env();
 
@@ -48,7 +55,7 @@ TEST(CliConnection, PrecedenceMatrix_FlagsThenConnectionVariablesThenFileThenGen
 }
 
 TEST(CliConnection, ConnectionChoice_FlagThenVariableThenDefaultConnectionName) {
-  CliAccount account;
+  CliAccount account(granting({"FIRST", "SECOND", "THIRD"}));
   const std::string base = account.connection_toml();
   account.write_connections("[first]\n" + base + "role = \"FIRST\"\n[second]\n" + base +
                             "role = \"SECOND\"\n[third]\n" + base + "role = \"THIRD\"\n");

@@ -147,7 +147,9 @@ TEST(CliKeygen, TheGeneratedKeyAuthenticates) {
 }
 
 TEST(CliScripts, ConnectSwitchesConnections) {
-  CliAccount account;
+  mock_snowflake::ServerOptions options;
+  options.granted_roles = {"FIRST_ROLE", "OTHER_ROLE"};  // the user may take either role
+  CliAccount account(options);
   const std::string base = account.connection_toml();
   account.write_connections("[default]\n" + base + "role = \"FIRST_ROLE\"\n[other]\n" + base +
                             "role = \"OTHER_ROLE\"\n");

@@ -2,7 +2,9 @@
 // response, compared field by field with the emulator's answer to an equivalent request.
 // Random values (handles, requestIds, createdOn, sizes) are excepted. Where real captures show
 // the documentation is wrong (lowercase types, code 090001, the cancel URL, nanosecond
-// timestamps, extra real fields), the real behaviour wins and the test says so.
+// timestamps, extra real fields), the real behaviour wins and the test says so. Where an example
+// is printed the way the real service prints (its JSON library's pretty format), the emulator's
+// bytes are compared with it too.
 #include <set>
 
 #include "support/mock_test_support.hpp"
@@ -34,6 +36,22 @@ void expect_same_fields(const rapidjson::Value& actual, const rapidjson::Value& 
   } else {
     EXPECT_TRUE(actual == expected) << path;
   }
+}
+
+/// The example's text as the service sends it: the fixture file without its final newline,
+/// with `{handle}`-style placeholders or an example handle replaced by `handle`.
+std::string fixture_text(const std::string& name, const std::string& example_handle = "",
+                         const std::string& handle = "") {
+  std::string text =
+      mock_test::read_text_file(std::string(SFQ_TEST_DATA_DIR) + "/sqlapi-docs/" + name);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (!example_handle.empty()) {
+    for (auto at = text.find(example_handle); at != std::string::npos;
+         at = text.find(example_handle, at + handle.size())) {
+      text.replace(at, example_handle.size(), handle);
+    }
+  }
+  return text;
 }
 
 std::set<std::string> key_set(const rapidjson::Value& object) {
@@ -68,6 +86,17 @@ TEST_F(MockserverDocs, PostSelectSinglePartition) {
       {"statementHandle", "statementStatusUrl", "createdOn", "uncompressedSize", "table"});
   EXPECT_EQ(key_set(json["resultSetMetaData"]["rowType"][0]),
             key_set(doc["resultSetMetaData"]["rowType"][0]));
+  // Printed like the example: its `data` line and the lines around it, byte for byte.
+  const std::string text = fixture_text("resp_200_select_single_partition.json");
+  const auto from = text.find("\n  \"data\" : ");
+  const auto to = text.find("\n  \"statementStatusUrl\"");
+  ASSERT_NE(from, std::string::npos);
+  EXPECT_NE(result.body.find(text.substr(from, to - from)), std::string::npos) << result.body;
+  EXPECT_EQ(result.body.rfind("{\n  \"resultSetMetaData\" : {\n    \"numRows\" : 4,\n"
+                              "    \"format\" : \"jsonv2\",\n",
+                              0),
+            0u)
+      << result.body;
 }
 
 TEST_F(MockserverDocs, PostSelectMultiPartitionAndGetPartitionZero) {
@@ -87,13 +116,15 @@ TEST_F(MockserverDocs, PostSelectMultiPartitionAndGetPartitionZero) {
     for (const char* field : {"code", "sqlState", "message"}) {
       EXPECT_TRUE(json[field] == doc[field]) << field;
     }
-    // partitionInfo: partition 0 without compressedSize, later ones with it (as documented).
+    // partitionInfo: later partitions with compressedSize, as documented. The examples leave
+    // it out of partition 0, real answers of a multi-partition result carry it there too.
     const auto& info = json["resultSetMetaData"]["partitionInfo"];
     const auto& doc_info = doc["resultSetMetaData"]["partitionInfo"];
     ASSERT_GE(info.Size(), 2u);
-    for (rapidjson::SizeType i = 0; i < 2; ++i) {
-      EXPECT_EQ(key_set(info[i]), key_set(doc_info[i])) << i;
-    }
+    auto first = key_set(doc_info[0]);
+    first.insert("compressedSize");
+    EXPECT_EQ(key_set(info[0]), first);
+    EXPECT_EQ(key_set(info[1]), key_set(doc_info[1]));
   }
   EXPECT_EQ(json["resultSetMetaData"]["numRows"].GetInt(), 300);
   EXPECT_STREQ(json["data"][0][0].GetString(), "0");
@@ -153,6 +184,9 @@ TEST_F(MockserverDocs, CompilationError422) {
   const auto json = result.json();
   EXPECT_EQ(keys_of(json), keys_of(doc));
   expect_same_fields(json, doc, {"statementHandle"});
+  EXPECT_EQ(result.body,
+            fixture_text("resp_422_compilation_error.json", doc["statementHandle"].GetString(),
+                         json["statementHandle"].GetString()));
 }
 
 TEST_F(MockserverDocs, QueryFailureStatusObject) {
@@ -194,6 +228,7 @@ TEST_F(MockserverDocs, CancelNotFound422) {
   const auto json = result.json();
   EXPECT_EQ(keys_of(json), keys_of(doc));
   expect_same_fields(json, doc, {});
+  EXPECT_EQ(result.body, fixture_text("resp_422_cancel_not_found.json"));
 }
 
 TEST_F(MockserverDocs, InvalidPayload400) {
@@ -201,6 +236,7 @@ TEST_F(MockserverDocs, InvalidPayload400) {
   const HttpResult result = post_statement("{not json");
   ASSERT_EQ(result.status, 400);
   EXPECT_TRUE(result.json() == doc);
+  EXPECT_EQ(result.body, fixture_text("resp_400_invalid_payload.json"));
 }
 
 TEST_F(MockserverDocs, InvalidOAuth401) {
@@ -210,6 +246,7 @@ TEST_F(MockserverDocs, InvalidOAuth401) {
                                             {"X-Snowflake-Authorization-Token-Type", "OAUTH"}});
   ASSERT_EQ(result.status, 401);
   EXPECT_TRUE(result.json() == doc) << result.body;
+  EXPECT_EQ(result.body, fixture_text("resp_401_invalid_oauth.json"));
 }
 
 TEST_F(MockserverDocs, TooManyRequests429) {
@@ -292,9 +329,10 @@ TEST_F(MockserverDocs, PartitionInfoAndOutputFormatFromHandlingResponses) {
           .json();
   const auto& info = json["resultSetMetaData"]["partitionInfo"];
   ASSERT_GE(info.Size(), 2u);
-  // Later partitions carry compressedSize like the example's; partition 0 travels uncompressed
-  // inside the ResultSet, so the emulator omits it there ("may or may not be present").
+  // Later partitions carry compressedSize like the example's; partition 0 of a multi-partition
+  // result too, as real answers do (the field "may or may not be present").
   EXPECT_EQ(key_set(info[1]), key_set(doc["resultSetMetaData"]["partitionInfo"][1]));
+  EXPECT_TRUE(info[0].HasMember("compressedSize"));
   // The page's output-format request (req_date_output_format.json) formats dates as asked.
   const HttpResult formatted = post_statement(
       R"({"statement":"SELECT '2019-03-27'::DATE","resultSetMetaData":{"format":"jsonv2"},)"

@@ -90,7 +90,9 @@ TEST_F(MockserverHttp, MissingOrEmptyStatementIs400_000900) {
     ASSERT_EQ(result.status, 400) << body;
     const auto json = result.json();
     EXPECT_STREQ(json["code"].GetString(), "000900");
-    EXPECT_STREQ(json["message"].GetString(), "Empty SQL statement.");
+    EXPECT_STREQ(json["message"].GetString(), "SQL compilation error:\nEmpty SQL statement.");
+    EXPECT_STREQ(json["sqlState"].GetString(), "42601");
+    EXPECT_TRUE(json["statementHandle"].IsNull());
   }
 }
 

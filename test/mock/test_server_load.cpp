@@ -1,11 +1,14 @@
 // test_server_load.cpp — capacity: a thousand concurrent in-flight POSTs of SYSTEM$WAIT, all
-// connected at once (none refused) and all answered, on this 2-core machine.
+// connected at once (none refused) and all answered, on this 2-core machine; two thousand
+// connections each holding a statement, held by the emulator without a thread apiece.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <dirent.h>
 
 #include <future>
 
@@ -18,6 +21,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr std::size_t kClients = 1000;
+constexpr std::size_t kHeldClients = 2000;
 
 struct Connection {
   int fd = -1;
@@ -29,15 +33,17 @@ struct Connection {
   bool failed = false;
 };
 
-/// Drives `kClients` non-blocking connections from one thread with poll(): connect, send one
-/// POST each, read each answer until the server closes. Returns the raw answers.
-std::vector<std::string> run_clients(int port, const std::string& token, std::atomic<bool>& stop) {
-  std::vector<Connection> connections(kClients);
+/// Drives `count` non-blocking connections from one thread with poll(): connect, send one
+/// POST of `sql` each, read each answer until the server closes. Returns the raw answers.
+std::vector<std::string> run_clients(int port, const std::string& token, std::atomic<bool>& stop,
+                                     std::size_t count = kClients,
+                                     const std::string& sql = "SELECT SYSTEM$WAIT(1)") {
+  std::vector<Connection> connections(count);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const std::string body = R"json({"statement":"SELECT SYSTEM$WAIT(1)"})json";
+  const std::string body = R"json({"statement":")json" + sql + R"json("})json";
   for (auto& c : connections) {
     c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     const int rc = ::connect(c.fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
@@ -94,6 +100,18 @@ std::vector<std::string> run_clients(int port, const std::string& token, std::at
   return answers;
 }
 
+/// Threads of this process (the emulator runs in-process).
+std::size_t thread_count() {
+  std::size_t count = 0;
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return 0;
+  while (const dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return count;
+}
+
 class MockserverLoad : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
@@ -129,6 +147,35 @@ TEST_F(MockserverLoad, AThousandConcurrentInFlightRequestsAreAllAnswered) {
   const auto counters = server_->counters();
   EXPECT_EQ(counters.requests_with("POST /api/v2/statements", 200), kClients);
   EXPECT_GE(counters.max_in_flight_requests, kClients);
+}
+
+TEST_F(MockserverLoad, TwoThousandHeldStatementsTakeNoThreadApiece) {
+  std::atomic<bool> stop{false};
+  const std::string jwt = token();
+  const std::size_t threads_before = thread_count();
+  auto clients = std::async(std::launch::async, [&] {
+    return run_clients(server_->port(), jwt, stop, kHeldClients, "SELECT 1");
+  });
+  const bool all_held = server_->wait_until(
+      [](const Counters& c) {
+        return c.in_flight_requests == kHeldClients && c.statements_running == kHeldClients;
+      },
+      seconds(180));
+  // Every connection is open and every statement held (statement latency, then the sync
+  // window): neither costs a thread.
+  const std::size_t threads_held = thread_count();
+  server_->set_statement_latency(milliseconds(0));
+  if (!all_held) stop = true;
+  const auto answers = clients.get();
+  ASSERT_TRUE(all_held);
+  EXPECT_LT(threads_held, threads_before + 50)
+      << "threads before: " << threads_before << ", while holding: " << threads_held;
+  std::size_t ok = 0;
+  for (const auto& answer : answers) {
+    const auto response = mock_test::parse_raw(answer);
+    if (response.status == 200 && response.complete) ++ok;
+  }
+  EXPECT_EQ(ok, kHeldClients);
 }
 
 }  // namespace

@@ -41,7 +41,10 @@ std::map<std::string, int> parse_link(const std::string& header, const std::stri
 class MockserverPartitions : public mock_test::MockServerTest {};
 
 TEST_F(MockserverPartitions, DefaultPolicyGrowsPartitionsLikeTheRealServer) {
-  const HttpResult result = post_sql(generator(20000));
+  // Rows of about 55 bytes, so that 20 000 of them split into growing partitions as the real
+  // server's 20 000 two-column rows did (2063 / 4682 / 9404 / 3851).
+  const HttpResult result = post_sql(
+      "SELECT SEQ4() AS N, RANDSTR(40, RANDOM()) AS S FROM TABLE(GENERATOR(ROWCOUNT => 20000))");
   ASSERT_EQ(result.status, 200) << result.body.substr(0, 300);
   const auto json = result.json();
   const auto& info = json["resultSetMetaData"]["partitionInfo"];
@@ -53,8 +56,22 @@ TEST_F(MockserverPartitions, DefaultPolicyGrowsPartitionsLikeTheRealServer) {
   EXPECT_LT(info[0]["rowCount"].GetUint64(), info[1]["rowCount"].GetUint64()) << "small first";
   EXPECT_LT(info[1]["rowCount"].GetUint64(), info[2]["rowCount"].GetUint64()) << "sizes grow";
   EXPECT_EQ(json["data"].Size(), info[0]["rowCount"].GetUint64());
-  EXPECT_FALSE(info[0].HasMember("compressedSize"));
+  // Partition 0 of a multi-partition result has a compressedSize too (the gzip'd size of its
+  // rows, smaller than their JSON), as the real partitionInfo does.
+  ASSERT_TRUE(info[0].HasMember("compressedSize"));
+  EXPECT_GT(info[0]["compressedSize"].GetUint64(), 0u);
+  EXPECT_LT(info[0]["compressedSize"].GetUint64(), info[0]["uncompressedSize"].GetUint64());
   EXPECT_TRUE(info[1].HasMember("compressedSize"));
+  // The first partition is about 100 KB of JSON rows, like the real service's.
+  EXPECT_GE(info[0]["uncompressedSize"].GetUint64(), 95'000u);
+  EXPECT_LE(info[0]["uncompressedSize"].GetUint64(), 105'000u);
+}
+
+TEST_F(MockserverPartitions, LonePartitionHasNoCompressedSize) {
+  const auto json = post_sql(generator(10)).json();
+  const auto& info = json["resultSetMetaData"]["partitionInfo"];
+  ASSERT_EQ(info.Size(), 1u);
+  EXPECT_FALSE(info[0].HasMember("compressedSize"));
 }
 
 class MockserverManyPartitions : public mock_test::MockServerTest {
@@ -157,7 +174,8 @@ TEST_F(MockserverManyPartitions, NullableFalseAppliesToEveryPartition) {
 class MockserverEviction : public mock_test::MockServerTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
-    options.result_cache_bytes = 64 * 1024;
+    // About one result of 3000 rows (their ~75 KB of JSON fit in the first partition).
+    options.result_cache_bytes = 128 * 1024;
     options.max_statements = 1000;
   }
 };

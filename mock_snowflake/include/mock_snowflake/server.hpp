@@ -27,12 +27,13 @@
 namespace mock_snowflake {
 
 /// How a result is split into partitions. The real server sends a small first partition and
-/// larger later ones (20 000 rows x 2 columns came back as 2063 / 4682 / 9404 / 3851 rows); the
-/// defaults reproduce that shape. A partition closes when it reaches its byte target or its row
-/// cap, whichever comes first; each later target is the previous one times `growth`, capped.
+/// larger later ones (20 000 rows x 2 columns came back as 2063 / 4682 / 9404 / 3851 rows, a
+/// first partition of about 100 KB); the defaults reproduce that shape. A partition closes when it
+/// reaches its byte target or its row cap, whichever comes first; each later target is the previous
+/// one times `growth`, capped.
 struct PartitionPolicy {
   std::size_t first_partition_rows = 0;                ///< row cap of partition 0; 0 = none
-  std::size_t first_partition_bytes = 48 * 1024;       ///< JSON bytes of partition 0's rows
+  std::size_t first_partition_bytes = 100'000;         ///< JSON bytes of partition 0's rows
   double growth = 2.0;                                 ///< target multiplier per later partition
   std::size_t max_partition_rows = 0;                  ///< row cap of any partition; 0 = none
   std::size_t max_partition_bytes = 16 * 1024 * 1024;  ///< byte cap of any partition
@@ -46,6 +47,16 @@ enum class FaultKind {
   truncated_body,        ///< send the headers and half of the real body, then close
   invalid_json,          ///< answer 200 with a body that is not JSON
   slow_drip,             ///< send the real answer `drip_bytes` at a time every `drip_interval`
+  blackhole,             ///< read the request, never answer; the connection stays open until
+                         ///< the client gives up or the server stops
+  silent_after,          ///< answer `answers` matching requests normally, then act as blackhole
+  refuse,                ///< cut this connection and stop listening for `duration` (connects
+                         ///< are refused), then listen again on the same port
+  close_idle,            ///< answer normally (promising keep-alive), then drop the connection
+                         ///< with a reset when the client sends its next request on it
+  corrupt_gzip,          ///< the real answer gzip'd and correctly framed, its deflate stream
+                         ///< corrupt
+  connect_timeout,       ///< cut this connection; for `duration` new connects never complete
 };
 
 /// When a fault strikes a request that would run a statement.
@@ -68,17 +79,21 @@ struct Fault {
   /// "/api/v2/statements/*?partition=*".
   std::string path = "*";
   int count = 1;  ///< how many matching requests it strikes
-  /// Default: `before` for status and close_before_headers; the body-mangling kinds
-  /// (close_after_headers, truncated_body, invalid_json, slow_drip) always act `after`.
+  /// Default: `before` for status, close_before_headers, blackhole, silent_after, refuse and
+  /// connect_timeout; the body-mangling kinds (close_after_headers, truncated_body,
+  /// invalid_json, slow_drip, close_idle, corrupt_gzip) always act `after`.
   std::optional<FaultWhen> when;
   std::size_t drip_bytes = 16;                   ///< slow_drip: bytes per write
   std::chrono::milliseconds drip_interval{100};  ///< slow_drip: pause between writes
+  int answers = 1;  ///< silent_after: matching requests answered before it strikes
+  std::chrono::milliseconds duration{1000};  ///< refuse, connect_timeout: how long
 };
 
 /// Parses a fault from "key=value,key=value" (the --fault flag): kind=status|close_before_headers|
-/// close_after_headers|truncated_body|invalid_json|slow_drip, status=N, retry_after=S, method=M,
-/// path=GLOB, count=N, when=before|after, drip_bytes=N, drip_ms=N, body=TEXT (last: takes the
-/// rest of the string). Returns nullopt with a message in `error` when it cannot.
+/// close_after_headers|truncated_body|invalid_json|slow_drip|blackhole|silent_after|refuse|
+/// close_idle|corrupt_gzip|connect_timeout, status=N, retry_after=S, method=M, path=GLOB, count=N,
+/// when=before|after, drip_bytes=N, drip_ms=N, answers=N, duration_ms=N, body=TEXT (last: takes
+/// the rest of the string). Returns nullopt with a message in `error` when it cannot.
 [[nodiscard]] std::optional<Fault> parse_fault_spec(std::string_view spec, std::string& error);
 
 /// Everything the server is configured with. Defaults are those of the real service where it
@@ -113,14 +128,25 @@ struct ServerOptions {
   std::string csv_dir;             ///< load every *.csv in it as a table
   bool admin_endpoint = false;     ///< serve /__admin/* to loopback clients (docs/MOCK.md)
   bool verbose = false;            ///< log every request on stderr
-  std::size_t max_threads = 4096;  ///< cap of the growing connection and statement pools
+  std::size_t max_threads = 4096;  ///< cap of the growing statement pool
   /// Finished statements' results are kept (for GETs) within these bounds; the oldest go first.
   std::size_t result_cache_bytes = 512u * 1024u * 1024u;
   std::size_t max_statements = 20'000;
   std::chrono::seconds jwt_clock_skew{60};  ///< how far in the future a JWT `iat` may be
-  /// The clock JWT validity is checked against; tests move it to avoid waiting an hour.
+  /// The clock JWT validity is checked against and `createdOn` stamped from (clock_offset is
+  /// added to it); tests move it to avoid waiting an hour. Empty: the system clock.
   std::function<std::chrono::system_clock::time_point()> clock;
   std::vector<Fault> faults;  ///< queued at start
+
+  // --- session checks and the service's clock (mock_snowflake/src/request.hpp) ---
+  /// Roles granted to the user: a request naming another role answers 400 390186. The
+  /// default role is granted as well. Changeable at run time through /__admin/roles.
+  std::vector<std::string> granted_roles{"PUBLIC", "SYSADMIN", "ACCOUNTADMIN"};
+  /// How far the emulator's clock runs off the real one (positive: ahead; --clock-skew-seconds).
+  /// Not to be confused with jwt_clock_skew, the tolerance for a JWT `iat`. JWT validity and
+  /// `createdOn` use the shifted clock, so a client's token looks expired or not yet valid as
+  /// it would to a server with a skewed clock. Changeable at run time through /__admin/clock.
+  std::chrono::seconds clock_offset{0};
 };
 
 /// A statement's lifecycle state as the server sees it.

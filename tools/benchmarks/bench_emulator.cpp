@@ -1,0 +1,408 @@
+// bench_emulator.cpp — the emulator at scale, measured from outside with a raw libcurl multi
+// client (epoll + curl_multi_socket_action), no sfq client code on the request path.
+//
+// It starts the `mock-snowflake` executable pinned to one core (CPU 0) and pins itself to
+// another (CPU 1), then:
+//   burst N   sends N POSTs of `select system$wait(100, 'MILLISECONDS')`, all in flight at once,
+//             each on its own connection, and reports the wall time until the last answer;
+//   idle N    opens N keep-alive connections (one statement each), leaves them idle, and reports
+//             the emulator's CPU use over 10 s from /proc/<pid>/stat.
+// Each case runs --runs times (default 5) against a fresh emulator and prints every run and the
+// median. A benchmark, not a test: it asserts nothing about time (docs/BENCHMARKS.md). The
+// key-pair JWT is minted here with OpenSSL, the way the emulator's tests mint theirs
+// (test/mock/support/mock_test_support.cpp), so nothing of libsfq is involved.
+//
+//   bench_emulator --emulator build/bench/mock_snowflake/mock-snowflake
+//                  burst 1000 burst 10000 idle 2000
+#include <curl/curl.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
+}
+
+void raise_descriptor_limit() {
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+/// The emulator as a child process on CPU 0.
+class Emulator {
+ public:
+  Emulator(const std::string& program, const std::string& public_key_file) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      pin_to(0);
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      execl(program.c_str(), program.c_str(), "--public-key", public_key_file.c_str(),
+            "--no-sample-data", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c = 0;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    const auto at = line.find("http://");
+    if (at == std::string::npos) throw std::runtime_error("the emulator did not start: " + line);
+    url_ = line.substr(at);
+  }
+  ~Emulator() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  [[nodiscard]] const std::string& url() const { return url_; }
+  /// Open descriptors of the emulator (its connections, the listener, a few more).
+  [[nodiscard]] std::size_t descriptors() const {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/fd")) {
+      ++count;
+    }
+    return count;
+  }
+  /// Threads of the emulator.
+  [[nodiscard]] std::size_t threads() const {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
+      ++count;
+    }
+    return count;
+  }
+  /// utime + stime of the emulator, in clock ticks.
+  [[nodiscard]] long long cpu_ticks() const {
+    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    long long utime = 0;
+    long long stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i == 14) utime = std::stoll(field);
+      if (i == 15) stime = std::stoll(field);
+    }
+    return utime + stime;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+/// A curl multi handle driven by epoll through curl_multi_socket_action.
+class MultiClient {
+ public:
+  MultiClient() : multi_(curl_multi_init()), epoll_(epoll_create1(EPOLL_CLOEXEC)) {
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiClient::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &MultiClient::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 100000L);
+  }
+  ~MultiClient() {
+    for (CURL* easy : easies_) {
+      curl_multi_remove_handle(multi_, easy);
+      curl_easy_cleanup(easy);
+    }
+    curl_multi_cleanup(multi_);
+    close(epoll_);
+  }
+
+  /// Sends `count` statements at once; returns the answers' statuses by code.
+  std::map<long, int> run(const std::string& url, const std::string& authorization,
+                          std::size_t count) {
+    for (CURL* easy : easies_) {
+      curl_multi_remove_handle(multi_, easy);
+      curl_easy_cleanup(easy);
+    }
+    easies_.clear();
+    headers_ = nullptr;
+    const std::string auth = "Authorization: " + authorization;
+    headers_ = curl_slist_append(headers_, auth.c_str());
+    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+    headers_ = curl_slist_append(headers_, "Accept: application/json");
+    headers_ = curl_slist_append(headers_, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT");
+    headers_ = curl_slist_append(headers_, "User-Agent: bench_emulator/1.0");
+    const std::string target = url + "/api/v2/statements";
+    for (std::size_t i = 0; i < count; ++i) {
+      CURL* easy = curl_easy_init();
+      curl_easy_setopt(easy, CURLOPT_URL, target.c_str());
+      curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, kBody);
+      curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &MultiClient::discard);
+      curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+      curl_easy_setopt(easy, CURLOPT_TIMEOUT, 120L);
+      // Every transfer gets a connection of its own anyway (all are in flight at once); this
+      // spares libcurl a search of its whole connection cache per transfer.
+      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+      easies_.push_back(easy);
+      curl_multi_add_handle(multi_, easy);
+    }
+    std::map<long, int> statuses;
+    std::size_t done = 0;
+    std::vector<epoll_event> events(1024);
+    while (done < count) {
+      int wait_ms = 1000;
+      if (has_timer_) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(timer_at_ - Clock::now());
+        wait_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
+      }
+      const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), wait_ms);
+      int running = 0;
+      for (int i = 0; i < n; ++i) {
+        const auto& event = events[static_cast<std::size_t>(i)];
+        int mask = 0;
+        if (event.events & EPOLLIN) mask |= CURL_CSELECT_IN;
+        if (event.events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+        if (event.events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi_, event.data.fd, mask, &running);
+      }
+      // curl's timer drives connects of new transfers too: run it whenever it is due, also
+      // when sockets kept epoll busy.
+      if (has_timer_ && Clock::now() >= timer_at_) {
+        has_timer_ = false;
+        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
+      int left = 0;
+      while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+        if (message->msg != CURLMSG_DONE) continue;
+        long status = 0;
+        if (message->data.result == CURLE_OK) {
+          curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+        }
+        ++statuses[status];
+        if (done == 0) first_done_ = Clock::now();
+        curl_off_t pretransfer = 0;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+        last_sent_us_ = std::max<long long>(last_sent_us_, pretransfer);
+        ++done;
+      }
+    }
+    return statuses;
+  }
+
+ private:
+  static constexpr const char* kBody =
+      "{\"statement\":\"select system$wait(100, 'MILLISECONDS')\",\"timeout\":60}";
+
+  static size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* self_ptr, void*) {
+    auto* self = static_cast<MultiClient*>(self_ptr);
+    epoll_event event{};
+    event.data.fd = fd;
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_, EPOLL_CTL_DEL, fd, nullptr);
+      return 0;
+    }
+    event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    if (epoll_ctl(self->epoll_, EPOLL_CTL_MOD, fd, &event) != 0) {
+      epoll_ctl(self->epoll_, EPOLL_CTL_ADD, fd, &event);
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* self_ptr) {
+    auto* self = static_cast<MultiClient*>(self_ptr);
+    self->has_timer_ = timeout_ms >= 0;
+    self->timer_at_ = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0L));
+    return 0;
+  }
+
+  CURLM* multi_;
+  int epoll_;
+  bool has_timer_ = false;
+  Clock::time_point timer_at_{};
+
+ public:
+  Clock::time_point first_done_{};
+  long long last_sent_us_ = 0;  ///< the latest a request started to go out, from its start
+
+ private:
+  std::vector<CURL*> easies_;
+  curl_slist* headers_ = nullptr;
+};
+
+std::string base64(const unsigned char* data, std::size_t size, bool url) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(n));
+  if (!url) return out;
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+std::string base64url(const std::string& text) {
+  return base64(reinterpret_cast<const unsigned char*>(text.data()), text.size(), true);
+}
+
+/// A fresh RSA key: its public PEM and an "Authorization: Bearer <JWT>" value for the
+/// emulator's default account and user, valid for 59 minutes.
+std::pair<std::string, std::string> make_key_and_authorization() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  if (key == nullptr) throw std::runtime_error("cannot generate an RSA key");
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, key);
+  char* pem_data = nullptr;
+  const long pem_size = BIO_get_mem_data(bio, &pem_data);
+  const std::string public_pem(pem_data, static_cast<std::size_t>(pem_size));
+  BIO_free(bio);
+  unsigned char* der = nullptr;
+  const int der_size = i2d_PUBKEY(key, &der);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  EVP_Digest(der, static_cast<std::size_t>(der_size), digest, &digest_size, EVP_sha256(), nullptr);
+  OPENSSL_free(der);
+  const std::string fingerprint = "SHA256:" + base64(digest, digest_size, false);
+  const long long now = static_cast<long long>(std::time(nullptr));
+  const std::string header = base64url(R"({"alg":"RS256","typ":"JWT"})");
+  const std::string claims =
+      base64url(R"({"iss":"MOCKACCOUNT.MOCKUSER.)" + fingerprint +
+                R"(","sub":"MOCKACCOUNT.MOCKUSER","iat":)" + std::to_string(now) + R"(,"exp":)" +
+                std::to_string(now + 59 * 60) + "}");
+  const std::string signing_input = header + "." + claims;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::size_t signature_size = 0;
+  EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr, key);
+  EVP_DigestSign(context, nullptr, &signature_size,
+                 reinterpret_cast<const unsigned char*>(signing_input.data()),
+                 signing_input.size());
+  std::vector<unsigned char> signature(signature_size);
+  EVP_DigestSign(context, signature.data(), &signature_size,
+                 reinterpret_cast<const unsigned char*>(signing_input.data()),
+                 signing_input.size());
+  EVP_MD_CTX_free(context);
+  EVP_PKEY_free(key);
+  return {public_pem,
+          "Bearer " + signing_input + "." + base64(signature.data(), signature_size, true)};
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::string describe(const std::map<long, int>& statuses) {
+  std::string text;
+  for (const auto& [status, count] : statuses) {
+    text += (text.empty() ? "" : " ") + std::to_string(count) + "x" + std::to_string(status);
+  }
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string emulator_program = "mock-snowflake";
+  int runs = 5;
+  std::vector<std::pair<std::string, std::size_t>> cases;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--emulator" && i + 1 < argc) {
+      emulator_program = argv[++i];
+    } else if (arg == "--runs" && i + 1 < argc) {
+      runs = std::stoi(argv[++i]);
+    } else if ((arg == "burst" || arg == "idle") && i + 1 < argc) {
+      cases.emplace_back(arg, std::stoul(argv[++i]));
+    } else {
+      std::cerr << "usage: bench_emulator [--emulator PATH] [--runs N] (burst N | idle N)...\n";
+      return 2;
+    }
+  }
+  if (cases.empty()) cases = {{"burst", 1000}, {"burst", 10000}, {"idle", 2000}};
+  raise_descriptor_limit();
+  pin_to(1);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  const auto [public_pem, authorization] = make_key_and_authorization();
+  const std::string key_file = "/tmp/bench_emulator_key_" + std::to_string(getpid()) + ".pem";
+  std::ofstream(key_file) << public_pem;
+
+  std::cout << "emulator on CPU 0, client on CPU 1; " << runs << " runs per case\n";
+  for (const auto& [kind, count] : cases) {
+    std::vector<double> values;
+    for (int run = 0; run < runs; ++run) {
+      Emulator emulator(emulator_program, key_file);
+      MultiClient client;
+      if (kind == "burst") {
+        const long long ticks_before = emulator.cpu_ticks();
+        const auto start = Clock::now();
+        const auto statuses = client.run(emulator.url(), authorization, count);
+        const double cpu = static_cast<double>(emulator.cpu_ticks() - ticks_before) /
+                           static_cast<double>(sysconf(_SC_CLK_TCK));
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        values.push_back(seconds);
+        const double first = std::chrono::duration<double>(client.first_done_ - start).count();
+        std::printf(
+            "burst %zu run %d: %.3f s, first answer after %.3f s, last request sent "
+            "after %.3f s, emulator CPU %.2f s (%s)\n",
+            count, run + 1, seconds, first, static_cast<double>(client.last_sent_us_) / 1e6, cpu,
+            describe(statuses).c_str());
+      } else {
+        const auto statuses = client.run(emulator.url(), authorization, count);
+        std::this_thread::sleep_for(std::chrono::seconds(1));  // let the burst settle
+        const long long before = emulator.cpu_ticks();
+        std::this_thread::sleep_for(std::chrono::seconds(10));
+        const long long after = emulator.cpu_ticks();
+        const double percent = 100.0 * static_cast<double>(after - before) /
+                               static_cast<double>(sysconf(_SC_CLK_TCK)) / 10.0;
+        values.push_back(percent);
+        std::printf(
+            "idle %zu run %d: %.2f %% of a core over 10 s, %zu descriptors and %zu "
+            "threads open at the end (%s)\n",
+            count, run + 1, percent, emulator.descriptors(), emulator.threads(),
+            describe(statuses).c_str());
+      }
+      std::fflush(stdout);
+    }
+    std::printf("== %s %zu: median %.3f %s\n", kind.c_str(), count, median(values),
+                kind == "burst" ? "s" : "% of a core");
+  }
+  std::remove(key_file.c_str());
+  curl_global_cleanup();
+  return 0;
+}
