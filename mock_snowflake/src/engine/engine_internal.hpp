@@ -1,5 +1,6 @@
-// engine_internal.hpp — what engine.cpp shares with show.cpp, seed.cpp and loaders.cpp: the
-// pooled SQLite connections and small helpers for building results.
+// engine_internal.hpp — what the engine's files share: the pooled SQLite connections
+// (engine_pool.cpp), small helpers for building results, SHOW/DESCRIBE (show.cpp) and the
+// loaders of seeded data (seed.cpp).
 //
 // Pool policy: at most kMaxPoolSize SQLite connections are open; a statement holds one only
 // while SQLite executes it (SYSTEM$WAIT with constant arguments runs before, holding nothing),
