@@ -273,8 +273,9 @@ TEST(EngineTypes, CurrentTimestampIsLtzInTheSessionZone) {
   EXPECT_EQ(r.col(0).type, "timestamp_ltz");
   EXPECT_EQ(r.col(2).type, "date");
   const std::string& text = *r.rows[0][1];
-  ASSERT_GE(text.size(), 5U);
-  EXPECT_EQ(text.substr(text.size() - 5), "+0000");
+  // A zero offset is written "Z", as the real service writes it under TIMEZONE=UTC.
+  ASSERT_GE(text.size(), 2U);
+  EXPECT_EQ(text.substr(text.size() - 2), " Z");
 }
 
 TEST(EngineTypes, ConversionErrors) {

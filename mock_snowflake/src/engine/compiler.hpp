@@ -153,6 +153,9 @@ class Compiler {
 
   CompileEnv& env() { return env_; }
 
+  /// True once a compiled statement reads a table or view (which needs a warehouse).
+  [[nodiscard]] bool scans_tables() const { return scans_tables_; }
+
  private:
   CompiledQuery compile_query_in(const Query& q, Scope* outer);
   CompiledQuery compile_select(const Query& q, Scope* outer);
@@ -219,6 +222,7 @@ class Compiler {
   std::vector<std::map<std::string, Cte>> ctes_;
   int id_counter_ = 0;
   int view_depth_ = 0;
+  bool scans_tables_ = false;
 };
 
 /// The spec string that tells UDFs a type: kind code + parameters ("N38,2", "S25", "W9").

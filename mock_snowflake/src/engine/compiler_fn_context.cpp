@@ -15,9 +15,12 @@ namespace {
 const char* kVersion = "9.1.0";
 
 struct ContextFns : FnCall {
+  // The real rowType of a context function: text of the largest length, nullable.
   CExpr context_text(const std::string& value) {
-    if (value.empty()) return literal(Val::null(), SfType::text());
-    return literal(Val::text(value), SfType::text(kMaxVarcharLength, false));
+    CExpr out = literal(value.empty() ? Val::null() : Val::text(value),
+                        SfType::text(kComputedVarcharLength));
+    out.type.nullable = true;
+    return out;
   }
 
   CExpr fn_current_account() { return context_text(s.account); }
@@ -100,14 +103,17 @@ struct ContextFns : FnCall {
     throw SfError(compilation_error("DEFAULT is only valid in INSERT"));
   }
 
-  CExpr fn_internal_waited() { return text_literal(A[0]->text); }
+  // SYSTEM$WAIT's answer once run_waits has waited (connection.cpp).
+  CExpr fn_internal_waited() {
+    return literal(Val::text(A[0]->text), SfType::text(kComputedVarcharLength, false));
+  }
 
   CExpr fn_system_wait() {
     need(1, 2);
     CExpr n = to_number(arg(0));
     std::string unit = argc == 2 ? to_text(arg(1)).sql : "'SECONDS'";
     return make("sf_system_wait(" + n.sql + ", " + unit + ")",
-                SfType::text(kMaxVarcharLength, false), {&n});
+                SfType::text(kComputedVarcharLength, false), {&n});
   }
 
   CExpr fn_system_typeof() {
@@ -124,8 +130,11 @@ struct ContextFns : FnCall {
 
   CExpr fn_get_ddl() {
     need(2, 3);
-    if (A[0]->kind != ExprKind::string || A[1]->kind != ExprKind::string) throw fail_args();
-    return text_literal(compile_get_ddl(c, A[0]->text, A[1]->text));
+    // The kind and name are needed at compile time: literals or bound values (sfq mcp binds them).
+    auto kind = constant_text(0);
+    auto object = constant_text(1);
+    if (!kind || !object) throw fail_args();
+    return text_literal(compile_get_ddl(c, *kind, *object));
   }
 
   CExpr fn_system_clustering_information() { return literal(Val::null(), SfType::text()); }

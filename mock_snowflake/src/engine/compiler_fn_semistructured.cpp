@@ -37,12 +37,17 @@ struct SemiStructuredFns : FnCall {
     CExpr a = to_text(arg(0));
     if (a.constant && a.constant->t == Val::T::text) {
       auto j = parse_json(a.constant->s);
-      if (j) return literal(Val::text(json_compact(*j)), SfType::of(TypeKind::variant, false));
+      if (j) {
+        // Snowflake reports PARSE_JSON as nullable even for a constant.
+        CExpr out = literal(Val::text(json_compact(*j)), SfType::of(TypeKind::variant));
+        out.type.nullable = true;
+        return out;
+      }
       if (name == "TRY_PARSE_JSON") return literal(Val::null(), SfType::of(TypeKind::variant));
     }
     return make(
         std::string(name == "PARSE_JSON" ? "sf_parse_json(" : "sf_try_parse_json(") + a.sql + ")",
-        SfType::of(TypeKind::variant, a.type.nullable || name == "TRY_PARSE_JSON"), {&a});
+        SfType::of(TypeKind::variant, true), {&a});
   }
 
   CExpr fn_to_variant() {

@@ -110,6 +110,18 @@ struct StringFns : FnCall {
                 SfType::text(kMaxVarcharLength, a.type.nullable), {&a});
   }
 
+  CExpr fn_insert() {
+    need(4, 4);
+    CExpr a = to_text(arg(0));
+    CExpr pos = to_number(arg(1));
+    CExpr len = to_number(arg(2));
+    CExpr ins = to_text(arg(3));
+    std::int64_t length =
+        std::min<std::int64_t>(kMaxVarcharLength, a.type.length + ins.type.length);
+    return make("sf_insert(" + a.sql + ", " + pos.sql + ", " + len.sql + ", " + ins.sql + ")",
+                SfType::text(length, any_nullable({&a, &pos, &len, &ins})), {&a, &pos, &len, &ins});
+  }
+
   CExpr fn_repeat() {
     need(2, 2);
     CExpr a = to_text(arg(0));
@@ -343,6 +355,7 @@ void add_string_functions(FnTable& table) {
   add<F, &F::fn_left>(table, {"LEFT", "RIGHT"});
   add<F, &F::fn_concat>(table, {"CONCAT", "CONCAT_WS"});
   add<F, &F::fn_replace>(table, {"REPLACE"});
+  add<F, &F::fn_insert>(table, {"INSERT"});
   add<F, &F::fn_repeat>(table, {"REPEAT"});
   add<F, &F::fn_space>(table, {"SPACE"});
   add<F, &F::fn_lpad>(table, {"LPAD", "RPAD"});

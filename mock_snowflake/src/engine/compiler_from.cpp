@@ -257,6 +257,7 @@ std::string Compiler::compile_named_table(const TableRef& t, Scope& scope) {
   }
   auto meta = env_.catalog->object(r.database, r.schema, r.name);
   if (!meta) throw SfError(missing_object_error(r, "Object"));
+  scans_tables_ = true;
   if (meta->kind == "VIEW") {
     if (++view_depth_ > kMaxViewDepth) {
       throw SfError(

@@ -13,8 +13,8 @@
 //               trigonometry, SQUARE, CBRT, FACTORIAL, BIT*, TO_NUMBER/TO_DECIMAL/TO_NUMERIC,
 //               TO_DOUBLE (+ TRY_), RANDOM, UNIFORM, SEQ1/2/4/8, HASH
 //   string      LENGTH/LEN, UPPER, LOWER, TRIM/LTRIM/RTRIM, SUBSTR/SUBSTRING, LEFT, RIGHT,
-//               CONCAT, CONCAT_WS, REPLACE, REVERSE, REPEAT, LPAD, RPAD, SPLIT_PART, SPLIT,
-//               STRTOK, INITCAP, CONTAINS, STARTSWITH, ENDSWITH, POSITION/CHARINDEX, ASCII,
+//               CONCAT, CONCAT_WS, REPLACE, INSERT, REVERSE, REPEAT, LPAD, RPAD, SPLIT_PART,
+//               SPLIT, STRTOK, INITCAP, CONTAINS, STARTSWITH, ENDSWITH, POSITION/CHARINDEX, ASCII,
 //               CHR, TRANSLATE, REGEXP_REPLACE/SUBSTR/COUNT/LIKE/INSTR, EDITDISTANCE, SPACE,
 //               HEX_ENCODE/DECODE, BASE64_ENCODE/DECODE, TO_CHAR/TO_VARCHAR, TO_BINARY, MD5,
 //               SHA1, SHA2, UUID_STRING, RANDSTR, SOUNDEX
@@ -107,6 +107,17 @@ CExpr FnCall::with_window(CExpr out) {
     out.window = true;
   }
   return out;
+}
+
+std::optional<std::string> FnCall::constant_text(std::size_t i) const {
+  const Expr& x = *A[i];
+  if (x.kind == ExprKind::string) return x.text;
+  if (x.kind != ExprKind::param || !env_.bindings) return std::nullopt;
+  auto it = env_.bindings->find(x.text);
+  if (it == env_.bindings->end() || it->second.is_array || it->second.values.size() != 1) {
+    return std::nullopt;
+  }
+  return it->second.values[0];
 }
 
 CExpr FnCall::temporal_source(CExpr x) {

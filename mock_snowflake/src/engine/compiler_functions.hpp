@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +43,9 @@ struct FnCall {
   std::string part_arg(std::size_t i);
   /// Appends the call's OVER (...) clause when it has one.
   CExpr with_window(CExpr out);
+  /// Argument i as text known at compile time: a string literal or a bound value; nullopt for
+  /// anything else (including a NULL or an array binding).
+  std::optional<std::string> constant_text(std::size_t i) const;
   /// Text read as TIMESTAMP_NTZ; other values unchanged.
   CExpr temporal_source(CExpr x);
 

@@ -401,7 +401,14 @@ CExpr Compiler::compile_cast(const Expr& e, Scope& scope) {
     throw SfError("002040", "42601",
                   "SQL compilation error:\nUnsupported data type '" + e.type_name + "'.");
   }
+  if (type->kind == TypeKind::text && e.type_name.find('(') == std::string::npos &&
+      type->length == kMaxVarcharLength) {
+    // Snowflake reports text it computes with the largest length (a column keeps 16777216).
+    type->length = kComputedVarcharLength;
+  }
   CExpr out = cast_to(a, *type, e.try_cast);
+  // Snowflake reports a cast to VECTOR as nullable whatever its operand.
+  if (type->kind == TypeKind::vector) out.type.nullable = true;
   out.database.clear();
   out.schema.clear();
   out.table.clear();

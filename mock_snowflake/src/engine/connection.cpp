@@ -182,6 +182,7 @@ Outcome ConnectionImpl::run_query(const Statement& st, std::string_view sql,
     CompileEnv env = make_env(db, &bindings, sql);
     Compiler compiler(env);
     CompiledQuery cq = compiler.compile_query(*st.query);
+    if (compiler.scans_tables()) require_warehouse();
     auto rows = binding_rows(compiler.param_keys(), bindings);
     std::vector<ColumnInfo> infos;
     for (const auto& c : cq.columns) {
@@ -239,6 +240,7 @@ Outcome ConnectionImpl::run_dml(const Statement& st, std::string_view sql, const
         plan = compiler.compile_merge(st);
         break;
     }
+    require_warehouse();
     auto rows = binding_rows(compiler.param_keys(), bindings);
     for (const auto& step : plan.steps) {
       sqlite3_stmt* stmt = prepare(db.db, step.sql);
@@ -291,6 +293,10 @@ Outcome ConnectionImpl::run_dml(const Statement& st, std::string_view sql, const
   return out;
 }
 
+void ConnectionImpl::require_warehouse() const {
+  if (session_.warehouse.empty()) throw SfError(no_warehouse_error());
+}
+
 Outcome ConnectionImpl::run(std::string_view sql, const Bindings& bindings, CancelToken& cancel,
                             RowSink& sink) {
   // Snowflake's clock functions have millisecond resolution.
@@ -330,6 +336,16 @@ Outcome ConnectionImpl::run(std::string_view sql, const Bindings& bindings, Canc
       with_db(cancel, false, [&](PooledDb& db) {
         r = st.kind == K::show ? run_show(*db.catalog, st, session_, pool_.sequences)
                                : run_describe(*db.catalog, st, session_);
+      });
+      deliver(r, sink);
+      return {};
+    }
+    case K::explain: {
+      SmallResult r;
+      with_db(cancel, false, [&](PooledDb& db) {
+        CompileEnv env = make_env(db, &bindings, sql);
+        Compiler compiler(env);
+        r = run_explain(*db.catalog, compiler, st, sql);
       });
       deliver(r, sink);
       return {};

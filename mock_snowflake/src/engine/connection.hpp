@@ -76,6 +76,8 @@ class ConnectionImpl : public Connection {
     db->state->cancel = nullptr;
     if (borrowed) pool_.release(std::move(borrowed));
   }
+  /// 000606 unless the session has a warehouse (statements that read tables or write need one).
+  void require_warehouse() const;
   CompileEnv make_env(PooledDb& db, const Bindings* bindings, std::string_view sql);
   // SYSTEM$WAIT(n [, unit]) with constant arguments waits here, before the statement touches
   // SQLite, so that waiting statements hold no connection and no lock.

@@ -95,6 +95,7 @@ SmallResult ConnectionImpl::create_table(PooledDb& db, const Statement& st, std:
     if (st.clone) clone_of = like;
   } else if (st.query) {
     source = compiler.compile_query(*st.query);
+    if (compiler.scans_tables()) require_warehouse();
     if (!st.columns.empty() && st.columns.size() != source->columns.size()) {
       throw SfError(compilation_error("Invalid column definition list"));
     }

@@ -125,6 +125,7 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
     s.account = impl_->options.account;
     s.user = impl_->options.user;
     s.role = "ACCOUNTADMIN";
+    s.warehouse = "MOCK_WH";  // the seeding INSERTs need one, as every write does
     s.database = "SNOWFLAKE_SAMPLE_DATA";
     s.schema = "TPCH_SF1";
     auto c = connect(s);

@@ -72,6 +72,14 @@ SmallResult run_show(Catalog& catalog, const Statement& s, const Session& sessio
                      SequenceRegistry& sequences);
 SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& session);
 
+/// Rows of a table (0 for a view), counted by SQLite.
+std::int64_t count_rows(Catalog& catalog, const ObjectMeta& m);
+
+class Compiler;
+/// EXPLAIN: the query compiled (so errors are Snowflake's), then its plan (explain.cpp).
+SmallResult run_explain(Catalog& catalog, Compiler& compiler, const Statement& s,
+                        std::string_view sql);
+
 /// Creates SNOWFLAKE_SAMPLE_DATA.TPCH_SF1 (tables, filled) directly through SQLite.
 void seed_tpch(sqlite3* db, Catalog& catalog, std::int64_t created_ns);
 /// Loads every *.csv of a directory as tables of database CSV, schema PUBLIC.

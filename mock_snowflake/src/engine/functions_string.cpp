@@ -410,6 +410,21 @@ void fn_translate(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
+// INSERT(base, pos, len, insert): replaces `len` characters of `base` from the 1-based `pos`
+// (past the end: appends); a position below 1 counts as 1 and a negative length as 0.
+void fn_insert(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  guarded(ctx, [&] {
+    if (any_null(4, argv)) return sqlite3_result_null(ctx);
+    std::u32string s = utf8_decode(text_arg(argv[0]));
+    std::int64_t pos = std::max<std::int64_t>(int_arg(argv[1]), 1) - 1;
+    std::int64_t len = std::max<std::int64_t>(int_arg(argv[2]), 0);
+    auto start = std::min(static_cast<std::size_t>(pos), s.size());
+    auto count = std::min(static_cast<std::size_t>(len), s.size() - start);
+    s.replace(start, count, utf8_decode(text_arg(argv[3])));
+    result_text(ctx, utf8_encode(s));
+  });
+}
+
 void fn_editdistance(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     if (any_null(2, argv)) return sqlite3_result_null(ctx);
@@ -542,6 +557,7 @@ void register_string_functions(sqlite3* db, FunctionState* st) {
   reg(db, "sf_strtok_to_array", 2, st, fn_strtok_to_array);
   reg(db, "sf_position", 3, st, fn_position);
   reg(db, "sf_translate", 3, st, fn_translate);
+  reg(db, "sf_insert", 4, st, fn_insert);
   reg(db, "sf_editdistance", 2, st, fn_editdistance);
   reg(db, "sf_base64_encode", 1, st, fn_base64_encode);
   reg(db, "sf_base64_decode", 1, st, fn_base64_decode);

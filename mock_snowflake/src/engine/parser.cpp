@@ -35,6 +35,22 @@ bool is_reserved(const Token& t) {
 }
 
 // ---- statements ------------------------------------------------------------------------
+// EXPLAIN [USING TABULAR | TEXT | JSON] <query>
+Statement Parser::explain() {
+  expect_kw("EXPLAIN");
+  Statement s;
+  s.kind = Statement::Kind::explain;
+  s.command = "EXPLAIN";
+  if (accept_kw("USING")) {
+    const Token& f = peek();
+    if (!f.is_keyword("TABULAR") && !f.is_keyword("TEXT") && !f.is_keyword("JSON")) fail(f);
+    s.explain_format = ident().name;
+  }
+  if (!(at_kw("SELECT") || at_kw("WITH") || at_op("(") || at_kw("VALUES"))) fail(peek());
+  s.query = query();
+  return s;
+}
+
 Statement Parser::statement_inner() {
   const Token& t = peek();
   if (t.kind == TokenKind::end) fail(t);
@@ -45,6 +61,7 @@ Statement Parser::statement_inner() {
     s.query = query();
     return s;
   }
+  if (at_kw("EXPLAIN")) return explain();
   if (at_kw("INSERT")) return insert();
   if (at_kw("UPDATE")) return update();
   if (at_kw("DELETE")) return remove();

@@ -146,6 +146,7 @@ class Parser {
 
   // ---- statements ------------------------------------------------------------------------
   Statement statement_inner();
+  Statement explain();
 
   std::string object_kind_word();
 

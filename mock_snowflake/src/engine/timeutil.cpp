@@ -730,7 +730,19 @@ std::string format_datetime(std::string_view format, const Civil& c, int offset_
   char buf[32];
   using K = FormatElement::Kind;
   std::int64_t days = days_from_civil(c.year, c.month, c.day);
-  for (const auto& e : compile_format(format)) {
+  auto elements = compile_format(format);
+  for (std::size_t k = 0; k < elements.size(); ++k) {
+    const auto& e = elements[k];
+    if (e.kind == K::tzh && offset_minutes == 0) {
+      // A zero offset written as hours and minutes (TZHTZM, TZH:TZM) is Snowflake's "Z".
+      std::size_t m = k + 1;
+      if (m < elements.size() && elements[m].kind == K::literal && elements[m].text == ":") ++m;
+      if (m < elements.size() && elements[m].kind == K::tzm) {
+        out += 'Z';
+        k = m;
+        continue;
+      }
+    }
     switch (e.kind) {
       case K::literal:
         out += e.text;
