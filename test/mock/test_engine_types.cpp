@@ -277,28 +277,3 @@ TEST(EngineTypes, CurrentTimestampIsLtzInTheSessionZone) {
   ASSERT_GE(text.size(), 2U);
   EXPECT_EQ(text.substr(text.size() - 2), " Z");
 }
-
-TEST(EngineTypes, ConversionErrors) {
-  auto c = connect();
-  struct Case {
-    const char* sql;
-    const char* code;
-    const char* state;
-  };
-  for (const Case& k :
-       {Case{"SELECT 'abc'::NUMBER", "100038", "22018"}, Case{"SELECT 1/0", "100051", "22012"},
-        Case{"SELECT 'x'::DATE", "100040", "22007"},
-        Case{"SELECT TRY_CAST('x' AS DATE) IS NULL", "", ""},
-        Case{"SELECT TRY_TO_NUMBER('abc') IS NULL", "", ""},
-        Case{"SELECT 123456::NUMBER(3,0)", "100039", "22003"}}) {
-    Result r = run(*c, k.sql);
-    EXPECT_EQ(r.error_code(), k.code) << k.sql << ": " << describe(r);
-    if (r.outcome.error) {
-      EXPECT_EQ(r.outcome.error->sql_state, k.state) << k.sql;
-    }
-  }
-  Result bad = run(*c, "SELECT 'abc'::NUMBER");
-  EXPECT_EQ(bad.error_message(), "Numeric value 'abc' is not recognized");
-  Result zero = run(*c, "SELECT 1/0");
-  EXPECT_EQ(zero.error_message(), "Division by zero");
-}
