@@ -21,10 +21,11 @@
 //
 // A <column> is `NAME:type`, `NAME`, or `:type`, checked against the result's rowType in order;
 // a type is the rowType's `type` (fixed, real, text, boolean, date, ...), optionally with
-// `(precision,scale)` for fixed or `(length)` for text, and a trailing `?` when it is nullable
-// (e.g. `N:fixed(18,0)`, `S:text(134217728)?`). `rows=<n>` checks only the number of rows and
-// takes no `----` block. Without columns or rows=, the rows after `----` are compared exactly, in
-// order (write ORDER BY). In a cell, `NULL` is SQL NULL, `(empty)` the empty string, and `\n`,
+// `(precision,scale)` (either may be `*`: not checked) or `(length)`, and a trailing `?` when it
+// must be nullable, `!` when it must not (e.g. `N:fixed(18,0)!`, `:fixed(*,6)`, `S:text(5)?`).
+// `rows=<n>` checks only the number of rows and takes no `----` block. Without columns or rows=,
+// the rows after `----` are compared exactly, in order (write ORDER BY). In a cell, `NULL` is SQL
+// NULL, `(empty)` the empty string, and `\n`,
 // `\t`, `\|` and `\\` stand for a newline, a tab, a `|` and a backslash.
 //
 //   session [database=<db>] [schema=<s>] [warehouse=<w>] [role=<r>] [multi] [<PARAM>=<value>]
@@ -141,27 +142,43 @@ std::string encode_row(const Row& row) {
 
 std::string type_text(const ColumnInfo& c) {
   std::string t = c.type;
-  if (c.type == "fixed" && c.precision && c.scale) {
-    t += "(" + std::to_string(*c.precision) + "," + std::to_string(*c.scale) + ")";
-  } else if (c.type == "text" && c.length) {
-    t += "(" + std::to_string(*c.length) + ")";
+  if (c.length) return t + "(" + std::to_string(*c.length) + ")";
+  if (c.precision || c.scale) {
+    t += "(" + (c.precision ? std::to_string(*c.precision) : std::string("*")) + "," +
+         (c.scale ? std::to_string(*c.scale) : std::string("*")) + ")";
   }
   return t;
 }
 
-// Compares one `NAME:type` column spec; returns a message when it does not match.
+bool same_number(const std::string& expected, const std::optional<std::int64_t>& actual) {
+  return expected == "*" || (actual && expected == std::to_string(*actual));
+}
+
+// Compares one `NAME:type(args)?` column spec; returns a message when it does not match.
 std::string check_column(const std::string& spec, const ColumnInfo& c) {
-  auto colon = spec.find(':');
+  auto colon = spec.rfind(':');
   std::string name = spec.substr(0, colon);
   if (!name.empty() && name != c.name) return "column name " + c.name + ", expected " + name;
   if (colon == std::string::npos) return "";
   std::string type = spec.substr(colon + 1);
-  bool nullable = !type.empty() && type.back() == '?';
-  if (nullable) type.pop_back();
-  std::string actual = type.find('(') == std::string::npos ? c.type : type_text(c);
-  if (actual != type)
-    return "column " + c.name + " has type " + type_text(c) + ", expected " + type;
-  if (nullable && !c.nullable) return "column " + c.name + " is not nullable";
+  char nullability = 0;
+  if (!type.empty() && (type.back() == '?' || type.back() == '!')) {
+    nullability = type.back();
+    type.pop_back();
+  }
+  const std::string wrong = "column " + c.name + " is " + type_text(c) + ", expected " + type;
+  auto paren = type.find('(');
+  if (type.substr(0, paren) != c.type) return wrong;
+  if (paren != std::string::npos) {
+    std::string args = type.substr(paren + 1, type.size() - paren - 2);
+    auto comma = args.find(',');
+    bool ok = comma == std::string::npos ? same_number(args, c.length)
+                                         : same_number(args.substr(0, comma), c.precision) &&
+                                               same_number(args.substr(comma + 1), c.scale);
+    if (!ok) return wrong;
+  }
+  if (nullability == '?' && !c.nullable) return "column " + c.name + " is not nullable";
+  if (nullability == '!' && c.nullable) return "column " + c.name + " is nullable";
   return "";
 }
 
