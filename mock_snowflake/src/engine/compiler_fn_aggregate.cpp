@@ -76,7 +76,7 @@ struct AggregateFns : FnCall {
     return with_window(out);
   }
 
-  CExpr fn_min() {
+  CExpr fn_min_max() {
     need(1, 1);
     CExpr a = arg(0);
     SfType t = a.type;
@@ -100,7 +100,7 @@ struct AggregateFns : FnCall {
     return with_window(out);
   }
 
-  CExpr fn_median() {
+  CExpr fn_percentile() {
     std::string value_sql;
     std::string fraction = "0.5";
     SfType t;
@@ -140,7 +140,7 @@ struct AggregateFns : FnCall {
     return with_window(out);
   }
 
-  CExpr fn_stddev() {
+  CExpr fn_variance_family() {
     need(1, 1);
     CExpr a = to_number(arg(0));
     bool pop = name.find("POP") != std::string::npos;
@@ -152,7 +152,7 @@ struct AggregateFns : FnCall {
     return with_window(out);
   }
 
-  CExpr fn_booland_agg() {
+  CExpr fn_bool_agg() {
     need(1, 1);
     CExpr b = to_boolean(arg(0));
     CExpr out = make(std::string(name == "BOOLAND_AGG" ? "min(" : "max(") + b.sql + ")",
@@ -208,7 +208,7 @@ struct AggregateFns : FnCall {
     return with_window(out);
   }
 
-  CExpr fn_row_number() {
+  CExpr fn_ranking() {
     if (!e.over) {
       throw SfError(compilation_error("Window function " + name + " requires an OVER clause"));
     }
@@ -223,7 +223,7 @@ struct AggregateFns : FnCall {
     return with_window(make(sql, t));
   }
 
-  CExpr fn_lag() {
+  CExpr fn_offset_window() {
     if (!e.over) {
       throw SfError(compilation_error("Window function " + name + " requires an OVER clause"));
     }
@@ -278,20 +278,20 @@ void add_aggregate_functions(FnTable& table) {
   add<F, &F::fn_count_if>(table, {"COUNT_IF"});
   add<F, &F::fn_sum>(table, {"SUM", "SUM_REAL"});
   add<F, &F::fn_avg>(table, {"AVG", "AVG_REAL"});
-  add<F, &F::fn_min>(table, {"MIN", "MAX", "ANY_VALUE"});
+  add<F, &F::fn_min_max>(table, {"MIN", "MAX", "ANY_VALUE"});
   add<F, &F::fn_max_by>(table, {"MAX_BY", "MIN_BY"});
-  add<F, &F::fn_median>(table, {"MEDIAN", "PERCENTILE_CONT", "PERCENTILE_DISC"});
+  add<F, &F::fn_percentile>(table, {"MEDIAN", "PERCENTILE_CONT", "PERCENTILE_DISC"});
   add<F, &F::fn_mode>(table, {"MODE"});
-  add<F, &F::fn_stddev>(table, {"STDDEV", "STDDEV_SAMP", "STDDEV_POP", "VARIANCE", "VAR_SAMP",
-                                "VAR_POP", "VARIANCE_SAMP", "VARIANCE_POP"});
-  add<F, &F::fn_booland_agg>(table, {"BOOLAND_AGG", "BOOLOR_AGG"});
+  add<F, &F::fn_variance_family>(table, {"STDDEV", "STDDEV_SAMP", "STDDEV_POP", "VARIANCE",
+                                         "VAR_SAMP", "VAR_POP", "VARIANCE_SAMP", "VARIANCE_POP"});
+  add<F, &F::fn_bool_agg>(table, {"BOOLAND_AGG", "BOOLOR_AGG"});
   add<F, &F::fn_approx_count_distinct>(table, {"APPROX_COUNT_DISTINCT", "HLL"});
   add<F, &F::fn_listagg>(table, {"LISTAGG", "STRING_AGG", "GROUP_CONCAT"});
   add<F, &F::fn_array_agg>(table, {"ARRAY_AGG", "ARRAYAGG", "ARRAY_UNIQUE_AGG"});
   add<F, &F::fn_object_agg>(table, {"OBJECT_AGG"});
-  add<F, &F::fn_row_number>(
+  add<F, &F::fn_ranking>(
       table, {"ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE"});
-  add<F, &F::fn_lag>(table, {"LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE"});
+  add<F, &F::fn_offset_window>(table, {"LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE"});
   add<F, &F::fn_ratio_to_report>(table, {"RATIO_TO_REPORT"});
 }
 

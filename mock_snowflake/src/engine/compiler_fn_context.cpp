@@ -137,7 +137,7 @@ struct ContextFns : FnCall {
     return text_literal(compile_get_ddl(c, *kind, *object));
   }
 
-  CExpr fn_system_clustering_information() { return literal(Val::null(), SfType::text()); }
+  CExpr fn_system_no_information() { return literal(Val::null(), SfType::text()); }
 };
 
 }  // namespace
@@ -172,7 +172,7 @@ void add_context_functions(FnTable& table) {
   add<F, &F::fn_system_wait>(table, {"SYSTEM$WAIT"});
   add<F, &F::fn_system_typeof>(table, {"SYSTEM$TYPEOF"});
   add<F, &F::fn_get_ddl>(table, {"GET_DDL"});
-  add<F, &F::fn_system_clustering_information>(
+  add<F, &F::fn_system_no_information>(
       table, {"SYSTEM$CLUSTERING_INFORMATION", "SYSTEM$LAST_CHANGE_COMMIT_TIME"});
 }
 

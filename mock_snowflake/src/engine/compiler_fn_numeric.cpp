@@ -32,9 +32,9 @@ struct NumericFns : FnCall {
               (A[1]->kind == ExprKind::column && canonical_date_part(A[1]->names.back().name))));
   }
 
-  CExpr fn_trunc() { return numeric_trunc() ? fn_ceil() : compile_date_trunc(*this); }
+  CExpr fn_trunc() { return numeric_trunc() ? fn_rounding() : compile_date_trunc(*this); }
 
-  CExpr fn_ceil() {
+  CExpr fn_rounding() {
     need(1, 2);
     CExpr a = to_number(arg(0));
     std::string scale_sql = "0";
@@ -87,7 +87,7 @@ struct NumericFns : FnCall {
 
   CExpr fn_cbrt() { return unary_real("sf_cbrt"); }
 
-  CExpr fn_sin() {
+  CExpr fn_trigonometric() {
     std::string fn = name;
     std::transform(fn.begin(), fn.end(), fn.begin(),
                    [](unsigned char c) { return std::tolower(c); });
@@ -133,7 +133,7 @@ struct NumericFns : FnCall {
     return make("sf_factorial(" + a.sql + ")", SfType::fixed(38, 0, a.type.nullable), {&a});
   }
 
-  CExpr fn_bitand() {
+  CExpr fn_bitwise() {
     need(2, 2);
     CExpr a = to_number(arg(0));
     CExpr b = to_number(arg(1));
@@ -154,7 +154,7 @@ struct NumericFns : FnCall {
     return make("(~" + a.sql + ")", SfType::fixed(38, 0, a.type.nullable), {&a});
   }
 
-  CExpr fn_to_number() {
+  CExpr fn_to_decimal() {
     need(1, 4);
     bool try_ = name.rfind("TRY_", 0) == 0;
     CExpr a = arg(0);
@@ -211,7 +211,7 @@ struct NumericFns : FnCall {
                 {&m, &sd, &gen});
   }
 
-  CExpr fn_seq1() {
+  CExpr fn_seq() {
     need(0, 1);
     int precision = name == "SEQ1" ? 3 : name == "SEQ2" ? 5 : name == "SEQ4" ? 10 : 19;
     return make("sf_seq(" + std::to_string(next_id()) + ")", SfType::fixed(precision, 0, false));
@@ -245,7 +245,7 @@ struct NumericFns : FnCall {
 void add_numeric_functions(FnTable& table) {
   using F = NumericFns;
   add<F, &F::fn_abs>(table, {"ABS"});
-  add<F, &F::fn_ceil>(table, {"CEIL", "CEILING", "FLOOR", "ROUND", "TRUNCATE"});
+  add<F, &F::fn_rounding>(table, {"CEIL", "CEILING", "FLOOR", "ROUND", "TRUNCATE"});
   add<F, &F::fn_trunc>(table, {"TRUNC"});
   add<F, &F::fn_mod>(table, {"MOD"});
   add<F, &F::fn_power>(table, {"POWER", "POW"});
@@ -253,24 +253,24 @@ void add_numeric_functions(FnTable& table) {
   add<F, &F::fn_exp>(table, {"EXP"});
   add<F, &F::fn_ln>(table, {"LN"});
   add<F, &F::fn_cbrt>(table, {"CBRT"});
-  add<F, &F::fn_sin>(table, {"SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH", "TANH",
-                             "DEGREES", "RADIANS"});
+  add<F, &F::fn_trigonometric>(table, {"SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SINH", "COSH",
+                                       "TANH", "DEGREES", "RADIANS"});
   add<F, &F::fn_atan2>(table, {"ATAN2"});
   add<F, &F::fn_log>(table, {"LOG"});
   add<F, &F::fn_sign>(table, {"SIGN"});
   add<F, &F::fn_pi>(table, {"PI"});
   add<F, &F::fn_square>(table, {"SQUARE"});
   add<F, &F::fn_factorial>(table, {"FACTORIAL"});
-  add<F, &F::fn_bitand>(table, {"BITAND", "BITOR", "BITXOR", "BITSHIFTLEFT", "BITSHIFTRIGHT"});
+  add<F, &F::fn_bitwise>(table, {"BITAND", "BITOR", "BITXOR", "BITSHIFTLEFT", "BITSHIFTRIGHT"});
   add<F, &F::fn_bitnot>(table, {"BITNOT"});
-  add<F, &F::fn_to_number>(table, {"TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
-                                   "TRY_TO_DECIMAL", "TRY_TO_NUMERIC"});
+  add<F, &F::fn_to_decimal>(table, {"TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
+                                    "TRY_TO_DECIMAL", "TRY_TO_NUMERIC"});
   add<F, &F::fn_to_double>(table, {"TO_DOUBLE", "TRY_TO_DOUBLE"});
   add<F, &F::fn_to_boolean>(table, {"TO_BOOLEAN", "TRY_TO_BOOLEAN"});
   add<F, &F::fn_random>(table, {"RANDOM"});
   add<F, &F::fn_uniform>(table, {"UNIFORM"});
   add<F, &F::fn_normal>(table, {"NORMAL"});
-  add<F, &F::fn_seq1>(table, {"SEQ1", "SEQ2", "SEQ4", "SEQ8"});
+  add<F, &F::fn_seq>(table, {"SEQ1", "SEQ2", "SEQ4", "SEQ8"});
   add<F, &F::fn_hash>(table, {"HASH"});
 }
 

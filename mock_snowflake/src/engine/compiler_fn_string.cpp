@@ -27,7 +27,7 @@ struct StringFns : FnCall {
     return make("length(CAST(" + a.sql + " AS BLOB))", SfType::fixed(18, 0, a.type.nullable), {&a});
   }
 
-  CExpr fn_upper() {
+  CExpr fn_case_or_reverse() {
     need(1, 2);
     CExpr a = to_text(arg(0));
     std::string fn = name == "UPPER"     ? "sf_upper"
@@ -183,7 +183,7 @@ struct StringFns : FnCall {
     return make("sf_strtok_to_array(" + a.sql + ", " + d + ")", SfType::of(TypeKind::array), {&a});
   }
 
-  CExpr fn_contains() {
+  CExpr fn_contains_starts_ends() {
     need(2, 2);
     CExpr a = to_text(arg(0));
     CExpr b = to_text(arg(1));
@@ -259,7 +259,7 @@ struct StringFns : FnCall {
     return make("soundex(" + a.sql + ")", SfType::text(4, a.type.nullable), {&a});
   }
 
-  CExpr fn_hex_encode() {
+  CExpr fn_encode() {
     need(1, 3);
     CExpr a = arg(0);
     std::string sql =
@@ -270,7 +270,7 @@ struct StringFns : FnCall {
     return make(sql, SfType::text(kMaxVarcharLength, a.type.nullable), {&a});
   }
 
-  CExpr fn_hex_decode_string() {
+  CExpr fn_decode() {
     need(1, 2);
     CExpr a = to_text(arg(0));
     bool hex = name.find("HEX") != std::string::npos;
@@ -294,7 +294,7 @@ struct StringFns : FnCall {
     return cast_to(a, SfType::binary(), name == "TRY_TO_BINARY");
   }
 
-  CExpr fn_md5() {
+  CExpr fn_digest() {
     need(1, 2);
     CExpr a = arg(0);
     if (a.type.kind != TypeKind::binary) a = to_text(a);
@@ -349,7 +349,7 @@ void add_string_functions(FnTable& table) {
   using F = StringFns;
   add<F, &F::fn_length>(table, {"LENGTH", "LEN", "CHAR_LENGTH", "CHARACTER_LENGTH"});
   add<F, &F::fn_octet_length>(table, {"OCTET_LENGTH"});
-  add<F, &F::fn_upper>(table, {"UPPER", "LOWER", "INITCAP", "REVERSE"});
+  add<F, &F::fn_case_or_reverse>(table, {"UPPER", "LOWER", "INITCAP", "REVERSE"});
   add<F, &F::fn_trim>(table, {"TRIM", "LTRIM", "RTRIM"});
   add<F, &F::fn_substr>(table, {"SUBSTR", "SUBSTRING"});
   add<F, &F::fn_left>(table, {"LEFT", "RIGHT"});
@@ -363,7 +363,7 @@ void add_string_functions(FnTable& table) {
   add<F, &F::fn_split>(table, {"SPLIT"});
   add<F, &F::fn_strtok>(table, {"STRTOK"});
   add<F, &F::fn_strtok_to_array>(table, {"STRTOK_TO_ARRAY"});
-  add<F, &F::fn_contains>(table, {"CONTAINS", "STARTSWITH", "ENDSWITH"});
+  add<F, &F::fn_contains_starts_ends>(table, {"CONTAINS", "STARTSWITH", "ENDSWITH"});
   add<F, &F::fn_position>(table, {"POSITION", "CHARINDEX"});
   add<F, &F::fn_ascii>(table, {"ASCII"});
   add<F, &F::fn_chr>(table, {"CHR", "CHAR"});
@@ -372,13 +372,13 @@ void add_string_functions(FnTable& table) {
                                         "REGEXP_INSTR", "REGEXP_LIKE", "RLIKE"});
   add<F, &F::fn_editdistance>(table, {"EDITDISTANCE"});
   add<F, &F::fn_soundex>(table, {"SOUNDEX"});
-  add<F, &F::fn_hex_encode>(table, {"HEX_ENCODE", "BASE64_ENCODE"});
-  add<F, &F::fn_hex_decode_string>(
+  add<F, &F::fn_encode>(table, {"HEX_ENCODE", "BASE64_ENCODE"});
+  add<F, &F::fn_decode>(
       table, {"HEX_DECODE_STRING", "BASE64_DECODE_STRING", "HEX_DECODE_BINARY",
               "BASE64_DECODE_BINARY", "TRY_HEX_DECODE_STRING", "TRY_BASE64_DECODE_STRING"});
   add<F, &F::fn_to_binary>(table, {"TO_BINARY", "TRY_TO_BINARY"});
-  add<F, &F::fn_md5>(table, {"MD5", "MD5_HEX", "SHA1", "SHA1_HEX", "SHA2", "SHA2_HEX", "MD5_BINARY",
-                             "SHA1_BINARY", "SHA2_BINARY"});
+  add<F, &F::fn_digest>(table, {"MD5", "MD5_HEX", "SHA1", "SHA1_HEX", "SHA2", "SHA2_HEX",
+                                "MD5_BINARY", "SHA1_BINARY", "SHA2_BINARY"});
   add<F, &F::fn_uuid_string>(table, {"UUID_STRING"});
   add<F, &F::fn_randstr>(table, {"RANDSTR"});
   add<F, &F::fn_to_char>(table, {"TO_CHAR", "TO_VARCHAR"});
