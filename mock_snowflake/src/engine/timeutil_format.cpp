@@ -24,12 +24,6 @@ constexpr std::array<const char*, 7> kDayShort = {"Sun", "Mon", "Tue", "Wed", "T
 constexpr std::array<const char*, 7> kDayLong = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                  "Thursday", "Friday", "Saturday"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool ieq_prefix(std::string_view text, std::size_t pos, std::string_view word) {
   if (pos + word.size() > text.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
@@ -443,7 +437,7 @@ std::string format_datetime(std::string_view format, const Civil& c, int offset_
 
 std::optional<ParsedDateTime> parse_datetime_format(std::string_view text,
                                                     std::string_view format) {
-  std::string f = lower(format);
+  std::string f = ascii_lower(format);
   if (f == "auto") return parse_datetime_auto(text);
   ParsedDateTime r;
   std::size_t i = 0;
