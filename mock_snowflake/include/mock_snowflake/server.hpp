@@ -109,10 +109,12 @@ struct ServerOptions {
   std::vector<std::string> public_keys_pem;
   /// The user's DEFAULT_NAMESPACE / DEFAULT_WAREHOUSE / DEFAULT_ROLE: the session context of a
   /// request that names none. Empty: no current database (statements on unqualified names
-  /// fail as on the real service for a user without defaults).
+  /// fail as on the real service for a user without defaults). The warehouse defaults to the
+  /// account's one warehouse; empty, a statement that reads tables or writes fails with 000606
+  /// unless the request names a warehouse.
   std::string default_database;
   std::string default_schema;
-  std::string default_warehouse;
+  std::string default_warehouse = "MOCK_WH";
   std::string default_role;
   std::vector<std::string> oauth_tokens;                ///< accepted OAuth access tokens
   std::vector<std::string> programmatic_access_tokens;  ///< accepted PATs

@@ -222,7 +222,8 @@ struct Statement {
     unset_variable,
     unsupported_api,  ///< PUT / GET
     comment_on,
-    noop,  ///< statements accepted and ignored (ALTER WAREHOUSE ...)
+    noop,     ///< statements accepted and ignored (ALTER WAREHOUSE ...)
+    explain,  ///< EXPLAIN [USING TABULAR | TEXT | JSON] <query>: query, explain_format
   };
   Kind kind = Kind::query;
   std::string command;  ///< SELECT, INSERT, CREATE TABLE ... (for messages)
@@ -242,7 +243,8 @@ struct Statement {
   bool clone = false;             ///< CLONE copies the rows too
   std::optional<std::string> comment;
   std::string cluster_by;
-  std::string view_text;  ///< CREATE VIEW's query as written
+  std::string view_text;                   ///< CREATE VIEW's query as written
+  std::string explain_format = "TABULAR";  ///< EXPLAIN USING ...
   std::int64_t sequence_start = 1;
   std::int64_t sequence_increment = 1;
   std::vector<Ident> view_columns;

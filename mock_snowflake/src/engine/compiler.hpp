@@ -153,13 +153,34 @@ class Compiler {
 
   CompileEnv& env() { return env_; }
 
+  /// True once a compiled statement reads a table or view (which needs a warehouse).
+  [[nodiscard]] bool scans_tables() const { return scans_tables_; }
+
  private:
   CompiledQuery compile_query_in(const Query& q, Scope* outer);
   CompiledQuery compile_select(const Query& q, Scope* outer);
+  struct OutputItem {
+    CExpr expr;
+    std::string name;
+    bool plain_column = false;  ///< a bare column reference (or from *)
+    SourcePos pos;
+  };
+  std::vector<OutputItem> select_items(const Select& sel, Scope& scope,
+                                       std::vector<SelectAlias>& aliases);
+  std::vector<std::string> group_terms(const Select& sel, Scope& scope,
+                                       const std::vector<OutputItem>& items, bool& grouped);
+  void check_grouping(const std::vector<OutputItem>& items,
+                      const std::vector<std::string>& group_terms);
+  void order_terms(const Query& q, Scope& scope, const std::vector<OutputItem>& items,
+                   std::vector<std::string>& order_terms, std::vector<std::string>& order_exprs);
   CompiledQuery compile_values(const std::vector<std::vector<ExprPtr>>& rows, Scope* outer);
   CompiledQuery compile_set_operation(const Query& q, Scope* outer);
   std::string compile_from(const TableRef& t, Scope& scope);
   std::string compile_named_table(const TableRef& t, Scope& scope);
+  std::string compile_subquery_ref(const TableRef& t, Scope& scope);
+  std::string compile_values_ref(const TableRef& t, Scope& scope);
+  std::string compile_join(const TableRef& t, Scope& scope);
+  std::string compile_table_function(const TableRef& t, Scope& scope);
   CExpr compile_column(const Expr& e, Scope& scope);
   CExpr compile_binary(const Expr& e, Scope& scope);
   CExpr compile_comparison(const std::string& op, CExpr a, CExpr b);
@@ -167,6 +188,20 @@ class Compiler {
   CExpr compile_param(const Expr& e);
   CExpr compile_path(const Expr& e, Scope& scope);
   CExpr compile_like(const Expr& e, Scope& scope);
+  // The expression kinds compile_expr dispatches to.
+  CExpr compile_number_literal(const Expr& e, Scope& scope);
+  CExpr compile_variable(const Expr& e, Scope& scope);
+  CExpr compile_unary(const Expr& e, Scope& scope);
+  CExpr compile_case(const Expr& e, Scope& scope);
+  CExpr compile_between(const Expr& e, Scope& scope);
+  CExpr compile_in_list(const Expr& e, Scope& scope);
+  CExpr compile_in_query(const Expr& e, Scope& scope);
+  CExpr compile_exists(const Expr& e, Scope& scope);
+  CExpr compile_scalar_query(const Expr& e, Scope& scope);
+  CExpr compile_is_null(const Expr& e, Scope& scope);
+  CExpr compile_is_distinct(const Expr& e, Scope& scope);
+  CExpr compile_array_constructor(const Expr& e, Scope& scope);
+  CExpr compile_object_constructor(const Expr& e, Scope& scope);
   std::string column_name_of(const Expr& e) const;
   std::vector<Column> table_columns(const ObjectMeta& meta, const std::string& alias);
   std::string information_schema_sql(const std::string& database, const std::string& view,
@@ -180,11 +215,14 @@ class Compiler {
   };
   const Cte* find_cte(const std::string& name) const;
 
+  friend struct FnCall;
+
   CompileEnv& env_;
   std::vector<std::string> param_keys_;
   std::vector<std::map<std::string, Cte>> ctes_;
   int id_counter_ = 0;
   int view_depth_ = 0;
+  bool scans_tables_ = false;
 };
 
 /// The spec string that tells UDFs a type: kind code + parameters ("N38,2", "S25", "W9").
@@ -196,6 +234,11 @@ SfType parse_type_spec(std::string_view spec);
 std::string chunked_call(const std::string& fn, const std::string& prefix,
                          const std::vector<std::string>& items, std::size_t arity,
                          const std::string& merge);
+
+/// A dotted object name as written, for messages.
+std::string display_name(const std::vector<Ident>& parts);
+/// Number of UTF-8 code points in a text.
+std::int64_t utf8_length(std::string_view s);
 
 /// Snowflake's name for an unaliased expression: its text, upper-cased outside quotes.
 std::string expression_column_name(std::string_view text);

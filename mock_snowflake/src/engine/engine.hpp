@@ -115,8 +115,8 @@ class CancelToken {
 };
 
 /// Receives a result as it is produced, so that a result of millions of rows is never held as
-/// objects. Cells arrive already encoded exactly as the real server encodes them (§5 of the
-/// facts document): a string, or nullopt for SQL NULL.
+/// objects. Cells arrive already encoded exactly as the real server encodes them
+/// (values.hpp): a string, or nullopt for SQL NULL.
 class RowSink {
  public:
   virtual ~RowSink() = default;

@@ -1,5 +1,6 @@
-// engine_internal.hpp — what engine.cpp shares with show.cpp, seed.cpp and loaders.cpp: the
-// pooled SQLite connections and small helpers for building results.
+// engine_internal.hpp — what the engine's files share: the pooled SQLite connections
+// (engine_pool.cpp), small helpers for building results, SHOW/DESCRIBE (show.cpp) and the
+// loaders of seeded data (seed.cpp).
 //
 // Pool policy: at most kMaxPoolSize SQLite connections are open; a statement holds one only
 // while SQLite executes it (SYSTEM$WAIT with constant arguments runs before, holding nothing),
@@ -70,6 +71,14 @@ std::int64_t now_nanos();
 SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session,
                      SequenceRegistry& sequences);
 SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& session);
+
+/// Rows of a table (0 for a view), counted by SQLite.
+std::int64_t count_rows(Catalog& catalog, const ObjectMeta& m);
+
+class Compiler;
+/// EXPLAIN: the query compiled (so errors are Snowflake's), then its plan (explain.cpp).
+SmallResult run_explain(Catalog& catalog, Compiler& compiler, const Statement& s,
+                        std::string_view sql);
 
 /// Creates SNOWFLAKE_SAMPLE_DATA.TPCH_SF1 (tables, filled) directly through SQLite.
 void seed_tpch(sqlite3* db, Catalog& catalog, std::int64_t created_ns);

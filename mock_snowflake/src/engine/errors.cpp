@@ -107,6 +107,12 @@ SqlError division_by_zero() { return {"100051", "22012", "Division by zero"}; }
 
 SqlError cancelled_error() { return {"000604", "57014", "SQL execution canceled"}; }
 
+SqlError no_warehouse_error() {
+  return {"000606", "57P03",
+          "No active warehouse selected in the current session.  Select an active warehouse with "
+          "the 'use warehouse' command."};
+}
+
 SqlError timeout_error(long long seconds) {
   return {"000630", "57014",
           "Statement reached its statement or warehouse timeout of " + std::to_string(seconds) +

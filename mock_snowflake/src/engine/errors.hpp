@@ -47,6 +47,8 @@ SqlError compilation_error(std::string_view text);
 SqlError numeric_not_recognized(std::string_view value);
 SqlError division_by_zero();
 SqlError cancelled_error();
+/// 000606: a statement that needs a warehouse ran in a session without one.
+SqlError no_warehouse_error();
 SqlError timeout_error(long long seconds);
 SqlError internal_error(std::string_view text);
 SqlError unknown_function(int line, int column, std::string_view name);

@@ -65,6 +65,148 @@ bool skip_blank(Cursor& c) {
   return true;
 }
 
+// The token readers tokenize() dispatches to; each starts at the token's first character. Those
+// returning bool answer false for an unterminated token.
+bool lex_quoted_identifier(Cursor& c, Token& t) {
+  t.kind = TokenKind::quoted_identifier;
+  c.advance();
+  bool closed = false;
+  while (!c.done()) {
+    if (c.peek() == '"') {
+      if (c.peek(1) == '"') {
+        t.text.push_back('"');
+        c.advance(2);
+        continue;
+      }
+      c.advance();
+      closed = true;
+      break;
+    }
+    t.text.push_back(c.peek());
+    c.advance();
+  }
+  return closed;
+}
+
+// '...' with '' and backslash escapes.
+bool lex_string(Cursor& c, Token& t, std::string_view sql) {
+  t.kind = TokenKind::string;
+  c.advance();
+  bool closed = false;
+  while (!c.done()) {
+    char x = c.peek();
+    if (x == '\'') {
+      if (c.peek(1) == '\'') {
+        t.text.push_back('\'');
+        c.advance(2);
+        continue;
+      }
+      c.advance();
+      closed = true;
+      break;
+    }
+    if (x == '\\' && c.pos() + 1 < sql.size()) {
+      char e = c.peek(1);
+      c.advance(2);
+      switch (e) {
+        case 'n':
+          t.text.push_back('\n');
+          break;
+        case 't':
+          t.text.push_back('\t');
+          break;
+        case 'r':
+          t.text.push_back('\r');
+          break;
+        case 'b':
+          t.text.push_back('\b');
+          break;
+        case 'f':
+          t.text.push_back('\f');
+          break;
+        case '0':
+          t.text.push_back('\0');
+          break;
+        default:
+          t.text.push_back(e);
+          break;
+      }
+      continue;
+    }
+    t.text.push_back(x);
+    c.advance();
+  }
+  return closed;
+}
+
+// $$...$$ (no escapes).
+bool lex_dollar_string(Cursor& c, Token& t) {
+  t.kind = TokenKind::string;
+  c.advance(2);
+  bool closed = false;
+  while (!c.done()) {
+    if (c.peek() == '$' && c.peek(1) == '$') {
+      c.advance(2);
+      closed = true;
+      break;
+    }
+    t.text.push_back(c.peek());
+    c.advance();
+  }
+  return closed;
+}
+
+// Digits, an optional fraction and an optional exponent.
+void lex_number(Cursor& c, Token& t) {
+  t.kind = TokenKind::number;
+  while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
+    t.text.push_back(c.peek());
+    c.advance();
+  }
+  if (c.peek() == '.' && c.peek(1) != '.') {
+    t.text.push_back('.');
+    c.advance();
+    while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
+      t.text.push_back(c.peek());
+      c.advance();
+    }
+  }
+  if ((c.peek() == 'e' || c.peek() == 'E') &&
+      (std::isdigit(static_cast<unsigned char>(c.peek(1))) ||
+       ((c.peek(1) == '+' || c.peek(1) == '-') &&
+        std::isdigit(static_cast<unsigned char>(c.peek(2)))))) {
+    t.text.push_back('e');
+    c.advance();
+    if (c.peek() == '+' || c.peek() == '-') {
+      t.text.push_back(c.peek());
+      c.advance();
+    }
+    while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
+      t.text.push_back(c.peek());
+      c.advance();
+    }
+  }
+}
+
+// One- and two-character operators and punctuation.
+void lex_operator(Cursor& c, Token& t, char ch) {
+  t.kind = TokenKind::op;
+  static constexpr std::string_view kTwo[] = {"::", "||", "<=", ">=", "<>", "!=", "=>", "->"};
+  bool matched = false;
+  for (auto two : kTwo) {
+    if (ch == two[0] && c.peek(1) == two[1]) {
+      t.text = std::string(two);
+      c.advance(2);
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) {
+    t.text = std::string(1, ch);
+    c.advance();
+  }
+}
+
 }  // namespace
 
 bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error) {
@@ -93,92 +235,17 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
         c.advance();
       }
     } else if (ch == '"') {
-      t.kind = TokenKind::quoted_identifier;
-      c.advance();
-      bool closed = false;
-      while (!c.done()) {
-        if (c.peek() == '"') {
-          if (c.peek(1) == '"') {
-            t.text.push_back('"');
-            c.advance(2);
-            continue;
-          }
-          c.advance();
-          closed = true;
-          break;
-        }
-        t.text.push_back(c.peek());
-        c.advance();
-      }
-      if (!closed) {
+      if (!lex_quoted_identifier(c, t)) {
         error = {"unterminated quoted identifier", t.line, t.column, t.begin};
         return false;
       }
     } else if (ch == '\'') {
-      t.kind = TokenKind::string;
-      c.advance();
-      bool closed = false;
-      while (!c.done()) {
-        char x = c.peek();
-        if (x == '\'') {
-          if (c.peek(1) == '\'') {
-            t.text.push_back('\'');
-            c.advance(2);
-            continue;
-          }
-          c.advance();
-          closed = true;
-          break;
-        }
-        if (x == '\\' && c.pos() + 1 < sql.size()) {
-          char e = c.peek(1);
-          c.advance(2);
-          switch (e) {
-            case 'n':
-              t.text.push_back('\n');
-              break;
-            case 't':
-              t.text.push_back('\t');
-              break;
-            case 'r':
-              t.text.push_back('\r');
-              break;
-            case 'b':
-              t.text.push_back('\b');
-              break;
-            case 'f':
-              t.text.push_back('\f');
-              break;
-            case '0':
-              t.text.push_back('\0');
-              break;
-            default:
-              t.text.push_back(e);
-              break;
-          }
-          continue;
-        }
-        t.text.push_back(x);
-        c.advance();
-      }
-      if (!closed) {
+      if (!lex_string(c, t, sql)) {
         error = {"unterminated string", t.line, t.column, t.begin};
         return false;
       }
     } else if (ch == '$' && c.peek(1) == '$') {
-      t.kind = TokenKind::string;
-      c.advance(2);
-      bool closed = false;
-      while (!c.done()) {
-        if (c.peek() == '$' && c.peek(1) == '$') {
-          c.advance(2);
-          closed = true;
-          break;
-        }
-        t.text.push_back(c.peek());
-        c.advance();
-      }
-      if (!closed) {
+      if (!lex_dollar_string(c, t)) {
         error = {"unterminated $$ string", t.line, t.column, t.begin};
         return false;
       }
@@ -191,54 +258,13 @@ bool tokenize(std::string_view sql, std::vector<Token>& tokens, LexError& error)
       }
     } else if (std::isdigit(static_cast<unsigned char>(ch)) ||
                (ch == '.' && std::isdigit(static_cast<unsigned char>(c.peek(1))))) {
-      t.kind = TokenKind::number;
-      while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
-        t.text.push_back(c.peek());
-        c.advance();
-      }
-      if (c.peek() == '.' && c.peek(1) != '.') {
-        t.text.push_back('.');
-        c.advance();
-        while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
-          t.text.push_back(c.peek());
-          c.advance();
-        }
-      }
-      if ((c.peek() == 'e' || c.peek() == 'E') &&
-          (std::isdigit(static_cast<unsigned char>(c.peek(1))) ||
-           ((c.peek(1) == '+' || c.peek(1) == '-') &&
-            std::isdigit(static_cast<unsigned char>(c.peek(2)))))) {
-        t.text.push_back('e');
-        c.advance();
-        if (c.peek() == '+' || c.peek() == '-') {
-          t.text.push_back(c.peek());
-          c.advance();
-        }
-        while (!c.done() && std::isdigit(static_cast<unsigned char>(c.peek()))) {
-          t.text.push_back(c.peek());
-          c.advance();
-        }
-      }
+      lex_number(c, t);
     } else if (ch == '?') {
       t.kind = TokenKind::param;
       t.text = "?";
       c.advance();
     } else {
-      t.kind = TokenKind::op;
-      static constexpr std::string_view kTwo[] = {"::", "||", "<=", ">=", "<>", "!=", "=>", "->"};
-      bool matched = false;
-      for (auto two : kTwo) {
-        if (ch == two[0] && c.peek(1) == two[1]) {
-          t.text = std::string(two);
-          c.advance(2);
-          matched = true;
-          break;
-        }
-      }
-      if (!matched) {
-        t.text = std::string(1, ch);
-        c.advance();
-      }
+      lex_operator(c, t, ch);
     }
     t.end = c.pos();
     tokens.push_back(std::move(t));

@@ -199,181 +199,218 @@ class Table {
   int col_ = 0;
 };
 
-}  // namespace
+// Fills SNOWFLAKE_SAMPLE_DATA.TPCH_SF1 table by table, drawing from one generator in a fixed
+// order so that the data is the same at every start.
+class TpchSeeder {
+ public:
+  TpchSeeder(sqlite3* db, Catalog& catalog, std::int64_t created_ns)
+      : db(db), catalog(catalog), created_ns(created_ns) {}
 
-void seed_tpch(sqlite3* db, Catalog& catalog, std::int64_t created_ns) {
-  const std::string d = "SNOWFLAKE_SAMPLE_DATA";
-  const std::string s = "TPCH_SF1";
-  Rng rng(19920101);
-  const char* id = "NUMBER(38,0) NOT NULL";
-  const char* money_type = "NUMBER(12,2) NOT NULL";
+  void region_and_nation() {
+    Table region(
+        db, catalog, d, s, "REGION",
+        {{"R_REGIONKEY", id}, {"R_NAME", "VARCHAR(25) NOT NULL"}, {"R_COMMENT", "VARCHAR(152)"}},
+        created_ns);
+    for (int r = 0; r < 5; ++r) region.i(r).s(kRegions[r]).s(comment(rng, 152)).insert();
 
-  Table region(
-      db, catalog, d, s, "REGION",
-      {{"R_REGIONKEY", id}, {"R_NAME", "VARCHAR(25) NOT NULL"}, {"R_COMMENT", "VARCHAR(152)"}},
-      created_ns);
-  for (int r = 0; r < 5; ++r) region.i(r).s(kRegions[r]).s(comment(rng, 152)).insert();
+    Table nation(db, catalog, d, s, "NATION",
+                 {{"N_NATIONKEY", id},
+                  {"N_NAME", "VARCHAR(25) NOT NULL"},
+                  {"N_REGIONKEY", id},
+                  {"N_COMMENT", "VARCHAR(152)"}},
+                 created_ns);
+    for (int n = 0; n < 25; ++n)
+      nation.i(n).s(kNations[n].name).i(kNations[n].region).s(comment(rng, 152)).insert();
+  }
 
-  Table nation(db, catalog, d, s, "NATION",
-               {{"N_NATIONKEY", id},
-                {"N_NAME", "VARCHAR(25) NOT NULL"},
-                {"N_REGIONKEY", id},
-                {"N_COMMENT", "VARCHAR(152)"}},
+  void supplier() {
+    Table table(db, catalog, d, s, "SUPPLIER",
+                {{"S_SUPPKEY", id},
+                 {"S_NAME", "VARCHAR(25) NOT NULL"},
+                 {"S_ADDRESS", "VARCHAR(40) NOT NULL"},
+                 {"S_NATIONKEY", id},
+                 {"S_PHONE", "VARCHAR(15) NOT NULL"},
+                 {"S_ACCTBAL", money_type},
+                 {"S_COMMENT", "VARCHAR(101)"}},
+                created_ns);
+    for (int k = 1; k <= kSuppliers; ++k) {
+      std::int64_t n = rng.range(0, 24);
+      table.i(k).s(numbered("Supplier", k)).s(address(rng)).i(n).s(phone(rng, n));
+      table.d(money(rng.range(-99999, 999999))).s(comment(rng, 101)).insert();
+    }
+  }
+
+  void part_and_partsupp() {
+    Table part(db, catalog, d, s, "PART",
+               {{"P_PARTKEY", id},
+                {"P_NAME", "VARCHAR(55) NOT NULL"},
+                {"P_MFGR", "VARCHAR(25) NOT NULL"},
+                {"P_BRAND", "VARCHAR(10) NOT NULL"},
+                {"P_TYPE", "VARCHAR(25) NOT NULL"},
+                {"P_SIZE", id},
+                {"P_CONTAINER", "VARCHAR(10) NOT NULL"},
+                {"P_RETAILPRICE", money_type},
+                {"P_COMMENT", "VARCHAR(23)"}},
                created_ns);
-  for (int n = 0; n < 25; ++n)
-    nation.i(n).s(kNations[n].name).i(kNations[n].region).s(comment(rng, 152)).insert();
+    retail_cents.assign(kParts + 1, 0);
+    for (int k = 1; k <= kParts; ++k) {
+      std::string name;
+      for (int w = 0; w < 5; ++w) name += (w ? " " : "") + std::string(rng.pick(kColors));
+      std::int64_t m = rng.range(1, 5);
+      std::string type =
+          std::string(rng.pick(kTypes1)) + " " + rng.pick(kTypes2) + " " + rng.pick(kTypes3);
+      std::string container = std::string(rng.pick(kContainers1)) + " " + rng.pick(kContainers2);
+      retail_cents[static_cast<std::size_t>(k)] = 90000 + ((k / 10) % 20001) + 100 * (k % 1000);
+      part.i(k)
+          .s(name)
+          .s("Manufacturer#" + std::to_string(m))
+          .s("Brand#" + std::to_string(m) + std::to_string(rng.range(1, 5)));
+      part.s(type)
+          .i(rng.range(1, 50))
+          .s(container)
+          .d(money(retail_cents[static_cast<std::size_t>(k)]))
+          .s(comment(rng, 23))
+          .insert();
+    }
 
-  Table supplier(db, catalog, d, s, "SUPPLIER",
-                 {{"S_SUPPKEY", id},
-                  {"S_NAME", "VARCHAR(25) NOT NULL"},
-                  {"S_ADDRESS", "VARCHAR(40) NOT NULL"},
-                  {"S_NATIONKEY", id},
-                  {"S_PHONE", "VARCHAR(15) NOT NULL"},
-                  {"S_ACCTBAL", money_type},
-                  {"S_COMMENT", "VARCHAR(101)"}},
-                 created_ns);
-  for (int k = 1; k <= kSuppliers; ++k) {
-    std::int64_t n = rng.range(0, 24);
-    supplier.i(k).s(numbered("Supplier", k)).s(address(rng)).i(n).s(phone(rng, n));
-    supplier.d(money(rng.range(-99999, 999999))).s(comment(rng, 101)).insert();
+    Table partsupp(db, catalog, d, s, "PARTSUPP",
+                   {{"PS_PARTKEY", id},
+                    {"PS_SUPPKEY", id},
+                    {"PS_AVAILQTY", id},
+                    {"PS_SUPPLYCOST", money_type},
+                    {"PS_COMMENT", "VARCHAR(199)"}},
+                   created_ns);
+    for (int k = 1; k <= kParts; ++k) {
+      for (int i = 0; i < 4; ++i) {
+        partsupp.i(k)
+            .i(supp_of(k, i))
+            .i(rng.range(1, 9999))
+            .d(money(rng.range(100, 100000)))
+            .s(comment(rng, 199))
+            .insert();
+      }
+    }
   }
 
-  Table part(db, catalog, d, s, "PART",
-             {{"P_PARTKEY", id},
-              {"P_NAME", "VARCHAR(55) NOT NULL"},
-              {"P_MFGR", "VARCHAR(25) NOT NULL"},
-              {"P_BRAND", "VARCHAR(10) NOT NULL"},
-              {"P_TYPE", "VARCHAR(25) NOT NULL"},
-              {"P_SIZE", id},
-              {"P_CONTAINER", "VARCHAR(10) NOT NULL"},
-              {"P_RETAILPRICE", money_type},
-              {"P_COMMENT", "VARCHAR(23)"}},
-             created_ns);
-  std::vector<std::int64_t> retail_cents(kParts + 1);
-  for (int k = 1; k <= kParts; ++k) {
-    std::string name;
-    for (int w = 0; w < 5; ++w) name += (w ? " " : "") + std::string(rng.pick(kColors));
-    std::int64_t m = rng.range(1, 5);
-    std::string type =
-        std::string(rng.pick(kTypes1)) + " " + rng.pick(kTypes2) + " " + rng.pick(kTypes3);
-    std::string container = std::string(rng.pick(kContainers1)) + " " + rng.pick(kContainers2);
-    retail_cents[static_cast<std::size_t>(k)] = 90000 + ((k / 10) % 20001) + 100 * (k % 1000);
-    part.i(k)
-        .s(name)
-        .s("Manufacturer#" + std::to_string(m))
-        .s("Brand#" + std::to_string(m) + std::to_string(rng.range(1, 5)));
-    part.s(type)
-        .i(rng.range(1, 50))
-        .s(container)
-        .d(money(retail_cents[static_cast<std::size_t>(k)]))
-        .s(comment(rng, 23))
-        .insert();
-  }
-
-  Table partsupp(db, catalog, d, s, "PARTSUPP",
-                 {{"PS_PARTKEY", id},
-                  {"PS_SUPPKEY", id},
-                  {"PS_AVAILQTY", id},
-                  {"PS_SUPPLYCOST", money_type},
-                  {"PS_COMMENT", "VARCHAR(199)"}},
-                 created_ns);
-  auto supp_of = [](std::int64_t partkey, int i) {
-    return (partkey + i * (kSuppliers / 4 + (partkey - 1) / kSuppliers)) % kSuppliers + 1;
-  };
-  for (int k = 1; k <= kParts; ++k) {
-    for (int i = 0; i < 4; ++i) {
-      partsupp.i(k)
-          .i(supp_of(k, i))
-          .i(rng.range(1, 9999))
-          .d(money(rng.range(100, 100000)))
-          .s(comment(rng, 199))
+  void customer() {
+    Table table(db, catalog, d, s, "CUSTOMER",
+                {{"C_CUSTKEY", id},
+                 {"C_NAME", "VARCHAR(25) NOT NULL"},
+                 {"C_ADDRESS", "VARCHAR(40) NOT NULL"},
+                 {"C_NATIONKEY", id},
+                 {"C_PHONE", "VARCHAR(15) NOT NULL"},
+                 {"C_ACCTBAL", money_type},
+                 {"C_MKTSEGMENT", "VARCHAR(10)"},
+                 {"C_COMMENT", "VARCHAR(117)"}},
+                created_ns);
+    for (int k = 1; k <= kCustomers; ++k) {
+      std::int64_t n = rng.range(0, 24);
+      table.i(k).s(numbered("Customer", k)).s(address(rng)).i(n).s(phone(rng, n));
+      table.d(money(rng.range(-99999, 999999)))
+          .s(rng.pick(kSegments))
+          .s(comment(rng, 117))
           .insert();
     }
   }
 
-  Table customer(db, catalog, d, s, "CUSTOMER",
-                 {{"C_CUSTKEY", id},
-                  {"C_NAME", "VARCHAR(25) NOT NULL"},
-                  {"C_ADDRESS", "VARCHAR(40) NOT NULL"},
-                  {"C_NATIONKEY", id},
-                  {"C_PHONE", "VARCHAR(15) NOT NULL"},
-                  {"C_ACCTBAL", money_type},
-                  {"C_MKTSEGMENT", "VARCHAR(10)"},
-                  {"C_COMMENT", "VARCHAR(117)"}},
+  void orders_and_lineitem() {
+    Table orders(db, catalog, d, s, "ORDERS",
+                 {{"O_ORDERKEY", id},
+                  {"O_CUSTKEY", id},
+                  {"O_ORDERSTATUS", "VARCHAR(1) NOT NULL"},
+                  {"O_TOTALPRICE", money_type},
+                  {"O_ORDERDATE", "DATE NOT NULL"},
+                  {"O_ORDERPRIORITY", "VARCHAR(15) NOT NULL"},
+                  {"O_CLERK", "VARCHAR(15) NOT NULL"},
+                  {"O_SHIPPRIORITY", id},
+                  {"O_COMMENT", "VARCHAR(79) NOT NULL"}},
                  created_ns);
-  for (int k = 1; k <= kCustomers; ++k) {
-    std::int64_t n = rng.range(0, 24);
-    customer.i(k).s(numbered("Customer", k)).s(address(rng)).i(n).s(phone(rng, n));
-    customer.d(money(rng.range(-99999, 999999)))
-        .s(rng.pick(kSegments))
-        .s(comment(rng, 117))
-        .insert();
+    Table lineitem(db, catalog, d, s, "LINEITEM",
+                   {{"L_ORDERKEY", id},
+                    {"L_PARTKEY", id},
+                    {"L_SUPPKEY", id},
+                    {"L_LINENUMBER", id},
+                    {"L_QUANTITY", money_type},
+                    {"L_EXTENDEDPRICE", money_type},
+                    {"L_DISCOUNT", money_type},
+                    {"L_TAX", money_type},
+                    {"L_RETURNFLAG", "VARCHAR(1) NOT NULL"},
+                    {"L_LINESTATUS", "VARCHAR(1) NOT NULL"},
+                    {"L_SHIPDATE", "DATE NOT NULL"},
+                    {"L_COMMITDATE", "DATE NOT NULL"},
+                    {"L_RECEIPTDATE", "DATE NOT NULL"},
+                    {"L_SHIPINSTRUCT", "VARCHAR(25) NOT NULL"},
+                    {"L_SHIPMODE", "VARCHAR(10) NOT NULL"},
+                    {"L_COMMENT", "VARCHAR(44) NOT NULL"}},
+                   created_ns);
+    const std::int64_t start = days_from_civil(1992, 1, 1);
+    const std::int64_t end = days_from_civil(1998, 8, 2) - 151;
+    const std::int64_t current = days_from_civil(1995, 6, 17);
+    for (int o = 0; o < kOrders; ++o) {
+      std::int64_t key = (o / 8) * 32 + (o % 8) + 1;
+      std::int64_t cust = 0;
+      do {
+        cust = rng.range(1, kCustomers);
+      } while (cust % 3 == 0);
+      std::int64_t date = rng.range(start, end);
+      int lines = static_cast<int>(rng.range(1, 7));
+      std::int64_t total_cents = 0;
+      int shipped = 0;
+      for (int l = 1; l <= lines; ++l) {
+        std::int64_t partkey = rng.range(1, kParts);
+        std::int64_t suppkey = supp_of(partkey, static_cast<int>(rng.range(0, 3)));
+        std::int64_t qty = rng.range(1, 50);
+        std::int64_t price_cents = qty * retail_cents[static_cast<std::size_t>(partkey)];
+        std::int64_t discount = rng.range(0, 10);
+        std::int64_t tax = rng.range(0, 8);
+        std::int64_t ship = date + rng.range(1, 121);
+        std::int64_t commit = date + rng.range(30, 90);
+        std::int64_t receipt = ship + rng.range(1, 30);
+        std::string flag = receipt <= current ? (rng.range(0, 1) ? "R" : "A") : "N";
+        std::string status = ship > current ? "O" : "F";
+        shipped += status == "F" ? 1 : 0;
+        total_cents += price_cents * (100 + tax) / 100 * (100 - discount) / 100;
+        lineitem.i(key)
+            .i(partkey)
+            .i(suppkey)
+            .i(l)
+            .d(static_cast<double>(qty))
+            .d(money(price_cents));
+        lineitem.d(money(discount)).d(money(tax)).s(flag).s(status).i(ship).i(commit).i(receipt);
+        lineitem.s(rng.pick(kInstructions)).s(rng.pick(kModes)).s(comment(rng, 44)).insert();
+      }
+      std::string status = shipped == lines ? "F" : shipped == 0 ? "O" : "P";
+      orders.i(key).i(cust).s(status).d(money(total_cents)).i(date).s(rng.pick(kPriorities));
+      orders.s(numbered("Clerk", rng.range(1, 10))).i(0).s(comment(rng, 79)).insert();
+    }
   }
 
-  Table orders(db, catalog, d, s, "ORDERS",
-               {{"O_ORDERKEY", id},
-                {"O_CUSTKEY", id},
-                {"O_ORDERSTATUS", "VARCHAR(1) NOT NULL"},
-                {"O_TOTALPRICE", money_type},
-                {"O_ORDERDATE", "DATE NOT NULL"},
-                {"O_ORDERPRIORITY", "VARCHAR(15) NOT NULL"},
-                {"O_CLERK", "VARCHAR(15) NOT NULL"},
-                {"O_SHIPPRIORITY", id},
-                {"O_COMMENT", "VARCHAR(79) NOT NULL"}},
-               created_ns);
-  Table lineitem(db, catalog, d, s, "LINEITEM",
-                 {{"L_ORDERKEY", id},
-                  {"L_PARTKEY", id},
-                  {"L_SUPPKEY", id},
-                  {"L_LINENUMBER", id},
-                  {"L_QUANTITY", money_type},
-                  {"L_EXTENDEDPRICE", money_type},
-                  {"L_DISCOUNT", money_type},
-                  {"L_TAX", money_type},
-                  {"L_RETURNFLAG", "VARCHAR(1) NOT NULL"},
-                  {"L_LINESTATUS", "VARCHAR(1) NOT NULL"},
-                  {"L_SHIPDATE", "DATE NOT NULL"},
-                  {"L_COMMITDATE", "DATE NOT NULL"},
-                  {"L_RECEIPTDATE", "DATE NOT NULL"},
-                  {"L_SHIPINSTRUCT", "VARCHAR(25) NOT NULL"},
-                  {"L_SHIPMODE", "VARCHAR(10) NOT NULL"},
-                  {"L_COMMENT", "VARCHAR(44) NOT NULL"}},
-                 created_ns);
-  const std::int64_t start = days_from_civil(1992, 1, 1);
-  const std::int64_t end = days_from_civil(1998, 8, 2) - 151;
-  const std::int64_t current = days_from_civil(1995, 6, 17);
-  for (int o = 0; o < kOrders; ++o) {
-    std::int64_t key = (o / 8) * 32 + (o % 8) + 1;
-    std::int64_t cust = 0;
-    do {
-      cust = rng.range(1, kCustomers);
-    } while (cust % 3 == 0);
-    std::int64_t date = rng.range(start, end);
-    int lines = static_cast<int>(rng.range(1, 7));
-    std::int64_t total_cents = 0;
-    int shipped = 0;
-    for (int l = 1; l <= lines; ++l) {
-      std::int64_t partkey = rng.range(1, kParts);
-      std::int64_t suppkey = supp_of(partkey, static_cast<int>(rng.range(0, 3)));
-      std::int64_t qty = rng.range(1, 50);
-      std::int64_t price_cents = qty * retail_cents[static_cast<std::size_t>(partkey)];
-      std::int64_t discount = rng.range(0, 10);
-      std::int64_t tax = rng.range(0, 8);
-      std::int64_t ship = date + rng.range(1, 121);
-      std::int64_t commit = date + rng.range(30, 90);
-      std::int64_t receipt = ship + rng.range(1, 30);
-      std::string flag = receipt <= current ? (rng.range(0, 1) ? "R" : "A") : "N";
-      std::string status = ship > current ? "O" : "F";
-      shipped += status == "F" ? 1 : 0;
-      total_cents += price_cents * (100 + tax) / 100 * (100 - discount) / 100;
-      lineitem.i(key).i(partkey).i(suppkey).i(l).d(static_cast<double>(qty)).d(money(price_cents));
-      lineitem.d(money(discount)).d(money(tax)).s(flag).s(status).i(ship).i(commit).i(receipt);
-      lineitem.s(rng.pick(kInstructions)).s(rng.pick(kModes)).s(comment(rng, 44)).insert();
-    }
-    std::string status = shipped == lines ? "F" : shipped == 0 ? "O" : "P";
-    orders.i(key).i(cust).s(status).d(money(total_cents)).i(date).s(rng.pick(kPriorities));
-    orders.s(numbered("Clerk", rng.range(1, 10))).i(0).s(comment(rng, 79)).insert();
+ private:
+  // The suppliers of a part (PARTSUPP's rule, which LINEITEM follows).
+  static std::int64_t supp_of(std::int64_t partkey, int i) {
+    return (partkey + i * (kSuppliers / 4 + (partkey - 1) / kSuppliers)) % kSuppliers + 1;
   }
+
+  sqlite3* db;
+  Catalog& catalog;
+  std::int64_t created_ns;
+  const std::string d = "SNOWFLAKE_SAMPLE_DATA";
+  const std::string s = "TPCH_SF1";
+  const char* id = "NUMBER(38,0) NOT NULL";
+  const char* money_type = "NUMBER(12,2) NOT NULL";
+  Rng rng{19920101};
+  std::vector<std::int64_t> retail_cents;
+};
+
+}  // namespace
+
+void seed_tpch(sqlite3* db, Catalog& catalog, std::int64_t created_ns) {
+  TpchSeeder seeder(db, catalog, created_ns);
+  seeder.region_and_nation();
+  seeder.supplier();
+  seeder.part_and_partsupp();
+  seeder.customer();
+  seeder.orders_and_lineitem();
 }
 
 // ---- CSV --------------------------------------------------------------------------------------

@@ -234,19 +234,6 @@ std::vector<ObjectMeta> scoped_objects(Catalog& catalog, const Statement& s, con
   return out;
 }
 
-std::int64_t count_rows(Catalog& catalog, const ObjectMeta& m) {
-  std::string sql =
-      "SELECT count(*) FROM " + quote_ident(m.sqlite_schema) + "." + quote_ident(m.sqlite_name);
-  sqlite3_stmt* stmt = nullptr;
-  std::int64_t n = 0;
-  if (sqlite3_prepare_v2(catalog.db(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    n = sqlite3_column_int64(stmt, 0);
-  }
-  sqlite3_finalize(stmt);
-  return n;
-}
-
 SmallResult show_tables(Catalog& catalog, const Statement& s, const Session& session,
                         bool objects) {
   auto list = scoped_objects(catalog, s, session, objects ? "" : "TABLE");
@@ -433,6 +420,19 @@ SmallResult show_warehouses(const Statement& s, const Session& session) {
 }
 
 }  // namespace
+
+std::int64_t count_rows(Catalog& catalog, const ObjectMeta& m) {
+  std::string sql =
+      "SELECT count(*) FROM " + quote_ident(m.sqlite_schema) + "." + quote_ident(m.sqlite_name);
+  sqlite3_stmt* stmt = nullptr;
+  std::int64_t n = 0;
+  if (sqlite3_prepare_v2(catalog.db(), sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    n = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  return n;
+}
 
 SmallResult show_sequences(Catalog& catalog, const Statement& s, const Session& session,
                            SequenceRegistry& sequences) {

@@ -52,6 +52,9 @@ enum class TypeKind {
 inline constexpr std::int64_t kMaxVarcharLength = 16777216;
 inline constexpr std::int64_t kMaxBinaryLength = 8388608;
 inline constexpr std::int64_t kMaxByteLength = 134217728;
+/// The length Snowflake reports for text it computes rather than stores: CURRENT_*(), casts to
+/// VARCHAR/STRING without a length, SYSTEM$WAIT (a declared VARCHAR column stays 16777216).
+inline constexpr std::int64_t kComputedVarcharLength = 134217728;
 
 struct SfType {
   TypeKind kind = TypeKind::text;

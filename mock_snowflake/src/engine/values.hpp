@@ -1,6 +1,6 @@
 // values.hpp — runtime values: one cell in its physical SQLite form (see types.hpp), the casts
 // between Snowflake types that the translator and the UDFs share, and the wire encoding of a
-// result cell (§5 of the facts document).
+// result cell as the real service writes it.
 #pragma once
 
 #include <sqlite3.h>
