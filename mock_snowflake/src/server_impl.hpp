@@ -82,7 +82,7 @@ struct Outgoing {
 /// comes first; `fire` runs once.
 struct Waiter {
   std::atomic<bool> fired{false};
-  TimerQueue::Id timer = 0;
+  std::atomic<TimerQueue::Id> timer{0};  ///< set under waiters_mutex; read by the firing thread
   std::function<void()> fire;
 };
 
