@@ -115,10 +115,8 @@ struct Server::Impl {
   bool tls = false;
   bool started = false;
 
-  // Stop: wakes sleeping latencies and drips.
+  // Set once stop() begins: statements delayed by latency start at once, holds answer at once.
   std::atomic<bool> stopping{false};
-  std::mutex stop_mutex;
-  std::condition_variable stop_cv;
 
   // Statements held by the statement latency, by statement: when they were accepted, the
   // timer that starts them, and the job that runs them.
@@ -160,8 +158,6 @@ struct Server::Impl {
   }
   [[nodiscard]] Counters snapshot() const;
   void reset();
-  /// Sleeps `duration` unless the server stops first.
-  void pause(std::chrono::milliseconds duration);
   [[nodiscard]] std::chrono::system_clock::time_point now() const;
 
   // ------------------------------------------------------------ auth.cpp
