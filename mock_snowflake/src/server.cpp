@@ -68,12 +68,6 @@ void Server::Impl::reset() {
   });
 }
 
-void Server::Impl::pause(std::chrono::milliseconds duration) {
-  if (duration.count() <= 0) return;
-  std::unique_lock lock(stop_mutex);
-  stop_cv.wait_for(lock, duration, [this] { return stopping.load(); });
-}
-
 std::chrono::system_clock::time_point Server::Impl::now() const { return service_clock.now(); }
 
 Server::Impl::~Impl() = default;
@@ -160,11 +154,7 @@ void Server::stop() {
   if (!impl_ || !impl_->started) return;
   Impl& impl = *impl_;
   impl.started = false;
-  {
-    std::lock_guard lock(impl.stop_mutex);
-    impl.stopping = true;
-  }
-  impl.stop_cv.notify_all();
+  impl.stopping = true;
   impl.wake_delayed();
   for (const auto& statement : impl.store->running()) {
     impl.expire(statement, StatementState::cancelled);

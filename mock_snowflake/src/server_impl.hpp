@@ -84,7 +84,7 @@ struct Outgoing {
 /// comes first; `fire` runs once.
 struct Waiter {
   std::atomic<bool> fired{false};
-  TimerQueue::Id timer = 0;
+  std::atomic<TimerQueue::Id> timer{0};  ///< set under waiters_mutex; read by the firing thread
   std::function<void()> fire;
 };
 
@@ -120,10 +120,8 @@ struct Server::Impl {
   bool tls = false;
   bool started = false;
 
-  // Stop: wakes sleeping latencies and drips.
+  // Set once stop() begins: statements delayed by latency start at once, holds answer at once.
   std::atomic<bool> stopping{false};
-  std::mutex stop_mutex;
-  std::condition_variable stop_cv;
 
   // Statements held by the statement latency, by statement: when they were accepted, the
   // timer that starts them, and the job that runs them.
@@ -165,8 +163,6 @@ struct Server::Impl {
   }
   [[nodiscard]] Counters snapshot() const;
   void reset();
-  /// Sleeps `duration` unless the server stops first.
-  void pause(std::chrono::milliseconds duration);
   [[nodiscard]] std::chrono::system_clock::time_point now() const;
 
   // ------------------------------------------------------------ auth.cpp

@@ -341,6 +341,8 @@ struct Front::Loop {
     if (c.state == Connection::State::closed) return;
     c.state = Connection::State::closed;
     if (c.ssl != nullptr) {
+      SSL_shutdown(c.ssl);  // one non-blocking try at close_notify; the socket closes anyway
+      ERR_clear_error();
       SSL_free(c.ssl);
       c.ssl = nullptr;
     }
