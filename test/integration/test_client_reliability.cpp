@@ -555,5 +555,98 @@ TEST_F(TruthfulCancel, GivingUpOnUnreadablePollsCancelsOnTheServer) {
   }));
 }
 
+// --- the fault matrix: polls and cancels under single faults -----------------------------------
+
+struct MatrixCase {
+  const char* name;
+  FaultKind kind;
+  int status;
+  std::optional<int> retry_after;
+};
+
+void PrintTo(const MatrixCase& c, std::ostream* os) { *os << c.name; }
+
+Fault fault_for(const MatrixCase& c, std::string method, std::string path) {
+  Fault fault;
+  fault.kind = c.kind;
+  fault.status = c.status;
+  fault.retry_after = c.retry_after;
+  fault.method = std::move(method);
+  fault.path = std::move(path);
+  fault.count = 2;
+  return fault;
+}
+
+class PollMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
+};
+
+TEST_P(PollMatrix, PollsSurviveTheFaultWithExactlyOneExecution) {
+  server().inject_fault(fault_for(GetParam(), "GET", "/api/v2/statements/*"));
+  Client c = client();
+  Statement statement("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
+  statement.request_id = "3d6f1b2a-5c4e-4f8a-9b7d-2e1c0a9f8b61";
+  const QueryResult result = c.execute(statement);
+  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
+  EXPECT_EQ(server().counters().executions_of(statement.request_id), 1U);
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+}
+
+class CancelMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 50ms; }
+};
+
+TEST_P(CancelMatrix, CancelsAreRetriedUntilConfirmed) {
+  Client c = client();
+  Query query = c.submit(Statement("select system$wait(30) as w"));
+  ASSERT_TRUE(eventually([&] { return query.state() == QueryState::running; }, kGuard));
+  server().inject_fault(fault_for(GetParam(), "POST", "/api/v2/statements/*/cancel"));
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::cancelled_on_server)
+      << (result.error ? result.error->what() : "");
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+  EXPECT_TRUE(eventually([&] {
+    return server().statement_state(query.statement_handle()) ==
+           mock_snowflake::StatementState::cancelled;
+  }));
+}
+
+const auto kMatrix = ::testing::Values(
+    MatrixCase{"TooManyRequests", FaultKind::status, 429, std::nullopt},
+    MatrixCase{"TooManyRequestsRetryAfter", FaultKind::status, 429, 1},
+    MatrixCase{"InternalError", FaultKind::status, 500, std::nullopt},
+    MatrixCase{"BadGateway", FaultKind::status, 502, std::nullopt},
+    MatrixCase{"Unavailable", FaultKind::status, 503, std::nullopt},
+    MatrixCase{"UnavailableRetryAfter", FaultKind::status, 503, 1},
+    MatrixCase{"GatewayTimeout", FaultKind::status, 504, std::nullopt},
+    MatrixCase{"ClosedBeforeHeaders", FaultKind::close_before_headers, 0, std::nullopt},
+    MatrixCase{"ClosedAfterHeaders", FaultKind::close_after_headers, 0, std::nullopt},
+    MatrixCase{"TruncatedBody", FaultKind::truncated_body, 0, std::nullopt});
+
+INSTANTIATE_TEST_SUITE_P(Faults, PollMatrix, kMatrix,
+                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Faults, CancelMatrix, kMatrix,
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class UnreadablePolls : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
+};
+
+TEST_F(UnreadablePolls, AreAskedForAgain) {
+  Fault fault;
+  fault.kind = FaultKind::invalid_json;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 2;
+  server().inject_fault(fault);
+  Client c = client();
+  const QueryResult result = c.execute("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
+  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
+  EXPECT_EQ(server().pending_faults(), 0U);
+}
+
 }  // namespace
 }  // namespace sfq::testing
