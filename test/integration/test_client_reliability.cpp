@@ -383,6 +383,43 @@ TEST(NothingHangs, ARefusedConnectionIsRetriedThenCannotConnect) {
   EXPECT_EQ(c.stats().retries, 2U);
 }
 
+TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
+  // A listener that never accepts, its backlog filled by other connections: the kernel drops
+  // further handshakes, so a connect neither succeeds nor fails until the connect timeout.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+    fillers.push_back(filler);
+  }
+  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  options.connect_timeout = 300ms;
+  options.request_timeout = 2s;  // should a connect get through after all, fail fast
+  options.max_retries = 1;
+  {
+    Client c(options);
+    try {
+      (void)c.execute("select 1");
+      FAIL() << "expected a transport error";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.category(), ErrorCategory::transport) << error.what();
+      EXPECT_EQ(error.detail(), ErrorDetail::cannot_connect) << error.what();
+      EXPECT_NE(error.message().find("gave up after 2 attempts"), std::string::npos)
+          << error.what();
+    }
+  }
+  for (const int filler : fillers) ::close(filler);
+  ::close(listener);
+}
+
 class Stalls : public MockTest {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
