@@ -84,16 +84,16 @@ struct ConnectionOptions {
   // with the same requestId (and retry=true) after a jittered exponential backoff, so nothing
   // runs twice; an attempt that fails to connect, times out or stalls is retried like a 503.
   /// TCP + TLS connect timeout of one attempt (a failed connect is retried: nothing reached the
-  /// server). Environment: SNOWFLAKE_CONNECT_TIMEOUT (seconds).
+  /// server). sfq's configuration key: connect_timeout (seconds).
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(15)};
   /// Limit of one attempt of any request; 0 = the defaults per kind: submissions 90 s (the
   /// service holds a submission up to 45 s before answering 202), polls, cancels and the
   /// cancel probe 60 s, partition fetches none (the stall timeout guards them). Keep it above
-  /// 45 s unless statements are submitted with async. Environment: SNOWFLAKE_REQUEST_TIMEOUT.
+  /// 45 s unless statements are submitted with async.
   std::chrono::milliseconds request_timeout{0};
   /// An attempt that receives no byte for this long is abandoned and retried (rounded up to
   /// whole seconds). Applies to polls, partition fetches, cancels; not to submissions, which the
-  /// server holds silently. 0 = never. Environment: SNOWFLAKE_STALL_TIMEOUT.
+  /// server holds silently. 0 = never.
   std::chrono::milliseconds stall_timeout{std::chrono::seconds(30)};
   /// How long one request keeps being retried (from its first attempt) before the failure is
   /// reported, within the statement's deadline. The default lets throttling (429, 503) pass.
@@ -104,7 +104,7 @@ struct ConnectionOptions {
   /// Client-side deadline for a whole statement (submission, polling, every partition); when it
   /// runs out the statement is cancelled on the server and fails with a timeout error whose
   /// detail is ErrorDetail::client_deadline. 0 = none (each request is still bounded by
-  /// retry_timeout). Environment: SNOWFLAKE_TOTAL_TIMEOUT (seconds).
+  /// retry_timeout). sfq's configuration key: total_timeout (seconds).
   std::chrono::milliseconds total_timeout{0};
   /// Most retries of one request after failures other than throttling: 500, 502, 504,
   /// connection errors, timeouts, stalls. Throttling (429, 503) is retried for as long as
