@@ -164,6 +164,37 @@ TEST_F(ExactlyOnce, SubmissionsCancelledWhileQueuedNeverRun) {
   EXPECT_EQ(counters.requests_to(kPost), 2U) << "no cancelled submission was sent, not even once";
 }
 
+TEST(ExactlyOnceConnecting, ASubmissionStillConnectingIsDroppedNotProbed) {
+  // A listener that never accepts, its backlog filled: the submission's connect hangs.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+    fillers.push_back(filler);
+  }
+  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  options.connect_timeout = 30s;
+  {
+    Client c(options);
+    Query query = c.submit(Statement("insert into t values (1)"));
+    // A statistics read is a round trip through the I/O loop: libcurl has the transfer by then.
+    (void)c.stats();
+    const CancelResult result = outcome_of(query);
+    EXPECT_EQ(result.outcome, CancelOutcome::not_sent) << to_string(result.outcome);
+    EXPECT_EQ(c.stats().requests_sent, 1U) << "no probe followed the dropped submission";
+  }
+  for (const int filler : fillers) ::close(filler);
+  ::close(listener);
+}
+
 TEST_F(ExactlyOnce, DestroyingTheClientNeverStartsQueuedSubmissions) {
   {
     Client setup = client();
