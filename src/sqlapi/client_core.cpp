@@ -299,7 +299,9 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
   ErrorInfo info;
   info.message = std::move(why);
   info.http_status = status;
-  if (deadline_bound && !count_spent) {
+  // Out of time because of the deadline (not the budget or the count): a timeout, unless no
+  // attempt ever reached the server, which says more.
+  if (deadline_bound && !count_spent && reached) {
     info.category = ErrorCategory::timeout;
     done(Error(std::move(info), ErrorDetail::client_deadline));
     return;
