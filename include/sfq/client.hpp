@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,15 +52,41 @@ struct QueryProgress {
   std::size_t partitions_total = 0;  ///< once known
 };
 
+/// What became of a cancel (Query::cancel(), or the library giving up on a statement).
+enum class CancelOutcome : std::uint8_t {
+  not_sent,             ///< the submission never left the client: nothing ran on the server
+  finished,             ///< the statement had already finished (or failed) on the server; only
+                        ///< the client's transfers stopped
+  cancelled_on_server,  ///< the server confirmed the cancel (HTTP 200 to .../cancel)
+  not_confirmed,        ///< the cancel could not be confirmed (CancelResult::error says why):
+                        ///< the statement may still be running on the server
+};
+
+/// "not_sent", "finished", "cancelled_on_server", "not_confirmed".
+[[nodiscard]] std::string_view to_string(CancelOutcome outcome) noexcept;
+
+struct CancelResult {
+  CancelOutcome outcome = CancelOutcome::not_confirmed;
+  /// not_confirmed: why (the cancel request's last failure, or why none could be sent).
+  std::optional<Error> error;
+  /// The statement handle when one was known.
+  std::string statement_handle;
+};
+
 class Query;
 
 /// Optional callbacks. They run on the library's threads: keep them short, never block in
-/// them, and never call Query::next_batch() or Client::execute() from them.
+/// them, and never call Query::next_batch() or Client::execute() from them. A callback that
+/// throws fails its query with an Error naming it (ErrorDetail::callback); on_complete still
+/// runs, once.
 struct SubmitOptions {
   /// When set, every batch is pushed here, in order, one call at a time, instead of being queued
   /// for next_batch(). Runs on a decode thread.
   std::function<void(RowBatch&&)> on_batch;
-  /// Called once when the query reaches succeeded, failed or cancelled (after the last batch).
+  /// Called exactly once when the query reaches succeeded, failed or cancelled, after the last
+  /// on_batch call has returned. Runs on the I/O thread (or, when the query ended while
+  /// on_batch was running, right after it returned). An exception from it is logged and
+  /// dropped.
   std::function<void(const Query&)> on_complete;
   /// Called when the state changes and after each partition. Runs on the I/O thread.
   std::function<void(const QueryProgress&)> on_progress;
@@ -104,13 +131,23 @@ class Query {
   /// The next batch in partition order; blocks until one is decoded. std::nullopt after the
   /// last one. Throws Error when the query failed or was cancelled.
   [[nodiscard]] std::optional<RowBatch> next_batch();
+  /// next_batch() that waits at most until `deadline`: then it throws Error (timeout,
+  /// ErrorDetail::client_deadline). The query keeps running; cancel() it if it is not wanted.
+  [[nodiscard]] std::optional<RowBatch> next_batch_until(
+      std::chrono::steady_clock::time_point deadline);
 
   /// Drains the remaining batches into a QueryResult; throws Error on failure.
   [[nodiscard]] QueryResult result();
 
-  /// Cancels: stops every transfer and asks the server to cancel the statement. Returns at once;
-  /// idempotent; a no-op on a finished query.
-  void cancel();
+  /// Cancels: marks the query cancelled and stops every transfer at once, then asks the server
+  /// to cancel the statement (retried like any control request, for up to 30 s). Returns at
+  /// once; the future tells what happened (CancelResult) once it is known. A submission that
+  /// has not left the client is dropped (not_sent); one that may have reached the server is
+  /// resubmitted with retry=true&async=true to learn its handle (this never runs it twice),
+  /// then cancelled. Idempotent: every call returns the same future. On a query that had
+  /// already ended the future says how it ended (finished, or the outcome of the server-side
+  /// cancel the library sent when it gave up on the statement).
+  std::shared_future<CancelResult> cancel();
 
   struct State;  ///< implementation detail
 
@@ -158,7 +195,8 @@ class Client {
   /// it runs, then streams its result like submit() does.
   [[nodiscard]] Query attach(std::string statement_handle, SubmitOptions options = {});
 
-  /// Asks the server to cancel a statement by handle and waits for the answer.
+  /// Asks the server to cancel a statement by handle (retried like any control request, for up
+  /// to 30 s) and waits for the answer: ok when the server confirmed it.
   [[nodiscard]] Status cancel_statement(const std::string& statement_handle);
 
   [[nodiscard]] const ConnectionOptions& options() const noexcept;

@@ -40,6 +40,22 @@ enum class ErrorCategory : std::uint8_t {
 /// The lower-case name of a category ("config", "auth", ...).
 [[nodiscard]] std::string_view to_string(ErrorCategory category) noexcept;
 
+/// What exactly happened, where the category alone does not say. Front ends may refine their
+/// mapping with it (docs/RELIABILITY.md has the CLI's exit codes); `none` for everything else.
+enum class ErrorDetail : std::uint8_t {
+  none,
+  cannot_connect,   ///< transport: no request reached the server (name lookup, refused, connect
+                    ///< timeout, TLS handshake): nothing can have run there
+  client_deadline,  ///< timeout: a deadline of the caller ran out (total_timeout, a wait's
+                    ///< deadline); the statement was cancelled on the server, best effort
+  server_timeout,   ///< timeout: the server's statement timeout ended the statement
+  stalled,          ///< timeout: an attempt received nothing for stall_timeout
+  callback,         ///< a callback of the caller (on_batch, on_progress) threw
+};
+
+/// The lower-case name of a detail ("none", "cannot_connect", ...).
+[[nodiscard]] std::string_view to_string(ErrorDetail detail) noexcept;
+
 /// Everything an error can say. Fields that do not apply stay empty (or 0).
 struct ErrorInfo {
   ErrorCategory category = ErrorCategory::protocol;
@@ -53,8 +69,8 @@ struct ErrorInfo {
 /// The error type of libsfq: an immutable, cheaply copyable value that is also an exception.
 class Error : public std::exception {
  public:
-  Error(ErrorCategory category, std::string message);
-  explicit Error(ErrorInfo info);
+  Error(ErrorCategory category, std::string message, ErrorDetail detail = ErrorDetail::none);
+  explicit Error(ErrorInfo info, ErrorDetail detail = ErrorDetail::none);
   // Moving copies the shared pointers, so a moved-from Error stays a valid Error (its accessors
   // and what() never see a null pointer). Copies are cheap and cannot throw.
   Error(const Error&) noexcept = default;
@@ -71,6 +87,8 @@ class Error : public std::exception {
     return info_->statement_handle;
   }
   [[nodiscard]] int http_status() const noexcept { return info_->http_status; }
+  /// The finer reason, when there is one (ErrorDetail::none otherwise).
+  [[nodiscard]] ErrorDetail detail() const noexcept { return detail_; }
   [[nodiscard]] const ErrorInfo& info() const noexcept { return *info_; }
 
   /// One line for people: the message followed by the code, SQLSTATE, query id and HTTP status
@@ -80,10 +98,13 @@ class Error : public std::exception {
 
   /// A copy with a different message prefix: "<context>: <message>". Other fields are kept.
   [[nodiscard]] Error with_context(std::string_view context) const;
+  /// A copy with a different detail. Other fields are kept.
+  [[nodiscard]] Error with_detail(ErrorDetail detail) const;
 
  private:
   std::shared_ptr<const ErrorInfo> info_;
   std::shared_ptr<const std::string> what_;
+  ErrorDetail detail_ = ErrorDetail::none;
 };
 
 /// A value or an Error. Marked [[nodiscard]] so a failure cannot be silently dropped.

@@ -80,17 +80,45 @@ struct ConnectionOptions {
   // --- behaviour --------------------------------------------------------------------------
   /// Sent as User-Agent; default "sfq/<version>".
   std::string user_agent;
-  /// TCP + TLS connect timeout.
+  // Timeouts and retries (docs/RELIABILITY.md has the whole policy). Every request is retried
+  // with the same requestId (and retry=true) after a jittered exponential backoff, so nothing
+  // runs twice; an attempt that fails to connect, times out or stalls is retried like a 503.
+  /// TCP + TLS connect timeout of one attempt (a failed connect is retried: nothing reached the
+  /// server). sfq's configuration key: connect_timeout (seconds).
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(15)};
+  /// Limit of one attempt of any request; 0 = the defaults per kind: submissions 90 s (the
+  /// service holds a submission up to 45 s before answering 202), polls, cancels and the
+  /// cancel probe 60 s, partition fetches none (the stall timeout guards them). Keep it above
+  /// 45 s unless statements are submitted with async.
+  std::chrono::milliseconds request_timeout{0};
+  /// An attempt that receives no byte for this long is abandoned and retried (rounded up to
+  /// whole seconds). Applies to polls, partition fetches, cancels; not to submissions, which the
+  /// server holds silently. 0 = never.
+  std::chrono::milliseconds stall_timeout{std::chrono::seconds(30)};
+  /// How long one request keeps being retried (from its first attempt) before the failure is
+  /// reported, within the statement's deadline. The default lets throttling (429, 503) pass.
+  /// This is also the default deadline for a submission to be answered at all. 0 = 5 minutes.
+  std::chrono::milliseconds retry_timeout{0};
   /// Server-side statement timeout sent with each statement; 0 = the account's default.
   std::chrono::seconds statement_timeout{0};
   /// Client-side deadline for a whole statement (submission, polling, every partition); when it
-  /// runs out the statement is cancelled on the server. 0 = none.
+  /// runs out the statement is cancelled on the server and fails with a timeout error whose
+  /// detail is ErrorDetail::client_deadline. 0 = none (each request is still bounded by
+  /// retry_timeout). sfq's configuration key: total_timeout (seconds).
   std::chrono::milliseconds total_timeout{0};
-  /// How many times one request is retried (429, 500, 502, 503, 504, transport errors).
+  /// Most retries of one request after failures other than throttling: 500, 502, 504,
+  /// connection errors, timeouts, stalls. Throttling (429, 503) is retried for as long as
+  /// retry_timeout allows.
   int max_retries = 7;
-  /// Most HTTP requests in flight at once; more wait in a queue. 0 = 256.
+  /// Lanes: submissions, polls and cancels, and partition fetches each have their own limit of
+  /// HTTP requests in flight and their own queue, so a cancel, a poll or a partition fetch never
+  /// waits behind submissions the server holds (up to 45 s each).
+  /// Most submissions in flight at once; more wait in a queue. 0 = 256.
   int max_in_flight = 0;
+  /// Most polls, cancels and cancel probes in flight at once (each kind its own lane). 0 = 256.
+  int max_control_in_flight = 0;
+  /// Most partition fetches in flight at once. 0 = 256.
+  int max_fetches_in_flight = 0;
   /// Decode worker threads; 0 = the number of cores.
   int decode_threads = 0;
   /// Partitions fetched ahead of the consumer per query (memory bound for streaming). 0 = 4.

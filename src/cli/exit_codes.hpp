@@ -10,6 +10,8 @@
 //   4    communication error: the connection broke after the server had answered, or the
 //        server answered something sfq cannot understand
 //   5    SQL error: the server rejected or failed a statement, a statement timeout included
+//   6    client-side deadline: the statement did not finish within total_timeout (it was
+//        cancelled on the server, best effort); docs/RELIABILITY.md
 //   130  interrupted (Ctrl-C: the running statement was cancelled on the server); 143 for
 //        SIGTERM and 129 for SIGHUP
 #pragma once
@@ -27,6 +29,7 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitCannotConnect = 3;
 inline constexpr int kExitCommunication = 4;
 inline constexpr int kExitSqlError = 5;
+inline constexpr int kExitDeadline = 6;
 inline constexpr int kExitInterrupted = 130;
 
 /// The exit status for `error`. `server_answered` says whether the server has answered any
@@ -39,13 +42,16 @@ inline constexpr int kExitInterrupted = 130;
     case ErrorCategory::auth:
       return kExitCannotConnect;
     case ErrorCategory::transport:
+      // No attempt of the request reached the server (refused, name lookup, connect timeout).
+      if (error.detail() == ErrorDetail::cannot_connect) return kExitCannotConnect;
       return server_answered || !error.statement_handle().empty() ? kExitCommunication
                                                                   : kExitCannotConnect;
     case ErrorCategory::protocol:
       return kExitCommunication;
     case ErrorCategory::server:
-    case ErrorCategory::timeout:
       return kExitSqlError;
+    case ErrorCategory::timeout:
+      return error.detail() == ErrorDetail::client_deadline ? kExitDeadline : kExitSqlError;
     case ErrorCategory::cancelled:
       return kExitInterrupted;
   }

@@ -28,9 +28,14 @@ class Client::Impl {
       raw->add_machine(std::make_unique<StatementMachine>(*raw, state, std::move(start)));
     });
     if (!posted) {
-      std::lock_guard lock(state->mutex);
-      state->state = QueryState::failed;
-      state->error = Error(ErrorCategory::cancelled, "the client is closed");
+      {
+        std::lock_guard lock(state->mutex);
+        state->state = QueryState::failed;
+        state->error = Error(ErrorCategory::cancelled, "the client is closed");
+        state->complete_notified = true;
+      }
+      state->resolve_cancel(CancelOutcome::not_sent);
+      StatementMachine::notify_complete(state);
     }
     std::shared_ptr<void> owner;
     if (!state->options.on_batch) {
@@ -91,7 +96,7 @@ Status Client::cancel_statement(const std::string& statement_handle) {
     spec.kind = detail::RequestKind::cancel;
     spec.method = "POST";
     spec.url = detail::cancel_url(core->base_url(), statement_handle);
-    spec.timeout = std::chrono::seconds(30);
+    spec.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     core->send(std::move(spec), [done, statement_handle](Result<detail::HttpResponse> response) {
       if (!response.ok()) {
         done->set_value(response.error());
@@ -174,13 +179,25 @@ ResultMeta Query::metadata() const {
 }
 
 std::optional<RowBatch> Query::next_batch() {
+  return next_batch_until(std::chrono::steady_clock::time_point::max());
+}
+
+std::optional<RowBatch> Query::next_batch_until(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(state_->mutex);
   if (state_->options.on_batch) {
     throw Error(ErrorCategory::config, "next_batch() cannot be used with an on_batch callback");
   }
-  state_->changed.wait(lock, [this] {
+  const auto ready = [this] {
     return !state_->ready.empty() || state_->all_queued() || state_->terminal();
-  });
+  };
+  if (deadline == std::chrono::steady_clock::time_point::max()) {
+    state_->changed.wait(lock, ready);
+  } else if (!state_->changed.wait_until(lock, deadline, ready)) {
+    throw Error(ErrorInfo{ErrorCategory::timeout,
+                          "no batch arrived before the caller's deadline (the query goes on)", "",
+                          "", state_->statement_handle, 0},
+                ErrorDetail::client_deadline);
+  }
   if (state_->state == QueryState::failed || state_->state == QueryState::cancelled) {
     throw state_->error.value_or(Error(ErrorCategory::cancelled, "cancelled"));
   }
@@ -214,24 +231,46 @@ QueryResult Query::result() {
   return result;
 }
 
-void Query::cancel() {
+std::shared_future<CancelResult> Query::cancel() {
   {
     std::lock_guard lock(state_->mutex);
-    if (state_->terminal()) return;
+    // Ended already: the machine has set (or will set) how it ended.
+    if (state_->terminal()) return state_->cancel_future;
     state_->state = QueryState::cancelled;
     state_->error = Error(
         ErrorInfo{ErrorCategory::cancelled, "cancelled", "", "", state_->statement_handle, 0});
   }
   state_->changed.notify_all();
+  bool posted = false;
   if (auto core = state_->core.lock()) {
     ClientCore* raw = core.get();
     const std::uint64_t id = state_->id;
-    raw->post([raw, id] {
+    posted = raw->post([raw, id] {
       if (auto* machine = raw->machine(id)) {
         machine->cancel(Error(ErrorCategory::cancelled, "cancelled"));
       }
     });
   }
+  if (!posted) {
+    // The client is gone; its shutdown cancelled whatever ran (and resolved the outcome).
+    state_->resolve_cancel(CancelOutcome::not_confirmed,
+                           Error(ErrorCategory::cancelled, "the client is closed"));
+  }
+  return state_->cancel_future;
+}
+
+std::string_view to_string(CancelOutcome outcome) noexcept {
+  switch (outcome) {
+    case CancelOutcome::not_sent:
+      return "not_sent";
+    case CancelOutcome::finished:
+      return "finished";
+    case CancelOutcome::cancelled_on_server:
+      return "cancelled_on_server";
+    case CancelOutcome::not_confirmed:
+      return "not_confirmed";
+  }
+  return "unknown";
 }
 
 }  // namespace sfq

@@ -108,9 +108,22 @@ Status ConnectionOptions::validate() const {
   if (total_timeout.count() < 0) {
     return config_error("total_timeout must not be negative (0 means no deadline)");
   }
+  if (request_timeout.count() < 0) {
+    return config_error("request_timeout must not be negative (0 means the defaults per kind)");
+  }
+  if (stall_timeout.count() < 0) {
+    return config_error("stall_timeout must not be negative (0 means no stall detection)");
+  }
+  if (retry_timeout.count() < 0) {
+    return config_error("retry_timeout must not be negative (0 means the default, 5 minutes)");
+  }
   if (max_retries < 0) return config_error("max_retries must not be negative");
   if (max_in_flight < 0) {
     return config_error("max_in_flight must not be negative (0 means the default, 256)");
+  }
+  if (max_control_in_flight < 0 || max_fetches_in_flight < 0) {
+    return config_error(
+        "max_control_in_flight and max_fetches_in_flight must not be negative (0 means 256)");
   }
   if (decode_threads < 0) {
     return config_error("decode_threads must not be negative (0 means one per core)");
@@ -142,8 +155,13 @@ std::string ConnectionOptions::to_string() const {
       << "connect_timeout = " << connect_timeout.count() << "ms\n"
       << "statement_timeout = " << statement_timeout.count() << "s\n"
       << "total_timeout = " << total_timeout.count() << "ms\n"
+      << "request_timeout = " << request_timeout.count() << "ms\n"
+      << "stall_timeout = " << stall_timeout.count() << "ms\n"
+      << "retry_timeout = " << retry_timeout.count() << "ms\n"
       << "max_retries = " << max_retries << '\n'
       << "max_in_flight = " << max_in_flight << '\n'
+      << "max_control_in_flight = " << max_control_in_flight << '\n'
+      << "max_fetches_in_flight = " << max_fetches_in_flight << '\n'
       << "decode_threads = " << decode_threads << '\n'
       << "prefetch_partitions = " << prefetch_partitions << '\n'
       << "max_response_bytes = " << max_response_bytes << '\n'

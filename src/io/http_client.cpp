@@ -163,6 +163,8 @@ struct HttpClient::Transfer {
   std::uint64_t max_body = 0;
   bool too_large = false;      // the body limit aborted the transfer
   bool out_of_memory = false;  // a libcurl data callback could not store what it got
+  bool nothing_sent = false;   // ended before the connection could carry the request
+  std::size_t lane = 0;
   std::optional<sfq::Result<HttpResponse>> outcome;  // set when done
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
@@ -270,6 +272,10 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
     : loop_(loop), options_(std::move(options)) {
   ensure_curl_initialised();
   options_.max_in_flight = std::max(options_.max_in_flight, 1);
+  queues_.resize(kMaxLanes);
+  lane_in_flight_.assign(kMaxLanes, 0);
+  long max_connects = 0;  // NOLINT(runtime/int): libcurl's type
+  for (std::size_t lane = 0; lane < kMaxLanes; ++lane) max_connects += lane_limit(lane);
   check_thread("HttpClient::HttpClient");
   ca_bundle_ = options_.ca_file.empty() ? default_ca_bundle() : options_.ca_file;
   // One thread uses the share handle (this loop's), so it needs no lock callbacks.
@@ -287,7 +293,7 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
   curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
   // Without a limit the connection cache holds 4 x the handles currently added, so it shrinks
   // (closing warm connections) exactly when a burst of requests finishes.
-  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight));
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, max_connects);
 }
 
 HttpClient::~HttpClient() {
@@ -314,6 +320,34 @@ void HttpClient::check_thread(const char* where) noexcept {
   assert(!"libcurl called off the I/O thread");
 }
 
+std::size_t HttpClient::lane_limit(std::size_t lane) const noexcept {
+  if (lane < options_.lane_limits.size() && options_.lane_limits[lane] > 0) {
+    return static_cast<std::size_t>(options_.lane_limits[lane]);
+  }
+  return static_cast<std::size_t>(options_.max_in_flight);
+}
+
+bool HttpClient::request_sent(TransferId id) const {
+  const auto found = transfers_.find(id);
+  if (found == transfers_.end()) return true;
+  const Transfer& transfer = *found->second;
+  switch (transfer.state) {
+    case Transfer::State::queued:
+      return false;
+    case Transfer::State::running: {
+      if (transfer.response.status != 0 || !transfer.response.headers.empty()) return true;
+      curl_off_t pretransfer = 0;
+      if (curl_easy_getinfo(transfer.easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) != CURLE_OK) {
+        return true;  // cannot tell: assume it may have
+      }
+      return pretransfer > 0;
+    }
+    case Transfer::State::done:
+      return !transfer.nothing_sent;
+  }
+  return true;
+}
+
 std::size_t HttpClient::in_flight() const noexcept {
   return in_flight_.load(std::memory_order_relaxed);
 }
@@ -332,18 +366,19 @@ HttpClient::TransferId HttpClient::start(HttpRequest request, Callback done) {
   transfer.done = std::move(done);
   transfer.started_at = EventLoop::Clock::now();
   transfer.max_body = options_.max_response_bytes;
+  transfer.lane = std::min(transfer.request.lane, kMaxLanes - 1);
   transfers_.emplace(id, std::move(owned));
 
-  // FIFO: while anyone waits, newcomers queue behind them even if a slot just opened.
-  if (queue_.empty() && in_flight_.load(std::memory_order_relaxed) <
-                            static_cast<std::size_t>(options_.max_in_flight)) {
+  // FIFO per lane: while anyone waits, newcomers queue behind them even if a slot just opened.
+  auto& queue = queues_[transfer.lane];
+  if (queue.empty() && lane_in_flight_[transfer.lane] < lane_limit(transfer.lane)) {
     if (Status added = add_to_multi(transfer); !added.ok()) {
       finish(transfer, added.error());
       schedule_delivery();
     }
     return id;
   }
-  queue_.push_back(id);
+  queue.push_back(id);
   queued_.fetch_add(1, std::memory_order_relaxed);
   if (transfer.request.timeout.count() > 0) {
     transfer.queue_timer = loop_.add_timer(transfer.started_at + transfer.request.timeout,
@@ -432,11 +467,21 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (starts_with_nocase(request.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  std::int64_t limit_ms = request.attempt_timeout.count() > 0 ? request.attempt_timeout.count() : 0;
   if (request.timeout.count() > 0) {
     // The deadline counts from start(): what the queue used is gone.
     const auto left = request.timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
                                             EventLoop::Clock::now() - transfer.started_at);
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(left.count(), 1)));
+    const std::int64_t left_ms = std::max<std::int64_t>(left.count(), 1);
+    limit_ms = limit_ms > 0 ? std::min(limit_ms, left_ms) : left_ms;
+  }
+  if (limit_ms > 0) set(CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));
+  if (request.stall_timeout.count() > 0) {
+    // Less than one byte per second for N seconds: the peer has stalled. libcurl counts the wait
+    // for the first response byte too.
+    const auto seconds = (request.stall_timeout.count() + 999) / 1000;
+    set(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(seconds));
   }
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
@@ -479,6 +524,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   }
   transfer.state = Transfer::State::running;
   in_flight_.fetch_add(1, std::memory_order_relaxed);
+  ++lane_in_flight_[transfer.lane];
 
   if (trace_enabled(options_)) {
     std::string headers;
@@ -506,24 +552,27 @@ void HttpClient::remove_from_multi(Transfer& transfer) {
   transfer.header_list = nullptr;
   if (transfer.state == Transfer::State::running) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    --lane_in_flight_[transfer.lane];
     transfer.state = Transfer::State::done;  // idempotent; finish() or erasure follows
   }
 }
 
 void HttpClient::promote_queued() {
-  while (!queue_.empty() && in_flight_.load(std::memory_order_relaxed) <
-                                static_cast<std::size_t>(options_.max_in_flight)) {
-    const TransferId id = queue_.front();
-    queue_.pop_front();
-    const auto found = transfers_.find(id);
-    if (found == transfers_.end() || found->second->state != Transfer::State::queued) continue;
-    Transfer& transfer = *found->second;
-    queued_.fetch_sub(1, std::memory_order_relaxed);
-    if (transfer.queue_timer != 0) {
-      loop_.cancel_timer(transfer.queue_timer);
-      transfer.queue_timer = 0;
+  for (std::size_t lane = 0; lane < queues_.size(); ++lane) {
+    auto& queue = queues_[lane];
+    while (!queue.empty() && lane_in_flight_[lane] < lane_limit(lane)) {
+      const TransferId id = queue.front();
+      queue.pop_front();
+      const auto found = transfers_.find(id);
+      if (found == transfers_.end() || found->second->state != Transfer::State::queued) continue;
+      Transfer& transfer = *found->second;
+      queued_.fetch_sub(1, std::memory_order_relaxed);
+      if (transfer.queue_timer != 0) {
+        loop_.cancel_timer(transfer.queue_timer);
+        transfer.queue_timer = 0;
+      }
+      if (Status added = add_to_multi(transfer); !added.ok()) finish(transfer, added.error());
     }
-    if (Status added = add_to_multi(transfer); !added.ok()) finish(transfer, added.error());
   }
 }
 
@@ -697,6 +746,8 @@ void HttpClient::collect_completions() {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     double total_seconds = 0;
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &total_seconds);
+    curl_off_t pretransfer = 0;
+    curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     remove_from_multi(transfer);
 
     HttpResponse& response = transfer.response;
@@ -719,6 +770,7 @@ void HttpClient::collect_completions() {
       continue;
     }
     ErrorInfo info;
+    ErrorDetail detail_kind = ErrorDetail::none;
     info.http_status = response.status;
     if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
       info.category = ErrorCategory::protocol;
@@ -731,10 +783,26 @@ void HttpClient::collect_completions() {
       const std::string detail = transfer.error_buffer[0] != '\0'
                                      ? std::string(transfer.error_buffer.data())
                                      : std::string(curl_easy_strerror(code));
-      info.category =
-          code == CURLE_OPERATION_TIMEDOUT ? ErrorCategory::timeout : ErrorCategory::transport;
-      info.message = transfer.describe() +
-                     (code == CURLE_OPERATION_TIMEDOUT ? " timed out: " : " failed: ") + detail;
+      // Before the connection was ready to carry the request (name lookup, connect, TLS
+      // handshake) nothing of it can have reached the server.
+      transfer.nothing_sent =
+          code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
+          code == CURLE_COULDNT_CONNECT ||
+          (pretransfer <= 0 && response.status == 0 && response.headers.empty());
+      if (transfer.nothing_sent) {
+        info.category = ErrorCategory::transport;
+        detail_kind = ErrorDetail::cannot_connect;
+        info.message = transfer.describe() + " cannot connect: " + detail;
+      } else if (code == CURLE_OPERATION_TIMEDOUT) {
+        info.category = ErrorCategory::timeout;
+        const bool stalled = transfer.request.stall_timeout.count() > 0 &&
+                             detail.find("too slow") != std::string::npos;
+        if (stalled) detail_kind = ErrorDetail::stalled;
+        info.message = transfer.describe() + (stalled ? " stalled: " : " timed out: ") + detail;
+      } else {
+        info.category = ErrorCategory::transport;
+        info.message = transfer.describe() + " failed: " + detail;
+      }
       if (code == CURLE_PEER_FAILED_VERIFICATION) {
         // The fix is the user's to make; say which store was used and what to change.
         info.message += ". The server's certificate is not trusted by " +
@@ -749,7 +817,7 @@ void HttpClient::collect_completions() {
       }
     }
     if (trace_enabled(options_)) SFQ_LOG_DEBUG("http #{} ! {}", transfer.id, info.message);
-    finish(transfer, Error(std::move(info)));
+    finish(transfer, Error(std::move(info), detail_kind));
   }
 }
 

@@ -14,10 +14,12 @@
 // cancel(), never from inside a libcurl callback), so it may call start() and cancel() freely.
 // It must not destroy the HttpClient.
 //
-// Queueing: at most `max_in_flight` transfers are handed to libcurl at once; more wait in a FIFO
-// inside HttpClient (unbounded: its producers are the statement layer's own bounded windows, and
-// a request waiting here costs only its own memory). A request's timeout counts from start(),
-// so time spent waiting in the queue counts against it.
+// Queueing: requests go in lanes (HttpRequest::lane). Each lane has its own limit of transfers
+// handed to libcurl at once (HttpClientOptions::lane_limits, else max_in_flight) and its own
+// FIFO for the rest (unbounded: its producers are the statement layer's own bounded windows, and
+// a request waiting here costs only its own memory), so requests of one lane never wait behind
+// another lane's. A request's `timeout` counts from start(), so time spent waiting in the queue
+// counts against it; `attempt_timeout` and `stall_timeout` count only once libcurl has it.
 //
 // Connections: HTTP/2 is negotiated by TLS (ALPN) where the server offers it, and parallel HTTPS
 // requests wait for a host's first connection to settle that (CURLOPT_PIPEWAIT) rather than each
@@ -63,6 +65,13 @@ struct HttpRequest {
   std::vector<std::string> headers;  ///< "Name: value"; never logged unredacted, never in errors
   std::string body;                  ///< sent for any method when non-empty (always for POST)
   std::chrono::milliseconds timeout{0};  ///< whole transfer, from start(); 0 = none
+  /// Limit once handed to libcurl (time queued does not count); 0 = none.
+  std::chrono::milliseconds attempt_timeout{0};
+  /// Fails the transfer (timeout) when no byte arrives for this long, rounded up to whole
+  /// seconds (libcurl's low-speed limit); 0 = never. Includes the wait for the first byte.
+  std::chrono::milliseconds stall_timeout{0};
+  /// The queueing lane (0 .. kMaxLanes-1; larger values use the last lane).
+  std::size_t lane = 0;
 };
 
 struct HttpResponse {
@@ -85,8 +94,11 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{15000};
   /// Trusted CAs (PEM file). Empty: the system store (libcurl's built-in CA bundle).
   std::string ca_file;
-  /// Most transfers handed to libcurl at once; more wait in a FIFO queue. Values < 1 mean 1.
+  /// Most transfers of a lane handed to libcurl at once; more wait in the lane's FIFO queue.
+  /// Values < 1 mean 1.
   int max_in_flight = 256;
+  /// Per-lane limits: lane i uses lane_limits[i] when present and > 0, else max_in_flight.
+  std::vector<int> lane_limits;
   /// Largest response body accepted (as received, i.e. compressed when gzip'd).
   std::uint64_t max_response_bytes = std::uint64_t{512} * 1024 * 1024;
   /// Sent as User-Agent when not empty.
@@ -103,6 +115,7 @@ class HttpClient {
  public:
   using TransferId = std::uint64_t;
   using Callback = std::function<void(sfq::Result<HttpResponse>)>;
+  static constexpr std::size_t kMaxLanes = 4;
 
   /// Initialises libcurl once per process (and ignores SIGPIPE if nobody handles it) and creates
   /// the multi handle. Throws sfq::Error (transport) if libcurl cannot be initialised.
@@ -122,6 +135,12 @@ class HttpClient {
   /// Removes the transfer, queued or running; its callback is never called. Unknown or finished
   /// ids are ignored. Removing a running HTTP/1.1 transfer closes its connection.
   void cancel(TransferId id);
+
+  /// Whether any byte of the request may have reached the server: false while it waits in its
+  /// lane's queue or while libcurl is still resolving, connecting or shaking hands; true once
+  /// the connection is ready to carry it (and for unknown ids: finished or cancelled ones).
+  /// Errors of transfers that ended before that carry ErrorDetail::cannot_connect.
+  [[nodiscard]] bool request_sent(TransferId id) const;
 
   /// Transfers handed to libcurl, and transfers waiting for a slot. Any thread.
   [[nodiscard]] std::size_t in_flight() const noexcept;
@@ -171,7 +190,10 @@ class HttpClient {
   std::unique_ptr<void, ShareDeleter> share_;
   std::unique_ptr<void, MultiDeleter> multi_;
   std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;
-  std::deque<TransferId> queue_;  // FIFO of queued transfers; cancelled ids are skipped
+  [[nodiscard]] std::size_t lane_limit(std::size_t lane) const noexcept;
+
+  std::vector<std::deque<TransferId>> queues_;  // per lane: FIFO; cancelled ids are skipped
+  std::vector<std::size_t> lane_in_flight_;     // per lane: transfers handed to libcurl
   std::vector<TransferId> done_;  // finished, callbacks not yet called (in completion order)
   std::unordered_map<int, std::uint32_t> sockets_;  // fd -> epoll events we watch it for
   std::vector<TransferId> broken_;                  // transfers whose socket could not be watched

@@ -2,6 +2,7 @@
 // orderly shutdown.
 #include "sqlapi/client_core.hpp"
 
+#include <cstdio>
 #include <future>
 
 #include "decode/gzip.hpp"
@@ -16,14 +17,39 @@ namespace {
 constexpr std::size_t kDefaultPrefetch = 4;
 constexpr std::uint64_t kDefaultMaxResponseBytes = 512ULL << 20;
 constexpr int kDefaultMaxInFlight = 256;
+constexpr auto kDefaultRetryBudget = std::chrono::minutes(5);
+// Attempt limits per kind when ConnectionOptions::request_timeout is 0. The service holds a
+// submission up to 45 s before it answers 202.
+constexpr auto kSubmitAttemptTimeout = std::chrono::seconds(90);
+constexpr auto kControlAttemptTimeout = std::chrono::seconds(60);
+
+int limit_or_default(int value) { return value > 0 ? value : kDefaultMaxInFlight; }
 }  // namespace
+
+std::size_t lane_of(RequestKind kind) noexcept {
+  switch (kind) {
+    case RequestKind::submit:
+      return 0;
+    case RequestKind::poll:
+    case RequestKind::probe:
+      return 1;
+    case RequestKind::partition:
+      return 2;
+    case RequestKind::cancel:
+      return 3;
+  }
+  return 1;
+}
 
 struct ClientCore::PendingRequest {
   RequestSpec spec;
   RequestDone done;
   int attempts = 0;       // attempts sent so far
+  int retries = 0;        // retries counted against max_retries (throttling excluded)
   bool reauthed = false;  // a fresh token was minted once for this request
+  bool reached = false;   // an earlier attempt may have reached the server
   std::string token;      // the Authorization value of the last attempt
+  std::chrono::steady_clock::time_point first_attempt;
   HttpClient::TransferId transfer = 0;
   EventLoop::TimerId timer = 0;
 };
@@ -46,8 +72,11 @@ void ClientCore::start() {
   HttpClientOptions http_options;
   http_options.connect_timeout = options_.connect_timeout;
   http_options.ca_file = options_.ca_file;
-  http_options.max_in_flight =
-      options_.max_in_flight > 0 ? options_.max_in_flight : kDefaultMaxInFlight;
+  http_options.max_in_flight = limit_or_default(options_.max_in_flight);
+  http_options.lane_limits = {limit_or_default(options_.max_in_flight),
+                              limit_or_default(options_.max_control_in_flight),
+                              limit_or_default(options_.max_fetches_in_flight),
+                              limit_or_default(options_.max_control_in_flight)};
   http_options.max_response_bytes = max_response_bytes();
   http_options.user_agent =
       options_.user_agent.empty() ? default_user_agent() : options_.user_agent;
@@ -62,6 +91,9 @@ void ClientCore::start() {
 void ClientCore::shutdown(std::chrono::milliseconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // From here on, statements whose machine has not started yet never start (nothing new is
+  // sent); the ones running are cancelled below.
+  closing_ = true;
   // 1. Cancel every statement; the machines send the server-side cancels.
   std::promise<void> cancelled;
   const bool posted = loop_.post([this, &cancelled] {
@@ -119,11 +151,18 @@ std::uint64_t ClientCore::max_response_bytes() const noexcept {
   return options_.max_response_bytes > 0 ? options_.max_response_bytes : kDefaultMaxResponseBytes;
 }
 
+std::chrono::milliseconds ClientCore::retry_budget() const noexcept {
+  return options_.retry_timeout.count() > 0
+             ? options_.retry_timeout
+             : std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultRetryBudget);
+}
+
 std::uint64_t ClientCore::send(RequestSpec spec, RequestDone done) {
   const std::uint64_t id = next_request_id_++;
   auto request = std::make_unique<PendingRequest>();
   request->spec = std::move(spec);
   request->done = std::move(done);
+  request->first_attempt = std::chrono::steady_clock::now();
   requests_.emplace(id, std::move(request));
   attempt(id);
   return id;
@@ -135,6 +174,14 @@ void ClientCore::cancel_request(std::uint64_t request_id) {
   if (it->second->transfer != 0 && http_) http_->cancel(it->second->transfer);
   if (it->second->timer != 0) loop_.cancel_timer(it->second->timer);
   requests_.erase(it);
+}
+
+bool ClientCore::may_have_reached_server(std::uint64_t request_id) const {
+  const auto it = requests_.find(request_id);
+  if (it == requests_.end()) return true;
+  const PendingRequest& request = *it->second;
+  if (request.reached) return true;
+  return request.transfer != 0 && http_ && http_->request_sent(request.transfer);
 }
 
 void ClientCore::attempt(std::uint64_t request_id) {
@@ -157,7 +204,26 @@ void ClientCore::attempt(std::uint64_t request_id) {
                          ? request.spec.retry_url
                          : request.spec.url;
   http_request.body = request.spec.body;
-  http_request.timeout = request.spec.timeout;
+  http_request.lane = lane_of(request.spec.kind);
+  // One attempt's limits: the kind's attempt timeout, the stall timeout, and never past the
+  // deadline.
+  const auto now = std::chrono::steady_clock::now();
+  if (request.spec.deadline != std::chrono::steady_clock::time_point::max()) {
+    http_request.timeout = std::max(
+        std::chrono::milliseconds(1),
+        std::chrono::duration_cast<std::chrono::milliseconds>(request.spec.deadline - now));
+  }
+  if (options_.request_timeout.count() > 0) {
+    http_request.attempt_timeout = options_.request_timeout;
+  } else if (request.spec.kind == RequestKind::submit) {
+    http_request.attempt_timeout = kSubmitAttemptTimeout;
+  } else if (request.spec.kind != RequestKind::partition) {
+    http_request.attempt_timeout = kControlAttemptTimeout;
+  }
+  // The server holds a submission silently (up to 45 s): only the other kinds can stall.
+  if (request.spec.kind != RequestKind::submit) {
+    http_request.stall_timeout = options_.stall_timeout;
+  }
   http_request.headers =
       common_headers(request.token, auth_->token_type(),
                      options_.user_agent.empty() ? default_user_agent() : options_.user_agent,
@@ -176,13 +242,13 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
   PendingRequest& request = *it->second;
   request.transfer = 0;
   const int status = response.ok() ? response.value().status : 0;
+  if (response.ok() || response.error().detail() != ErrorDetail::cannot_connect) {
+    request.reached = true;
+  }
   counters.responses_by_class[std::min(status / 100, 5)].fetch_add(1, std::memory_order_relaxed);
   const std::string code = response.ok() && status == 401 ? snowflake_code(response.value()) : "";
-  Verdict verdict = classify(request.spec.kind, status, code);
-  // Transfer timeouts and oversized bodies are not helped by trying again.
-  if (!response.ok() && response.error().category() != ErrorCategory::transport) {
-    verdict = Verdict::fail;
-  }
+  const Verdict verdict =
+      response.ok() ? classify(request.spec.kind, status, code) : classify_error(response.error());
   if (verdict == Verdict::reauth && !request.reauthed) {
     SFQ_LOG_INFO("token rejected (code {}); minting a new one", code);
     request.reauthed = true;
@@ -190,33 +256,58 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
     attempt(request_id);
     return;
   }
-  if (verdict == Verdict::retry && request.attempts <= options_.max_retries) {
-    std::optional<int> retry_after;
+  const std::string what =
+      response.ok() ? "HTTP " + std::to_string(status) : std::string(response.error().message());
+  const auto now = std::chrono::steady_clock::now();
+  const auto budget_end = request.first_attempt + retry_budget();
+  const auto give_up_at = std::min(budget_end, request.spec.deadline);
+  std::optional<int> retry_after;
+  if (verdict == Verdict::retry || verdict == Verdict::throttled) {
     if (response.ok()) retry_after = parse_retry_after(response.value().header("retry-after"));
+    const bool throttled = verdict == Verdict::throttled;
     const auto delay = backoff_delay(backoff_, request.attempts - 1, retry_after);
-    SFQ_LOG_DEBUG("{} {}: {}; retrying in {} ms (attempt {} of {})", request.spec.method,
-                  request.spec.url,
-                  response.ok() ? "HTTP " + std::to_string(status) : response.error().message(),
-                  delay.count(), request.attempts + 1, options_.max_retries + 1);
-    counters.retries.fetch_add(1, std::memory_order_relaxed);
-    request.timer = loop_.add_timer(delay, [this, request_id] { attempt(request_id); });
-    return;
+    if (may_retry(now, delay, give_up_at, request.retries, options_.max_retries, throttled)) {
+      if (!throttled) ++request.retries;
+      SFQ_LOG_DEBUG("{} {}: {}; retrying in {} ms (attempt {})", request.spec.method,
+                    request.spec.url, what, delay.count(), request.attempts + 1);
+      counters.retries.fetch_add(1, std::memory_order_relaxed);
+      request.timer = loop_.add_timer(delay, [this, request_id] { attempt(request_id); });
+      return;
+    }
   }
   RequestDone done = std::move(request.done);
   const int attempts = request.attempts;
+  const bool reached = request.reached;
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - request.first_attempt).count() /
+      1000.0;
+  const bool deadline_bound = request.spec.deadline <= budget_end;
+  const bool count_spent = verdict == Verdict::retry && request.retries >= options_.max_retries;
   requests_.erase(it);
-  if (verdict == Verdict::retry) {
-    // The retry budget is spent: report what the last attempt saw.
-    std::string what =
-        response.ok() ? "HTTP " + std::to_string(status) : std::string(response.error().message());
-    ErrorInfo info;
-    info.category = ErrorCategory::transport;
-    info.message = "gave up after " + std::to_string(attempts) + " attempts: " + what;
-    info.http_status = status;
-    done(Error(std::move(info)));
+  if (verdict != Verdict::retry && verdict != Verdict::throttled) {
+    done(std::move(response));
     return;
   }
-  done(std::move(response));
+  // The budget is spent: report what the last attempt saw.
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
+  std::string why =
+      "gave up after " + std::to_string(attempts) + " attempts in " + elapsed + " s: " + what;
+  if (retry_after) {
+    why += " (the server asked to retry after " + std::to_string(*retry_after) + " s)";
+  }
+  ErrorInfo info;
+  info.message = std::move(why);
+  info.http_status = status;
+  // Out of time because of the deadline (not the budget or the count): a timeout, unless no
+  // attempt ever reached the server, which says more.
+  if (deadline_bound && !count_spent && reached) {
+    info.category = ErrorCategory::timeout;
+    done(Error(std::move(info), ErrorDetail::client_deadline));
+    return;
+  }
+  info.category = ErrorCategory::transport;
+  done(Error(std::move(info), reached ? ErrorDetail::none : ErrorDetail::cannot_connect));
 }
 
 void ClientCore::add_machine(std::unique_ptr<StatementMachine> machine) {

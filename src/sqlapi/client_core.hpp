@@ -26,15 +26,20 @@ namespace sfq::detail {
 
 class StatementMachine;
 
-/// One logical request (submit, poll, partition fetch, cancel) with its retries.
+/// One logical request (submit, poll, partition fetch, cancel, probe) with its retries.
 struct RequestSpec {
   RequestKind kind = RequestKind::submit;
   std::string method = "GET";
   std::string url;
   std::string retry_url;  ///< used from the second attempt on (submit: adds retry=true)
   std::string body;
-  std::chrono::milliseconds timeout{0};  ///< per attempt; 0 = none
+  /// No attempt runs past it and no retry starts after it (the statement's deadline, or the
+  /// cancel's); max() = only the retry budget bounds the request.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
+
+/// The HTTP lane of each request kind (HttpClient keeps a queue and a limit per lane).
+[[nodiscard]] std::size_t lane_of(RequestKind kind) noexcept;
 
 /// The final answer of a logical request: an HTTP response whose verdict is not "retry", or
 /// the error that ended the retries.
@@ -49,6 +54,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   /// Starts the I/O thread and creates the HTTP client on it.
   void start();
+  /// True once shutdown() began: statements not yet started never start.
+  [[nodiscard]] bool closing() const noexcept { return closing_.load(); }
   /// Cancels every statement (on the server too, waiting up to `grace` for those answers),
   /// stops the decode pool, destroys the HTTP client on the loop and joins the loop.
   void shutdown(std::chrono::milliseconds grace);
@@ -63,6 +70,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   /// request is cancelled first.
   std::uint64_t send(RequestSpec spec, RequestDone done);
   void cancel_request(std::uint64_t request_id);
+  /// Whether any byte of the request may have reached the server (an earlier attempt, or the
+  /// current one once its connection was ready). False only while every attempt so far failed
+  /// to connect and the current one, if any, is still queued or connecting. Unknown ids: true.
+  [[nodiscard]] bool may_have_reached_server(std::uint64_t request_id) const;
   void add_machine(std::unique_ptr<StatementMachine> machine);
   [[nodiscard]] StatementMachine* machine(std::uint64_t query_id);
   void remove_machine(std::uint64_t query_id);
@@ -74,6 +85,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   const std::string& base_url() const noexcept { return base_url_; }
   [[nodiscard]] std::size_t prefetch_window(const SubmitOptions& submit) const;
   [[nodiscard]] std::uint64_t max_response_bytes() const noexcept;
+  [[nodiscard]] const BackoffPolicy& backoff() const noexcept { return backoff_; }
+  /// How long one request keeps being retried (ConnectionOptions::retry_timeout or 5 min).
+  [[nodiscard]] std::chrono::milliseconds retry_budget() const noexcept;
 
   struct Counters {
     std::atomic<std::uint64_t> requests_sent{0};
@@ -104,6 +118,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::atomic<std::uint64_t> next_query_id_{1};
   std::atomic<std::uint64_t> curl_off_loop_at_shutdown_{0};
   BackoffPolicy backoff_;
+  std::atomic<bool> closing_{false};
   bool shut_down_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,20 @@ struct Query::State {
   std::deque<RowBatch> ready;  // pull mode: in order, not yet taken by next_batch()
   bool delivering = false;     // push mode: a thread is inside on_batch
   bool complete_notified = false;
+  bool complete_pending = false;  // ended while on_batch ran: the deliverer runs on_complete
+
+  // The outcome of a cancel, set once (resolve_cancel), by the machine or when none can exist.
+  std::promise<CancelResult> cancel_promise;
+  const std::shared_future<CancelResult> cancel_future = cancel_promise.get_future().share();
+  bool cancel_resolved = false;  // guarded by mutex
+
+  /// Sets the cancel outcome unless it is set already. Any thread; takes the mutex.
+  void resolve_cancel(CancelOutcome outcome, std::optional<Error> why = std::nullopt) {
+    std::lock_guard lock(mutex);
+    if (cancel_resolved) return;
+    cancel_resolved = true;
+    cancel_promise.set_value(CancelResult{outcome, std::move(why), statement_handle});
+  }
 
   [[nodiscard]] bool terminal() const noexcept {
     return state == QueryState::succeeded || state == QueryState::failed ||

@@ -1,4 +1,4 @@
-// retry.cpp — retry verdicts and backoff delays.
+// retry.cpp — retry verdicts, backoff delays and the retry budget.
 #include "sqlapi/retry.hpp"
 
 #include <algorithm>
@@ -23,10 +23,11 @@ Verdict classify(RequestKind kind, int http_status, std::string_view snowflake_c
       }
       return Verdict::fail;
     case 429:
-      return kind == RequestKind::poll ? Verdict::still_running : Verdict::retry;
+      return kind == RequestKind::poll ? Verdict::still_running : Verdict::throttled;
+    case 503:
+      return Verdict::throttled;
     case 500:
     case 502:
-    case 503:
     case 504:
       return Verdict::retry;
     default:
@@ -34,11 +35,20 @@ Verdict classify(RequestKind kind, int http_status, std::string_view snowflake_c
   }
 }
 
+Verdict classify_error(const Error& error) {
+  switch (error.category()) {
+    case ErrorCategory::transport:  // cannot connect, reset, broken connection
+    case ErrorCategory::timeout:    // the attempt timed out or stalled
+      return Verdict::retry;
+    default:  // protocol (a body over the size limit), auth, ...: trying again cannot help
+      return Verdict::fail;
+  }
+}
+
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt,
                                         std::optional<int> retry_after_seconds) {
   if (retry_after_seconds) {
-    const auto wanted = std::chrono::milliseconds(std::chrono::seconds(*retry_after_seconds));
-    return std::clamp(wanted, std::chrono::milliseconds(0), policy.cap);
+    return std::chrono::milliseconds(std::chrono::seconds(std::max(*retry_after_seconds, 0)));
   }
   const int shift = std::clamp(attempt, 0, 20);
   const auto ceiling = std::min<std::int64_t>(policy.cap.count(), policy.base.count() << shift);
@@ -57,6 +67,13 @@ std::optional<int> parse_retry_after(std::string_view header) {
     return std::nullopt;
   }
   return seconds;
+}
+
+bool may_retry(std::chrono::steady_clock::time_point now, std::chrono::milliseconds delay,
+               std::chrono::steady_clock::time_point give_up_at, int retries_so_far,
+               int max_retries, bool throttled) {
+  if (!throttled && retries_so_far >= max_retries) return false;
+  return now + delay < give_up_at;
 }
 
 std::chrono::milliseconds poll_delay(int poll_count, std::chrono::milliseconds cap) {

@@ -2,6 +2,7 @@
 #include "sqlapi/statement_machine.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "sqlapi/client_core.hpp"
 #include "sqlapi/request.hpp"
@@ -9,6 +10,37 @@
 
 namespace sfq::detail {
 namespace {
+
+// How long a server-side cancel (and the probe that learns the handle first) keeps being
+// retried. It has its own deadline: the statement's may be what ran out.
+constexpr auto kCancelBudget = std::chrono::seconds(30);
+// Unreadable bodies are asked for again at most this often when max_retries allows more.
+constexpr int kMaxRereads = 8;
+
+Error callback_error(std::string_view callback, const char* what) {
+  return Error(ErrorCategory::protocol,
+               std::string(callback) + " threw" +
+                   (what ? std::string(": ") + what : " (not a std::exception)"),
+               ErrorDetail::callback);
+}
+
+// Runs a decode job; whatever it throws (std::bad_alloc, a bug) fails the query instead of
+// vanishing in the pool.
+template <typename Job>
+void guarded_job(ClientCore& core, std::uint64_t id, std::string_view what, Job&& job) {
+  std::optional<Error> failure;
+  try {
+    job();
+    return;
+  } catch (const std::exception& e) {
+    failure = Error(ErrorCategory::protocol, std::string(what) + " failed: " + e.what());
+  } catch (...) {
+    failure = Error(ErrorCategory::protocol, std::string(what) + " failed (unknown exception)");
+  }
+  core.post([&core, id, error = *failure] {
+    if (auto* machine = core.machine(id)) machine->fail_with(error);
+  });
+}
 
 // The partition that holds row `start_row` (attach with an offset).
 std::size_t partition_of_row(const ResultMeta& meta, std::uint64_t start_row) {
@@ -82,8 +114,26 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     state->rows_received += next.rows;
     const std::size_t partition = next.partition;
     lock.unlock();
-    state->options.on_batch(std::move(next));
+    std::optional<Error> thrown;
+    try {
+      state->options.on_batch(std::move(next));
+    } catch (const std::exception& e) {
+      thrown = callback_error("on_batch", e.what());
+    } catch (...) {
+      thrown = callback_error("on_batch", nullptr);
+    }
     lock.lock();
+    if (thrown) {
+      // No batch goes to on_batch after this; the loop ends the query (and runs on_complete).
+      if (!state->terminal()) {
+        state->state = QueryState::failed;
+        state->error = *thrown;
+      }
+      core.post([&core, id, error = *thrown] {
+        if (auto* machine = core.machine(id)) machine->fail_with(error);
+      });
+      break;
+    }
     ++state->partitions_queued;
     if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
     core.post([&core, id, partition] {
@@ -95,8 +145,15 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     if (state->state == QueryState::failed || state->state == QueryState::cancelled) break;
   }
   state->delivering = false;
+  // The query ended while on_batch ran: on_complete was held back until it returned.
+  const bool run_complete = state->complete_pending && !state->complete_notified;
+  if (run_complete) {
+    state->complete_pending = false;
+    state->complete_notified = true;
+  }
   lock.unlock();
   state->changed.notify_all();
+  if (run_complete) StatementMachine::notify_complete(state);
 }
 
 }  // namespace
@@ -109,17 +166,44 @@ StatementMachine::StatementMachine(ClientCore& core, std::shared_ptr<Query::Stat
   request_id_ = state_->request_id;
 }
 
-StatementMachine::~StatementMachine() { stop_io(); }
+StatementMachine::~StatementMachine() {
+  stop_io();
+  // Only a machine torn down by Client shutdown gets here without an outcome.
+  state_->resolve_cancel(
+      CancelOutcome::not_confirmed,
+      Error(ErrorCategory::cancelled, "the client was closed before the cancel was confirmed"));
+}
+
+void StatementMachine::notify_complete(const std::shared_ptr<Query::State>& state) {
+  if (!state->options.on_complete) return;
+  try {
+    state->options.on_complete(Query(state));
+  } catch (const std::exception& e) {
+    SFQ_LOG_ERROR("on_complete threw: {}", e.what());
+  } catch (...) {
+    SFQ_LOG_ERROR("on_complete threw a non-standard exception");
+  }
+}
 
 void StatementMachine::start() {
   core_.counters.statements_in_flight.fetch_add(1, std::memory_order_relaxed);
+  if (core_.closing()) {
+    // Destroying a Client never starts anything.
+    conclude(QueryState::cancelled, Error(ErrorCategory::cancelled,
+                                          "the client was closed before the statement was sent"));
+    state_->resolve_cancel(CancelOutcome::not_sent);
+    retire();
+    return;
+  }
   if (start_.total_timeout.count() > 0) {
     const auto limit = start_.total_timeout;
+    deadline_ = std::chrono::steady_clock::now() + limit;
     deadline_timer_ = core_.loop().add_timer(limit, [this, limit] {
       deadline_timer_ = 0;
-      cancel(Error(ErrorCategory::timeout, "the statement did not finish within " +
-                                               std::to_string(limit.count()) +
-                                               " ms and was cancelled"));
+      cancel(Error(ErrorCategory::timeout,
+                   "the statement did not finish within its deadline of " +
+                       std::to_string(limit.count()) + " ms (total_timeout) and was cancelled",
+                   ErrorDetail::client_deadline));
     });
   }
   if (!start_.attach_handle.empty()) {
@@ -132,7 +216,13 @@ void StatementMachine::start() {
   submit(false, false);
 }
 
-void StatementMachine::send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler) {
+std::uint64_t StatementMachine::send(RequestSpec spec,
+                                     std::function<void(Result<HttpResponse>)> handler) {
+  if (spec.kind == RequestKind::cancel || spec.kind == RequestKind::probe) {
+    spec.deadline = std::chrono::steady_clock::now() + kCancelBudget;
+  } else {
+    spec.deadline = deadline_;
+  }
   auto slot = std::make_shared<std::uint64_t>(0);
   *slot = core_.send(std::move(spec),
                      [this, slot, handler = std::move(handler)](Result<HttpResponse> response) {
@@ -140,6 +230,7 @@ void StatementMachine::send(RequestSpec spec, std::function<void(Result<HttpResp
                        handler(std::move(response));
                      });
   requests_.insert(*slot);
+  return *slot;
 }
 
 void StatementMachine::submit(bool probe_for_cancel, bool retry) {
@@ -151,24 +242,39 @@ void StatementMachine::submit(bool probe_for_cancel, bool retry) {
   spec.retry_url = submit_url(core_.base_url(), request_id_, {true, async});
   spec.body = start_.body;
   if (probe_for_cancel) {
+    spec.kind = RequestKind::probe;
     send(std::move(spec), [this](Result<HttpResponse> response) {
-      if (response.ok()) {
-        const HttpResponse& r = response.value();
-        if (auto text = response_text(r, 1 << 20); text.ok()) {
-          if (auto status = parse_status_body(text.value()); status.ok()) {
-            if (!status.value().statement_handle.empty()) {
-              remember_handle(status.value().statement_handle);
-            }
+      if (!response.ok()) {
+        state_->resolve_cancel(
+            CancelOutcome::not_confirmed,
+            response.error().with_context("could not learn the statement handle to cancel it"));
+        retire();
+        return;
+      }
+      const HttpResponse& r = response.value();
+      if (auto text = response_text(r, 1 << 20); text.ok()) {
+        if (auto status = parse_status_body(text.value()); status.ok()) {
+          if (!status.value().statement_handle.empty()) {
+            remember_handle(status.value().statement_handle);
           }
         }
-        if (r.status == 202) cancel_on_server();
+      }
+      if (r.status == 202 && !handle_.empty()) {
+        cancel_on_server();
+      } else if (r.status == 200 || r.status == 408 || r.status == 422) {
+        state_->resolve_cancel(CancelOutcome::finished);  // it had ended on the server
+      } else {
+        state_->resolve_cancel(
+            CancelOutcome::not_confirmed,
+            error_from_response(r, "asking for the statement handle to cancel it"));
       }
       retire();
     });
     return;
   }
-  send(std::move(spec),
-       [this](Result<HttpResponse> response) { on_submit_or_poll(std::move(response), false); });
+  submit_request_ = send(std::move(spec), [this](Result<HttpResponse> response) {
+    on_submit_or_poll(std::move(response), false);
+  });
 }
 
 void StatementMachine::poll() {
@@ -211,7 +317,9 @@ void StatementMachine::on_submit_or_poll(Result<HttpResponse> response, bool was
     default:
       break;
   }
-  fail(error_from_response(r, was_poll ? "polling the statement" : "submitting the statement"));
+  // 408 and 422 are the server's verdict: the statement has ended there.
+  fail(error_from_response(r, was_poll ? "polling the statement" : "submitting the statement"),
+       r.status == 408 || r.status == 422);
 }
 
 void StatementMachine::on_status_202(const HttpResponse& response) {
@@ -240,38 +348,40 @@ void StatementMachine::handle_result_200(HttpResponse response) {
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
   const bool accepted = pool->submit([&core, state, cap, response = std::move(response)]() {
-    const std::uint64_t id = state->id;
-    auto text = response_text(response, cap);
-    Result<ParsedResultSet> parsed =
-        text.ok() ? parse_result_set(text.value()) : Result<ParsedResultSet>(text.error());
-    if (!parsed.ok()) {
-      core.post([&core, id, error = parsed.error()] {
-        if (auto* machine = core.machine(id)) machine->on_first_decode_failed(error);
-      });
-      return;
-    }
-    ParsedResultSet& set = parsed.value();
-    auto meta = std::make_shared<const ResultMeta>(std::move(set.meta));
-    const std::size_t first = partition_of_row(*meta, state->options.start_row);
-    {
-      std::lock_guard lock(state->mutex);
-      if (state->terminal()) return;
-      state->meta = meta;
-      if (state->statement_handle.empty()) state->statement_handle = meta->statement_handle;
-      state->partitions_total = partition_count(*meta);
-      state->next_to_queue = first;
-      state->partitions_queued = first;
-      if (state->state == QueryState::queued || state->state == QueryState::running) {
-        state->state = QueryState::fetching;
+    guarded_job(core, state->id, "decoding the first result", [&] {
+      const std::uint64_t id = state->id;
+      auto text = response_text(response, cap);
+      Result<ParsedResultSet> parsed =
+          text.ok() ? parse_result_set(text.value()) : Result<ParsedResultSet>(text.error());
+      if (!parsed.ok()) {
+        core.post([&core, id, error = parsed.error()] {
+          if (auto* machine = core.machine(id)) machine->on_first_decode_failed(error);
+        });
+        return;
       }
-    }
-    state->changed.notify_all();
-    core.post([&core, id, meta, columns = set.columns] {
-      if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
+      ParsedResultSet& set = parsed.value();
+      auto meta = std::make_shared<const ResultMeta>(std::move(set.meta));
+      const std::size_t first = partition_of_row(*meta, state->options.start_row);
+      {
+        std::lock_guard lock(state->mutex);
+        if (state->terminal()) return;
+        state->meta = meta;
+        if (state->statement_handle.empty()) state->statement_handle = meta->statement_handle;
+        state->partitions_total = partition_count(*meta);
+        state->next_to_queue = first;
+        state->partitions_queued = first;
+        if (state->state == QueryState::queued || state->state == QueryState::running) {
+          state->state = QueryState::fetching;
+        }
+      }
+      state->changed.notify_all();
+      core.post([&core, id, meta, columns = set.columns] {
+        if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
+      });
+      if (first == 0 && state->options.fetch_rows) {
+        deliver_batch(core, state, std::move(set.first_batch));
+      }
     });
-    if (first == 0 && state->options.fetch_rows) {
-      deliver_batch(core, state, std::move(set.first_batch));
-    }
   });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
@@ -334,26 +444,28 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   const std::uint64_t cap = core_.max_response_bytes();
   const std::uint64_t expected =
       partition < meta_->partitions.size() ? meta_->partitions[partition].uncompressed_size : 0;
-  const bool accepted = pool->submit([&core, state, cap, expected, partition,
-                                      first_row = first_rows_[partition], columns = columns_,
-                                      response = std::move(response).value()]() {
-    const std::uint64_t id = state->id;
-    Result<std::string> text = response.is_gzip() ? gunzip(response.body, expected, cap)
-                                                  : Result<std::string>(response.body);
-    Result<RowBatch> batch = text.ok()
-                                 ? decode_partition(text.value(), columns, partition, first_row)
-                                 : Result<RowBatch>(text.error());
-    if (!batch.ok()) {
-      core.post(
-          [&core, id, partition,
-           error = batch.error().with_context("decoding partition " + std::to_string(partition))] {
-            if (auto* machine = core.machine(id))
-              machine->on_partition_decode_failed(partition, error);
-          });
-      return;
-    }
-    deliver_batch(core, state, std::move(batch).value());
-  });
+  const bool accepted =
+      pool->submit([&core, state, cap, expected, partition, first_row = first_rows_[partition],
+                    columns = columns_, response = std::move(response).value()]() {
+        guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
+          const std::uint64_t id = state->id;
+          Result<std::string> text = response.is_gzip() ? gunzip(response.body, expected, cap)
+                                                        : Result<std::string>(response.body);
+          Result<RowBatch> batch =
+              text.ok() ? decode_partition(text.value(), columns, partition, first_row)
+                        : Result<RowBatch>(text.error());
+          if (!batch.ok()) {
+            core.post([&core, id, partition,
+                       error = batch.error().with_context("decoding partition " +
+                                                          std::to_string(partition))] {
+              if (auto* machine = core.machine(id))
+                machine->on_partition_decode_failed(partition, error);
+            });
+            return;
+          }
+          deliver_batch(core, state, std::move(batch).value());
+        });
+      });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
@@ -375,65 +487,89 @@ void StatementMachine::on_consumed() {
 
 void StatementMachine::on_first_decode_failed(Error error) {
   if (phase_ == Phase::done) return;
-  // A body that does not parse (a proxy glitch, a truncated gzip stream) is fetched again:
-  // by handle when known, else by resubmitting the same requestId with retry=true.
-  if (++decode_retries_ > core_.options().max_retries) {
-    fail(std::move(error));
-    return;
-  }
-  SFQ_LOG_DEBUG("unreadable result ({}); asking again", error.what());
-  core_.counters.retries.fetch_add(1, std::memory_order_relaxed);
-  if (handle_.empty()) {
-    phase_ = Phase::submitting;
-    submit(false, true);
-  } else {
-    phase_ = Phase::polling;
-    poll();
-  }
+  // A body that does not parse (a proxy glitch, a truncated gzip stream) is fetched again,
+  // after a backoff: by handle when known, else by resubmitting the same requestId with
+  // retry=true.
+  after_unreadable_body(std::move(error), [this] {
+    if (handle_.empty()) {
+      phase_ = Phase::submitting;
+      submit(false, true);
+    } else {
+      phase_ = Phase::polling;
+      poll();
+    }
+  });
 }
 
 void StatementMachine::on_partition_decode_failed(std::size_t partition, Error error) {
   if (phase_ != Phase::fetching) return;
-  if (++decode_retries_ > core_.options().max_retries) {
+  after_unreadable_body(std::move(error), [this, partition] { fetch_partition(partition); });
+}
+
+void StatementMachine::after_unreadable_body(Error error, std::function<void()> ask_again) {
+  const int limit = std::min(core_.options().max_retries, kMaxRereads);
+  const auto delay = backoff_delay(core_.backoff(), decode_retries_, std::nullopt);
+  if (++decode_retries_ > limit || std::chrono::steady_clock::now() + delay >= deadline_) {
     fail(std::move(error));
     return;
   }
-  SFQ_LOG_DEBUG("unreadable partition {} ({}); fetching it again", partition, error.what());
+  SFQ_LOG_DEBUG("unreadable answer ({}); asking again in {} ms", error.what(), delay.count());
   core_.counters.retries.fetch_add(1, std::memory_order_relaxed);
-  fetch_partition(partition);
+  reread_timer_ = core_.loop().add_timer(delay, [this, ask_again = std::move(ask_again)] {
+    reread_timer_ = 0;
+    if (phase_ != Phase::done) ask_again();
+  });
 }
 
 void StatementMachine::cancel(Error reason) {
   if (phase_ == Phase::done) return;
-  const bool may_run_on_server = phase_ == Phase::submitting || phase_ == Phase::polling;
   const bool submitting = phase_ == Phase::submitting;
+  const bool may_run_on_server = submitting || phase_ == Phase::polling;
+  // Asked before stop_io() forgets the request: may any byte of the submission have left?
+  const bool reached =
+      !submitting || submit_request_ == 0 || core_.may_have_reached_server(submit_request_);
   const QueryState final_state =
       reason.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
   conclude(final_state, std::move(reason));
   stop_io();
-  if (may_run_on_server) {
-    if (!handle_.empty()) {
-      cancel_on_server();
-    } else if (submitting) {
-      // The submission is still in flight, so the handle is unknown. Ask again with the same
-      // requestId and retry=true (never runs it twice) and async=true (answers at once).
-      submit(true, true);
-    }
+  if (!may_run_on_server) {
+    state_->resolve_cancel(CancelOutcome::finished);  // only our transfers stop
+  } else if (!handle_.empty()) {
+    cancel_on_server();
+  } else if (!reached) {
+    // Still queued in the client or not yet connected: dropping it is the whole cancel. A
+    // probe would make the server run it (an unknown requestId with retry=true simply runs).
+    SFQ_LOG_DEBUG("statement {} cancelled before its submission left the client", request_id_);
+    state_->resolve_cancel(CancelOutcome::not_sent);
+  } else {
+    // The submission may have reached the server, so the handle is unknown. Ask again with the
+    // same requestId and retry=true (never runs it twice) and async=true (answers at once).
+    submit(true, true);
   }
   retire();
 }
 
-void StatementMachine::fail(Error error) {
+void StatementMachine::fail(Error error, bool server_final) {
   if (phase_ == Phase::done) return;
-  const bool may_run_on_server = (phase_ == Phase::polling || phase_ == Phase::submitting) &&
-                                 error.category() != ErrorCategory::server &&
-                                 error.category() != ErrorCategory::timeout &&
-                                 error.category() != ErrorCategory::cancelled;
+  const ErrorDetail detail = error.detail();
   const QueryState final_state =
       error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
   conclude(final_state, std::move(error));
   stop_io();
-  if (may_run_on_server && !handle_.empty()) cancel_on_server();
+  if (server_final || meta_ != nullptr) {
+    state_->resolve_cancel(CancelOutcome::finished);
+  } else if (!handle_.empty()) {
+    // Giving up on a statement that may still run: cancel it there, best effort.
+    cancel_on_server();
+  } else if (detail == ErrorDetail::cannot_connect) {
+    state_->resolve_cancel(CancelOutcome::not_sent);
+  } else {
+    state_->resolve_cancel(
+        CancelOutcome::not_confirmed,
+        Error(ErrorCategory::transport,
+              "the submission got no answer, so the statement handle is unknown and no cancel "
+              "could be sent"));
+  }
   retire();
 }
 
@@ -444,14 +580,19 @@ void StatementMachine::cancel_on_server() {
   spec.kind = RequestKind::cancel;
   spec.method = "POST";
   spec.url = cancel_url(core_.base_url(), handle_);
-  spec.timeout = std::chrono::seconds(10);
   SFQ_LOG_DEBUG("cancelling statement {} on the server", handle_);
   send(std::move(spec), [this](Result<HttpResponse> response) {
     if (!response.ok()) {
       SFQ_LOG_WARN("could not cancel statement {} on the server: {}", handle_,
                    response.error().what());
-    } else if (response.value().status != 200) {
-      SFQ_LOG_DEBUG("cancel of {} answered HTTP {}", handle_, response.value().status);
+      state_->resolve_cancel(CancelOutcome::not_confirmed,
+                             response.error().with_context("cancelling the statement"));
+    } else if (response.value().status == 200) {
+      state_->resolve_cancel(CancelOutcome::cancelled_on_server);
+    } else {
+      SFQ_LOG_WARN("cancel of {} answered HTTP {}", handle_, response.value().status);
+      state_->resolve_cancel(CancelOutcome::not_confirmed,
+                             error_from_response(response.value(), "cancelling the statement"));
     }
     retire();
   });
@@ -462,8 +603,10 @@ void StatementMachine::stop_io() {
   requests_.clear();
   if (poll_timer_ != 0) core_.loop().cancel_timer(poll_timer_);
   if (deadline_timer_ != 0) core_.loop().cancel_timer(deadline_timer_);
+  if (reread_timer_ != 0) core_.loop().cancel_timer(reread_timer_);
   poll_timer_ = 0;
   deadline_timer_ = 0;
+  reread_timer_ = 0;
 }
 
 void StatementMachine::conclude(QueryState final_state, std::optional<Error> error) {
@@ -479,13 +622,19 @@ void StatementMachine::conclude(QueryState final_state, std::optional<Error> err
       state_->error = std::move(error);
     }
     if (!state_->complete_notified) {
-      state_->complete_notified = true;
-      notify_complete = true;
+      if (state_->delivering) {
+        // A worker is inside on_batch: it runs on_complete when that returns.
+        state_->complete_pending = true;
+      } else {
+        state_->complete_notified = true;
+        notify_complete = true;
+      }
     }
   }
   state_->changed.notify_all();
+  if (final_state == QueryState::succeeded) state_->resolve_cancel(CancelOutcome::finished);
   report_progress();
-  if (notify_complete && state_->options.on_complete) state_->options.on_complete(Query(state_));
+  if (notify_complete) StatementMachine::notify_complete(state_);
 }
 
 void StatementMachine::retire() {
@@ -513,7 +662,24 @@ void StatementMachine::report_progress() {
     std::lock_guard lock(state_->mutex);
     progress = state_->progress_locked();
   }
-  state_->options.on_progress(progress);
+  std::optional<Error> thrown;
+  try {
+    state_->options.on_progress(progress);
+  } catch (const std::exception& e) {
+    thrown = callback_error("on_progress", e.what());
+  } catch (...) {
+    thrown = callback_error("on_progress", nullptr);
+  }
+  if (!thrown) return;
+  if (phase_ == Phase::done) {
+    SFQ_LOG_ERROR("{} (the query had already ended)", thrown->message());
+    return;
+  }
+  // Not from here: report_progress() runs in the middle of state changes. Next iteration.
+  ClientCore& core = core_;
+  core.post([&core, id = id_, error = *thrown] {
+    if (auto* machine = core.machine(id)) machine->fail_with(error);
+  });
 }
 
 void StatementMachine::remember_handle(const std::string& handle) {
@@ -550,7 +716,9 @@ Error StatementMachine::error_from_response(const HttpResponse& response, std::s
   } else if (response.status == 403) {
     info.message += " (the SQL API may be disabled, or a network policy blocks this client)";
   }
-  return Error(std::move(info));
+  const ErrorDetail detail =
+      info.category == ErrorCategory::timeout ? ErrorDetail::server_timeout : ErrorDetail::none;
+  return Error(std::move(info), detail);
 }
 
 }  // namespace sfq::detail

@@ -6,11 +6,18 @@
 //   poll (GET, timer with capped backoff) ──200──▶ (same)          all delivered ▶ succeeded
 //        │ 408 / 422 / 4xx / retries exhausted ▶ failed
 //   cancel(): stop transfers and timers; POST .../cancel when the handle is known; when the
-//   submission is still in flight, resubmit the same requestId with retry=true&async=true to
-//   learn the handle without running the statement again, then cancel it.
+//   submission is still in flight and may have reached the server, resubmit the same requestId
+//   with retry=true&async=true to learn the handle without running the statement again, then
+//   cancel it; a submission that never left the client is simply dropped. The outcome goes to
+//   Query::State::resolve_cancel (what Query::cancel()'s future reports).
 //
-// Transient failures are retried by ClientCore::send (same requestId, retry=true). A total
-// deadline cancels the statement on the server and fails with a timeout error.
+// Transient failures are retried by ClientCore::send (same requestId, retry=true), within the
+// statement's deadline. The deadline cancels the statement on the server and fails with a
+// timeout error (ErrorDetail::client_deadline). Giving up for any other reason also sends a
+// best-effort server cancel when the handle is known and the statement may still run.
+//
+// Callbacks of the caller may throw: on_progress (here) and on_batch (decode workers) fail the
+// query with an Error naming them; on_complete runs once, after the last on_batch returned.
 //
 // Thread: every method runs on the I/O thread. Decode workers and consumers report back by
 // posting to the loop with the query id.
@@ -63,11 +70,16 @@ class StatementMachine {
   void on_first_decode_failed(Error error);
   /// A later partition could not be read: fetch it again.
   void on_partition_decode_failed(std::size_t partition, Error error);
+  /// Fails the query (any error, e.g. a decode job or a callback that threw).
+  void fail_with(Error error) { fail(std::move(error)); }
+
+  /// Runs on_complete once, catching what it throws. Any thread.
+  static void notify_complete(const std::shared_ptr<Query::State>& state);
 
  private:
   enum class Phase { submitting, polling, fetching, done };
 
-  void send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler);
+  std::uint64_t send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler);
   void submit(bool probe_for_cancel, bool retry);
   void poll();
   void schedule_poll();
@@ -77,7 +89,11 @@ class StatementMachine {
   void fetch_more();
   void fetch_partition(std::size_t partition);
   void on_partition(std::size_t partition, Result<HttpResponse> response);
-  void fail(Error error);
+  /// Ends the query with `error`. `server_final`: the server's own verdict (408, 422): the
+  /// statement has ended there, no cancel is needed.
+  void fail(Error error, bool server_final = false);
+  void after_unreadable_body(Error error, std::function<void()> ask_again);
+  void set_outcome_without_server_cancel(bool submission_reached);
   void conclude(QueryState final_state, std::optional<Error> error);
   void retire();
   void cancel_on_server();
@@ -99,6 +115,9 @@ class StatementMachine {
   std::set<std::uint64_t> requests_;  // ClientCore request ids in flight
   EventLoop::TimerId poll_timer_ = 0;
   EventLoop::TimerId deadline_timer_ = 0;
+  EventLoop::TimerId reread_timer_ = 0;  // backoff before asking again for an unreadable body
+  std::uint64_t submit_request_ = 0;     // ClientCore id of the submission (0: none)
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool server_cancel_sent_ = false;
 
   // Partitions (fetching phase).

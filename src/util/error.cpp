@@ -45,17 +45,42 @@ std::string_view to_string(ErrorCategory category) noexcept {
   return "unknown";
 }
 
-Error::Error(ErrorCategory category, std::string message)
-    : Error(ErrorInfo{category, std::move(message), {}, {}, {}, 0}) {}
+std::string_view to_string(ErrorDetail detail) noexcept {
+  switch (detail) {
+    case ErrorDetail::none:
+      return "none";
+    case ErrorDetail::cannot_connect:
+      return "cannot_connect";
+    case ErrorDetail::client_deadline:
+      return "client_deadline";
+    case ErrorDetail::server_timeout:
+      return "server_timeout";
+    case ErrorDetail::stalled:
+      return "stalled";
+    case ErrorDetail::callback:
+      return "callback";
+  }
+  return "unknown";
+}
 
-Error::Error(ErrorInfo info)
+Error::Error(ErrorCategory category, std::string message, ErrorDetail detail)
+    : Error(ErrorInfo{category, std::move(message), {}, {}, {}, 0}, detail) {}
+
+Error::Error(ErrorInfo info, ErrorDetail detail)
     : info_(std::make_shared<const ErrorInfo>(std::move(info))),
-      what_(std::make_shared<const std::string>(describe(*info_))) {}
+      what_(std::make_shared<const std::string>(describe(*info_))),
+      detail_(detail) {}
 
 Error Error::with_context(std::string_view context) const {
   ErrorInfo copy = *info_;
   copy.message = std::string(context) + ": " + copy.message;
-  return Error(std::move(copy));
+  return Error(std::move(copy), detail_);
+}
+
+Error Error::with_detail(ErrorDetail detail) const {
+  Error copy = *this;
+  copy.detail_ = detail;
+  return copy;
 }
 
 }  // namespace sfq

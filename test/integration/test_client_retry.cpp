@@ -141,10 +141,10 @@ TEST_F(PollFaults, A429WhilePollingMeansStillRunning) {
   EXPECT_EQ(server().pending_faults(), 0U);
 }
 
-TEST_F(PollFaults, RetryBudgetRunsOutWithATransportError) {
+TEST_F(PollFaults, RetryCountRunsOutWithATransportError) {
   Fault fault;
   fault.kind = FaultKind::status;
-  fault.status = 503;
+  fault.status = 500;
   fault.method = "POST";
   fault.path = "/api/v2/statements";
   fault.count = 100;
@@ -155,10 +155,56 @@ TEST_F(PollFaults, RetryBudgetRunsOutWithATransportError) {
     FAIL() << "expected the retries to run out";
   } catch (const Error& error) {
     EXPECT_EQ(error.category(), ErrorCategory::transport);
-    EXPECT_EQ(error.http_status(), 503);
+    EXPECT_EQ(error.http_status(), 500);
     EXPECT_NE(std::string(error.what()).find("3 attempts"), std::string::npos) << error.what();
   }
-  EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 503), 3U);
+  EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 500), 3U);
+}
+
+TEST_F(PollFaults, ThrottlingIsRetriedUntilTheTimeBudgetNotACount) {
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 503;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 1000;
+  server().inject_fault(fault);
+  Client client_ = client([](ConnectionOptions& o) {
+    o.max_retries = 1;  // does not limit throttling
+    o.retry_timeout = 2s;
+  });
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected the time budget to run out";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport);
+    EXPECT_EQ(error.http_status(), 503);
+    EXPECT_NE(std::string(error.what()).find("gave up after"), std::string::npos) << error.what();
+  }
+  EXPECT_GT(server().counters().requests_with("POST /api/v2/statements", 503), 2U)
+      << "more attempts than max_retries allows for other failures";
+}
+
+TEST_F(PollFaults, RetryAfterPastTheBudgetGivesUpAtOnce) {
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 429;
+  fault.retry_after = 30;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 10;
+  server().inject_fault(fault);
+  Client client_ = client([](ConnectionOptions& o) { o.retry_timeout = 5s; });
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected no retry: the server asked for 30 s, the budget is 5 s";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.http_status(), 429);
+    EXPECT_NE(std::string(error.what()).find("retry after 30 s"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 429), 1U)
+      << "Retry-After is honoured, not shortened to a backoff";
 }
 
 TEST(ClientTransport, UnreachableServerIsATransportError) {

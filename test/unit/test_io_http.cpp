@@ -736,6 +736,127 @@ TEST_F(Http, CancelledQueuedTransferNeverStarts) {
   EXPECT_EQ(served.stats.connections(), 0U);
 }
 
+TEST_F(Http, LanesHaveTheirOwnLimitsAndQueues) {
+  std::string base;
+  Served& served = serve(base);
+  HttpClientOptions options;
+  options.max_in_flight = 1;  // every lane: one transfer at a time
+  HttpClient& http = client(options);
+  Shared<std::vector<std::string>> completed;
+  const auto ids = run_on(loop_, [&] {
+    std::vector<HttpClient::TransferId> started;
+    for (const auto& [path, lane] : std::vector<std::pair<std::string, std::size_t>>{
+             {"/block", 0}, {"/hello", 0}, {"/hello", 1}, {"/hello", 2}}) {
+      HttpRequest request;
+      request.url = base + path;
+      request.lane = lane;
+      const std::string name = path + "@" + std::to_string(lane);
+      started.push_back(http.start(std::move(request), [&completed, name](HttpResult result) {
+        completed.update([&](std::vector<std::string>& v) {
+          v.push_back(name + (result.ok() ? "" : " failed"));
+        });
+      }));
+    }
+    EXPECT_FALSE(http.request_sent(started[1])) << "queued: nothing of it left the client";
+    return started;
+  });
+  // Lanes 1 and 2 pass the held lane-0 request and the one queued behind it.
+  ASSERT_TRUE(completed.wait([](const std::vector<std::string>& v) { return v.size() == 2; }));
+  ASSERT_TRUE(wait_until_at_least(served.stats.entered_block, 1));
+  run_on(loop_, [&] {
+    EXPECT_TRUE(http.request_sent(ids[0])) << "held by the server";
+    EXPECT_FALSE(http.request_sent(ids[1])) << "still queued in lane 0";
+    EXPECT_EQ(http.queued(), 1U);
+    return 0;
+  });
+  completed.read([](const std::vector<std::string>& v) {
+    EXPECT_THAT(v, testing::UnorderedElementsAre("/hello@1", "/hello@2"));
+    return 0;
+  });
+  served.stats.open_gate();
+  ASSERT_TRUE(completed.wait([](const std::vector<std::string>& v) { return v.size() == 4; }));
+  completed.read([](const std::vector<std::string>& v) {
+    EXPECT_EQ(v[2], "/block@0");
+    EXPECT_EQ(v[3], "/hello@0");
+    return 0;
+  });
+}
+
+TEST_F(Http, NothingIsSentWhileTheConnectionIsBeingMade) {
+  // A listener that never accepts, its backlog filled: a new connect hangs in the handshake.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+    fillers.push_back(filler);
+  }
+  HttpClientOptions options;
+  options.connect_timeout = 300ms;
+  HttpClient& http = client(options);
+  Shared<std::optional<HttpResult>> outcome;
+  const auto id = run_on(loop_, [&] {
+    HttpRequest request;
+    request.url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x";
+    request.method = "POST";
+    request.body = "{}";
+    return http.start(std::move(request), [&outcome](HttpResult result) {
+      outcome.update([&](auto& o) { o.emplace(std::move(result)); });
+    });
+  });
+  for (int i = 0; i < 3; ++i) {
+    run_on(loop_, [&] {
+      EXPECT_EQ(http.queued(), 0U) << "handed to libcurl";
+      EXPECT_FALSE(http.request_sent(id)) << "still connecting";
+      return 0;
+    });
+  }
+  ASSERT_TRUE(outcome.wait([](const auto& o) { return o.has_value(); }));
+  outcome.read([](const auto& o) {
+    EXPECT_FALSE(o->ok());
+    if (!o->ok()) {
+      EXPECT_EQ(o->error().category(), ErrorCategory::transport);
+      EXPECT_EQ(o->error().detail(), sfq::ErrorDetail::cannot_connect) << o->error().what();
+    }
+    return 0;
+  });
+  for (const int filler : fillers) ::close(filler);
+  ::close(listener);
+}
+
+TEST_F(Http, AStalledTransferIsATimeoutWithTheStalledDetail) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  HttpRequest request;
+  request.url = base + "/block";  // held: not a byte comes back
+  request.stall_timeout = 1s;
+  const HttpResult result = fetch(http, request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().category(), ErrorCategory::timeout);
+  EXPECT_EQ(result.error().detail(), sfq::ErrorDetail::stalled) << result.error().what();
+}
+
+TEST_F(Http, AnAttemptTimeoutCountsFromTheStartOfTheTransfer) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  HttpRequest request;
+  request.url = base + "/block";
+  request.attempt_timeout = 300ms;
+  const HttpResult result = fetch(http, request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().category(), ErrorCategory::timeout);
+  EXPECT_EQ(result.error().detail(), sfq::ErrorDetail::none) << "it had connected";
+}
+
 TEST_F(Http, CallbacksMayStartFurtherRequests) {
   std::string base;
   serve(base);
@@ -807,6 +928,7 @@ TEST_F(Http, ConnectionRefusedIsATransportErrorWithoutSecrets) {
   ::close(fd);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().category(), ErrorCategory::transport);
+  EXPECT_EQ(result.error().detail(), sfq::ErrorDetail::cannot_connect);
   EXPECT_THAT(result.error().message(), HasSubstr("GET " + url));
   EXPECT_THAT(result.error().message(), Not(HasSubstr("sekrit")));
 }

@@ -1,0 +1,720 @@
+// libsfq under real conditions (docs/RELIABILITY.md): a cancelled submission that never left the
+// client never runs; control requests never wait behind held submissions; callbacks that throw
+// fail their query and on_complete still runs once; every hang ends with a typed error within
+// its deadline; cancel reports what really happened on the server.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sfq/client.hpp"
+#include "support/mock_fixture.hpp"
+
+namespace sfq::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using mock_snowflake::Counters;
+using mock_snowflake::Fault;
+using mock_snowflake::FaultKind;
+
+constexpr const char* kPost = "POST /api/v2/statements";
+constexpr auto kGuard = 60s;  // hang guard only: everything below ends far sooner
+
+// A TCP server on loopback that accepts connections and never answers a byte (a blackhole).
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot listen on loopback");
+    }
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        const int connection = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (connection < 0) continue;
+        std::lock_guard lock(mutex_);
+        connections_.push_back(connection);
+      }
+    });
+  }
+  ~SilentServer() {
+    stop_ = true;
+    thread_.join();
+    for (const int connection : connections_) ::close(connection);
+    ::close(fd_);
+  }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::size_t accepted() {
+    std::lock_guard lock(mutex_);
+    return connections_.size();
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::vector<int> connections_;
+  std::thread thread_;
+};
+
+// A loopback port that refuses connections: bound but not listening, so nobody else takes it.
+class RefusingPort {
+ public:
+  RefusingPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot bind on loopback");
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~RefusingPort() { ::close(fd_); }
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+ConnectionOptions options_for_port(int port) {
+  ConnectionOptions options;
+  options.account = "MOCKACCOUNT";
+  options.user = "MOCKUSER";
+  options.host = "127.0.0.1";
+  options.port = port;
+  options.protocol = "http";
+  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  return options;
+}
+
+CancelResult outcome_of(Query& query) {
+  const std::shared_future<CancelResult> future = query.cancel();
+  if (future.wait_for(kGuard) != std::future_status::ready) {
+    ADD_FAILURE() << "no cancel outcome";
+    return {};
+  }
+  return future.get();
+}
+
+std::string count_rows(Client& client, const std::string& table) {
+  return rows_as_text(client.execute("select count(*) from " + table)).at(0).at(0);
+}
+
+// --- 1. exactly once -------------------------------------------------------------------------
+
+class ExactlyOnce : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 45s; }
+};
+
+TEST_F(ExactlyOnce, SubmissionsCancelledWhileQueuedNeverRun) {
+  Client c = client([](ConnectionOptions& o) { o.max_in_flight = 1; });
+  (void)c.execute("create or replace table mockdb.public.t_once (n int)");
+  server().reset_counters();
+  // The server holds this one's POST: the only submission slot stays taken.
+  Query held = c.submit(Statement("select system$wait(2) as w"));
+  ASSERT_TRUE(
+      server().wait_until([](const Counters& k) { return k.statements_running >= 1; }, kGuard));
+  std::vector<Query> inserts;
+  for (int i = 0; i < 5; ++i) {
+    inserts.push_back(
+        c.submit(Statement("insert into mockdb.public.t_once values (" + std::to_string(i) + ")")));
+  }
+  for (Query& insert : inserts) {
+    const CancelResult result = outcome_of(insert);
+    EXPECT_EQ(result.outcome, CancelOutcome::not_sent) << to_string(result.outcome);
+    EXPECT_EQ(insert.state(), QueryState::cancelled);
+  }
+  (void)held.result();
+  EXPECT_EQ(count_rows(c, "mockdb.public.t_once"), "0");
+  const Counters counters = server().counters();
+  for (Query& insert : inserts) EXPECT_EQ(counters.executions_of(insert.request_id()), 0U);
+  EXPECT_EQ(counters.executions, 2U) << "the held statement and the count, nothing else";
+  EXPECT_EQ(counters.requests_to(kPost), 2U) << "no cancelled submission was sent, not even once";
+}
+
+TEST(ExactlyOnceConnecting, ASubmissionStillConnectingIsDroppedNotProbed) {
+  // A listener that never accepts, its backlog filled: the submission's connect hangs.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+    fillers.push_back(filler);
+  }
+  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  options.connect_timeout = 30s;
+  {
+    Client c(options);
+    Query query = c.submit(Statement("insert into t values (1)"));
+    // A statistics read is a round trip through the I/O loop: libcurl has the transfer by then.
+    (void)c.stats();
+    const CancelResult result = outcome_of(query);
+    EXPECT_EQ(result.outcome, CancelOutcome::not_sent) << to_string(result.outcome);
+    EXPECT_EQ(c.stats().requests_sent, 1U) << "no probe followed the dropped submission";
+  }
+  for (const int filler : fillers) ::close(filler);
+  ::close(listener);
+}
+
+TEST_F(ExactlyOnce, DestroyingTheClientNeverStartsQueuedSubmissions) {
+  {
+    Client setup = client();
+    (void)setup.execute("create or replace table mockdb.public.t_close (n int)");
+  }
+  server().reset_counters();
+  std::vector<Query> inserts;  // outlive the client
+  {
+    Client c = client([](ConnectionOptions& o) { o.max_in_flight = 1; });
+    Query held = c.submit(Statement("select system$wait(30) as w"));
+    ASSERT_TRUE(
+        server().wait_until([](const Counters& k) { return k.statements_running >= 1; }, kGuard));
+    for (int i = 0; i < 5; ++i) {
+      inserts.push_back(c.submit(
+          Statement("insert into mockdb.public.t_close values (" + std::to_string(i) + ")")));
+    }
+  }  // ~Client: the held statement is cancelled on the server, the queued ones are dropped
+  for (Query& insert : inserts) {
+    EXPECT_EQ(insert.state(), QueryState::cancelled);
+    EXPECT_EQ(outcome_of(insert).outcome, CancelOutcome::not_sent);
+  }
+  ASSERT_TRUE(
+      server().wait_until([](const Counters& k) { return !k.cancels_by_handle.empty(); }, kGuard))
+      << "the held statement was cancelled on the server";
+  Client check = client();
+  EXPECT_EQ(count_rows(check, "mockdb.public.t_close"), "0");
+  const Counters counters = server().counters();
+  for (Query& insert : inserts) EXPECT_EQ(counters.executions_of(insert.request_id()), 0U);
+  EXPECT_EQ(counters.executions, 2U) << "the held statement and the count";
+}
+
+// --- 6. lanes ----------------------------------------------------------------------------------
+
+class Lanes : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override {
+    options.sync_window = 45s;
+    options.partitions.first_partition_rows = 50;
+    options.partitions.max_partition_rows = 200;
+  }
+};
+
+TEST_F(Lanes, CancelsPollsAndFetchesPassHeldSubmissions) {
+  Client c = client([](ConnectionOptions& o) { o.max_in_flight = 2; });
+  const QueryResult earlier =
+      c.execute("select seq4() as n from table(generator(rowcount => 2000))");
+  const std::string handle = earlier.meta.statement_handle;
+  ASSERT_GE(earlier.meta.partitions.size(), 5U);
+  // Both submission slots are taken by statements the server holds; a third one waits.
+  Query held1 = c.submit(Statement("select system$wait(40) as w"));
+  Query held2 = c.submit(Statement("select system$wait(40) as w"));
+  ASSERT_TRUE(
+      server().wait_until([](const Counters& k) { return k.statements_running >= 2; }, kGuard));
+  Query waiting = c.submit(Statement("select 3 as three"));
+
+  // A poll and every partition fetch go through meanwhile.
+  Query attached = c.attach(handle);
+  const QueryResult again = attached.result();
+  EXPECT_EQ(again.row_count(), 2000U);
+  EXPECT_EQ(held1.state(), QueryState::queued) << "still held by the server";
+  EXPECT_EQ(waiting.state(), QueryState::queued) << "still waiting for a submission slot";
+
+  // So does a cancel (the probe that learns the handle, then the cancel itself).
+  const CancelResult cancelled = outcome_of(held1);
+  EXPECT_EQ(cancelled.outcome, CancelOutcome::cancelled_on_server)
+      << (cancelled.error ? cancelled.error->what() : "");
+  EXPECT_EQ(rows_as_text(waiting.result()).at(0).at(0), "3") << "the freed slot serves the queue";
+  EXPECT_EQ(outcome_of(held2).outcome, CancelOutcome::cancelled_on_server);
+}
+
+// --- 2. callbacks that throw ------------------------------------------------------------------
+
+class Callbacks : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override {
+    options.partitions.first_partition_rows = 100;
+    options.partitions.max_partition_rows = 300;
+  }
+};
+
+TEST_F(Callbacks, OnBatchThrowingFailsTheQueryAndOnCompleteRunsOnce) {
+  std::atomic<int> batches{0};
+  std::atomic<int> completions{0};
+  std::optional<Error> error;
+  {
+    Client c = client();
+    SubmitOptions options;
+    options.on_batch = [&](RowBatch&&) {
+      if (++batches == 2) throw std::runtime_error("the consumer broke");
+    };
+    options.on_complete = [&](const Query&) { ++completions; };
+    Query query =
+        c.submit(Statement("select seq4() from table(generator(rowcount => 3000))"), options);
+    ASSERT_TRUE(query.wait_done_until(std::chrono::steady_clock::now() + kGuard));
+    EXPECT_EQ(query.state(), QueryState::failed);
+    error = query.error();
+    ASSERT_TRUE(eventually([&] { return completions.load() == 1; }));
+  }
+  EXPECT_EQ(batches.load(), 2) << "no batch is delivered after on_batch threw";
+  EXPECT_EQ(completions.load(), 1);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->detail(), ErrorDetail::callback);
+  EXPECT_NE(error->message().find("on_batch threw: the consumer broke"), std::string::npos)
+      << error->what();
+}
+
+TEST_F(Callbacks, OnProgressThrowingFailsTheQuery) {
+  std::atomic<int> completions{0};
+  Client c = client();
+  SubmitOptions options;
+  options.on_progress = [](const QueryProgress&) { throw std::runtime_error("progress broke"); };
+  options.on_complete = [&](const Query&) { ++completions; };
+  Query query =
+      c.submit(Statement("select seq4() from table(generator(rowcount => 3000))"), options);
+  try {
+    (void)query.result();
+    FAIL() << "expected the query to fail";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.detail(), ErrorDetail::callback);
+    EXPECT_NE(error.message().find("on_progress threw: progress broke"), std::string::npos)
+        << error.what();
+  }
+  ASSERT_TRUE(eventually([&] { return completions.load() == 1; }));
+}
+
+TEST_F(Callbacks, OnCompleteRunsAfterTheLastOnBatchReturned) {
+  std::atomic<bool> inside{false};
+  std::atomic<bool> entered{false};
+  std::atomic<int> completions{0};
+  std::atomic<bool> completed_inside{false};
+  Client c = client();
+  SubmitOptions options;
+  options.on_batch = [&](RowBatch&&) {
+    inside = true;
+    entered = true;
+    std::this_thread::sleep_for(300ms);  // the query is cancelled meanwhile
+    inside = false;
+  };
+  options.on_complete = [&](const Query&) {
+    if (inside) completed_inside = true;
+    ++completions;
+  };
+  Query query =
+      c.submit(Statement("select seq4() from table(generator(rowcount => 3000))"), options);
+  ASSERT_TRUE(eventually([&] { return entered.load(); }, kGuard));
+  (void)query.cancel();
+  ASSERT_TRUE(eventually([&] { return completions.load() == 1; }, kGuard));
+  EXPECT_FALSE(completed_inside.load()) << "on_complete ran while on_batch was running";
+  EXPECT_EQ(query.state(), QueryState::cancelled);
+}
+
+TEST_F(Callbacks, OnCompleteThrowingDoesNotBlockClientDestruction) {
+  server().set_sync_window(50ms);
+  auto c = std::make_unique<Client>(connection());
+  std::atomic<int> completions{0};
+  SubmitOptions options;
+  options.on_batch = [](RowBatch&&) {};
+  options.on_complete = [&](const Query&) {
+    ++completions;
+    throw std::runtime_error("on_complete broke");
+  };
+  Query query = c->submit(Statement("select system$wait(30) as w"), options);
+  ASSERT_TRUE(eventually([&] { return query.state() == QueryState::running; }, kGuard));
+  auto destroyed = std::async(std::launch::async, [&c] { c.reset(); });
+  ASSERT_EQ(destroyed.wait_for(kGuard), std::future_status::ready) << "~Client blocked";
+  EXPECT_EQ(completions.load(), 1);
+  EXPECT_EQ(query.state(), QueryState::cancelled);
+}
+
+// --- 3. nothing hangs ---------------------------------------------------------------------------
+
+TEST(NothingHangs, ABlackholeEndsWithTheClientDeadline) {
+  SilentServer silent;
+  ConnectionOptions options = options_for_port(silent.port());
+  options.total_timeout = 1500ms;
+  Client c(options);
+  try {
+    (void)c.execute("select 1");
+    FAIL() << "expected a timeout";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+  }
+  EXPECT_GE(silent.accepted(), 1U);
+}
+
+TEST(NothingHangs, ABlackholeWithoutDeadlineEndsWhenTheRetryBudgetIsSpent) {
+  SilentServer silent;
+  ConnectionOptions options = options_for_port(silent.port());
+  options.request_timeout = 500ms;
+  options.retry_timeout = 2s;
+  Client c(options);
+  try {
+    (void)c.execute("select 1");
+    FAIL() << "expected the retries to end";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport) << error.what();
+    EXPECT_NE(error.message().find("gave up after"), std::string::npos) << error.what();
+    EXPECT_NE(error.detail(), ErrorDetail::cannot_connect) << "it did connect";
+  }
+  EXPECT_GE(silent.accepted(), 2U) << "the attempt that timed out was retried";
+}
+
+TEST(NothingHangs, ARefusedConnectionIsRetriedThenCannotConnect) {
+  RefusingPort refusing;
+  ConnectionOptions options = options_for_port(refusing.port());
+  options.max_retries = 2;
+  Client c(options);
+  try {
+    (void)c.execute("select 1");
+    FAIL() << "expected a transport error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport);
+    EXPECT_EQ(error.detail(), ErrorDetail::cannot_connect) << error.what();
+    EXPECT_NE(error.message().find("gave up after 3 attempts"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(c.stats().retries, 2U);
+}
+
+TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
+  // A listener that never accepts, its backlog filled by other connections: the kernel drops
+  // further handshakes, so a connect neither succeeds nor fails until the connect timeout.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+    fillers.push_back(filler);
+  }
+  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  options.connect_timeout = 300ms;
+  options.request_timeout = 2s;  // should a connect get through after all, fail fast
+  options.max_retries = 1;
+  {
+    Client c(options);
+    try {
+      (void)c.execute("select 1");
+      FAIL() << "expected a transport error";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.category(), ErrorCategory::transport) << error.what();
+      EXPECT_EQ(error.detail(), ErrorDetail::cannot_connect) << error.what();
+      EXPECT_NE(error.message().find("gave up after 2 attempts"), std::string::npos)
+          << error.what();
+    }
+  }
+  for (const int filler : fillers) ::close(filler);
+  ::close(listener);
+}
+
+class Stalls : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override {
+    options.sync_window = 50ms;
+    options.partitions.first_partition_rows = 50;
+    options.partitions.max_partition_rows = 200;
+  }
+};
+
+TEST_F(Stalls, PollsThatGoSilentAfter202EndWithinTheDeadline) {
+  Fault fault;
+  fault.kind = FaultKind::slow_drip;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 1000;
+  fault.drip_bytes = 1;
+  fault.drip_interval = 3s;  // slower than one byte a second: a stall
+  server().inject_fault(fault);
+  Client c = client([](ConnectionOptions& o) {
+    o.stall_timeout = 1s;
+    o.total_timeout = 4s;
+  });
+  Query query = c.submit(Statement("select system$wait(30) as w"));
+  try {
+    (void)query.result();
+    FAIL() << "expected the deadline to end the query";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+  }
+  EXPECT_GE(c.stats().retries, 1U) << "a stalled poll was retried";
+  const CancelResult outcome = outcome_of(query);
+  EXPECT_EQ(outcome.outcome, CancelOutcome::cancelled_on_server)
+      << (outcome.error ? outcome.error->what() : "");
+}
+
+TEST_F(Stalls, ASlowDripPartitionEndsWithTheDeadline) {
+  Fault fault;
+  fault.kind = FaultKind::slow_drip;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*?partition=*";
+  fault.count = 1000;
+  fault.drip_bytes = 8;
+  fault.drip_interval = 100ms;  // never stalls, never finishes in time
+  server().inject_fault(fault);
+  Client c = client([](ConnectionOptions& o) {
+    o.stall_timeout = 1s;
+    o.total_timeout = 2500ms;
+  });
+  try {
+    (void)c.execute("select seq4() as n from table(generator(rowcount => 2000))");
+    FAIL() << "expected the deadline to end the fetch";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+  }
+}
+
+TEST_F(Stalls, NextBatchUntilEndsAtTheCallersDeadline) {
+  Client c = client();
+  Query query = c.submit(Statement("select system$wait(30) as w"));
+  try {
+    (void)query.next_batch_until(std::chrono::steady_clock::now() + 200ms);
+    FAIL() << "expected the caller's deadline";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout);
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline);
+  }
+  EXPECT_EQ(outcome_of(query).outcome, CancelOutcome::cancelled_on_server);
+}
+
+// --- 4. truthful cancel -------------------------------------------------------------------------
+
+class TruthfulCancel : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 50ms; }
+
+  // A statement the server runs for 30 s, polled by the client.
+  Query running(Client& c) {
+    Query query = c.submit(Statement("select system$wait(30) as w"));
+    EXPECT_TRUE(eventually([&] { return query.state() == QueryState::running; }, kGuard));
+    return query;
+  }
+  void fail_cancels(int status, std::string body = {}) {
+    Fault fault;
+    fault.kind = FaultKind::status;
+    fault.status = status;
+    fault.body = std::move(body);
+    fault.method = "POST";
+    fault.path = "/api/v2/statements/*/cancel";
+    fault.count = 1000;
+    server().inject_fault(fault);
+  }
+};
+
+TEST_F(TruthfulCancel, ConfirmedCancel) {
+  Client c = client();
+  Query query = running(c);
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::cancelled_on_server);
+  EXPECT_EQ(result.statement_handle, query.statement_handle());
+  EXPECT_TRUE(eventually([&] {
+    return server().statement_state(query.statement_handle()) ==
+           mock_snowflake::StatementState::cancelled;
+  }));
+}
+
+TEST_F(TruthfulCancel, A503ForeverIsNotConfirmed) {
+  Client c = client([](ConnectionOptions& o) { o.retry_timeout = 1500ms; });
+  Query query = running(c);
+  fail_cancels(503);
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed);
+  ASSERT_TRUE(result.error.has_value());
+  EXPECT_EQ(result.error->http_status(), 503) << result.error->what();
+  EXPECT_GE(server().counters().requests_with("POST /api/v2/statements/{handle}/cancel", 503), 2U)
+      << "the cancel was retried";
+  EXPECT_EQ(server().statement_state(query.statement_handle()),
+            mock_snowflake::StatementState::running)
+      << "the statement really is still running";
+}
+
+TEST_F(TruthfulCancel, A401IsNotConfirmed) {
+  Client c = client();
+  Query query = running(c);
+  fail_cancels(401, R"({"code":"390144","message":"JWT token is invalid."})");
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed);
+  ASSERT_TRUE(result.error.has_value());
+  EXPECT_EQ(result.error->category(), ErrorCategory::auth) << result.error->what();
+  EXPECT_EQ(server().statement_state(query.statement_handle()),
+            mock_snowflake::StatementState::running);
+}
+
+TEST_F(TruthfulCancel, AServerGoneIsNotConfirmed) {
+  Client c = client([](ConnectionOptions& o) { o.retry_timeout = 1s; });
+  Query query = running(c);
+  server().stop();
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed);
+  ASSERT_TRUE(result.error.has_value());
+  EXPECT_EQ(result.error->detail(), ErrorDetail::cannot_connect) << result.error->what();
+}
+
+TEST_F(TruthfulCancel, AFinishedQueryReportsFinished) {
+  Client c = client();
+  Query query = c.submit(Statement("select 1"));
+  (void)query.result();
+  EXPECT_EQ(outcome_of(query).outcome, CancelOutcome::finished);
+  EXPECT_TRUE(server().counters().cancels_by_handle.empty());
+}
+
+TEST_F(TruthfulCancel, GivingUpOnUnreadablePollsCancelsOnTheServer) {
+  Fault fault;
+  fault.kind = FaultKind::invalid_json;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 1000;
+  server().inject_fault(fault);
+  Client c = client([](ConnectionOptions& o) { o.max_retries = 2; });
+  Query query = c.submit(Statement("select system$wait(30) as w"));
+  EXPECT_THROW((void)query.result(), Error);
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::cancelled_on_server)
+      << (result.error ? result.error->what() : "");
+  ASSERT_FALSE(query.statement_handle().empty());
+  EXPECT_TRUE(eventually([&] {
+    return server().statement_state(query.statement_handle()) ==
+           mock_snowflake::StatementState::cancelled;
+  }));
+}
+
+// --- the fault matrix: polls and cancels under single faults -----------------------------------
+
+struct MatrixCase {
+  const char* name;
+  FaultKind kind;
+  int status;
+  std::optional<int> retry_after;
+};
+
+void PrintTo(const MatrixCase& c, std::ostream* os) { *os << c.name; }
+
+Fault fault_for(const MatrixCase& c, std::string method, std::string path) {
+  Fault fault;
+  fault.kind = c.kind;
+  fault.status = c.status;
+  fault.retry_after = c.retry_after;
+  fault.method = std::move(method);
+  fault.path = std::move(path);
+  fault.count = 2;
+  return fault;
+}
+
+class PollMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
+};
+
+TEST_P(PollMatrix, PollsSurviveTheFaultWithExactlyOneExecution) {
+  server().inject_fault(fault_for(GetParam(), "GET", "/api/v2/statements/*"));
+  Client c = client();
+  Statement statement("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
+  statement.request_id = "3d6f1b2a-5c4e-4f8a-9b7d-2e1c0a9f8b61";
+  const QueryResult result = c.execute(statement);
+  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
+  EXPECT_EQ(server().counters().executions_of(statement.request_id), 1U);
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+}
+
+class CancelMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 50ms; }
+};
+
+TEST_P(CancelMatrix, CancelsAreRetriedUntilConfirmed) {
+  Client c = client();
+  Query query = c.submit(Statement("select system$wait(30) as w"));
+  ASSERT_TRUE(eventually([&] { return query.state() == QueryState::running; }, kGuard));
+  server().inject_fault(fault_for(GetParam(), "POST", "/api/v2/statements/*/cancel"));
+  const CancelResult result = outcome_of(query);
+  EXPECT_EQ(result.outcome, CancelOutcome::cancelled_on_server)
+      << (result.error ? result.error->what() : "");
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+  EXPECT_TRUE(eventually([&] {
+    return server().statement_state(query.statement_handle()) ==
+           mock_snowflake::StatementState::cancelled;
+  }));
+}
+
+const auto kMatrix = ::testing::Values(
+    MatrixCase{"TooManyRequests", FaultKind::status, 429, std::nullopt},
+    MatrixCase{"TooManyRequestsRetryAfter", FaultKind::status, 429, 1},
+    MatrixCase{"InternalError", FaultKind::status, 500, std::nullopt},
+    MatrixCase{"BadGateway", FaultKind::status, 502, std::nullopt},
+    MatrixCase{"Unavailable", FaultKind::status, 503, std::nullopt},
+    MatrixCase{"UnavailableRetryAfter", FaultKind::status, 503, 1},
+    MatrixCase{"GatewayTimeout", FaultKind::status, 504, std::nullopt},
+    MatrixCase{"ClosedBeforeHeaders", FaultKind::close_before_headers, 0, std::nullopt},
+    MatrixCase{"ClosedAfterHeaders", FaultKind::close_after_headers, 0, std::nullopt},
+    MatrixCase{"TruncatedBody", FaultKind::truncated_body, 0, std::nullopt});
+
+INSTANTIATE_TEST_SUITE_P(Faults, PollMatrix, kMatrix,
+                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Faults, CancelMatrix, kMatrix,
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class UnreadablePolls : public MockTest {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
+};
+
+TEST_F(UnreadablePolls, AreAskedForAgain) {
+  Fault fault;
+  fault.kind = FaultKind::invalid_json;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 2;
+  server().inject_fault(fault);
+  Client c = client();
+  const QueryResult result = c.execute("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
+  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
+  EXPECT_EQ(server().pending_faults(), 0U);
+}
+
+}  // namespace
+}  // namespace sfq::testing
