@@ -45,7 +45,8 @@ std::string describe_progress(const QueryProgress& progress) {
   text += " · ";
   switch (progress.state) {
     case QueryState::queued:
-      text += "queued";
+      // Not yet answered by the server: the request is on its way (or being retried).
+      text += "sending";
       break;
     case QueryState::running:
       text += "running";
@@ -110,6 +111,8 @@ void ProgressLine::run() {
     std::string text(kSpinner[frame++ % kSpinner.size()]);
     text += ' ';
     text += describe_progress(progress);
+    // The query id as soon as the server has assigned it, for !abort from another session.
+    if (const std::string id = query_.statement_handle(); !id.empty()) text += " · " + id;
     draw(text);
     if (cv_.wait_for(lock, kTick, [this] { return stopped_; })) break;
   }
