@@ -41,7 +41,7 @@ Exit codes:
   0    success
   1    client error (undefined variable, unknown !command, unreadable !source file, ...)
   2    bad arguments or configuration
-  3    cannot connect (network unreachable, TLS, authentication failed)
+  3    cannot connect (network unreachable, TLS, key file missing, authentication failed)
   4    communication error (the connection broke, an answer sfq cannot understand)
   5    SQL error (the server rejected or failed a statement; statement timeouts too)
   130  interrupted by Ctrl-C (the running statement is cancelled on the server)

@@ -168,8 +168,9 @@ Runner::Flow Runner::fail(int code, std::string_view message) {
   if (where.empty()) {
     print_error_line("sfq: error: " + one_line(redact(message)));
   } else {
-    print_error_line("sfq: " + where + "error: statement " + std::to_string(statement_number_) +
-                     ": " + one_line(redact(message)));
+    const std::string which =
+        in_command_ ? std::string() : "statement " + std::to_string(statement_number_) + ": ";
+    print_error_line("sfq: " + where + "error: " + which + one_line(redact(message)));
   }
   if (exit_code_ == 0) exit_code_ = code;
   if (interactive_ || settings_.continue_on_error) return Flow::next;
@@ -204,11 +205,12 @@ void Runner::footer(std::uint64_t rows, bool truncated,
     line += seconds;
   }
   if (!query_id.empty()) line += " · " + query_id;
-  print_error_line(line);
+  print_error_line(terminal_.utf8 ? line : ascii_only(line));
 }
 
 Runner::Flow Runner::run_item(const ScriptItem& item) {
   line_ = item.line;
+  in_command_ = item.kind == ScriptItem::Kind::command;
   if (item.kind == ScriptItem::Kind::command) return run_command(item.text);
   return run_statement(item.text);
 }
@@ -356,7 +358,7 @@ Runner::Flow Runner::run_request(const std::vector<std::string>& statements,
   ResultMeta meta;
   {
     std::optional<ProgressLine> progress;
-    if (show_progress) progress.emplace(query, STDERR_FILENO, terminal_.columns);
+    if (show_progress) progress.emplace(query, STDERR_FILENO, terminal_.columns, terminal_.utf8);
     const auto waited = std::chrono::steady_clock::now();
     try {
       meta = query.metadata();
@@ -414,7 +416,7 @@ Runner::Flow Runner::show_result(Query& query, std::chrono::steady_clock::durati
                                  std::atomic<bool>& paging) {
   std::optional<ProgressLine> progress;
   if (terminal_.stderr_tty && settings_.progress) {
-    progress.emplace(query, STDERR_FILENO, terminal_.columns);
+    progress.emplace(query, STDERR_FILENO, terminal_.columns, terminal_.utf8);
   }
   auto stop_progress = [&progress] {
     if (progress) progress->stop();

@@ -148,6 +148,7 @@ class Runner {
   std::string origin_;
   std::size_t line_ = 0;
   std::size_t statement_number_ = 0;
+  bool in_command_ = false;  // the item running is a !command, not a statement
 };
 
 /// The REPL's !help text.

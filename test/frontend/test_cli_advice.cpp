@@ -115,7 +115,7 @@ TEST(CliAdvice, ConnectToAConnectionThatCannotLogInFailsClearly) {
   const auto r = run_sfq({"--format", "csv", "--no-header", "--continue-on-error", "-f", "-"},
                          account.env(), "!connect wrongkey\nselect 'still default';\n");
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_TRUE(contains(r.err, "cannot connect to wrongkey")) << r.err;
+  EXPECT_TRUE(contains(r.err, "sfq: <stdin>:1: error: cannot connect to wrongkey")) << r.err;
   EXPECT_TRUE(contains(r.err, "still on default")) << r.err;
   EXPECT_FALSE(contains(r.out, "connected to wrongkey")) << r.out;
   EXPECT_EQ(r.out, "still default\n");
@@ -128,6 +128,18 @@ TEST(CliAdvice, SnowsqlOptionsAndUpperCaseFormatAreAccepted) {
       account.env());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "N\n1\n");
+}
+
+TEST(CliAdvice, AnUnknownSfqSettingIsIgnoredWithOneWarning) {
+  CliAccount account;
+  account.dir().write_file("home/.snowflake/config.toml",
+                           "[sfq]\nformat = \"csv\"\ncolour = \"always\"\n", 0600);
+  const auto r = run_sfq({"-q", "select 1 as n"}, account.env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "N\n1\n") << "the known setting applies";
+  EXPECT_TRUE(contains(r.err, "unknown [sfq] setting `colour`")) << r.err;
+  EXPECT_TRUE(contains(r.err, "ignored")) << r.err;
+  EXPECT_FALSE(contains(r.err, "sfq: error")) << r.err;
 }
 
 TEST(CliAdvice, ScriptErrorsSayFileLineAndStatement) {

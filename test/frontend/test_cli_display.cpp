@@ -93,6 +93,9 @@ TEST_F(CliDisplay, AsciiLinesWhenTheLocaleIsNotUtf8) {
   EXPECT_TRUE(contains(out, "+---+---+")) << out;
   EXPECT_TRUE(contains(out, "| 1 | x |")) << out;
   EXPECT_FALSE(contains(out, "┌")) << out;
+  // The footer too is plain ASCII.
+  EXPECT_TRUE(contains(out, "1 row - ")) << out;
+  EXPECT_FALSE(contains(out, "·")) << out;
   const std::string asked = screen("select 1 as a", 80, env(), {"--box", "ascii"});
   EXPECT_TRUE(contains(asked, "+---+")) << asked;
 }
