@@ -134,7 +134,11 @@ std::optional<SessionStatement> alter_session(const std::vector<Token>& t) {
     }
     if (i >= t.size() || t[i].text != "=" || t[i].kind != Token::Kind::symbol) return std::nullopt;
     ++i;
-    if (i >= t.size() || t[i].kind == Token::Kind::symbol) return std::nullopt;
+    // Values sfq can read: 'strings', numbers, words (TRUE, names). Anything else is replayed
+    // as written.
+    if (i >= t.size() || t[i].kind == Token::Kind::symbol || t[i].kind == Token::Kind::quoted) {
+      return std::nullopt;
+    }
     out.parameters.emplace_back(std::move(name), t[i].text);
     ++i;
   }
