@@ -99,7 +99,8 @@ std::string_view command_help() {
   return R"(Statements end with ';' and may span lines. Client commands take one line:
   !set                     show the settings
   !set NAME=VALUE          format (table csv tsv json jsonl markdown vertical), null_display,
-                           header, max_rows, progress, pager, timing, continue_on_error
+                           header, max_rows, progress, pager, timing, continue_on_error,
+                           expanded (on off auto), box (unicode ascii)
   !define NAME=VALUE       define a variable for <% NAME %>, &{NAME} and &NAME
   !variables               list the variables
   !source FILE             run the statements of FILE (alias !load)
@@ -110,7 +111,8 @@ std::string_view command_help() {
   !abort QUERY_ID          cancel a statement by its query id
   !print TEXT              print TEXT
   !help                    this help
-  !exit, !quit             leave (Ctrl-D too)
+  !exit, !quit             leave (Ctrl-D, \q, exit and quit too)
+Tab completes keywords, !commands and database, schema and table names.
 USE, ALTER SESSION and SET are kept by sfq and sent with every later statement.
 Ctrl-C cancels the running statement on the server; at the prompt it clears the input.
 )";
