@@ -276,6 +276,12 @@ TEST_F(CliRepl, TabCompletesKeywordsCommandsAndTableNames) {
   EXPECT_EQ(account_.server().counters().executions, executions);
   pty->send("\x03");
   ASSERT_TRUE(prompt(*pty)) << pty->take();
+  // A database's schemas, then a schema's tables (another schema than the current one).
+  pty->send("select count(*) as n from mockdb.pu\t");
+  pty->send("\x7f.all_t\t");  // back over the space Tab added
+  pty->send(";\r");
+  ASSERT_TRUE(pty->expect("│ 5 │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
   pty->send("!sp\t");
   ASSERT_TRUE(pty->expect("!spool")) << pty->take();
   pty->send("\x03");
