@@ -4,8 +4,12 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/connect.hpp"
@@ -37,7 +41,7 @@ int usage_error(std::string_view message) {
 }
 
 int error_exit(const Error& error) {
-  print(STDERR_FILENO, "sfq: error: " + one_line(error.what()) + "\n");
+  print(STDERR_FILENO, "sfq: error: " + one_line(redact(error.what())) + "\n");
   return exit_code_for(error, false);
 }
 
@@ -77,8 +81,38 @@ std::optional<std::string> build_settings(const CliOptions& options,
   if (options.no_pager) settings.pager = std::string();
   if (options.no_progress) settings.progress = false;
   if (options.continue_on_error) settings.continue_on_error = true;
+  if (options.expanded) {
+    if (auto error = apply("expanded", *options.expanded)) return "--expanded: " + *error;
+  }
+  if (options.box) {
+    if (auto error = apply("box", *options.box)) return "--box: " + *error;
+  }
   for (const auto& assignment : options.settings) {
     if (auto error = settings.apply(assignment)) return "-o " + assignment + ": " + *error;
+  }
+  return std::nullopt;
+}
+
+// --mock brings its own account: flags that pick or describe another one make no sense with it.
+std::optional<std::string> mock_conflict(const ConnectionFlags& flags) {
+  const std::pair<const std::optional<std::string>*, const char*> others[] = {
+      {&flags.connection, "-c/--connection"},
+      {&flags.config_file, "--config-file"},
+      {&flags.account, "-a/--account"},
+      {&flags.user, "-u/--user"},
+      {&flags.host, "--host"},
+      {&flags.port, "--port"},
+      {&flags.protocol, "--protocol"},
+      {&flags.authenticator, "--authenticator"},
+      {&flags.private_key_file, "--private-key-file"},
+      {&flags.token, "--token"},
+  };
+  for (const auto& [value, name] : others) {
+    if (value->has_value()) {
+      return std::string(name) +
+             " cannot be used with --mock, which connects to its own emulator (-d, -s, -w and "
+             "-r apply to it)";
+    }
   }
   return std::nullopt;
 }
@@ -91,11 +125,14 @@ int run_sql(const CliOptions& options, InterruptWatcher& interrupts) {
   for (const auto& source : options.sources) {
     if (source.kind == SqlSource::Kind::file && source.text != "-" &&
         ::access(source.text.c_str(), R_OK) != 0) {
-      return usage_error("-f " + source.text + ": the file cannot be read");
+      return usage_error("-f " + source.text + ": " + std::strerror(errno));
     }
   }
+  if (options.mock) {
+    if (auto conflict = mock_conflict(options.connection)) return usage_error(*conflict);
+  }
 
-  auto opened = open_connection(options.connection, options.mock, options.debug);
+  auto opened = open_connection(options.connection, options.mock, options.debug, &interrupts);
   if (!opened) return error_exit(opened.error());
   for (const auto& warning : opened->warnings) {
     print(STDERR_FILENO, "sfq: warning: " + one_line(warning) + "\n");
@@ -109,12 +146,12 @@ int run_sql(const CliOptions& options, InterruptWatcher& interrupts) {
   // !connect keeps --config-file and --debug; the named connection replaces the rest.
   Runner::ConnectFunction connect;
   if (!options.mock) {
-    connect = [flags = options.connection,
-               debug = options.debug](const std::string& name) -> Result<std::unique_ptr<Session>> {
+    connect = [flags = options.connection, debug = options.debug,
+               &interrupts](const std::string& name) -> Result<std::unique_ptr<Session>> {
       ConnectionFlags named;
       named.config_file = flags.config_file;
       named.connection = name;
-      auto next = open_connection(named, false, debug);
+      auto next = open_connection(named, false, debug, &interrupts);
       if (!next) return next.error();
       return std::move(next->session);
     };
@@ -123,18 +160,37 @@ int run_sql(const CliOptions& options, InterruptWatcher& interrupts) {
                 std::move(connect));
 
   if (interactive) {
-    const std::string banner = std::string("sfq ") + SFQ_VERSION + " · " + opened->description +
-                               "\nEnd statements with ';'. !help for help, Ctrl-D to leave.\n";
+    if (options.single_request) {
+      return usage_error(
+          "--single-request is for -q, -f and standard input; in the interactive session use "
+          "!begin ... !commit");
+    }
+    std::string banner;
+    if (settings.friendly) {
+      banner = std::string("sfq ") + SFQ_VERSION + " · " + opened->description +
+               "\nEnd statements with ';'. !help (or help) for help, Ctrl-D or \\q to leave.\n";
+    }
     return run_repl(runner, interrupts, banner);
   }
+  if (options.single_request) runner.begin_batch(false);
+  Runner::Flow flow = Runner::Flow::next;
   if (options.sources.empty()) {
-    (void)runner.run_fd(STDIN_FILENO);
-    return runner.exit_code();
+    flow = runner.run_file("-");
+  } else {
+    for (const auto& source : options.sources) {
+      flow = source.kind == SqlSource::Kind::query ? runner.run_text(source.text)
+                                                   : runner.run_file(source.text);
+      if (flow != Runner::Flow::next) break;
+    }
   }
-  for (const auto& source : options.sources) {
-    const Runner::Flow flow = source.kind == SqlSource::Kind::query ? runner.run_text(source.text)
-                                                                    : runner.run_file(source.text);
-    if (flow != Runner::Flow::next) break;
+  if (flow == Runner::Flow::next) {
+    if (options.single_request) {
+      (void)runner.flush_batch();
+    } else if (auto pending = runner.batch_size()) {
+      print(STDERR_FILENO, "sfq: error: !begin without !commit at the end of the input: " +
+                               std::to_string(*pending) + " statement(s) not sent\n");
+      return runner.exit_code() != 0 ? runner.exit_code() : kExitClientError;
+    }
   }
   return runner.exit_code();
 }

@@ -1,9 +1,14 @@
 // connect.cpp — see connect.hpp.
 #include "cli/connect.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
 #include <utility>
 
 #include "app/mock_session.hpp"
+#include "cli/keygen.hpp"
 #include "config/environment.hpp"
 #include "config/explain.hpp"
 #include "config/resolve.hpp"
@@ -36,15 +41,40 @@ std::string describe(const ConnectionOptions& options, const std::string& name) 
   return text + ")";
 }
 
+// An encrypted key without a passphrase, on a terminal: ask for it, as ssh does.
+void ask_passphrase_if_needed(ConnectionOptions& options, InterruptWatcher* interrupts) {
+  if (interrupts == nullptr || options.auth != AuthMethod::key_pair ||
+      !options.private_key_pem.empty() || options.private_key_file.empty() ||
+      !options.private_key_passphrase.empty() || ::isatty(STDIN_FILENO) != 1) {
+    return;
+  }
+  std::ifstream in(options.private_key_file);
+  std::string head(256, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.find("BEGIN ENCRYPTED PRIVATE KEY") == std::string::npos) return;
+  const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+  if (tty < 0) return;
+  auto phrase = ask_hidden(tty, "Passphrase for " + options.private_key_file + ": ", *interrupts);
+  ::close(tty);
+  if (phrase && !phrase->empty()) options.private_key_passphrase = Secret(std::move(*phrase));
+}
+
 }  // namespace
 
-Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock, bool trace_http) {
+Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock, bool trace_http,
+                                         InterruptWatcher* interrupts) {
   OpenedConnection opened;
   if (mock) {
     auto session = app::MockSession::start();
     if (!session) return session.error();
     ConnectionOptions options = (*session)->connection();
     options.trace_http = trace_http;
+    // The namespace, role and warehouse flags apply to the emulator as to any account.
+    if (flags.database) options.database = *flags.database;
+    if (flags.schema) options.schema = *flags.schema;
+    if (flags.warehouse) options.warehouse = *flags.warehouse;
+    if (flags.role) options.role = *flags.role;
     opened.description = "mock_snowflake at " + (*session)->base_url() +
                          " (sample data: SNOWFLAKE_SAMPLE_DATA.TPCH_SF1)";
     opened.session = std::make_unique<Session>(std::move(options), "mock", std::move(*session));
@@ -55,6 +85,7 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
   if (!resolved) return resolved.error();
   ConnectionOptions options = resolved->options;
   options.trace_http = trace_http;
+  ask_passphrase_if_needed(options, interrupts);
   opened.warnings = resolved->warnings;
   opened.sfq_settings = resolved->sfq_settings;
   opened.settings_origin = resolved->config_path + " [sfq]";

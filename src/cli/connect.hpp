@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/interrupts.hpp"
 #include "cli/options.hpp"
 #include "cli/session.hpp"
 #include "sfq/error.hpp"
@@ -30,8 +31,11 @@ struct OpenedConnection {
 
 /// Resolves the connection (`name` overrides -c) or starts the mock. Config errors name the
 /// file, variable or flag at fault.
+/// With `interrupts` (the CLI on a terminal), an encrypted private key without a passphrase
+/// makes sfq ask for the passphrase on the terminal.
 [[nodiscard]] Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock,
-                                                       bool trace_http);
+                                                       bool trace_http,
+                                                       InterruptWatcher* interrupts = nullptr);
 
 /// The text of `sfq config explain`: every effective key, its value (secrets masked) and the
 /// source that won, the files looked at and their permissions, and what is missing.

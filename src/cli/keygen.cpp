@@ -30,42 +30,6 @@ void error_line(const std::string& message) {
   }
 }
 
-// Reads a line from the terminal with echo off. The terminal is restored on every path,
-// Ctrl-C included (the interrupt handler puts it back before leaving).
-std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
-                                      InterruptWatcher& interrupts) {
-  termios saved{};
-  if (::tcgetattr(tty, &saved) != 0) return std::nullopt;
-  termios quiet = saved;
-  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  quiet.c_lflag |= ECHONL;
-  ScopedInterruptHandler restore(interrupts, [tty, saved](int signal) {
-    ::tcsetattr(tty, TCSANOW, &saved);
-    [[maybe_unused]] const ssize_t n = ::write(tty, "\n", 1);
-    ::_exit(128 + signal);
-  });
-  // Echo goes off before the prompt shows, so nothing typed after the prompt is echoed.
-  ::tcsetattr(tty, TCSAFLUSH, &quiet);
-  [[maybe_unused]] ssize_t n = ::write(tty, prompt.data(), prompt.size());
-  std::string line;
-  char c = 0;
-  bool ok = false;
-  while (true) {
-    n = ::read(tty, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (c == '\n') {
-      ok = true;
-      break;
-    }
-    line += c;
-  }
-  ::tcsetattr(tty, TCSANOW, &saved);
-  if (!ok) return std::nullopt;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
 std::optional<std::string> passphrase(InterruptWatcher& interrupts, std::string& error) {
   if (const char* env = std::getenv("PRIVATE_KEY_PASSPHRASE"); env != nullptr) {
     if (*env == '\0') {
@@ -125,6 +89,40 @@ bool write_private_file(const std::string& path, const std::string& content, boo
 }
 
 }  // namespace
+
+std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
+                                      InterruptWatcher& interrupts) {
+  termios saved{};
+  if (::tcgetattr(tty, &saved) != 0) return std::nullopt;
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  quiet.c_lflag |= ECHONL;
+  ScopedInterruptHandler restore(interrupts, [tty, saved](int signal) {
+    ::tcsetattr(tty, TCSANOW, &saved);
+    [[maybe_unused]] const ssize_t n = ::write(tty, "\n", 1);
+    ::_exit(128 + signal);
+  });
+  // Echo goes off before the prompt shows, so nothing typed after the prompt is echoed.
+  ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  [[maybe_unused]] ssize_t n = ::write(tty, prompt.data(), prompt.size());
+  std::string line;
+  char c = 0;
+  bool ok = false;
+  while (true) {
+    n = ::read(tty, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (c == '\n') {
+      ok = true;
+      break;
+    }
+    line += c;
+  }
+  ::tcsetattr(tty, TCSANOW, &saved);
+  if (!ok) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 int run_keygen(const KeygenOptions& options, InterruptWatcher& interrupts) {
   struct stat st {};

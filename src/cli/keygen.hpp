@@ -11,11 +11,18 @@
 // Thread safety: main thread only.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cli/interrupts.hpp"
 
 namespace sfq::cli {
+
+/// Reads a line from the terminal `tty` with echo off, after writing `prompt` to it; nullopt at
+/// end of input. The terminal is restored on every path, Ctrl-C included (the interrupt
+/// handler puts it back before leaving).
+[[nodiscard]] std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
+                                                    InterruptWatcher& interrupts);
 
 struct KeygenOptions {
   std::string out_dir = ".";

@@ -41,12 +41,19 @@ Exit codes:
   0    success
   1    client error (undefined variable, unknown !command, unreadable !source file, ...)
   2    bad arguments or configuration
-  3    cannot connect (network unreachable, TLS, authentication failed)
+  3    cannot connect (network unreachable, TLS, key file missing, authentication failed)
   4    communication error (the connection broke, an answer sfq cannot understand)
   5    SQL error (the server rejected or failed a statement; statement timeouts too)
   130  interrupted by Ctrl-C (the running statement is cancelled on the server)
 
-More: docs/CLI.md)";
+Other commands:
+  sfq config explain [-c NAME]        the effective connection, and where each value came from
+  sfq keygen [--out DIR] [--encrypt]  write a key pair for key-pair authentication
+  sfq mcp [--help]                    serve Snowflake to AI assistants over stdio (MCP)
+
+Sessions: USE, ALTER SESSION and SET are kept by sfq and sent with every later statement
+(each SQL API request is a session of its own). Transactions and temporary tables need one
+request: !begin ... !commit in a script or the interactive session, or --single-request.)";
 
 void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
   auto add = [&](const std::string& names, std::optional<std::string>& target,
@@ -100,6 +107,10 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       ->allow_extra_args(false)
       ->type_name("NAME=VALUE")
       ->group(kInput);
+  app.add_flag("--single-request", o.single_request,
+               "send all the statements as one multi-statement request (transactions, "
+               "temporary tables); results are shown in order")
+      ->group(kInput);
   app.add_flag("--continue-on-error", o.continue_on_error,
                "go on after a failed statement (exit code: the first failure's)")
       ->group(kInput);
@@ -111,7 +122,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
   app.add_option_function<std::string>(
          "--format", [&o](const std::string& v) { o.format = v; },
          "table (default), csv, tsv, json, jsonl, markdown or vertical")
-      ->check(CLI::IsMember({"table", "csv", "tsv", "json", "jsonl", "markdown", "vertical"}))
+      ->check(CLI::IsMember({"table", "csv", "tsv", "json", "jsonl", "markdown", "vertical"},
+                            CLI::ignore_case))
       ->type_name("FORMAT")
       ->group(kOutput);
   app.add_option_function<std::string>(
@@ -125,11 +137,24 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
          "print at most N rows of each result (0 = all)")
       ->type_name("N")
       ->group(kOutput);
+  app.add_option_function<std::string>(
+         "--expanded", [&o](const std::string& v) { o.expanded = v; },
+         "vertical records instead of a table: on, off (default) or auto (when the table is "
+         "wider than the terminal)")
+      ->check(CLI::IsMember({"on", "off", "auto"}, CLI::ignore_case))
+      ->type_name("MODE")
+      ->group(kOutput);
+  app.add_option_function<std::string>(
+         "--box", [&o](const std::string& v) { o.box = v; },
+         "table lines: unicode (default in a UTF-8 locale) or ascii")
+      ->check(CLI::IsMember({"unicode", "ascii"}, CLI::ignore_case))
+      ->type_name("STYLE")
+      ->group(kOutput);
   app.add_flag("--no-pager", o.no_pager, "never pipe results into a pager")->group(kOutput);
   app.add_flag("--no-progress", o.no_progress, "no progress line on the terminal")->group(kOutput);
   app.add_option("-o,--option", o.settings,
                  "a setting, as !set: format, null_display, header, max_rows, progress, "
-                 "pager, timing, continue_on_error")
+                 "pager, timing, continue_on_error, expanded, box, friendly, quiet")
       ->allow_extra_args(false)
       ->type_name("NAME=VALUE")
       ->group(kOutput);

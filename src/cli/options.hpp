@@ -49,6 +49,9 @@ struct CliOptions {
   bool no_pager = false;
   bool no_progress = false;
   bool continue_on_error = false;
+  bool single_request = false;
+  std::optional<std::string> expanded;
+  std::optional<std::string> box;
   std::vector<std::string> settings;  ///< -o NAME=VALUE, in order
 
   bool debug = false;

@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::array<std::string_view, 10> kSpinner = {"⠋", "⠙", "⠹", "⠸", "⠼",
                                                        "⠴", "⠦", "⠧", "⠇", "⠏"};
+constexpr std::array<std::string_view, 4> kAsciiSpinner = {"|", "/", "-", "\\"};
 constexpr std::chrono::milliseconds kTick{100};
 constexpr std::string_view kClearLine = "\r\x1b[K";
 
@@ -37,6 +38,26 @@ std::string group_digits(std::uint64_t value) {
   return out;
 }
 
+std::string ascii_only(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.substr(i, 2) == "\u00b7") {
+      out += '-';
+      i += 2;
+    } else if (text.substr(i, 3) == "\u2009") {
+      out += ' ';
+      i += 3;
+    } else if (text.substr(i, 3) == "\u2026") {
+      out += "...";
+      i += 3;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 std::string describe_progress(const QueryProgress& progress) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f s",
@@ -45,7 +66,8 @@ std::string describe_progress(const QueryProgress& progress) {
   text += " · ";
   switch (progress.state) {
     case QueryState::queued:
-      text += "queued";
+      // Not yet answered by the server: the request is on its way (or being retried).
+      text += "sending";
       break;
     case QueryState::running:
       text += "running";
@@ -71,8 +93,9 @@ std::string describe_progress(const QueryProgress& progress) {
   return text;
 }
 
-ProgressLine::ProgressLine(Query query, int fd, std::size_t width, std::chrono::milliseconds delay)
-    : query_(std::move(query)), fd_(fd), width_(width), delay_(delay) {
+ProgressLine::ProgressLine(Query query, int fd, std::size_t width, bool utf8,
+                           std::chrono::milliseconds delay)
+    : query_(std::move(query)), fd_(fd), width_(width), utf8_(utf8), delay_(delay) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -107,10 +130,14 @@ void ProgressLine::run() {
   if (cv_.wait_until(lock, start + delay_, [this] { return stopped_; })) return;
   while (!stopped_) {
     const QueryProgress progress = query_.progress();
-    std::string text(kSpinner[frame++ % kSpinner.size()]);
+    std::string text(utf8_ ? kSpinner[frame % kSpinner.size()]
+                           : kAsciiSpinner[frame % kAsciiSpinner.size()]);
+    ++frame;
     text += ' ';
     text += describe_progress(progress);
-    draw(text);
+    // The query id as soon as the server has assigned it, for !abort from another session.
+    if (const std::string id = query_.statement_handle(); !id.empty()) text += " · " + id;
+    draw(utf8_ ? text : ascii_only(text));
     if (cv_.wait_for(lock, kTick, [this] { return stopped_; })) break;
   }
 }

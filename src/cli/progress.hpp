@@ -16,6 +16,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "sfq/client.hpp"
@@ -29,10 +30,15 @@ namespace sfq::cli {
 /// "1 234 567": digits grouped by thin spaces for reading at a glance.
 [[nodiscard]] std::string group_digits(std::uint64_t value);
 
+/// `text` for a terminal whose locale is not UTF-8: "·" as "-", thin spaces as spaces, "…" as
+/// "...".
+[[nodiscard]] std::string ascii_only(std::string_view text);
+
 class ProgressLine {
  public:
-  /// Starts showing `query`'s progress on `fd` after `delay`; `width` bounds the line.
-  ProgressLine(Query query, int fd, std::size_t width,
+  /// Starts showing `query`'s progress on `fd` after `delay`; `width` bounds the line; without
+  /// `utf8` the line is plain ASCII.
+  ProgressLine(Query query, int fd, std::size_t width, bool utf8 = true,
                std::chrono::milliseconds delay = std::chrono::milliseconds(500));
   ~ProgressLine();
   ProgressLine(const ProgressLine&) = delete;
@@ -48,6 +54,7 @@ class ProgressLine {
   Query query_;
   int fd_;
   std::size_t width_;
+  bool utf8_;
   std::chrono::milliseconds delay_;
   std::mutex mutex_;
   std::condition_variable cv_;

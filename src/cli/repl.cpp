@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +47,8 @@ struct EditorState {
   std::string prompt = kPrompt;
   bool interrupted = false;
   FILE* out = stdout;
+  std::function<std::vector<std::string>(const std::string&, const std::string&)> complete;
+  std::string last_completed;  // a second Tab on the same word lists the candidates
 };
 
 EditorState* state_of(EditLine* el) {
@@ -68,11 +71,69 @@ unsigned char interrupt_key(EditLine* el, int /*key*/) {
   return CC_NEWLINE;
 }
 
+// ^Z while editing (the terminal's signal keys are off): give the terminal back, stop, and
+// take it again when the shell continues us.
+unsigned char suspend_key(EditLine* el, int /*key*/) {
+  el_set(el, EL_PREP_TERM, 0);
+  // SIGSTOP rather than SIGTSTP: the kernel drops SIGTSTP for a process group without a
+  // shell to continue it, where stopping would hang; SIGSTOP stops in every case.
+  ::kill(0, SIGSTOP);
+  el_set(el, EL_PREP_TERM, 1);
+  return CC_REDISPLAY;
+}
+
+bool completion_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$' || c == '.' ||
+         c == '!' || c == '\\';
+}
+
+// Tab: the unique completion, else the longest common prefix, else (second Tab) the list.
+unsigned char complete_key(EditLine* el, int /*key*/) {
+  EditorState* state = state_of(el);
+  const LineInfo* info = el_line(el);
+  const std::string before(info->buffer, static_cast<std::size_t>(info->cursor - info->buffer));
+  std::size_t start = before.size();
+  while (start > 0 && completion_char(before[start - 1])) --start;
+  const std::string word = before.substr(start);
+  if (!state->complete) return CC_REFRESH_BEEP;
+  const std::vector<std::string> found = state->complete(before, word);
+  if (found.empty()) return CC_REFRESH_BEEP;
+  std::string common = found.front();
+  for (const auto& candidate : found) {
+    std::size_t n = 0;
+    while (n < common.size() && n < candidate.size() && common[n] == candidate[n]) ++n;
+    common.resize(n);
+  }
+  if (found.size() == 1) {
+    const std::string rest = found.front().substr(word.size()) + (word.starts_with("!") ? "" : " ");
+    el_insertstr(el, rest.c_str());
+    state->last_completed.clear();
+    return CC_REFRESH;
+  }
+  if (common.size() > word.size()) {
+    el_insertstr(el, common.substr(word.size()).c_str());
+    state->last_completed = common;
+    return CC_REFRESH;
+  }
+  if (state->last_completed != before) {
+    state->last_completed = before;
+    return CC_REFRESH_BEEP;
+  }
+  std::string list = "\n";
+  for (const auto& candidate : found) list += candidate + "  ";
+  list += "\n";
+  std::fputs(list.c_str(), state->out);
+  std::fflush(state->out);
+  return CC_REDISPLAY;
+}
+
 class Editor {
  public:
-  Editor(std::optional<std::string> history_file, FILE* out)
+  Editor(std::optional<std::string> history_file, FILE* out,
+         std::function<std::vector<std::string>(const std::string&, const std::string&)> complete)
       : history_file_(std::move(history_file)) {
     state_.out = out;
+    state_.complete = std::move(complete);
     history_ = history_init();
     HistEvent event;
     history(history_, &event, H_SETSIZE, kHistorySize);
@@ -91,6 +152,10 @@ class Editor {
     el_wset(el_, EL_ADDFN, L"sfq-interrupt", L"abandon the input", &interrupt_key);
     el_set(el_, EL_BIND, "^C", "sfq-interrupt", static_cast<char*>(nullptr));
     el_set(el_, EL_BIND, "^R", "em-inc-search-prev", static_cast<char*>(nullptr));
+    el_wset(el_, EL_ADDFN, L"sfq-suspend", L"suspend sfq", &suspend_key);
+    el_set(el_, EL_BIND, "^Z", "sfq-suspend", static_cast<char*>(nullptr));
+    el_wset(el_, EL_ADDFN, L"sfq-complete", L"complete the word", &complete_key);
+    el_set(el_, EL_BIND, "^I", "sfq-complete", static_cast<char*>(nullptr));
     // Cursor keys as terminals send them in normal mode (libedit binds only the keypad-mode
     // sequences of the terminfo entry).
     for (const auto& [keys, function] : kCursorKeys) {
@@ -154,7 +219,84 @@ std::string continuation_prompt(const StatementSplitter& splitter) {
   return prompt + "> ";
 }
 
+constexpr std::string_view kKeywords[] = {
+    "ALL",       "ALTER",  "AND",       "AS",       "ASC",       "BETWEEN",   "BY",
+    "CASE",      "CAST",   "COLUMNS",   "COUNT",    "CREATE",    "CROSS",     "DATABASE",
+    "DATABASES", "DELETE", "DESC",      "DESCRIBE", "DISTINCT",  "DROP",      "ELSE",
+    "END",       "EXISTS", "FALSE",     "FROM",     "FULL",      "GROUP",     "HAVING",
+    "ILIKE",     "IN",     "INNER",     "INSERT",   "INTO",      "IS",        "JOIN",
+    "LEFT",      "LIKE",   "LIMIT",     "MERGE",    "NOT",       "NULL",      "OBJECTS",
+    "ON",        "OR",     "ORDER",     "OUTER",    "OVER",      "PARTITION", "QUALIFY",
+    "REPLACE",   "RIGHT",  "ROLE",      "SCHEMA",   "SCHEMAS",   "SELECT",    "SESSION",
+    "SET",       "SHOW",   "TABLE",     "TABLES",   "TEMPORARY", "THEN",      "TRUE",
+    "TRUNCATE",  "UNION",  "UNSET",     "UPDATE",   "USE",       "USING",     "VALUES",
+    "VIEW",      "VIEWS",  "WAREHOUSE", "WHEN",     "WHERE",     "WITH",
+};
+
+constexpr std::string_view kCommands[] = {
+    "abort", "begin", "commit",   "connect", "define", "exit",  "help",      "load",
+    "print", "quit",  "rollback", "set",     "source", "spool", "variables",
+};
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         util::lower(text.substr(0, prefix.size())) == util::lower(prefix);
+}
+
+// The prompt: where statements run, and how many statements !begin has gathered.
+std::string main_prompt(const Runner& runner) {
+  const std::string where = runner.where();
+  std::string prompt = where.empty() ? std::string("sfq") : where;
+  if (const auto gathered = runner.batch_size()) prompt += " [" + std::to_string(*gathered) + "]";
+  return prompt + "> ";
+}
+
 }  // namespace
+
+std::vector<std::string> completions(
+    const std::string& line, const std::string& word,
+    const std::function<std::vector<std::string>(const std::string& qualifier)>& names) {
+  std::vector<std::string> out;
+  const std::string_view before = trim(std::string_view(line).substr(0, line.size() - word.size()));
+  if (word.starts_with("!")) {
+    if (!before.empty()) return out;
+    for (const auto command : kCommands) {
+      if (starts_with_nocase(command, word.substr(1))) out.push_back("!" + std::string(command));
+    }
+    return out;
+  }
+  if (before.starts_with("!")) return out;
+  // Lower case in, lower case out; otherwise Snowflake's upper case.
+  const bool lower_case = std::any_of(word.begin(), word.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) != 0;
+  });
+  auto cased = [lower_case](std::string_view text) {
+    return lower_case ? util::lower(text) : std::string(text);
+  };
+  const auto dot = word.rfind('.');
+  const std::string qualifier = dot == std::string::npos ? "" : word.substr(0, dot);
+  const std::string prefix = dot == std::string::npos ? word : word.substr(dot + 1);
+  if (qualifier.empty()) {
+    for (const auto keyword : kKeywords) {
+      if (starts_with_nocase(keyword, prefix)) out.push_back(cased(keyword));
+    }
+  }
+  if (names) {
+    for (const auto& name : names(qualifier)) {
+      if (!starts_with_nocase(name, prefix)) continue;
+      // Names that need quotes are left alone: what Tab would insert must be usable as is.
+      const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c)) != 0 ||
+               std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+      });
+      if (!plain) continue;
+      out.push_back((qualifier.empty() ? "" : qualifier + ".") + cased(name));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 std::optional<std::string> history_path() {
   if (const char* value = std::getenv("SFQ_HISTORY"); value != nullptr) {
@@ -184,7 +326,11 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
     ::_exit(128 + signal);
   });
 
-  Editor editor(history_path(), out);
+  Editor editor(history_path(), out, [&runner](const std::string& line, const std::string& word) {
+    return completions(line, word, [&runner](const std::string& qualifier) {
+      return runner.object_names(qualifier);
+    });
+  });
   std::fputs(banner.c_str(), out);
   std::fflush(out);
 
@@ -192,7 +338,8 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
   std::vector<ScriptItem> items;
   std::string pending;  // the raw text of the input in progress, for history
   while (true) {
-    const std::string prompt = splitter.in_statement() ? continuation_prompt(splitter) : kPrompt;
+    const std::string prompt =
+        splitter.in_statement() ? continuation_prompt(splitter) : main_prompt(runner);
     bool interrupted = false;
     std::optional<std::string> line = editor.read_line(prompt, interrupted);
     if (!line) {
@@ -201,9 +348,27 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
       break;
     }
     if (interrupted) {
+      // The abandoned line stays on the screen, and the next prompt starts a line of its own.
+      std::fputs("\n", out);
+      std::fflush(out);
       splitter.reset();
       pending.clear();
       continue;
+    }
+    if (!splitter.in_statement()) {
+      // psql's \q, and the words people type to leave or for help, outside a statement.
+      std::string word = util::lower(trim(*line));
+      if (word.ends_with(';')) word.pop_back();
+      if (word == "\\q" || word == "exit" || word == "quit") {
+        editor.remember(std::string(trim(*line)));
+        break;
+      }
+      if (word == "help" || word == "\\?" || word == "\\h") {
+        editor.remember(std::string(trim(*line)));
+        std::fputs(std::string(command_help()).c_str(), out);
+        std::fflush(out);
+        continue;
+      }
     }
     pending += *line;
     pending += '\n';
@@ -222,6 +387,9 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
     }
     items.clear();
     if (quit) break;
+  }
+  if (const auto gathered = runner.batch_size(); gathered && *gathered > 0) {
+    std::fprintf(out, "%zu statement(s) gathered by !begin were not sent.\n", *gathered);
   }
   return 0;
 }

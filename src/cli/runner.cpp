@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -16,6 +18,8 @@
 #include "cli/progress.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
+#include "sfq/format.hpp"
+#include "sfq/log.hpp"
 #include "util/text.hpp"
 
 namespace sfq::cli {
@@ -38,21 +42,78 @@ using util::lower;
 
 using util::trim;
 
+// Asked in the same request as a USE (and the other session statements): where the session is
+// now, as the server resolved the names.
+constexpr std::string_view kContextQuery =
+    "SELECT CURRENT_ROLE(), CURRENT_WAREHOUSE(), CURRENT_DATABASE(), CURRENT_SCHEMA()";
+
+// The query Ctrl-C cancels: the request, then each result being read.
+class CurrentQuery {
+ public:
+  void set(const Query& query) {
+    std::lock_guard lock(mutex_);
+    query_ = query;
+  }
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    if (query_.valid()) query_.cancel();
+  }
+
+ private:
+  std::mutex mutex_;
+  Query query_;
+};
+
+// The server reports a failure inside a multi-statement request wrapped in the error of the
+// procedure that runs them: `JavaScript execution error: Uncaught Execution of multiple
+// statements failed on statement "…" (at line N, position P). <the error> in SYSTEM$MULTISTMT
+// at '…' position 4 stackstrace: …`. The procedure's part is noise; when the request held only
+// replayed session statements and the user's one statement, where it failed is noise too.
+Error unwrap_multi_statement_error(const Error& error, bool only_error) {
+  std::string message = error.message();
+  if (const auto tail = message.find(" in SYSTEM$MULTISTMT"); tail != std::string::npos) {
+    message.erase(tail);
+  }
+  constexpr std::string_view kWrapper = "JavaScript execution error: Uncaught ";
+  if (message.rfind(kWrapper, 0) == 0) message.erase(0, kWrapper.size());
+  if (only_error) {
+    if (const auto at = message.find(").");
+        at != std::string::npos && message.rfind("Execution of multiple", 0) == 0) {
+      std::size_t from = at + 2;
+      while (from < message.size() && util::is_space(message[from])) ++from;
+      message.erase(0, from);
+    }
+  }
+  if (message == error.message()) return error;
+  ErrorInfo info = error.info();
+  info.message = std::move(message);
+  return Error(std::move(info));
+}
+
+// A UTF-8 byte order mark at the start of a script is no SQL.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 }  // namespace
 
 std::string_view command_help() {
   return R"(Statements end with ';' and may span lines. Client commands take one line:
   !set                     show the settings
   !set NAME=VALUE          format (table csv tsv json jsonl markdown vertical), null_display,
-                           header, max_rows, progress, pager, timing, continue_on_error
+                           header, max_rows, progress, pager, timing, continue_on_error,
+                           expanded (on off auto), box (unicode ascii)
   !define NAME=VALUE       define a variable for <% NAME %>, &{NAME} and &NAME
   !variables               list the variables
   !source FILE             run the statements of FILE (alias !load)
   !connect NAME            switch to another connection of connections.toml
+  !begin ... !commit       gather statements and send them as one request, in a transaction
+                           (!rollback drops them unsent)
+  !spool FILE, !spool off  write results to FILE (appended) instead of the screen
   !abort QUERY_ID          cancel a statement by its query id
   !print TEXT              print TEXT
   !help                    this help
-  !exit, !quit             leave (Ctrl-D too)
+  !exit, !quit             leave (Ctrl-D, \q, exit and quit too)
+Tab completes keywords, !commands and database, schema and table names.
+USE, ALTER SESSION and SET are kept by sfq and sent with every later statement.
 Ctrl-C cancels the running statement on the server; at the prompt it clears the input.
 )";
 }
@@ -66,10 +127,53 @@ Runner::Runner(std::unique_ptr<Session> session, Settings& settings, Variables& 
       interrupts_(interrupts),
       terminal_(terminal),
       interactive_(interactive),
-      connect_(std::move(connect)) {}
+      connect_(std::move(connect)) {
+  if (session_) {
+    const ConnectionOptions& o = session_->options();
+    state_.database = o.database;
+    state_.schema = o.schema;
+    state_.warehouse = o.warehouse;
+    state_.role = o.role;
+  }
+}
+
+Runner::~Runner() { close_spool(); }
+
+void Runner::close_spool() {
+  spool_.reset();
+  if (spool_fd_ >= 0) ::close(spool_fd_);
+  spool_fd_ = -1;
+  spool_path_.clear();
+}
+
+WriterOptions Runner::writer_options_for(bool terminal) const {
+  WriterOptions options;
+  options.format = settings_.format;
+  options.null_display = settings_.null_display;
+  options.header = settings_.header;
+  options.max_width = terminal && terminal_.stdout_tty ? terminal_.columns : 0;
+  options.color = terminal && terminal_.color;
+  options.ascii = settings_.box ? *settings_.box == BoxLines::ascii : !terminal_.utf8;
+  options.vertical = settings_.expanded == Expanded::on;
+  options.auto_vertical = settings_.expanded == Expanded::automatic && options.max_width > 0;
+  return options;
+}
+
+std::string Runner::location() const {
+  if (origin_.empty()) return "";
+  return origin_ + ":" + std::to_string(line_) + ": ";
+}
 
 Runner::Flow Runner::fail(int code, std::string_view message) {
-  print_error_line("sfq: error: " + one_line(message));
+  // Messages may carry text the server sent back, which must never show a credential.
+  const std::string where = location();
+  if (where.empty()) {
+    print_error_line("sfq: error: " + one_line(redact(message)));
+  } else {
+    const std::string which =
+        in_command_ ? std::string() : "statement " + std::to_string(statement_number_) + ": ";
+    print_error_line("sfq: " + where + "error: " + which + one_line(redact(message)));
+  }
   if (exit_code_ == 0) exit_code_ = code;
   if (interactive_ || settings_.continue_on_error) return Flow::next;
   return Flow::stop;
@@ -89,20 +193,26 @@ Runner::Flow Runner::interrupted(int signal_number, const std::string& query_id)
   return Flow::stop;
 }
 
-void Runner::footer(std::uint64_t rows, bool truncated, std::chrono::steady_clock::duration elapsed,
+void Runner::footer(std::uint64_t rows, bool truncated,
+                    std::optional<std::chrono::steady_clock::duration> elapsed,
                     const std::string& query_id) {
   if (!terminal_.stderr_tty || !settings_.timing) return;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f s", std::chrono::duration<double>(elapsed).count());
   std::string line = group_digits(rows) + (rows == 1 ? " row" : " rows");
   if (truncated) line += " shown (max_rows " + group_digits(settings_.max_rows) + ")";
-  line += " · ";
-  line += seconds;
+  if (elapsed) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f s",
+                  std::chrono::duration<double>(*elapsed).count());
+    line += " · ";
+    line += seconds;
+  }
   if (!query_id.empty()) line += " · " + query_id;
-  print_error_line(line);
+  print_error_line(terminal_.utf8 ? line : ascii_only(line));
 }
 
 Runner::Flow Runner::run_item(const ScriptItem& item) {
+  line_ = item.line;
+  in_command_ = item.kind == ScriptItem::Kind::command;
   if (item.kind == ScriptItem::Kind::command) return run_command(item.text);
   return run_statement(item.text);
 }
@@ -119,6 +229,7 @@ Runner::Flow Runner::run_fd(int fd) {
   StatementSplitter splitter;
   std::vector<ScriptItem> items;
   std::vector<char> buffer(kReadChunk);
+  bool first = true;
   while (true) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
@@ -126,7 +237,10 @@ Runner::Flow Runner::run_fd(int fd) {
       return fail(kExitClientError, std::string("cannot read the script: ") + std::strerror(errno));
     }
     if (n == 0) break;
-    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), items);
+    std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
+    if (first && chunk.starts_with(kByteOrderMark)) chunk.remove_prefix(kByteOrderMark.size());
+    first = false;
+    splitter.feed(chunk, items);
     for (const auto& item : items) {
       const Flow flow = run_item(item);
       if (flow != Flow::next) return flow;
@@ -138,53 +252,184 @@ Runner::Flow Runner::run_fd(int fd) {
 }
 
 Runner::Flow Runner::run_file(const std::string& path) {
-  if (path == "-") return run_fd(STDIN_FILENO);
+  const std::string saved_origin = origin_;
+  const std::size_t saved_number = statement_number_;
+  statement_number_ = 0;
+  if (path == "-") {
+    origin_ = "<stdin>";
+    const Flow flow = run_fd(STDIN_FILENO);
+    origin_ = saved_origin;
+    statement_number_ = saved_number;
+    return flow;
+  }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return fail(kExitUsage, "cannot open " + path + ": " + std::strerror(errno));
   }
+  origin_ = path;
   const Flow flow = run_fd(fd);
   ::close(fd);
+  origin_ = saved_origin;
+  statement_number_ = saved_number;
   return flow;
 }
 
 Runner::Flow Runner::run_statement(const std::string& text) {
+  ++statement_number_;
   std::string sql;
   std::string substitution_error;
   if (!variables_.substitute(text, sql, substitution_error)) {
     return fail(kExitClientError, substitution_error);
   }
+  if (batch_) {
+    batch_->push_back(std::move(sql));
+    return Flow::next;
+  }
   if (!session_) return fail(kExitUsage, "not connected; use !connect NAME");
+  const SessionStatement meaning = classify_statement(sql);
+  if (meaning.kind != SessionStatement::Kind::other) return run_session_statement(sql, meaning);
+  return run_request({sql}, {0}, false);
+}
 
+Runner::Flow Runner::run_session_statement(const std::string& sql,
+                                           const SessionStatement& meaning) {
+  using Kind = SessionStatement::Kind;
+  if (meaning.kind == Kind::transaction) {
+    return fail(kExitClientError,
+                meaning.keyword +
+                    ": the SQL API runs every request in a session of its own, so a transaction "
+                    "cannot span statements sent one at a time. Put the statements between "
+                    "!begin and !commit (sfq sends them as one request, in a transaction), or run "
+                    "the script with --single-request");
+  }
+  // The statement runs on the server in a request of its own, followed by the context query:
+  // the server checks it (its errors are Snowflake's own) and says where the session now is.
+  const Flow flow = run_request({sql, std::string(kContextQuery)}, {0}, meaning.kind == Kind::use);
+  if (!last_ok_) return flow;
+  if (meaning.kind == Kind::parameters) {
+    for (const auto& [name, value] : meaning.parameters) {
+      if (value) {
+        state_.parameters[name] = *value;
+      } else {
+        state_.parameters.erase(name);
+      }
+    }
+  } else if (meaning.kind == Kind::replay) {
+    state_.replay.push_back(sql);
+  }
+  return flow;
+}
+
+Runner::Flow Runner::run_request(const std::vector<std::string>& statements,
+                                 const std::vector<std::size_t>& shown, bool context) {
+  last_ok_ = false;
   // The window may have been resized since the last statement.
   if (terminal_.stdout_tty || terminal_.stderr_tty) terminal_ = probe_terminal();
-  const auto started = std::chrono::steady_clock::now();
+  Statement statement = state_.request(statements);
+  const bool multi = statement.multi_statement_count.has_value();
+  const bool show_progress = terminal_.stderr_tty && settings_.progress;
+  // On a terminal the statement is submitted asynchronously: the server answers at once with
+  // the query id, which the progress line shows (for !abort) while the statement runs.
+  statement.async = show_progress;
+
+  // Ctrl-C cancels the running statement; a second one leaves without waiting for anything.
+  // Once the pager runs, Ctrl-C belongs to it (less, in our process group, sees it too and goes
+  // on): q in the pager is how to stop, and sfq then stops fetching (OutputClosed).
+  std::atomic<int> signal_number{0};
+  std::atomic<bool> paging{false};
+  auto current = std::make_shared<CurrentQuery>();
+  ScopedInterruptHandler on_interrupt(interrupts_, [&signal_number, &paging, current](int signal) {
+    if (signal == SIGINT && paging.load()) return;
+    if (signal_number.exchange(signal) != 0) ::_exit(128 + signal);
+    current->cancel();
+  });
+
   Query query;
   try {
-    query = session_->client().submit(Statement(sql));
+    query = session_->client().submit(std::move(statement));
   } catch (const Error& error) {
     return fail(error);
   }
+  current->set(query);
+  std::chrono::steady_clock::duration elapsed{0};
+  if (!multi) {
+    const Flow flow = show_result(query, elapsed, true, signal_number, paging);
+    return flow;
+  }
 
-  // Ctrl-C cancels this statement; a second one leaves without waiting for anything. Once the
-  // pager runs, Ctrl-C belongs to it (less, in our process group, sees it too and goes on): q
-  // in the pager is how to stop, and sfq then stops fetching (OutputClosed below).
-  std::atomic<int> signal_number{0};
-  std::atomic<bool> paging{false};
-  ScopedInterruptHandler on_interrupt(interrupts_,
-                                      [&signal_number, &paging, query](int signal) mutable {
-                                        if (signal == SIGINT && paging.load()) return;
-                                        if (signal_number.exchange(signal) != 0)
-                                          ::_exit(128 + signal);
-                                        query.cancel();
-                                      });
+  ResultMeta meta;
+  {
+    std::optional<ProgressLine> progress;
+    if (show_progress) progress.emplace(query, STDERR_FILENO, terminal_.columns, terminal_.utf8);
+    const auto waited = std::chrono::steady_clock::now();
+    try {
+      meta = query.metadata();
+    } catch (const Error& error) {
+      if (progress) progress->stop();
+      if (const int signal = signal_number.load(); signal != 0) {
+        return interrupted(signal, query.statement_handle());
+      }
+      return fail(
+          unwrap_multi_statement_error(error, !state_.replay.empty() && statements.size() <= 2));
+    }
+    elapsed += std::chrono::steady_clock::now() - waited;
+  }
+  server_answered_ = true;
+  const std::size_t offset = state_.replay.size();
+  auto child = [&](std::size_t index) -> std::optional<Query> {
+    if (offset + index >= meta.child_handles.size()) return std::nullopt;
+    Query q = session_->client().attach(meta.child_handles[offset + index]);
+    current->set(q);
+    return q;
+  };
+  for (std::size_t k = 0; k < shown.size(); ++k) {
+    auto q = child(shown[k]);
+    if (!q) return fail(kExitCommunication, "the server sent fewer results than statements");
+    const Flow flow = show_result(*q, elapsed, k + 1 == shown.size(), signal_number, paging);
+    if (!last_ok_) return flow;
+    if (flow != Flow::next) return flow;
+    last_ok_ = false;
+  }
+  if (context) {
+    auto q = child(statements.size() - 1);
+    if (!q) return fail(kExitCommunication, "the server sent fewer results than statements");
+    try {
+      const QueryResult result = q->result();
+      std::string* fields[] = {&state_.role, &state_.warehouse, &state_.database, &state_.schema};
+      for (std::size_t c = 0; c < 4; ++c) {
+        std::string value;
+        if (!result.batches.empty() && result.batches.front().rows > 0 &&
+            c < result.batches.front().columns.size() &&
+            !result.batches.front().columns[c].is_null(0)) {
+          format::append_text(value, result.batches.front().columns[c], 0);
+        }
+        *fields[c] = value;
+      }
+    } catch (const Error& error) {
+      return fail(error);
+    }
+  }
+  last_ok_ = true;
+  return Flow::next;
+}
 
+Runner::Flow Runner::show_result(Query& query, std::chrono::steady_clock::duration& elapsed,
+                                 bool footer_time, std::atomic<int>& signal_number,
+                                 std::atomic<bool>& paging) {
   std::optional<ProgressLine> progress;
   if (terminal_.stderr_tty && settings_.progress) {
-    progress.emplace(query, STDERR_FILENO, terminal_.columns);
+    progress.emplace(query, STDERR_FILENO, terminal_.columns, terminal_.utf8);
   }
   auto stop_progress = [&progress] {
     if (progress) progress->stop();
+  };
+  // Statement time: waiting for the server and for result partitions, never the time spent
+  // writing (a pager being read blocks the writes).
+  auto timed = [&elapsed](auto&& call) {
+    const auto begin = std::chrono::steady_clock::now();
+    auto value = call();
+    elapsed += std::chrono::steady_clock::now() - begin;
+    return value;
   };
 
   std::uint64_t rows = 0;
@@ -192,7 +437,7 @@ Runner::Flow Runner::run_statement(const std::string& text) {
   std::string query_id;
   std::optional<Flow> outcome;
   try {
-    const ResultMeta meta = query.metadata();
+    const ResultMeta meta = timed([&query] { return query.metadata(); });
     server_answered_ = true;
     query_id = meta.statement_handle;
 
@@ -201,7 +446,8 @@ Runner::Flow Runner::run_statement(const std::string& text) {
     if (terminal_.stdout_tty) out.on_first_write(stop_progress);
     std::optional<PagerSink> pager;
     TextSink* sink = &out;
-    if (terminal_.stdout_tty && terminal_.rows > 0) {
+    if (spool_) sink = &*spool_;
+    if (!spool_ && terminal_.stdout_tty && terminal_.rows > 0) {
       const std::string command = settings_.pager ? *settings_.pager : default_pager_command();
       if (!command.empty()) {
         pager.emplace(command, terminal_.rows, out);
@@ -214,19 +460,21 @@ Runner::Flow Runner::run_statement(const std::string& text) {
     }
     if (!interactive_ && results_written_ > 0) sink->write(result_separator(settings_.format));
 
-    WriterOptions writer_options;
-    writer_options.format = settings_.format;
-    writer_options.null_display = settings_.null_display;
-    writer_options.header = settings_.header;
-    writer_options.max_width = terminal_.stdout_tty ? terminal_.columns : 0;
-    writer_options.color = terminal_.color;
+    const WriterOptions writer_options = writer_options_for(!spool_.has_value());
     auto writer = make_writer(writer_options, *sink);
     writer->begin(column_infos(meta.columns));
-    ResultFeeder feeder(*writer);
+    // TIMESTAMP_LTZ in the session's TIMEZONE, else TZ / the system's zone.
+    DisplayZone zone = DisplayZone::local();
+    if (const auto it = state_.parameters.find("TIMEZONE"); it != state_.parameters.end()) {
+      if (auto named = DisplayZone::named(it->second)) zone = std::move(*named);
+    }
+    DisplayOptions display;
+    display.zone = &zone;
+    ResultFeeder feeder(*writer, display);
     const std::uint64_t limit = settings_.max_rows;
     truncated = limit > 0 && meta.total_rows > limit;
     while (signal_number.load() == 0 && (limit == 0 || rows < limit)) {
-      std::optional<RowBatch> batch = query.next_batch();
+      std::optional<RowBatch> batch = timed([&query] { return query.next_batch(); });
       if (!batch) break;
       const std::uint64_t take =
           limit > 0 ? std::min<std::uint64_t>(batch->rows, limit - rows) : batch->rows;
@@ -260,8 +508,107 @@ Runner::Flow Runner::run_statement(const std::string& text) {
     query.cancel();
     return interrupted(signal, query_id);
   }
-  footer(rows, truncated, std::chrono::steady_clock::now() - started, query_id);
+  footer(rows, truncated, footer_time ? std::optional(elapsed) : std::nullopt, query_id);
+  last_ok_ = true;
   return Flow::next;
+}
+
+void Runner::begin_batch(bool transaction) {
+  batch_.emplace();
+  batch_transaction_ = transaction;
+}
+
+Runner::Flow Runner::flush_batch() {
+  if (!batch_) return Flow::next;
+  std::vector<std::string> statements = std::move(*batch_);
+  const bool transaction = batch_transaction_;
+  batch_.reset();
+  if (statements.empty()) return Flow::next;
+  if (!session_) return fail(kExitUsage, "not connected; use !connect NAME");
+  std::vector<std::size_t> shown;
+  for (std::size_t i = 0; i < statements.size(); ++i) shown.push_back(transaction ? i + 1 : i);
+  if (transaction) {
+    statements.insert(statements.begin(), "BEGIN");
+    statements.emplace_back("COMMIT");
+  }
+  return run_request(statements, shown, false);
+}
+
+Result<std::unique_ptr<Session>> Runner::open_checked(const std::string& name) {
+  auto session = connect_(name);
+  if (!session) return session.error();
+  // The connection is used once, with the context query, so that a wrong key or account fails
+  // here and not at the next statement; the answer is where the new session starts.
+  SessionState fresh;
+  const ConnectionOptions& o = (*session)->options();
+  fresh.database = o.database;
+  fresh.schema = o.schema;
+  fresh.warehouse = o.warehouse;
+  fresh.role = o.role;
+  try {
+    const QueryResult result =
+        (*session)->client().execute(fresh.request({std::string(kContextQuery)}));
+    std::string* fields[] = {&fresh.role, &fresh.warehouse, &fresh.database, &fresh.schema};
+    if (!result.batches.empty() && result.batches.front().rows > 0) {
+      const RowBatch& batch = result.batches.front();
+      for (std::size_t c = 0; c < 4 && c < batch.columns.size(); ++c) {
+        fields[c]->clear();
+        if (!batch.columns[c].is_null(0)) format::append_text(*fields[c], batch.columns[c], 0);
+      }
+    }
+  } catch (const Error& error) {
+    return error;
+  }
+  state_ = std::move(fresh);
+  return std::move(*session);
+}
+
+const std::vector<std::string>& Runner::names_of(const std::string& show) {
+  if (auto it = name_cache_.find(show); it != name_cache_.end()) return it->second;
+  std::vector<std::string> names;
+  if (session_) {
+    try {
+      Statement statement = state_.request({show});
+      // Completion must not hang the prompt: a slow answer gives no names.
+      statement.total_timeout = std::chrono::seconds(5);
+      const QueryResult result = session_->client().execute(std::move(statement));
+      for (const auto& batch : result.batches) {
+        for (const auto& column : batch.columns) {
+          if (util::lower(column.meta().name) != "name") continue;
+          for (std::size_t row = 0; row < batch.rows; ++row) {
+            if (column.is_null(row)) continue;
+            std::string name;
+            format::append_text(name, column, row);
+            names.push_back(std::move(name));
+          }
+        }
+      }
+    } catch (const Error&) {  // NOLINT(bugprone-empty-catch): no names, no completion
+    }
+  }
+  return name_cache_.emplace(show, std::move(names)).first->second;
+}
+
+std::vector<std::string> Runner::object_names(const std::string& qualifier) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::vector<std::string>& names) {
+    out.insert(out.end(), names.begin(), names.end());
+  };
+  const auto dots = std::count(qualifier.begin(), qualifier.end(), '.');
+  if (qualifier.empty()) {
+    add(names_of("SHOW TERSE DATABASES"));
+    if (!state_.database.empty() && !state_.schema.empty()) {
+      add(names_of("SHOW TERSE OBJECTS IN SCHEMA " + state_.database + "." + state_.schema));
+    }
+  } else if (dots == 0) {
+    add(names_of("SHOW TERSE SCHEMAS IN DATABASE " + qualifier));
+    if (!state_.database.empty()) {
+      add(names_of("SHOW TERSE OBJECTS IN SCHEMA " + state_.database + "." + qualifier));
+    }
+  } else if (dots == 1) {
+    add(names_of("SHOW TERSE OBJECTS IN SCHEMA " + qualifier));
+  }
+  return out;
 }
 
 Runner::Flow Runner::run_command(const std::string& line) {
@@ -314,21 +661,60 @@ Runner::Flow Runner::run_command(const std::string& line) {
                   "!source nested more than " + std::to_string(kMaxSourceDepth) + " deep");
     }
     const std::string path(argument);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (::access(path.c_str(), R_OK) != 0) {
       return fail(kExitClientError, "cannot open " + path + ": " + std::strerror(errno));
     }
     ++source_depth_;
-    const Flow flow = run_fd(fd);
+    const Flow flow = run_file(path);
     --source_depth_;
-    ::close(fd);
     return flow;
+  }
+  if (name == "begin") {
+    if (batch_) return fail(kExitClientError, "!begin: statements are already being gathered");
+    begin_batch(true);
+    if (interactive_) {
+      print(
+          "Gathering statements: !commit sends them as one request, in a transaction; "
+          "!rollback drops them.\n");
+    }
+    return Flow::next;
+  }
+  if (name == "commit") {
+    if (!batch_ || !batch_transaction_) return fail(kExitClientError, "!commit without !begin");
+    return flush_batch();
+  }
+  if (name == "rollback") {
+    if (!batch_ || !batch_transaction_) return fail(kExitClientError, "!rollback without !begin");
+    const std::size_t count = batch_->size();
+    batch_.reset();
+    print("Dropped " + std::to_string(count) + (count == 1 ? " statement" : " statements") +
+          "; nothing was sent.\n");
+    return Flow::next;
+  }
+  if (name == "spool") {
+    if (argument.empty()) {
+      print(spool_ ? "spooling to " + spool_path_ + "\n" : std::string("not spooling\n"));
+      return Flow::next;
+    }
+    close_spool();
+    if (lower(argument) == "off") return Flow::next;
+    const std::string path(argument);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(kExitClientError, "cannot open " + path + ": " + std::strerror(errno));
+    spool_fd_ = fd;
+    spool_path_ = path;
+    spool_.emplace(fd);
+    return Flow::next;
   }
   if (name == "connect") {
     if (argument.empty()) return fail(kExitClientError, "!connect needs a connection name");
     if (!connect_) return fail(kExitClientError, "!connect is not available with --mock");
-    auto session = connect_(std::string(argument));
-    if (!session) return fail(session.error());
+    auto session = open_checked(std::string(argument));
+    if (!session) {
+      return fail(exit_code_for(session.error(), false),
+                  "cannot connect to " + std::string(argument) + ": " + session.error().what() +
+                      (session_ ? "; still on " + session_->name() : ""));
+    }
     session_ = std::move(*session);
     server_answered_ = false;
     if (interactive_) print("connected to " + session_->name() + "\n");

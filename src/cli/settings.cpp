@@ -61,13 +61,44 @@ std::optional<std::string> Settings::apply(std::string_view raw_name, std::strin
     max_rows = rows;
     return std::nullopt;
   }
+  if (name == "expanded") {
+    const std::string v = lower(value);
+    if (v == "auto") {
+      expanded = Expanded::automatic;
+    } else if (const auto parsed = parse_bool(v)) {
+      expanded = *parsed ? Expanded::on : Expanded::off;
+    } else {
+      return bad_value(name, value, "on, off or auto");
+    }
+    return std::nullopt;
+  }
+  if (name == "box") {
+    const std::string v = lower(value);
+    if (v == "ascii") {
+      box = BoxLines::ascii;
+    } else if (v == "unicode") {
+      box = BoxLines::unicode;
+    } else {
+      return bad_value(name, value, "unicode or ascii");
+    }
+    return std::nullopt;
+  }
+  if (name == "friendly") return boolean(friendly, false);
+  if (name == "quiet") {
+    bool quiet = false;
+    if (auto error = boolean(quiet, false)) return error;
+    friendly = !quiet;
+    progress = !quiet;
+    timing = !quiet;
+    return std::nullopt;
+  }
   if (name == "pager") {
     pager = lower(value) == "off" ? std::string() : std::string(value);
     return std::nullopt;
   }
   return "unknown setting `" + name +
          "`; the settings are format, null_display, header, max_rows, progress, pager, timing, "
-         "continue_on_error";
+         "continue_on_error, expanded, box, friendly, quiet";
 }
 
 std::optional<std::string> Settings::apply(std::string_view assignment) {
@@ -97,6 +128,14 @@ std::string Settings::describe() const {
   out += "pager = " + (pager ? (pager->empty() ? "off" : *pager) : "(from the environment)") + "\n";
   out += std::string("timing = ") + (timing ? "true" : "false") + "\n";
   out += std::string("continue_on_error = ") + (continue_on_error ? "true" : "false") + "\n";
+  out += std::string("expanded = ") +
+         (expanded == Expanded::on    ? "on"
+          : expanded == Expanded::off ? "off"
+                                      : "auto") +
+         "\n";
+  out += std::string("box = ") +
+         (box ? (*box == BoxLines::ascii ? "ascii" : "unicode") : "(from the locale)") + "\n";
+  out += std::string("friendly = ") + (friendly ? "true" : "false") + "\n";
   return out;
 }
 

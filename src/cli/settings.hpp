@@ -13,11 +13,17 @@
 //                      then `less -SRFX`
 //   timing             true | false — the `N rows · 0.42 s · query id` footer on a terminal
 //   continue_on_error  true | false (alias exit_on_error, inverted: SnowSQL's name)
+//   expanded           off | on | auto — vertical records instead of a table (auto: when the
+//                      table does not fit the terminal)
+//   box                unicode | ascii — the table's lines (unset: unicode in a UTF-8 locale)
+//   friendly           true | false — the interactive session's banner (SnowSQL's name)
+//   quiet              true | false — no banner, progress line or footer (SnowSQL's name)
 //
 // Thread safety: a plain value.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +34,9 @@
 
 namespace sfq::cli {
 
+enum class Expanded : std::uint8_t { off, on, automatic };
+enum class BoxLines : std::uint8_t { unicode, ascii };
+
 struct Settings {
   OutputFormat format = OutputFormat::table;
   std::optional<std::string> null_display;
@@ -37,6 +46,9 @@ struct Settings {
   std::optional<std::string> pager;  ///< unset: from the environment
   bool timing = true;
   bool continue_on_error = false;
+  Expanded expanded = Expanded::off;
+  std::optional<BoxLines> box;  ///< unset: from the locale
+  bool friendly = true;
 
   /// Applies one NAME=VALUE; returns an error message naming the accepted values otherwise.
   [[nodiscard]] std::optional<std::string> apply(std::string_view name, std::string_view value);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -47,7 +48,22 @@ TerminalInfo probe_terminal() {
   const char* term = std::getenv("TERM");
   const bool dumb = term != nullptr && std::string_view(term) == "dumb";
   info.color = info.stdout_tty && !dumb && std::getenv("NO_COLOR") == nullptr;
+  info.utf8 = utf8_locale();
   return info;
+}
+
+bool utf8_locale() {
+  // The first of LC_ALL, LC_CTYPE and LANG that is set decides, as setlocale() would.
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    std::string lowered;
+    for (const char* c = value; *c != '\0'; ++c) {
+      if (*c != '-') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+    }
+    return lowered.find("utf8") != std::string::npos;
+  }
+  return false;
 }
 
 void write_all(int fd, std::string_view text) {

@@ -30,7 +30,11 @@ struct TerminalInfo {
   std::size_t columns = 0;  ///< of the terminal stdout (else stderr) is on; 0 when unknown
   std::size_t rows = 0;
   bool color = false;  ///< stdout is a terminal, TERM is not "dumb" and NO_COLOR is unset
+  bool utf8 = false;   ///< the locale's character set is UTF-8 (LC_ALL, LC_CTYPE, LANG)
 };
+
+/// Whether LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale ("C" and unset: no).
+[[nodiscard]] bool utf8_locale();
 
 [[nodiscard]] TerminalInfo probe_terminal();
 

@@ -8,7 +8,6 @@
 namespace sfq::cli {
 namespace {
 
-constexpr std::string_view kEllipsis = "…";  // U+2026, one column
 constexpr utf8proc_int32_t kEmojiPresentation = 0xFE0F;
 
 bool is_regional_indicator(utf8proc_int32_t cp) { return cp >= 0x1F1E6 && cp <= 0x1F1FF; }
@@ -80,10 +79,11 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-std::string truncate_to_width(std::string_view text, std::size_t width) {
+std::string truncate_to_width(std::string_view text, std::size_t width, std::string_view ellipsis) {
   if (display_width(text) <= width) return std::string(text);
-  if (width == 0) return {};
-  const std::size_t budget = width - 1;  // one column for the ellipsis
+  const std::size_t mark = display_width(ellipsis);
+  if (width < mark) return std::string(ellipsis.substr(0, width));
+  const std::size_t budget = width - mark;
   std::size_t used = 0;
   std::size_t cut = 0;
   bool full = false;
@@ -97,7 +97,7 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
     cut = end;
   });
   std::string out(text.substr(0, cut));
-  out += kEllipsis;
+  out += ellipsis;
   return out;
 }
 

@@ -24,9 +24,10 @@ namespace sfq::cli {
 [[nodiscard]] std::size_t display_width(std::string_view text);
 
 /// The longest prefix of `text` that fits in `width` columns, cut between grapheme clusters,
-/// followed by "…" when anything was cut (the ellipsis is counted in `width`). Returns `text`
-/// unchanged when it fits.
-[[nodiscard]] std::string truncate_to_width(std::string_view text, std::size_t width);
+/// followed by `ellipsis` ("…") when anything was cut (the ellipsis is counted in `width`). Returns
+/// `text` unchanged when it fits.
+[[nodiscard]] std::string truncate_to_width(std::string_view text, std::size_t width,
+                                            std::string_view ellipsis = "\u2026");
 
 /// `text` with invalid UTF-8 replaced by U+FFFD and control characters other than '\n'
 /// replaced by visible escapes (`\t`, `\r`, `\x1b`, ...).

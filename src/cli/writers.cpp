@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -274,6 +275,16 @@ struct LaidCell {
   bool null = false;
 };
 
+// Lines of a table: Unicode box drawing, or ASCII where the terminal cannot show it.
+struct BoxStyle {
+  std::string_view top[3], middle[3], bottom[3];  // left, crossing, right
+  std::string_view horizontal, vertical, ellipsis;
+};
+constexpr BoxStyle kUnicodeBox = {{"┌", "┬", "┐"}, {"├", "┼", "┤"}, {"└", "┴", "┘"}, "─", "│", "…"};
+constexpr BoxStyle kAsciiBox = {{"+", "+", "+"}, {"+", "+", "+"}, {"+", "+", "+"}, "-", "|", "~"};
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
 class GridWriter : public BufferedWriter {
  public:
   using BufferedWriter::BufferedWriter;
@@ -282,13 +293,21 @@ class GridWriter : public BufferedWriter {
   void begin(std::vector<ColumnInfo> columns) override {
     columns_ = std::move(columns);
     pending_.clear();
+    pending_raw_.clear();
     pending_bytes_ = 0;
     laid_out_ = false;
     widths_.clear();
-    visible_ = columns_.size();
+    shown_.clear();
+    for (std::size_t i = 0; i < columns_.size(); ++i) shown_.push_back(i);
+    gap_ = kNone;
+    vertical_.reset();
   }
 
   void row(std::span<const Cell> cells) override {
+    if (vertical_) {
+      vertical_->row(cells);
+      return;
+    }
     std::vector<LaidCell> laid;
     laid.reserve(cells.size());
     std::size_t bytes = 0;
@@ -301,6 +320,14 @@ class GridWriter : public BufferedWriter {
       maybe_flush();
       return;
     }
+    if (options_.auto_vertical) {
+      // Kept as given, in case the table turns out too wide and becomes vertical records.
+      std::vector<std::optional<std::string>> raw;
+      for (const Cell& cell : cells) {
+        raw.push_back(cell.null ? std::nullopt : std::optional<std::string>(cell.text));
+      }
+      pending_raw_.push_back(std::move(raw));
+    }
     pending_.push_back(std::move(laid));
     pending_bytes_ += bytes;
     if (pending_.size() >= options_.layout_rows || pending_bytes_ >= options_.layout_bytes) {
@@ -309,6 +336,10 @@ class GridWriter : public BufferedWriter {
   }
 
   void flush() override {
+    if (vertical_) {
+      vertical_->flush();
+      return;
+    }
     // While the widths are undecided there is nothing to hand over yet.
     if (laid_out_) BufferedWriter::flush();
   }
@@ -316,6 +347,10 @@ class GridWriter : public BufferedWriter {
   void end() override {
     if (columns_.empty()) return;
     if (!laid_out_) layout();
+    if (vertical_) {
+      vertical_->end();
+      return;
+    }
     emit_footer();
     BufferedWriter::flush();
   }
@@ -345,11 +380,18 @@ class GridWriter : public BufferedWriter {
     return cell;
   }
 
-  /// Padding and truncation of one line of a cell into a column of `width`.
-  void put(std::string_view text, std::size_t text_width, std::size_t width, bool right, bool dim) {
+  [[nodiscard]] const BoxStyle& box() const noexcept {
+    return options_.ascii ? kAsciiBox : kUnicodeBox;
+  }
+
+  /// Padding of one line of a cell into a column of `width`. Text that is too wide is cut with
+  /// an ellipsis on a terminal, unless the column holds values that must never be cut (numbers,
+  /// dates, times): those overflow their column rather than lie.
+  void put(std::string_view text, std::size_t text_width, std::size_t width, bool right, bool dim,
+           bool exact) {
     std::string cut;
-    if (text_width > width && limit() > 0) {
-      cut = truncate_to_width(text, width);
+    if (text_width > width && limit() > 0 && !exact) {
+      cut = truncate_to_width(text, width, box().ellipsis);
       text = cut;
       text_width = display_width(cut);
     }
@@ -361,8 +403,9 @@ class GridWriter : public BufferedWriter {
     if (!right) out_.append(pad, ' ');
   }
 
-  std::vector<std::size_t> widths_;  // of the visible columns
-  std::size_t visible_ = 0;          // columns shown; the rest collapse into one "…" column
+  std::vector<std::size_t> widths_;  // of the shown columns, by position in shown_
+  std::vector<std::size_t> shown_;   // the columns shown, in order
+  std::size_t gap_ = kNone;          // the "…" column of hidden ones goes before this position
 
  private:
   void layout() {
@@ -375,40 +418,105 @@ class GridWriter : public BufferedWriter {
       }
     }
     widths_ = natural;
-    visible_ = n;
-    if (const std::size_t max = limit(); max > 0 && line_width(widths_, false) > max) {
+    const std::size_t max = limit();
+    if (max > 0 && line_width(widths_, false) > max) {
+      if (options_.auto_vertical) {
+        to_vertical();
+        return;
+      }
       fit(natural, max);
     }
     laid_out_ = true;
     emit_header();
     for (const auto& row : pending_) emit_row(row);
     pending_.clear();
+    pending_raw_.clear();
     pending_bytes_ = 0;
   }
 
-  // Shrinks columns (the widest first) down to their minimum, then hides the rightmost columns
-  // behind a "…" column, until a line fits in `max`.
+  void to_vertical() {
+    laid_out_ = true;
+    vertical_ = make_writer(
+        [this] {
+          WriterOptions o = options_;
+          o.format = OutputFormat::vertical;
+          return o;
+        }(),
+        sink_);
+    vertical_->begin(columns_);
+    std::vector<Cell> cells;
+    for (const auto& raw : pending_raw_) {
+      cells.clear();
+      for (const auto& value : raw) {
+        cells.push_back(value ? Cell{*value, false} : Cell{std::string_view(), true});
+      }
+      vertical_->row(cells);
+    }
+    pending_.clear();
+    pending_raw_.clear();
+    pending_bytes_ = 0;
+  }
+
+  // Text columns shrink (the widest first) down to a few characters; numbers, dates and times
+  // keep their width. If that is not enough, whole columns from the middle give way to one "…"
+  // column, keeping the first and the last ones (the key and, often, the measure).
   void fit(const std::vector<std::size_t>& natural, std::size_t max) {
     const std::size_t n = natural.size();
     std::vector<std::size_t> minimum(n);
-    for (std::size_t i = 0; i < n; ++i) minimum[i] = std::min(natural[i], min_width(i));
-    visible_ = n;
-    while (visible_ > 1) {
-      const std::vector<std::size_t> mins(minimum.begin(),
-                                          minimum.begin() + static_cast<std::ptrdiff_t>(visible_));
-      if (line_width(mins, visible_ < n) <= max) break;
-      --visible_;
+    for (std::size_t i = 0; i < n; ++i) {
+      minimum[i] = columns_[i].exact ? natural[i] : std::min(natural[i], min_width(i));
     }
-    widths_.assign(natural.begin(), natural.begin() + static_cast<std::ptrdiff_t>(visible_));
-    const bool ellipsis = visible_ < n;
+    auto widths_of = [&](const std::vector<std::size_t>& columns) {
+      std::vector<std::size_t> w;
+      for (const std::size_t c : columns) w.push_back(minimum[c]);
+      return w;
+    };
+    shown_.clear();
+    gap_ = kNone;
+    std::vector<std::size_t> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = i;
+    if (line_width(widths_of(all), false) <= max) {
+      shown_ = all;
+    } else {
+      // Take columns alternately from the left and the right while they fit.
+      std::vector<std::size_t> left;
+      std::vector<std::size_t> right;  // from the last column inwards
+      std::size_t lo = 0;
+      std::size_t hi = n;
+      bool from_left = true;
+      while (lo < hi) {
+        std::vector<std::size_t> trial = left;
+        trial.push_back(from_left ? lo : hi - 1);
+        trial.insert(trial.end(), right.begin(), right.end());
+        const bool hidden_left = hi - lo > 1;
+        if (line_width(widths_of(trial), hidden_left) > max) {
+          if (!left.empty()) break;
+          left.push_back(lo++);  // the first column always shows, even if it overflows
+          from_left = false;
+          continue;
+        }
+        if (from_left) {
+          left.push_back(lo++);
+        } else {
+          right.push_back(--hi);
+        }
+        from_left = !from_left;
+      }
+      shown_ = left;
+      if (lo < hi) gap_ = left.size();
+      shown_.insert(shown_.end(), right.rbegin(), right.rend());
+    }
+    widths_.clear();
+    for (const std::size_t c : shown_) widths_.push_back(natural[c]);
+    const bool ellipsis = gap_ != kNone;
     while (line_width(widths_, ellipsis) > max) {
-      std::size_t widest = visible_;
-      for (std::size_t i = 0; i < visible_; ++i) {
-        if (widths_[i] > minimum[i] && (widest == visible_ || widths_[i] > widths_[widest])) {
-          widest = i;
+      std::size_t widest = kNone;
+      for (std::size_t p = 0; p < shown_.size(); ++p) {
+        if (widths_[p] > minimum[shown_[p]] && (widest == kNone || widths_[p] > widths_[widest])) {
+          widest = p;
         }
       }
-      if (widest == visible_) break;  // everything at its minimum: accept the overflow
+      if (widest == kNone) break;  // everything at its minimum: accept the overflow
       --widths_[widest];
     }
   }
@@ -418,8 +526,10 @@ class GridWriter : public BufferedWriter {
   }
 
   std::vector<std::vector<LaidCell>> pending_;
+  std::vector<std::vector<std::optional<std::string>>> pending_raw_;
   std::size_t pending_bytes_ = 0;
   bool laid_out_ = false;
+  std::unique_ptr<ResultWriter> vertical_;  // expanded auto chose vertical records
 };
 
 class TableWriter final : public GridWriter {
@@ -442,55 +552,73 @@ class TableWriter final : public GridWriter {
   }
 
   void emit_header() override {
-    rule("┌", "┬", "┐");
+    rule(box().top);
     if (options_.header) {
       std::vector<LaidCell> names;
       for (const auto& column : columns_)
         names.push_back(split_lines(header_text(column.name), false));
       emit_lines(names, /*header=*/true);
-      rule("├", "┼", "┤");
+      rule(box().middle);
     }
   }
 
   void emit_row(const std::vector<LaidCell>& row) override { emit_lines(row, false); }
 
-  void emit_footer() override { rule("└", "┴", "┘"); }
+  void emit_footer() override { rule(box().bottom); }
 
  private:
-  void rule(std::string_view left, std::string_view middle, std::string_view right) {
-    out_ += left;
-    for (std::size_t i = 0; i < widths_.size(); ++i) {
-      if (i > 0) out_ += middle;
-      for (std::size_t k = 0; k < widths_[i] + 2; ++k) out_ += "─";
+  void rule(const std::string_view (&parts)[3]) {
+    out_ += parts[0];
+    for (std::size_t p = 0; p < shown_.size(); ++p) {
+      if (p == gap_) {
+        if (p > 0) out_ += parts[1];
+        for (int k = 0; k < 3; ++k) out_ += box().horizontal;
+      }
+      if (p > 0 || p == gap_) out_ += parts[1];
+      for (std::size_t k = 0; k < widths_[p] + 2; ++k) out_ += box().horizontal;
     }
-    if (visible_ < columns_.size()) {
-      out_ += middle;
-      out_ += "───";
+    if (gap_ != kNone && gap_ >= shown_.size()) {
+      out_ += parts[1];
+      for (int k = 0; k < 3; ++k) out_ += box().horizontal;
     }
-    out_ += right;
+    out_ += parts[2];
     out_ += '\n';
   }
 
   void emit_lines(const std::vector<LaidCell>& row, bool header) {
     std::size_t height = 1;
-    for (std::size_t i = 0; i < visible_ && i < row.size(); ++i) {
-      height = std::max(height, row[i].lines.size());
+    for (const std::size_t c : shown_) {
+      if (c < row.size()) height = std::max(height, row[c].lines.size());
     }
+    const std::string_view bar = box().vertical;
     for (std::size_t line = 0; line < height; ++line) {
-      out_ += "│";
-      for (std::size_t i = 0; i < visible_; ++i) {
-        out_ += ' ';
-        const bool right = columns_[i].numeric;
-        if (i < row.size() && line < row[i].lines.size()) {
-          const LaidCell& cell = row[i];
-          put(cell.lines[line], cell.widths[line], widths_[i], right,
-              cell.null && options_.color && !header);
-        } else {
-          out_.append(widths_[i], ' ');
+      out_ += bar;
+      for (std::size_t p = 0; p < shown_.size(); ++p) {
+        if (p == gap_) {
+          out_ += ' ';
+          out_ += line == 0 ? box().ellipsis : " ";
+          out_ += ' ';
+          out_ += bar;
         }
-        out_ += " │";
+        const std::size_t c = shown_[p];
+        out_ += ' ';
+        const bool right = columns_[c].numeric;
+        if (c < row.size() && line < row[c].lines.size()) {
+          const LaidCell& cell = row[c];
+          put(cell.lines[line], cell.widths[line], widths_[p], right,
+              cell.null && options_.color && !header, columns_[c].exact && !header);
+        } else {
+          out_.append(widths_[p], ' ');
+        }
+        out_ += ' ';
+        out_ += bar;
       }
-      if (visible_ < columns_.size()) out_ += line == 0 ? " … │" : "   │";
+      if (gap_ != kNone && gap_ >= shown_.size()) {
+        out_ += ' ';
+        out_ += line == 0 ? box().ellipsis : " ";
+        out_ += ' ';
+        out_ += bar;
+      }
       out_ += '\n';
     }
   }
@@ -523,7 +651,7 @@ class MarkdownWriter final : public GridWriter {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const std::string name = escape(header_text(columns_[i].name));
       out_ += ' ';
-      put(name, display_width(name), widths_[i], columns_[i].numeric, false);
+      put(name, display_width(name), widths_[i], columns_[i].numeric, false, false);
       out_ += " |";
     }
     out_ += "\n|";
@@ -545,7 +673,7 @@ class MarkdownWriter final : public GridWriter {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       out_ += ' ';
       if (i < row.size()) {
-        put(row[i].lines[0], row[i].widths[0], widths_[i], columns_[i].numeric, false);
+        put(row[i].lines[0], row[i].widths[0], widths_[i], columns_[i].numeric, false, false);
       } else {
         out_.append(widths_[i], ' ');
       }
@@ -598,6 +726,9 @@ std::string_view result_separator(OutputFormat format) noexcept {
 }
 
 std::unique_ptr<ResultWriter> make_writer(const WriterOptions& options, TextSink& sink) {
+  if (options.format == OutputFormat::table && options.vertical) {
+    return std::make_unique<VerticalWriter>(options, sink);
+  }
   switch (options.format) {
     case OutputFormat::csv:
       return std::make_unique<CsvWriter>(options, sink);

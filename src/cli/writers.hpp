@@ -10,9 +10,11 @@
 // hand their text to the sink at every flush() (the caller flushes after each batch), so a
 // result of any size streams in flat memory. table and markdown need column widths: they buffer
 // the first `layout_rows` rows (default 1 000, and at most `layout_bytes` of text), decide the
-// widths from them, and stream every later row with those widths. A later cell that is wider
-// is truncated with "…" when the table fits a terminal (max_width > 0) and printed whole,
-// overflowing its column, when output is piped, so that nothing is lost.
+// widths from them, and stream every later row with those widths. A later text cell that is
+// wider is truncated with "…" when the table fits a terminal (max_width > 0) and printed whole,
+// overflowing its column, when output is piped, so that nothing is lost. Numbers, dates, times
+// and timestamps are never cut: on a terminal too narrow for every column, whole middle columns
+// give way to one "…" column (or, with auto_vertical, the result becomes vertical records).
 //
 // Format details:
 //   csv       RFC 4180 quoting (fields with , " CR or LF are quoted, " doubled); lines end with
@@ -60,6 +62,12 @@ struct WriterOptions {
   std::size_t max_width = 0;
   /// table, vertical: dim NULLs with an ANSI escape (output is a color terminal).
   bool color = false;
+  /// table: ASCII lines (+-|) instead of box drawing, and `~` for cut text.
+  bool ascii = false;
+  /// table: vertical records instead (expanded on).
+  bool vertical = false;
+  /// table: vertical records when the table is wider than max_width (expanded auto).
+  bool auto_vertical = false;
   /// table, markdown: rows (and bytes of cell text) buffered to decide column widths.
   std::size_t layout_rows = 1000;
   std::size_t layout_bytes = std::size_t{32} * 1024 * 1024;
@@ -70,6 +78,7 @@ struct ColumnInfo {
   std::string name;
   std::string json_key;  ///< the name as a JSON string literal, quotes included (json, jsonl)
   bool numeric = false;  ///< right-aligned (sfq::format::is_numeric)
+  bool exact = false;    ///< never cut on a terminal: numbers, dates, times, booleans, binary
 };
 
 /// One formatted cell: display text or a JSON value, as the writer's cell_form() asks.

@@ -1,5 +1,6 @@
 // config_files.cpp — reading config.toml, connections.toml and SNOWFLAKE_CONNECTIONS.
 #include "config/config_files.hpp"
+#include "config/snowsql_config.hpp"
 
 #include <sys/stat.h>
 
@@ -189,6 +190,14 @@ const std::vector<SettingRule>& setting_rules() {
       {{"max_rows", "a whole number >= 0"}, SettingKind::count},
       {{"header", "true or false"}, SettingKind::boolean},
       {{"progress", "true or false"}, SettingKind::boolean},
+      {{"timing", "true or false"}, SettingKind::boolean},
+      {{"continue_on_error", "true or false"}, SettingKind::boolean},
+      {{"output_format", "table, csv, tsv, json, jsonl, markdown, vertical"}, SettingKind::choice},
+      {{"exit_on_error", "true or false"}, SettingKind::boolean},
+      {{"expanded", "off, on, auto"}, SettingKind::choice},
+      {{"box", "unicode, ascii"}, SettingKind::choice},
+      {{"friendly", "true or false"}, SettingKind::boolean},
+      {{"quiet", "true or false"}, SettingKind::boolean},
   };
   return rules;
 }
@@ -235,8 +244,8 @@ Result<std::map<std::string, std::string>> read_sfq_settings(const toml::node& n
       std::string known;
       for (const auto& r : rules) known += (known.empty() ? "" : ", ") + std::string(r.spec.name);
       warnings.push_back(value.position + ": unknown [sfq] setting `" + name +
-                         "` (known: " + known + "); kept");
-      if (!value.scalar) continue;
+                         "` (known: " + known + "); ignored");
+      continue;
     } else if (!setting_value_ok(*rule, value)) {
       return config_error(
           value.position + ": [sfq] " + name + " = " +
@@ -414,12 +423,19 @@ Result<ConfigFiles> load_config_files(const Environment& env,
           toml::parse(*document, std::string_view("env SNOWFLAKE_CONNECTIONS"));
       files.connections = read_connections(root, "env SNOWFLAKE_CONNECTIONS", "", files.warnings);
       files.connections_origin = "env SNOWFLAKE_CONNECTIONS";
+      return files;  // replaces every file's connections, SnowSQL's too
     } catch (const toml::parse_error& error) {
       const auto& begin = error.source().begin;
       return config_error("env SNOWFLAKE_CONNECTIONS:" + std::to_string(begin.line) + ":" +
                           std::to_string(begin.column) +
                           ": invalid TOML: " + std::string(error.description()));
     }
+  }
+  // SnowSQL's connections fill in names no Snowflake file defines.
+  for (auto& section : read_snowsql_connections(env)) {
+    if (files.find(section.name) != nullptr) continue;
+    if (files.connections_origin.empty()) files.connections_origin = "snowsql";
+    files.connections.push_back(std::move(section));
   }
   return files;
 }

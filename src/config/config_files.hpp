@@ -15,6 +15,7 @@
 //    config.toml only: connections.toml is still read from the directory (as snow does).
 //  - SNOWFLAKE_CONNECTIONS, when set, is a TOML document that replaces every file's connections
 //    (the connector reads each option from the environment first).
+//  - SnowSQL's files (snowsql_config.hpp) add the connections no other file defines.
 //  - Every file read passes the permission checks of file_permissions.hpp; --config-file files
 //    too (snow checks those only on request; the connector checks every file it reads).
 //
@@ -59,6 +60,7 @@ struct ConnectionSection {
   /// "env SNOWFLAKE_CONNECTIONS [prod]".
   std::string origin;
   std::vector<std::pair<std::string, RawValue>> entries;  ///< in the order written
+  bool snowsql = false;  ///< from SnowSQL's configuration (snowsql_config.hpp)
 };
 
 /// Everything the files (and SNOWFLAKE_CONNECTIONS) say.

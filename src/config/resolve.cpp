@@ -185,15 +185,37 @@ std::vector<std::pair<std::string, std::string>> connection_variables(
 }
 
 // How to set a key, for "missing" messages.
+// Only ways that work: SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> overrides a connection a file
+// defines, so it is suggested only when the connection exists.
 std::string how_to_set(std::string_view key, const std::string& connection,
-                       const std::string& connections_file) {
+                       const std::string& connections_file, bool defined) {
   const auto* spec = find_key(key);
   std::vector<std::string> ways;
   if (spec != nullptr && !spec->flag.empty()) ways.emplace_back(spec->flag);
-  ways.push_back("SNOWFLAKE_CONNECTIONS_" + upper(connection) + "_" + upper(key));
-  ways.push_back(std::string(key) + " = \"...\" in [" + connection + "] of " + connections_file);
+  if (defined) {
+    ways.push_back("SNOWFLAKE_CONNECTIONS_" + upper(connection) + "_" + upper(key));
+    ways.push_back(std::string(key) + " = \"...\" in [" + connection + "] of " + connections_file);
+  } else {
+    ways.push_back("a [" + connection + "] table with " + std::string(key) + " = \"...\" in " +
+                   connections_file);
+  }
   if (spec != nullptr && spec->generic_env) ways.push_back("SNOWFLAKE_" + upper(key));
   return "set it with " + join(ways, ", ");
+}
+
+// What to do when a connection has a password: the SQL API does not log in with one.
+std::string password_advice(const std::string& connection, const std::string& user,
+                            const std::string& connections_file) {
+  const std::string who = user.empty() ? std::string("USER") : user;
+  return "password login is not available over the SQL API, which accepts key-pair JWTs and "
+         "OAuth or programmatic access tokens. To use a key pair: run `sfq keygen --out "
+         "~/.snowflake -u " +
+         who +
+         "`, run the ALTER USER statement it prints (in Snowsight or another client), and set "
+         "private_key_file = \"~/.snowflake/rsa_key.p8\" in [" +
+         connection + "] of " + connections_file +
+         " (or set authenticator = \"PROGRAMMATIC_ACCESS_TOKEN\" and token to a programmatic "
+         "access token)";
 }
 
 Result<int> parse_port(const Candidate& candidate) {
@@ -356,6 +378,14 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
   } else {
     result.connection_found = true;
     result.connection_origin = section->origin;
+    if (section->snowsql) {
+      result.warnings.push_back(
+          "connection \"" + name + "\" is read from " + section->origin +
+          ", SnowSQL's configuration, which sfq reads only for a smooth move: SnowSQL is "
+          "deprecated in favour of Snowflake's connections.toml — put the connection in [" +
+          name + "] of " + files.connections_path +
+          " (keys: account, user, private_key_file, ...)");
+    }
   }
 
   // --- gather every source -----------------------------------------------------------------
@@ -508,9 +538,21 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
                          : token_file != nullptr ? token_file->rank
                                                  : kGenericEnv + 1;
 
+  // A password, from a SnowSQL habit: the SQL API has no password login.
+  bool has_password = env.get("SNOWFLAKE_PASSWORD").has_value();
+  if (section != nullptr) {
+    for (const auto& [key, raw] : section->entries) {
+      const std::string k = lower(key);
+      if (k == "password" || k == "pwd") has_password = true;
+    }
+  }
   std::optional<AuthChoice> auth;
   if (const auto* c = resolution.winner("authenticator")) {
     auth = parse_authenticator(c->value);
+    if (!auth && (upper(c->value) == "SNOWFLAKE" || upper(c->value) == "USERNAME_PASSWORD_MFA")) {
+      return config_error("authenticator \"" + c->value + "\" from " + c->source + ": " +
+                          password_advice(name, out.user, files.connections_path));
+    }
     if (!auth) {
       return config_error("authenticator \"" + c->value + "\" from " + c->source +
                           " is not supported by sfq; use SNOWFLAKE_JWT (key pair), OAUTH or "
@@ -540,12 +582,15 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
   const bool key_pair = out.auth == AuthMethod::key_pair;
 
   std::vector<std::string> problems;
+  // A key file that is missing or unreadable is an authentication failure (exit code 3 in the
+  // CLI), as a key the server rejects is; other gaps in the connection are configuration errors.
+  std::vector<std::string> key_problems;
   const auto check_file = [&](const std::string& path, const std::string& role,
                               const Candidate& from) -> Status {
     FileCheck check = check_file_permissions(path, role, env);
     result.files.push_back(check);
     if (!check.exists) {
-      problems.push_back(
+      key_problems.push_back(
           role + " " + shell_quote(path) + " (from " + from.source + ") " +
           (check.accessible ? "does not exist" : "cannot be reached (permission denied)"));
     } else if (!check.regular) {
@@ -641,21 +686,30 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
   // --- enough to connect? ----------------------------------------------------------------
   const std::string& connections_file = files.connections_path;
   if (out.account.empty() && (key_pair || out.host.empty())) {
-    problems.push_back("account is not set: " + how_to_set("account", name, connections_file));
+    problems.push_back("account is not set: " +
+                       how_to_set("account", name, connections_file, result.connection_found));
   }
   if (key_pair && out.user.empty()) {
     problems.push_back("user is not set (key-pair authentication needs it): " +
-                       how_to_set("user", name, connections_file));
+                       how_to_set("user", name, connections_file, result.connection_found));
   }
-  if (key_pair && !have_key) {
-    problems.push_back("no private key for key-pair authentication: " +
-                       how_to_set("private_key_file", name, connections_file) +
-                       " (or private_key_raw with the PEM text)");
+  if (key_pair && !have_key && has_password) {
+    problems.push_back(password_advice(name, out.user, connections_file));
+  } else if (key_pair && !have_key) {
+    problems.push_back(
+        "no private key for key-pair authentication: " +
+        how_to_set("private_key_file", name, connections_file, result.connection_found) +
+        " (or private_key_raw with the PEM text)");
   }
   if (!key_pair && !have_token) {
     problems.push_back("no token for authenticator " + std::string(auth->canonical) + ": " +
-                       how_to_set("token", name, connections_file) + " (or token_file_path)");
+                       how_to_set("token", name, connections_file, result.connection_found) +
+                       " (or token_file_path)");
   }
+  if (problems.empty() && !key_problems.empty() && !options.allow_incomplete) {
+    return Error(ErrorCategory::auth, "connection \"" + name + "\": " + join(key_problems, "; "));
+  }
+  problems.insert(problems.end(), key_problems.begin(), key_problems.end());
   if (!problems.empty()) {
     if (!options.allow_incomplete) {
       std::string message;

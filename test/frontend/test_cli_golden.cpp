@@ -41,7 +41,8 @@ TEST_P(CliGolden, AllTypesTableInEveryFormat) {
   const std::string format = GetParam();
   TempDir home;  // --mock needs nothing from HOME
   const ProcessResult r =
-      run_sfq({"--mock", "--format", format, "-q", kAllTypes}, ChildEnv(home.path()));
+      run_sfq({"--mock", "--format", format, "-q", kAllTypes},
+              ChildEnv(home.path()).set("TZ", "UTC"));  // TIMESTAMP_LTZ shows in TZ's zone
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "") << "nothing on stderr when it is not a terminal";
   expect_golden("all_types." + format, r.out);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <csignal>
+
 #include <string>
 
 #include "support/cli_account.hpp"
@@ -16,7 +18,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kPrompt = "sfq> ";
+// The prompt shows where statements run: the connection names a database and a schema.
+constexpr std::string_view kPrompt = "SNOWFLAKE_SAMPLE_DATA.TPCH_SF1> ";
 constexpr std::string_view kUp = "\x1b[A";
 
 // The prompt is on the screen and the line editor reads keys.
@@ -196,14 +199,115 @@ TEST_F(CliRepl, OnATerminalWideTablesFitAndAFooterAndProgressAreShown) {
   // The footer on stderr: rows, seconds, query id.
   EXPECT_NE(screen.find("1 row · "), std::string::npos) << screen;
 
-  // A statement that takes a while shows the progress line on the terminal: queued while the
-  // submission waits out the mock's 2 s synchronous window, then running while it is polled.
+  // A statement that takes a while shows the progress line on the terminal: running once the
+  // server has answered the (asynchronous) submission.
   pty->send("select system$wait(5);\r");
-  ASSERT_TRUE(pty->expect("· queued")) << pty->take();
   ASSERT_TRUE(pty->expect("· running")) << pty->take();
   ASSERT_TRUE(prompt(*pty)) << pty->take();
   pty->send("\x04");
   EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, BackslashQExitAndQuitLeaveAndHelpHelps) {
+  for (const std::string word : {"\\q", "exit", "quit;"}) {
+    auto pty = start(env());
+    pty->send("help\r");
+    ASSERT_TRUE(pty->expect("!spool FILE")) << pty->take();
+    ASSERT_TRUE(prompt(*pty)) << pty->take();
+    pty->send(word + "\r");
+    EXPECT_EQ(pty->wait_exit(), 0) << word;
+    EXPECT_EQ(pty->raw().find("  -> "), std::string::npos) << "no continuation prompt: " << word;
+  }
+  EXPECT_EQ(account_.server().counters().executions, 0u);
+}
+
+TEST_F(CliRepl, CtrlCAtThePromptMovesToANewLine) {
+  auto pty = start(env());
+  pty->send("select 'abandoned'");
+  pty->send("\x03");
+  ASSERT_TRUE(pty->expect(std::string("select 'abandoned'^C\n") + std::string(kPrompt)))
+      << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, CtrlZSuspendsAndTheSessionGoesOnAfterwards) {
+  auto pty = start(env());
+  pty->send("\x1a");  // Ctrl-Z
+  ASSERT_TRUE(pty->wait_stopped()) << pty->take();
+  ::kill(pty->pid(), SIGCONT);
+  pty->send("select 'back' as b;\r");
+  ASSERT_TRUE(pty->expect("│ back │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, PromptShowsWhereStatementsRunAfterUse) {
+  auto pty = start(env());
+  pty->send("use schema mockdb.public;\r");
+  ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC> ")) << pty->take();
+  ASSERT_TRUE(pty->wait_for_raw_mode());
+  pty->send("select count(*) > 0 as here from all_types;\r");
+  ASSERT_TRUE(pty->expect("│ true │")) << pty->take();
+  ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC> ")) << pty->take();
+  pty->send("!begin\r");
+  ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC [0]> ")) << pty->take();
+  pty->send("select 1 as one;\r");
+  ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC [1]> ")) << pty->take();
+  pty->send("!commit\r");
+  ASSERT_TRUE(pty->expect("│   1 │")) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, TabCompletesKeywordsCommandsAndTableNames) {
+  auto pty = start(env());
+  pty->send("sel\t");
+  ASSERT_TRUE(pty->expect("select ")) << pty->take();
+  pty->send("* from nat\t");
+  ASSERT_TRUE(pty->expect("nation ")) << pty->take();
+  pty->send("limit 1;\r");
+  ASSERT_TRUE(pty->expect("N_NATIONKEY")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  const auto executions = account_.server().counters().executions;
+  pty->send("select * from reg\t");  // the names are cached: no new request
+  ASSERT_TRUE(pty->expect("region ")) << pty->take();
+  EXPECT_EQ(account_.server().counters().executions, executions);
+  pty->send("\x03");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  // A database's schemas, then a schema's tables (another schema than the current one).
+  pty->send("select count(*) as n from mockdb.pu\t");
+  pty->send("\x7f.all_t\t");  // back over the space Tab added
+  pty->send(";\r");
+  ASSERT_TRUE(pty->expect("│ 5 │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("!sp\t");
+  ASSERT_TRUE(pty->expect("!spool")) << pty->take();
+  pty->send("\x03");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, SpoolSendsResultsToAFileUntilOff) {
+  const std::string file = account_.dir().at("spool.txt");
+  auto pty = start(env());
+  pty->send("!spool " + file + "\r");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("select 'to the file' as s;\r");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("!spool off\r");
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("select 'to the screen' as s;\r");
+  ASSERT_TRUE(pty->expect("│ to the screen │")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+  EXPECT_EQ(pty->raw().find("to the file │"), std::string::npos) << pty->raw();
+  const std::string spooled = read_file(file);
+  EXPECT_NE(spooled.find("to the file"), std::string::npos) << spooled;
+  EXPECT_EQ(spooled.find("to the screen"), std::string::npos) << spooled;
 }
 
 TEST_F(CliRepl, KeygenAsksForThePassphraseWithoutEchoingIt) {

@@ -154,21 +154,60 @@ TEST(CliWriters, TableFitsTheTerminalWidth) {
   for (const auto& line : {"┌───────┬──────────┐"}) EXPECT_EQ(display_width(line), 20u);
 }
 
-TEST(CliWriters, TableHidesColumnsThatCannotFit) {
+TEST(CliWriters, TableHidesWholeMiddleColumnsThatCannotFit) {
   WriterOptions options = with(OutputFormat::table);
   options.max_width = 19;
   const auto text = render(options, columns({{"AAAA", false}, {"BBBB", false}, {"CCCC", false}}),
                            {row({"1111", "2222", "3333"})});
+  // The first and the last column stay; the one between gives way to a "…" column.
   EXPECT_EQ(text,
-            "┌──────┬──────┬───┐\n"
-            "│ AAAA │ BBBB │ … │\n"
-            "├──────┼──────┼───┤\n"
-            "│ 1111 │ 2222 │ … │\n"
-            "└──────┴──────┴───┘\n");
-  options.max_width = 18;
+            "┌──────┬───┬──────┐\n"
+            "│ AAAA │ … │ CCCC │\n"
+            "├──────┼───┼──────┤\n"
+            "│ 1111 │ … │ 3333 │\n"
+            "└──────┴───┴──────┘\n");
+  options.max_width = 12;
   EXPECT_EQ(render(options, columns({{"AAAA", false}, {"BBBB", false}, {"CCCC", false}}),
                    {row({"1", "2", "3"})}),
             "┌──────┬───┐\n│ AAAA │ … │\n├──────┼───┤\n│ 1    │ … │\n└──────┴───┘\n");
+}
+
+TEST(CliWriters, NumbersAndDatesAreNeverCutTextIs) {
+  WriterOptions options = with(OutputFormat::table);
+  options.max_width = 36;
+  std::vector<ColumnInfo> cols = columns({{"PRICE", true}, {"NOTE", false}, {"D", false}});
+  cols[0].exact = true;
+  cols[2].exact = true;
+  const auto text =
+      render(options, cols, {row({"207587.96", "a long text value that goes on", "1997-01-01"})});
+  EXPECT_NE(text.find("207587.96"), std::string::npos) << text;
+  EXPECT_NE(text.find("1997-01-01"), std::string::npos) << text;
+  EXPECT_NE(text.find("│ a long… │"), std::string::npos) << text;
+  for (std::size_t at = 0, end = 0; (end = text.find('\n', at)) != std::string::npos;
+       at = end + 1) {
+    EXPECT_EQ(display_width(text.substr(at, end - at)), 36u) << text;
+  }
+  // A later, wider number overflows its column rather than lose digits.
+  options.layout_rows = 1;
+  const auto later = render(
+      options, cols, {row({"1.5", "x", "1997-01-01"}), row({"123456789.25", "y", "1997-01-02"})});
+  EXPECT_NE(later.find("123456789.25"), std::string::npos) << later;
+}
+
+TEST(CliWriters, AsciiLinesAndAutoVertical) {
+  WriterOptions options = with(OutputFormat::table);
+  options.ascii = true;
+  EXPECT_EQ(render(options, columns({{"A", true}, {"B", false}}), {row({"1", "x"})}),
+            "+---+---+\n| A | B |\n+---+---+\n| 1 | x |\n+---+---+\n");
+  options.ascii = false;
+  options.auto_vertical = true;
+  options.max_width = 10;
+  EXPECT_EQ(render(options, columns({{"NAME", false}, {"VALUE", false}}),
+                   {row({"first one", "second one"})}),
+            "-[ RECORD 1 ]-----------\nNAME  | first one\nVALUE | second one\n");
+  options.max_width = 80;
+  EXPECT_EQ(render(options, columns({{"A", false}}), {row({"x"})}),
+            "┌───┐\n│ A │\n├───┤\n│ x │\n└───┘\n");
 }
 
 TEST(CliWriters, TableStreamsRowsAfterTheLayoutWindow) {

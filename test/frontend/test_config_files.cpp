@@ -206,17 +206,20 @@ TEST_F(ConfigFiles, SnowflakeConnectionsVariableReplacesTheFiles) {
       << resolved.error().message();
 }
 
-TEST_F(ConfigFiles, SfqSettingsAreKeptAsStrings) {
+TEST_F(ConfigFiles, SfqSettingsAreKeptAsStringsAndUnknownOnesIgnoredWithAWarning) {
   write_config(
       "[sfq]\nformat = \"table\"\nnull_display = \"∅\"\nmax_rows = 500\nheader = false\n"
       "pager = \"less -S\"\ncolour = \"always\"\n");
   const auto resolved = resolve({}, ResolveOptions{.allow_incomplete = true});
   ASSERT_TRUE(resolved.ok()) << resolved.error().what();
-  const std::map<std::string, std::string> expected = {{"format", "table"},  {"null_display", "∅"},
-                                                       {"max_rows", "500"},  {"header", "false"},
-                                                       {"pager", "less -S"}, {"colour", "always"}};
+  const std::map<std::string, std::string> expected = {{"format", "table"},
+                                                       {"null_display", "∅"},
+                                                       {"max_rows", "500"},
+                                                       {"header", "false"},
+                                                       {"pager", "less -S"}};
   EXPECT_EQ(resolved->sfq_settings, expected);
   EXPECT_TRUE(any_contains(resolved->warnings, "unknown [sfq] setting `colour`"));
+  EXPECT_TRUE(any_contains(resolved->warnings, "; ignored"));
 }
 
 TEST_F(ConfigFiles, InvalidSfqSettingIsAnErrorWithPositionAndAcceptedValues) {

@@ -289,6 +289,25 @@ bool PtyProcess::wait_for_echo_off(std::chrono::milliseconds timeout) {
   return wait_for_local_flags(ECHO, timeout);
 }
 
+bool PtyProcess::wait_stopped(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!exited_) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG | WUNTRACED);
+    if (done == pid_) {
+      if (WIFSTOPPED(status)) return true;
+      exited_ = true;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      return false;
+    }
+    if (Clock::now() >= deadline) return false;
+    if (!read_some(std::min(deadline, Clock::now() + std::chrono::milliseconds(20)))) {
+      ::poll(nullptr, 0, 5);
+    }
+  }
+  return false;
+}
+
 int PtyProcess::wait_exit(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (!exited_) {

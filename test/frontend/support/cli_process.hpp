@@ -111,6 +111,8 @@ class PtyProcess {
   bool wait_for_echo_off(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   /// Everything printed so far, raw.
   [[nodiscard]] const std::string& raw() const noexcept { return output_; }
+  /// Waits until the child is stopped (Ctrl-Z, job control); true when it was.
+  bool wait_stopped(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   /// Waits for the child to exit; its exit code, or -1 on timeout / signal.
   int wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
