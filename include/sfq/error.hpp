@@ -51,6 +51,8 @@ enum class ErrorDetail : std::uint8_t {
   server_timeout,   ///< timeout: the server's statement timeout ended the statement
   stalled,          ///< timeout: an attempt received nothing for stall_timeout
   callback,         ///< a callback of the caller (on_batch, on_progress) threw
+  untrusted_certificate,  ///< transport: the server's TLS certificate failed verification;
+                          ///< never retried (only a change of trusted CAs can fix it)
 };
 
 /// The lower-case name of a detail ("none", "cannot_connect", ...).

@@ -43,7 +43,10 @@ inline constexpr int kExitInterrupted = 130;
       return kExitCannotConnect;
     case ErrorCategory::transport:
       // No attempt of the request reached the server (refused, name lookup, connect timeout).
-      if (error.detail() == ErrorDetail::cannot_connect) return kExitCannotConnect;
+      if (error.detail() == ErrorDetail::cannot_connect ||
+          error.detail() == ErrorDetail::untrusted_certificate) {
+        return kExitCannotConnect;
+      }
       return server_answered || !error.statement_handle().empty() ? kExitCommunication
                                                                   : kExitCannotConnect;
     case ErrorCategory::protocol:

@@ -804,6 +804,7 @@ void HttpClient::collect_completions() {
         info.message = transfer.describe() + " failed: " + detail;
       }
       if (code == CURLE_PEER_FAILED_VERIFICATION) {
+        detail_kind = ErrorDetail::untrusted_certificate;
         // The fix is the user's to make; say which store was used and what to change.
         info.message += ". The server's certificate is not trusted by " +
                         (options_.ca_file.empty()

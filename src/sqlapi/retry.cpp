@@ -36,6 +36,8 @@ Verdict classify(RequestKind kind, int http_status, std::string_view snowflake_c
 }
 
 Verdict classify_error(const Error& error) {
+  // Trying again cannot make a certificate trusted.
+  if (error.detail() == ErrorDetail::untrusted_certificate) return Verdict::fail;
   switch (error.category()) {
     case ErrorCategory::transport:  // cannot connect, reset, broken connection
     case ErrorCategory::timeout:    // the attempt timed out or stalled

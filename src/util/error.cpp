@@ -59,6 +59,8 @@ std::string_view to_string(ErrorDetail detail) noexcept {
       return "stalled";
     case ErrorDetail::callback:
       return "callback";
+    case ErrorDetail::untrusted_certificate:
+      return "untrusted_certificate";
   }
   return "unknown";
 }

@@ -1201,6 +1201,7 @@ TEST_F(Http, HttpsWithASelfSignedCertificateAsCaFile) {
   EXPECT_THAT(rejected.error().message(), HasSubstr(base + "/hello"));
   EXPECT_THAT(rejected.error().message(), HasSubstr("not trusted by the system CA store"));
   EXPECT_THAT(rejected.error().message(), HasSubstr("update-ca-certificates"));
+  EXPECT_EQ(rejected.error().detail(), sfq::ErrorDetail::untrusted_certificate);
 
   // A CA file that is not a CA bundle is named in the error.
   HttpClientOptions unreadable;

@@ -66,6 +66,8 @@ TEST(sqlapi_retry, ClassifyAttemptErrors) {
   const std::vector<Row> rows = {
       {Error(ErrorCategory::transport, "refused", ErrorDetail::cannot_connect), Verdict::retry},
       {Error(ErrorCategory::transport, "reset"), Verdict::retry},
+      {Error(ErrorCategory::transport, "untrusted", ErrorDetail::untrusted_certificate),
+       Verdict::fail},
       {Error(ErrorCategory::timeout, "timed out"), Verdict::retry},
       {Error(ErrorCategory::timeout, "stalled", ErrorDetail::stalled), Verdict::retry},
       {Error(ErrorCategory::protocol, "body over the limit"), Verdict::fail},
