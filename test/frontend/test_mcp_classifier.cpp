@@ -123,6 +123,8 @@ const std::vector<std::string>& rejected() {
       // Several statements, however hidden.
       "SELECT 1; DELETE FROM t", "SELECT 1; SELECT 2", "SELECT 1;\nDROP TABLE t;",
       "SELECT 1 -- comment\n; DELETE FROM t", "SELECT 1 /* comment */; DELETE FROM t",
+      // Found by fuzzing: `$$` inside a name, which a reader may take for a $$ string.
+      "SELECT $ID$$ x9 $$x; !!!!!$$", "SELECT a$$ x $$; DELETE FROM t --$$",
       "SELECT 'a'; DELETE FROM t; SELECT 'b'", "SELECT $$x$$; DELETE FROM t",
       "SELECT \"a\"; DELETE FROM t", "SHOW TABLES; DROP TABLE t", "EXPLAIN SELECT 1; DELETE FROM t",
       // Comments and quotes that hide or fake statement boundaries.
