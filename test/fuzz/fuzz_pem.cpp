@@ -3,6 +3,7 @@
 // Properties: no crash, leak or UB; a rejected key's error message never contains the
 // passphrase; an accepted key yields its public key and fingerprint.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -17,7 +18,10 @@ void check(std::string_view pem, std::string_view passphrase) {
   auto key = sfq::detail::parse_private_key_pem(pem, passphrase, "private key file 'fuzz.p8'",
                                                 "private_key_passphrase");
   if (!key.ok()) {
-    if (key.error().message().find(kPassphrase) != std::string::npos) std::abort();
+    if (key.error().message().find(kPassphrase) != std::string::npos) {
+      std::fprintf(stderr, "the passphrase leaked into: %s\n", key.error().message().c_str());
+      std::abort();
+    }
     return;
   }
   const auto checked = sfq::detail::check_jwt_signing_key(key->get(), "fuzz");
