@@ -148,7 +148,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           // Wait for the answer before the next line (generous hang guard, not a timing test).
           const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
           while (true) {
-            const std::string text = contents(out_fd);
+            // Only whole lines: the writer thread may be in the middle of one.
+            std::string text = contents(out_fd);
+            text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
             int answers = 0;
             for (const auto& out : split_lines(text)) {
               if (out.find(incoming.id) != std::string::npos && check_message(out) == incoming.id)
