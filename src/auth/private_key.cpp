@@ -52,14 +52,20 @@ extern "C" int passphrase_callback(char* buffer, int size, int /*rwflag*/, void*
 }
 
 // The label of the first PEM block ("PRIVATE KEY", "PUBLIC KEY", ...), "" when there is none.
+// Errors quote it, so only a short label of capitals, digits and spaces counts: a "label" that
+// runs on to a later "-----" would quote the key text in between (found by fuzzing).
 std::string_view first_pem_label(std::string_view pem) {
   constexpr std::string_view kBegin = "-----BEGIN ";
   const std::size_t begin = pem.find(kBegin);
   if (begin == std::string_view::npos) return {};
   const std::size_t label_start = begin + kBegin.size();
   const std::size_t label_end = pem.find("-----", label_start);
-  if (label_end == std::string_view::npos) return {};
-  return pem.substr(label_start, label_end - label_start);
+  if (label_end == std::string_view::npos || label_end - label_start > 64) return {};
+  const std::string_view label = pem.substr(label_start, label_end - label_start);
+  for (const char c : label) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) return {};
+  }
+  return label;
 }
 
 // Why text that OpenSSL could not read as a private key is not one, as specifically as the PEM

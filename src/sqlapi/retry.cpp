@@ -63,6 +63,8 @@ std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt
 std::optional<int> parse_retry_after(std::string_view header) {
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
   while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  // delay-seconds is 1*DIGIT (RFC 9110 §10.2.3): no sign, not even "-0" (found by fuzzing).
+  if (header.empty() || header.front() < '0' || header.front() > '9') return std::nullopt;
   int seconds = 0;
   const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
   if (ec != std::errc() || end != header.data() + header.size() || seconds < 0) {

@@ -168,6 +168,9 @@ const std::vector<Case>& accepted() {
 const std::vector<std::string>& rejected() {
   static const std::vector<std::string> cases = {
       // Plain writes and other verbs.
+      // Found by fuzzing: `$$` inside a name, which a reader may take for a $$ string.
+      "SELECT $ID$$ x9 $$x; !!!!!$$",
+      "SELECT a$$ x $$; DELETE FROM t --$$",
       "INSERT INTO t VALUES (1)",
       "insert into t select * from u",
       "UPDATE t SET a = 1",

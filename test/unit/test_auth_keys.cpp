@@ -226,6 +226,27 @@ class KeyLoadTest : public ::testing::Test {
 // Suite names start with "auth" so that `ctest -R auth` selects the auth tests.
 using auth_key_loading = KeyLoadTest;
 
+// Found by fuzzing (test/fuzz/fuzz_pem.cpp): a BEGIN line without its closing dashes made the
+// error quote everything up to the next "-----", key text included.
+TEST(auth_key_parse, AnUnclosedBeginLineIsNotQuotedWithTheKeyTextAfterIt) {
+  const std::string pem =
+      "-----BEGIN RSA KEY\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCsecretKeyBytes\n"
+      "-----END RSA KEY-----\n";
+  auto key = sfq::detail::parse_private_key_pem(pem, "", "private key file 'k.p8'");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().message().find("secretKeyBytes"), std::string::npos)
+      << key.error().message();
+  EXPECT_NE(key.error().message().find("not a PEM private key"), std::string::npos)
+      << key.error().message();
+
+  // A well-formed label is still named.
+  auto cert = sfq::detail::parse_private_key_pem(
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "", "k");
+  ASSERT_FALSE(cert.ok());
+  EXPECT_NE(cert.error().message().find("'CERTIFICATE'"), std::string::npos)
+      << cert.error().message();
+}
+
 TEST_F(auth_key_loading, KeysMadeByOpenSslInTheTest) {
   const auto key = sfq_test::openssl_rsa_key(2048);
   ASSERT_TRUE(key);

@@ -1,0 +1,1 @@
+select "SYSTEM$CANCEL_ALL_QUERIES"(1)

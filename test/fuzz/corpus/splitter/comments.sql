@@ -1,0 +1,3 @@
+/* block ; */ select 1 // line ; 
+; select 'it\'s;' ;
+!source other.sql;

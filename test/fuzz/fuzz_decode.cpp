@@ -1,0 +1,104 @@
+// fuzz_decode.cpp — libFuzzer target: later partitions as they arrive, plain or gzip'd, decoded
+// into typed columns (src/decode/gzip.hpp, src/decode/result_parser.hpp).
+//
+// Input: one selector byte, then the body. The selector picks the result's columns (one of four
+// sets covering every column type) and the path: the body inflated by gunzip() then decoded in
+// place (what the decode pool does with gzip'd partitions), the body decoded as plain JSON, or
+// the body gzip'd here and sent through both paths, which must agree.
+#include <zlib.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "decode/gzip.hpp"
+#include "decode/result_parser.hpp"
+
+namespace {
+
+using sfq::detail::ColumnsPtr;
+
+// rowType of each column set, as the first response would give it.
+constexpr std::array<std::string_view, 4> kRowTypes = {
+    R"([{"name":"N","type":"fixed","precision":38,"scale":0,"nullable":true},
+        {"name":"D","type":"fixed","precision":38,"scale":2,"nullable":true},
+        {"name":"R","type":"real","nullable":true},
+        {"name":"T","type":"text","length":16777216,"nullable":true}])",
+    R"([{"name":"B","type":"boolean","nullable":true},
+        {"name":"DT","type":"date","nullable":true},
+        {"name":"TM","type":"time","scale":9,"nullable":true},
+        {"name":"NTZ","type":"timestamp_ntz","scale":9,"nullable":true},
+        {"name":"LTZ","type":"timestamp_ltz","scale":3,"nullable":true},
+        {"name":"TZ","type":"timestamp_tz","scale":9,"nullable":true}])",
+    R"([{"name":"BIN","type":"binary","nullable":true},
+        {"name":"V","type":"variant","nullable":true},
+        {"name":"O","type":"object","nullable":true},
+        {"name":"A","type":"array","nullable":true}])",
+    R"([{"name":"DF","type":"decfloat","nullable":true},
+        {"name":"VEC","type":"vector","nullable":true},
+        {"name":"G","type":"object","extTypeName":"GEOGRAPHY","nullable":true},
+        {"name":"F","type":"fixed","precision":10,"scale":5,"nullable":false}])",
+};
+
+ColumnsPtr columns_of(std::string_view row_type) {
+  const std::string body = R"({"resultSetMetaData":{"numRows":0,"format":"jsonv2","rowType":)" +
+                           std::string(row_type) + R"(},"data":[]})";
+  auto parsed = sfq::detail::parse_result_set(body);
+  if (!parsed.ok()) std::abort();  // the fixed metadata above must parse
+  return parsed->columns;
+}
+
+std::string gzip(std::string_view data) {
+  z_stream stream{};
+  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
+  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) std::abort();
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+constexpr std::uint64_t kMaxInflated = 16u << 20;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const std::array<ColumnsPtr, 4> column_sets = {
+      columns_of(kRowTypes[0]), columns_of(kRowTypes[1]), columns_of(kRowTypes[2]),
+      columns_of(kRowTypes[3])};
+  if (size == 0) return 0;
+  const ColumnsPtr& columns = column_sets[data[0] % column_sets.size()];
+  const int path = (data[0] / column_sets.size()) % 3;
+  const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
+
+  if (path == 0) {
+    auto inflated = sfq::detail::gunzip(body, 0, kMaxInflated);
+    if (!inflated.ok()) return 0;
+    if (inflated->size() > kMaxInflated) std::abort();
+    (void)sfq::detail::decode_owned_partition(std::move(*inflated), columns, 1, 0);
+  } else if (path == 1) {
+    auto batch = sfq::detail::decode_partition(body, columns, 1, 0);
+    if (batch.ok() && batch->columns.size() != columns->size()) std::abort();
+  } else {
+    const auto plain = sfq::detail::decode_partition(body, columns, 2, 100);
+    const std::string compressed = gzip(body);
+    auto inflated = sfq::detail::gunzip(compressed, body.size(), kMaxInflated);
+    if (body.size() <= kMaxInflated && !inflated.ok()) std::abort();  // our own gzip must inflate
+    if (!inflated.ok()) return 0;
+    if (*inflated != body) std::abort();
+    const auto owned = sfq::detail::decode_owned_partition(std::move(*inflated), columns, 2, 100);
+    // Both paths read the same text: they must agree on whether it is valid and on its size.
+    if (plain.ok() != owned.ok()) std::abort();
+    if (plain.ok() &&
+        (plain->rows != owned->rows || plain->memory_bytes() != owned->memory_bytes()))
+      std::abort();
+  }
+  return 0;
+}
