@@ -19,7 +19,7 @@ std::optional<Reply> Server::Impl::authenticate(const HttpRequest& req) {
   };
   if (!req.has_header("Authorization")) {
     fail("missing_header");
-    // The reference says 401; the real server answers 400 390146 (DBIMP doc).
+    // The reference says 401; the real server answers 400 390146 (docs/SQL_API_NOTES.md §3).
     return json_reply(400, detail::error_body("390146", "Authorization header is missing."));
   }
   const std::string header = req.header("Authorization");

@@ -48,7 +48,7 @@ void Server::Impl::handle_submit(std::shared_ptr<const HttpRequest> req, ReplyFn
 std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_ptr<Statement>& held,
                                           std::string& request_id) {
   if (req.header_count("Content-Type") > 1) {
-    // Jersey rejects the request before the SQL API sees it (DBIMP-111).
+    // Jersey rejects the request before the SQL API sees it (docs/SQL_API_NOTES.md §2).
     return jersey_reply(400, "Bad Request", req.path);
   }
   if (req.has_header("Content-Type")) {
@@ -154,7 +154,8 @@ Reply Server::Impl::handle_cancel(const HttpRequest& req, const std::string& han
         422, detail::failure_body("000709", "Statement " + handle + " not found", "02000", handle));
   }
   update_counters([&](Counters& c) { ++c.cancels_by_handle[handle]; });
-  // Cancelling a finished statement is answered 200 as well (DBIMP-075); it stays finished.
+  // Cancelling a finished statement is answered 200 as well (docs/SQL_API_NOTES.md §3); it stays
+  // finished.
   expire(statement, StatementState::cancelled);
   return json_reply(200, detail::cancel_body(handle));
 }

@@ -347,7 +347,7 @@ std::string cancel_body(const std::string& handle) {
   string(writer, "SQL execution canceled");
   key(writer, "statementHandle");
   string(writer, handle);
-  // The real server answers the legacy path here, without /v2 (DBIMP-073).
+  // The real server answers the legacy path here, without /v2 (docs/SQL_API_NOTES.md §3).
   key(writer, "statementStatusUrl");
   string(writer, "/api/statements/" + handle);
   writer.EndObject();

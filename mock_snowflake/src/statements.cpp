@@ -120,7 +120,7 @@ Reply Server::Impl::statement_reply(const std::shared_ptr<Statement>& statement,
     reply.body = detail::result_set_body(handle, statement->created_on, result,
                                          statement->child_handles, request_id);
   } else {
-    // Later partitions are always gzip'd, whatever the client accepts (DBIMP, HND).
+    // Later partitions are always gzip'd, whatever the client accepts (docs/SQL_API_NOTES.md §5).
     reply.body = result.partitions[partition].bytes;
     reply.gzipped = true;
     reply.vary = false;

@@ -1,14 +1,14 @@
 // account.cpp — JWT account normalisation and default hosts.
 //
-// Where Snowflake's connectors disagree (facts doc §6.2), the choices are:
+// Where Snowflake's connectors disagree (docs/SQL_API_NOTES.md §7), the choices are:
 //
 // * Everything after the first dot is dropped (region, cloud, `privatelink`, `global`), as in
 //   gosnowflake (ExtractAccountName), libsnowflakeclient, the .NET connector and the Python
 //   connector's parse_account. The authentication page instead says to replace dots with
 //   hyphens; that would put the region of "xy12345.eu-central-1" into the JWT, which is the very
-//   mistake §10 lists (arrow-adbc#1422, gosnowflake#1033). An "org.account" identifier (the SQL
-//   form) therefore yields just "ORG": users must write "org-account", which the docs' URL and
-//   JWT examples use anyway.
+//   mistake users most often report (arrow-adbc#1422, gosnowflake#1033). An "org.account"
+//   identifier (the SQL form) therefore yields just "ORG": users must write "org-account", which
+//   the docs' URL and JWT examples use anyway.
 // * For `.global` (replication connection URLs "<account>-<connection_group>.global"), the
 //   connection group is cut at the LAST hyphen of the first label, as in gosnowflake, libsnowflake
 //   client and the Python connector's parse_account. The Python connector's keypair.prepare() cuts

@@ -4,8 +4,8 @@
 // The JWT's `iss`/`sub` must name the account exactly as the server expects, or every request
 // fails with 401 390144 "JWT token is invalid" and no hint why — the most common key-pair
 // problem (privatelink and region suffixes left in, `.global` connection groups, lower case).
-// The rules below are those of Snowflake's connectors; see the facts doc §6.2 and the comments
-// in account.cpp for where they disagree and what was chosen.
+// The rules below are those of Snowflake's connectors; see docs/SQL_API_NOTES.md §7 and the
+// comments in account.cpp for where they disagree and what was chosen.
 //
 // Thread safety: pure functions.
 #pragma once

@@ -9,7 +9,8 @@
 namespace sfq {
 namespace {
 
-// The server caps statement timeouts at 7 days (STATEMENT_TIMEOUT_IN_SECONDS, facts doc §7).
+// The server caps statement timeouts at 7 days (STATEMENT_TIMEOUT_IN_SECONDS, docs/SQL_API_NOTES.md
+// §8).
 constexpr std::chrono::seconds kMaxStatementTimeout{604800};
 
 Error config_error(std::string message) { return Error(ErrorCategory::config, std::move(message)); }

@@ -1,5 +1,5 @@
 // column_builder.hpp (internal) — detail::ColumnBuilder, the one place that turns Snowflake's wire
-// text into typed Column storage (the encodings of SNOWFLAKE_SQL_API.md §5).
+// text into typed Column storage (the encodings of docs/SQL_API_NOTES.md §6).
 //
 // A builder holds a reference to one Column and appends cells to it in row order; it owns
 // nothing. Builders and their columns are confined to one thread (a decode worker) until the

@@ -1,6 +1,6 @@
 // http_client.cpp — HttpClient: libcurl's multi_socket API glued to an EventLoop.
 //
-// The shape (see shared docs, CURL_MULTI_EPOLL.md): libcurl tells us which sockets to watch
+// The shape (docs/ARCHITECTURE.md, "Threads"): libcurl tells us which sockets to watch
 // (on_curl_socket) and when to call it back (on_curl_timer_change); both only edit EventLoop
 // registrations. The loop calls curl_multi_socket_action when a socket is ready or the timer is
 // due; afterwards, and only then, completions are read with curl_multi_info_read, handles are

@@ -1,6 +1,7 @@
-// Unit tests for the JWT account name and the default host: every case of the facts doc's
-// §6.2 table (the Python connector's and gosnowflake's own test vectors), full hosts, and the
-// cases where connectors disagree (the expectation records the choice made in account.cpp).
+// Unit tests for the JWT account name and the default host: every case of the connectors'
+// rules in docs/SQL_API_NOTES.md §7 (the Python connector's and gosnowflake's own test vectors),
+// full hosts, and the cases where connectors disagree (the expectation records the choice made in
+// account.cpp).
 #include <gtest/gtest.h>
 
 #include <ostream>

@@ -114,7 +114,8 @@ std::string text_line(const RowBatch& batch, std::size_t row) {
   return out;
 }
 
-// Every type of the all-types table, with the encodings the real server sends (§5).
+// Every type of the all-types table, with the encodings the real server sends
+// (docs/SQL_API_NOTES.md §6).
 const std::vector<ColumnSpec> kAllTypes = {
     {"N38", "fixed", 0, ""},
     {"N10_2", "fixed", 2, ""},

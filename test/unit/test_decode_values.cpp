@@ -1,5 +1,5 @@
-// Value decoding, one table per rowType type: the real server's wire text (SNOWFLAKE_SQL_API.md
-// §5) → the decoded typed value → its JSON value → its display text. Also the column-type
+// Value decoding, one table per rowType type: the real server's wire text (docs/SQL_API_NOTES.md
+// §6) → the decoded typed value → its JSON value → its display text. Also the column-type
 // mapping, mixed columns (NULL, raw text and values interleaved) and malformed cells.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
