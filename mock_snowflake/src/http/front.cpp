@@ -254,6 +254,12 @@ struct Front::Loop {
     }
     for (auto& [id, connection] : connections) close_connection(*connection);
     bury();
+    // Stop listening too: a listening socket nobody accepts from still completes handshakes,
+    // and a client would wait for an answer instead of being refused.
+    for (const int fd : stall_fds) ::close(fd);
+    stall_fds.clear();
+    if (listen_fd >= 0) ::close(listen_fd);
+    listen_fd = -1;
   }
 
   void run_timers() {
