@@ -80,9 +80,10 @@ bool may_retry(std::chrono::steady_clock::time_point now, std::chrono::milliseco
   return now + delay < give_up_at;
 }
 
-std::chrono::milliseconds poll_delay(int poll_count, std::chrono::milliseconds cap) {
-  const int shift = std::clamp(poll_count, 0, 16);
-  return std::min(cap, std::chrono::milliseconds(25LL << shift));
+std::chrono::milliseconds poll_delay(std::chrono::milliseconds elapsed,
+                                     std::chrono::milliseconds cap) {
+  constexpr std::chrono::milliseconds kFloor{25};
+  return std::max(kFloor, std::min(cap, elapsed / 20));
 }
 
 }  // namespace sfq::detail

@@ -287,7 +287,8 @@ void StatementMachine::poll() {
 }
 
 void StatementMachine::schedule_poll() {
-  const auto delay = poll_delay(polls_++);
+  const auto delay = poll_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - created_at_));
   poll_timer_ = core_.loop().add_timer(delay, [this] {
     poll_timer_ = 0;
     poll();

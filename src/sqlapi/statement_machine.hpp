@@ -110,7 +110,8 @@ class StatementMachine {
   std::string request_id_;
   std::string handle_;
   Phase phase_ = Phase::submitting;
-  int polls_ = 0;
+  // When the statement was submitted (or attached): the poll interval grows with its age.
+  std::chrono::steady_clock::time_point created_at_ = std::chrono::steady_clock::now();
   int decode_retries_ = 0;
   std::set<std::uint64_t> requests_;  // ClientCore request ids in flight
   EventLoop::TimerId poll_timer_ = 0;

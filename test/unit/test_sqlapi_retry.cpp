@@ -175,11 +175,20 @@ TEST(sqlapi_retry, MayRetryWithinTheBudget) {
   EXPECT_TRUE(may_retry(now, 16s, Clock::time_point::max(), 0, 7, false)) << "no deadline";
 }
 
-TEST(sqlapi_retry, PollDelayDoublesToItsCap) {
-  const std::vector<std::pair<int, std::chrono::milliseconds>> rows = {
-      {0, 25ms}, {1, 50ms}, {2, 100ms}, {3, 200ms}, {5, 800ms}, {6, 1000ms}, {40, 1000ms}};
-  for (const auto& [count, expected] : rows) EXPECT_EQ(poll_delay(count), expected) << count;
-  EXPECT_EQ(poll_delay(10, 300ms), 300ms);
+TEST(sqlapi_retry, PollDelayIsFivePercentOfTheStatementsAgeWithinItsBounds) {
+  const std::vector<std::pair<std::chrono::milliseconds, std::chrono::milliseconds>> rows = {
+      {0ms, 25ms},  {100ms, 25ms}, {500ms, 25ms}, {520ms, 26ms}, {1000ms, 50ms}, {3000ms, 150ms},
+      {10s, 500ms}, {20s, 1000ms}, {45s, 1000ms}, {-5ms, 25ms},  {24h, 1000ms}};
+  for (const auto& [elapsed, expected] : rows) {
+    EXPECT_EQ(poll_delay(elapsed), expected) << elapsed.count() << " ms";
+  }
+  EXPECT_EQ(poll_delay(60s, 300ms), 300ms);
+  // The promise: a statement that ends just after a poll is seen within max(25 ms, 5 %).
+  for (auto elapsed = 0ms; elapsed < 120s; elapsed += 7ms) {
+    const auto delay = poll_delay(elapsed);
+    EXPECT_LE(delay.count(), std::max<std::int64_t>(25, (elapsed + delay).count() / 20))
+        << elapsed.count();
+  }
 }
 
 TEST(sqlapi_request, StatementBodies) {
