@@ -957,10 +957,17 @@ TEST_F(mcp_session, CancelQuerySaysWhetherItCancelledOrTheStatementHadFinished) 
   EXPECT_NE(std::string(late["result"]["content"][0]["text"].GetString()).find("Already finished"),
             std::string::npos);
 
-  mcp.send(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j"));
+  mcp.send(call(3, "execute_query", R"j({"query":"SELECT SYSTEM$WAIT(60)"})j",
+                R"(,"_meta":{"progressToken":3})"));
   ASSERT_TRUE(backend_.wait_held(1));
-  // The fake numbers its statements, the one cancel_query followed included.
+  // The fake numbers its statements, the one cancel_query followed included. A client learns
+  // the handle from the progress that names it; only then is it known to be this server's.
   const std::string running = "01fake-3";
+  ASSERT_TRUE(mcp.wait_for([&](const rapidjson::Document& d) {
+    return d.HasMember("method") &&
+           std::string(d["method"].GetString()) == "notifications/progress" &&
+           std::string(d["params"]["message"].GetString()).find(running) != std::string::npos;
+  }));
   auto stopped =
       mcp.request(call(4, "cancel_query", R"({"statement_handle":")" + running + R"("})"), "4");
   ASSERT_FALSE(stopped["result"]["isError"].GetBool()) << to_json(stopped);
