@@ -4,7 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "app/mock_session.hpp"
@@ -32,7 +38,29 @@ config::Overrides to_overrides(const ConnectionFlags& flags) {
   o.authenticator = flags.authenticator;
   o.private_key_file = flags.private_key_file;
   o.token = flags.token;
+  o.connect_timeout = flags.connect_timeout;
+  o.request_timeout = flags.request_timeout;
+  o.total_timeout = flags.total_timeout;
   return o;
+}
+
+// A --*-timeout flag under --mock, which resolves no configuration: seconds, as in the files.
+Status apply_seconds(const std::optional<std::string>& flag, std::string_view name,
+                     std::chrono::milliseconds& target) {
+  if (!flag) return {};
+  const std::string& text = *flag;
+  char* end = nullptr;
+  errno = 0;
+  const double seconds = text.empty() ? -1.0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || errno != 0 || end != text.c_str() + text.size() || !std::isfinite(seconds) ||
+      seconds < 0 || seconds > 365.0 * 24 * 3600) {
+    return Error(ErrorCategory::config, std::string(name) + " \"" + text + "\" from flag --" +
+                                            std::string(name) +
+                                            " is not a number of seconds (>= 0)");
+  }
+  const auto ms = std::chrono::milliseconds(std::llround(seconds * 1000.0));
+  if (ms.count() > 0) target = ms;
+  return {};
 }
 
 std::string describe(const ConnectionOptions& options, const std::string& name) {
@@ -75,6 +103,12 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
     if (flags.schema) options.schema = *flags.schema;
     if (flags.warehouse) options.warehouse = *flags.warehouse;
     if (flags.role) options.role = *flags.role;
+    for (const auto& [flag, name, target] :
+         {std::tuple{&flags.connect_timeout, "connect_timeout", &options.connect_timeout},
+          std::tuple{&flags.request_timeout, "request_timeout", &options.request_timeout},
+          std::tuple{&flags.total_timeout, "total_timeout", &options.total_timeout}}) {
+      if (auto status = apply_seconds(*flag, name, *target); !status.ok()) return status.error();
+    }
     opened.description = "mock_snowflake at " + (*session)->base_url() +
                          " (sample data: SNOWFLAKE_SAMPLE_DATA.TPCH_SF1)";
     opened.session = std::make_unique<Session>(std::move(options), "mock", std::move(*session));

@@ -12,8 +12,9 @@
 //   5    SQL error: the server rejected or failed a statement, a statement timeout included
 //   6    client-side deadline: the statement did not finish within total_timeout (it was
 //        cancelled on the server, best effort); docs/RELIABILITY.md
-//   130  interrupted (Ctrl-C: the running statement was cancelled on the server); 143 for
-//        SIGTERM and 129 for SIGHUP
+//   130  interrupted (Ctrl-C) and the statement is not running: the server confirmed the
+//        cancel, or it was never sent, or it had finished (or Ctrl-C was pressed twice); 143
+//        for SIGTERM and 129 for SIGHUP. A cancel the server did not confirm gives 4 (runner.hpp)
 #pragma once
 
 #include <string>

@@ -27,6 +27,8 @@ Environment:
   SNOWFLAKE_DEFAULT_CONNECTION_NAME   the connection used without -c
   SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>  one key of one connection, e.g. ..._PROD_ROLE
   SNOWFLAKE_<KEY>                     fills keys no file sets: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, ...
+                                      SNOWFLAKE_CONNECT_TIMEOUT, SNOWFLAKE_REQUEST_TIMEOUT,
+                                      SNOWFLAKE_TOTAL_TIMEOUT (seconds)
   PRIVATE_KEY_PASSPHRASE              passphrase of an encrypted private key
   SFQ_PAGER, PAGER                    pager for long results on a terminal (default less -SRFX)
   SFQ_HISTORY                         history file of the interactive session (default
@@ -44,7 +46,10 @@ Exit codes:
   3    cannot connect (network unreachable, TLS, key file missing, authentication failed)
   4    communication error (the connection broke, an answer sfq cannot understand)
   5    SQL error (the server rejected or failed a statement; statement timeouts too)
-  130  interrupted by Ctrl-C (the running statement is cancelled on the server)
+  6    client-side deadline (--total-timeout; the statement is cancelled on the server)
+  130  interrupted by Ctrl-C and the statement is not running: the server confirmed the
+       cancel, or it had not been sent, or it had finished (143 SIGTERM, 129 SIGHUP); when the
+       cancel is not confirmed, 4 and a message saying the statement may still be running
 
 Other commands:
   sfq config explain [-c NAME]        the effective connection, and where each value came from
@@ -80,6 +85,21 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
   add("--private-key-file,--private-key-path", flags.private_key_file,
       "PKCS#8 PEM private key for key-pair authentication");
   add("--token", flags.token, "OAuth access token or programmatic access token");
+  auto seconds = [&](const std::string& names, std::optional<std::string>& target,
+                     const std::string& help) {
+    app.add_option_function<std::string>(
+           names, [&target](const std::string& value) { target = value; }, help)
+        ->group(kConnection)
+        ->type_name("SECONDS");
+  };
+  seconds("--connect-timeout", flags.connect_timeout,
+          "limit of one connection attempt (TCP + TLS; retried); default 15");
+  seconds("--request-timeout", flags.request_timeout,
+          "limit of one attempt of any HTTP request (retried); default per kind: 90 for a "
+          "submission, 60 for a poll or a cancel, none for a result partition");
+  seconds("--total-timeout", flags.total_timeout,
+          "client-side deadline of each statement: then it is cancelled on the server and sfq "
+          "exits 6; default none");
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ struct SqlSource {
 /// The connection flags, as given (unset when absent). Names follow connections.toml keys.
 struct ConnectionFlags {
   std::optional<std::string> connection, config_file, account, user, host, port, protocol, role,
-      warehouse, database, schema, authenticator, private_key_file, token;
+      warehouse, database, schema, authenticator, private_key_file, token, connect_timeout,
+      request_timeout, total_timeout;
 };
 
 struct CliOptions {

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -28,6 +29,8 @@ namespace {
 // !source may include files that include files; a cycle must end somewhere.
 constexpr int kMaxSourceDepth = 16;
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
+// How long Ctrl-C waits for the server to confirm a cancel (the library retries it for 30 s).
+constexpr std::chrono::seconds kCancelWait{35};
 
 void print_error_line(std::string_view text) {
   std::string line(text);
@@ -47,21 +50,25 @@ using util::trim;
 constexpr std::string_view kContextQuery =
     "SELECT CURRENT_ROLE(), CURRENT_WAREHOUSE(), CURRENT_DATABASE(), CURRENT_SCHEMA()";
 
-// The query Ctrl-C cancels: the request, then each result being read.
+// The query Ctrl-C cancels: the request, then each result being read. A query set after the
+// Ctrl-C (it came while the statement was being submitted) is cancelled at once.
 class CurrentQuery {
  public:
   void set(const Query& query) {
     std::lock_guard lock(mutex_);
     query_ = query;
+    if (cancelled_ && query_.valid()) query_.cancel();
   }
   void cancel() {
     std::lock_guard lock(mutex_);
+    cancelled_ = true;
     if (query_.valid()) query_.cancel();
   }
 
  private:
   std::mutex mutex_;
   Query query_;
+  bool cancelled_ = false;
 };
 
 // The server reports a failure inside a multi-statement request wrapped in the error of the
@@ -181,13 +188,51 @@ Runner::Flow Runner::fail(int code, std::string_view message) {
 
 Runner::Flow Runner::fail(const Error& error) {
   if (!error.statement_handle().empty() || error.http_status() != 0) server_answered_ = true;
-  return fail(exit_code_for(error, server_answered_), error.what());
+  const int code = exit_code_for(error, server_answered_);
+  // The deadline may end a request attempt before its own timer fires: the message is then the
+  // transport's, so name the deadline that caused it.
+  if (code == kExitDeadline &&
+      std::string_view(error.what()).find("total_timeout") == std::string_view::npos) {
+    return fail(code,
+                "the statement did not finish within its client-side deadline (total_timeout): " +
+                    std::string(error.what()));
+  }
+  return fail(code, error.what());
 }
 
-Runner::Flow Runner::interrupted(int signal_number, const std::string& query_id) {
-  std::string line = "sfq: statement cancelled";
-  if (!query_id.empty()) line += " (query id " + query_id + ")";
-  print_error_line(line);
+Runner::Flow Runner::interrupted(int signal_number, Query& query, std::string query_id) {
+  // The handler has asked for the cancel already; cancel() returns that same future. Its answer
+  // is waited for (a second Ctrl-C leaves at once, from the handler) so that what is printed is
+  // what happened on the server.
+  const std::shared_future<CancelResult> pending = query.cancel();
+  std::optional<CancelResult> result;
+  if (pending.wait_for(std::chrono::seconds(1)) != std::future_status::ready &&
+      terminal_.stderr_tty) {
+    print_error_line("sfq: cancelling... (Ctrl-C again to leave without waiting)");
+  }
+  if (pending.wait_for(kCancelWait) == std::future_status::ready) result = pending.get();
+  if (result && !result->statement_handle.empty()) query_id = result->statement_handle;
+  const std::string id = query_id.empty() ? std::string() : " (query id " + query_id + ")";
+  if (!result || result->outcome == CancelOutcome::not_confirmed) {
+    std::string why = "no answer within " + std::to_string(kCancelWait.count()) + " s";
+    if (result && result->error) why = result->error->what();
+    // Not 130: the statement may still be running, which a script must be able to tell.
+    return fail(kExitCommunication,
+                "cancel not confirmed: " + why + " — the statement may still be running" + id);
+  }
+  switch (result->outcome) {
+    case CancelOutcome::cancelled_on_server:
+      print_error_line("sfq: cancelled on the server" + id);
+      break;
+    case CancelOutcome::not_sent:
+      print_error_line("sfq: cancelled before it was sent: nothing ran");
+      break;
+    case CancelOutcome::finished:
+      print_error_line("sfq: statement had already finished" + id);
+      break;
+    case CancelOutcome::not_confirmed:
+      break;
+  }
   if (interactive_) return Flow::next;
   exit_code_ = 128 + signal_number;
   return Flow::stop;
@@ -340,7 +385,11 @@ Runner::Flow Runner::run_request(const std::vector<std::string>& statements,
   auto current = std::make_shared<CurrentQuery>();
   ScopedInterruptHandler on_interrupt(interrupts_, [&signal_number, &paging, current](int signal) {
     if (signal == SIGINT && paging.load()) return;
-    if (signal_number.exchange(signal) != 0) ::_exit(128 + signal);
+    if (signal_number.exchange(signal) != 0) {
+      print_error_line(
+          "sfq: interrupted again: leaving without waiting for the cancel to be confirmed");
+      ::_exit(128 + signal);
+    }
     current->cancel();
   });
 
@@ -367,7 +416,7 @@ Runner::Flow Runner::run_request(const std::vector<std::string>& statements,
     } catch (const Error& error) {
       if (progress) progress->stop();
       if (const int signal = signal_number.load(); signal != 0) {
-        return interrupted(signal, query.statement_handle());
+        return interrupted(signal, query, query.statement_handle());
       }
       return fail(
           unwrap_multi_statement_error(error, !state_.replay.empty() && statements.size() <= 2));
@@ -489,7 +538,7 @@ Runner::Flow Runner::show_result(Query& query, std::chrono::steady_clock::durati
   } catch (const Error& error) {
     stop_progress();
     if (const int signal = signal_number.load(); signal != 0) {
-      return interrupted(signal, query.statement_handle());
+      return interrupted(signal, query, query.statement_handle());
     }
     return fail(error);
   } catch (const OutputClosed&) {
@@ -505,8 +554,7 @@ Runner::Flow Runner::show_result(Query& query, std::chrono::steady_clock::durati
   stop_progress();
   if (outcome) return *outcome;
   if (const int signal = signal_number.load(); signal != 0) {
-    query.cancel();
-    return interrupted(signal, query_id);
+    return interrupted(signal, query, query_id);
   }
   footer(rows, truncated, footer_time ? std::optional(elapsed) : std::nullopt, query_id);
   last_ok_ = true;

@@ -14,9 +14,11 @@
 // --single-request for a whole script) gathers statements and sends them as one
 // multi-statement request, whose results are shown in order.
 //
-// Ctrl-C while a statement runs cancels it (Query::cancel, which also cancels it on the
-// server); a second Ctrl-C leaves at once. Batch mode then stops with 130, the REPL returns to
-// its prompt.
+// Ctrl-C (or SIGTERM, SIGHUP) while a statement runs cancels it (Query::cancel, which also
+// cancels it on the server) and waits for the outcome, which it prints: cancelled on the server,
+// not sent, already finished, or not confirmed (the statement may still run). A second Ctrl-C
+// leaves at once. Batch mode then stops with 128 + the signal (130 for Ctrl-C), or 4 when the
+// cancel was not confirmed; the REPL returns to its prompt.
 //
 // Thread safety: the main thread drives a Runner; the interrupt watcher only cancels queries.
 #pragma once
@@ -114,7 +116,10 @@ class Runner {
   Flow fail(const Error& error);
   /// "FILE:LINE: " of the item running, for script errors ("" in the REPL and for -q).
   [[nodiscard]] std::string location() const;
-  Flow interrupted(int signal_number, const std::string& query_id);
+  /// After Ctrl-C (or SIGTERM/SIGHUP): waits for the cancel's outcome and says it; 128 +
+  /// signal when the statement is known not to run any more, 4 when the cancel was not
+  /// confirmed.
+  Flow interrupted(int signal_number, Query& query, std::string query_id);
   void footer(std::uint64_t rows, bool truncated,
               std::optional<std::chrono::steady_clock::duration> elapsed,
               const std::string& query_id);

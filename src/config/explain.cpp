@@ -74,7 +74,7 @@ struct KeyLine {
   std::string_view when_unset;  ///< what applies when unset; "" to omit the line
 };
 
-constexpr std::array<KeyLine, 18> kKeyLines = {{
+constexpr std::array<KeyLine, 19> kKeyLines = {{
     {"account", "-"},
     {"user", "-"},
     {"host", "derived: <account>.snowflakecomputing.com"},
@@ -90,9 +90,10 @@ constexpr std::array<KeyLine, 18> kKeyLines = {{
     {"private_key_passphrase", ""},
     {"token_file_path", ""},
     {"token", ""},
-    {"connect_timeout", ""},
+    {"connect_timeout", "15 s"},
+    {"request_timeout", "per request kind: 90 s submissions, 60 s polls and cancels"},
     {"statement_timeout", ""},
-    {"total_timeout", ""},
+    {"total_timeout", "none"},
 }};
 
 std::string display(const std::string& value) { return value.empty() ? "(empty)" : value; }

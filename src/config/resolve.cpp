@@ -30,7 +30,7 @@ struct KeySpec {
 };
 
 // Canonical keys, in the order explain lists them.
-constexpr std::array<KeySpec, 18> kKeys = {{
+constexpr std::array<KeySpec, 19> kKeys = {{
     {"account", "--account", false, true},
     {"user", "--user", false, true},
     {"host", "--host", false, true},
@@ -46,9 +46,10 @@ constexpr std::array<KeySpec, 18> kKeys = {{
     {"private_key_passphrase", "", true, false},
     {"token", "--token", true, true},
     {"token_file_path", "", false, true},
-    {"connect_timeout", "", false, false},
+    {"connect_timeout", "--connect-timeout", false, true},
+    {"request_timeout", "--request-timeout", false, true},
     {"statement_timeout", "", false, false},
-    {"total_timeout", "", false, false},
+    {"total_timeout", "--total-timeout", false, true},
 }};
 
 struct Alias {
@@ -398,7 +399,7 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
                      {*passphrase, "env PRIVATE_KEY_PASSPHRASE", kPassphraseEnv, false, {}, {}});
     }
   }
-  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 12> flags = {{
+  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 15> flags = {{
       {"account", &overrides.account},
       {"user", &overrides.user},
       {"host", &overrides.host},
@@ -411,6 +412,9 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
       {"authenticator", &overrides.authenticator},
       {"private_key_file", &overrides.private_key_file},
       {"token", &overrides.token},
+      {"connect_timeout", &overrides.connect_timeout},
+      {"request_timeout", &overrides.request_timeout},
+      {"total_timeout", &overrides.total_timeout},
   }};
   for (const auto& [key, value] : flags) {
     if (*value) {
@@ -666,7 +670,13 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
   if (const auto* c = take("connect_timeout")) {
     auto ms = parse_seconds("connect_timeout", *c);
     if (!ms.ok()) return ms.error();
-    out.connect_timeout = std::chrono::milliseconds(*ms);
+    // 0: the default (libcurl would read it as its own 300 s).
+    if (*ms > 0) out.connect_timeout = std::chrono::milliseconds(*ms);
+  }
+  if (const auto* c = take("request_timeout")) {
+    auto ms = parse_seconds("request_timeout", *c);
+    if (!ms.ok()) return ms.error();
+    out.request_timeout = std::chrono::milliseconds(*ms);
   }
   if (const auto* c = take("statement_timeout")) {
     auto ms = parse_seconds("statement_timeout", *c);

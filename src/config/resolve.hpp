@@ -18,10 +18,11 @@
 //
 // Keys: account, user, host, port, protocol, role, warehouse, database, schema, authenticator,
 // private_key_file (alias private_key_path), private_key_raw, private_key_passphrase (alias
-// private_key_file_pwd), token, token_file_path, and sfq's connect_timeout, statement_timeout,
-// total_timeout (seconds). SnowSQL spellings accountname, username, dbname, schemaname,
-// warehousename, rolename are accepted in files and connection variables. Generic variables
-// exist for the keys snow supports (not the passphrase, not the timeouts);
+// private_key_file_pwd), token, token_file_path, and sfq's connect_timeout, request_timeout,
+// statement_timeout, total_timeout (seconds). SnowSQL spellings accountname, username, dbname,
+// schemaname, warehousename, rolename are accepted in files and connection variables. Generic
+// variables exist for the keys snow supports and for connect_timeout, request_timeout and
+// total_timeout (SNOWFLAKE_TOTAL_TIMEOUT...; not the passphrase, not statement_timeout);
 // SNOWFLAKE_PRIVATE_KEY_PATH is the alias of SNOWFLAKE_PRIVATE_KEY_FILE. Other keys are kept and
 // reported as unused.
 //
@@ -53,7 +54,8 @@ namespace sfq::config {
 /// (--private-key-path fills private_key_file). Values are used as given, empty ones included.
 struct Overrides {
   std::optional<std::string> account, user, host, port, protocol, role, warehouse, database, schema,
-      authenticator, private_key_file, token, connection_name, config_file;
+      authenticator, private_key_file, token, connection_name, config_file, connect_timeout,
+      request_timeout, total_timeout;
 };
 
 /// Where one effective value came from.

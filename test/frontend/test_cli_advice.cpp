@@ -35,7 +35,10 @@ TEST(CliAdvice, NoConfigurationSuggestsOnlyWhatWorks) {
 }
 
 TEST(CliAdvice, SnowsqlConfigConnectionsAreReadWithADeprecationNote) {
-  CliAccount account;
+  // The connection names role ANALYST, which the user must hold.
+  mock_snowflake::ServerOptions options;
+  options.granted_roles = {"ANALYST"};
+  CliAccount account(options);
   account.write_connections("");  // an empty connections.toml: no Snowflake connection
   account.dir().write_file("home/.snowsql/config",
                            "[connections]\naccountname = MOCKACCOUNT\nusername = \"MOCKUSER\"\n"

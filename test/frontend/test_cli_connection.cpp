@@ -135,6 +135,27 @@ TEST(CliConnection, ConfigExplainNamesTheWinningSourceAndMasksSecrets) {
       << "explain never connects";
 }
 
+TEST(CliConnection, ConfigExplainShowsTheTimeoutsAndTheirSources) {
+  CliAccount account;
+  account.write_connections("[default]\n" + account.connection_toml() + "request_timeout = 75\n");
+  ChildEnv env = account.env();
+  env.set("SNOWFLAKE_TOTAL_TIMEOUT", "600");
+  env.set("SNOWFLAKE_CONNECT_TIMEOUT", "9");
+  const auto r = run_sfq({"config", "explain", "--connect-timeout", "4"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto line = [&r](const std::string& key) {
+    const auto at = r.out.find("  " + key + " ");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_NE(line("connect_timeout").find("flag --connect-timeout"), std::string::npos) << r.out;
+  EXPECT_NE(line("request_timeout").find("connections.toml"), std::string::npos) << r.out;
+  EXPECT_NE(line("request_timeout").find("75"), std::string::npos) << r.out;
+  EXPECT_NE(line("total_timeout").find("env SNOWFLAKE_TOTAL_TIMEOUT"), std::string::npos) << r.out;
+  EXPECT_NE(line("total_timeout").find("600"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("env SNOWFLAKE_CONNECT_TIMEOUT"), std::string::npos)
+      << "the overridden variable is listed: " << r.out;
+}
+
 TEST(CliConnection, MockWorksFromAnEmptyHome) {
   TempDir home;
   ChildEnv env(home.path());

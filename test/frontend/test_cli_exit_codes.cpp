@@ -1,5 +1,6 @@
 // test_cli_exit_codes.cpp — one test per exit code of the built `sfq` binary (0, 1, 2, 3, 4, 5,
-// 130), each against a mock_snowflake in the test process, and the one-line error format.
+// 6, 130, 143; 4 also for a Ctrl-C whose cancel the server never confirmed), each against a
+// mock_snowflake in the test process, and the one-line error format.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -124,6 +125,78 @@ TEST(CliExitCodes, Five_StopsAtTheFirstErrorUnlessToldToContinue) {
   EXPECT_EQ(r.out, "A\n1\n\nC\n3\n");
 }
 
+// `--total-timeout 1` on a statement that takes 5 s: exit 6, the deadline named, and the
+// statement cancelled on the server.
+void expect_client_deadline(CliAccount& account, const ProcessResult& r) {
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_EQ(r.err.rfind("sfq: error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("deadline"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("total_timeout"), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running == 0; }, 10s));
+}
+
+TEST(CliExitCodes, Six_ClientDeadline_TotalTimeoutFlag) {
+  CliAccount account;
+  ProcessOptions options;
+  options.args = {sfq_binary(), "--total-timeout", "1", "-q", "select system$wait(5)"};
+  options.timeout = 60s;  // hang guard only
+  expect_client_deadline(account, run_process(options, account.env()));
+}
+
+TEST(CliExitCodes, Six_ClientDeadline_GenericEnvironmentVariable) {
+  CliAccount account;
+  ChildEnv env = account.env();
+  env.set("SNOWFLAKE_TOTAL_TIMEOUT", "1");
+  ProcessOptions options;
+  options.args = {sfq_binary(), "-q", "select system$wait(5)"};
+  options.timeout = 60s;
+  expect_client_deadline(account, run_process(options, env));
+}
+
+TEST(CliExitCodes, Six_ClientDeadline_FlagBeatsEnvironment) {
+  CliAccount account;
+  ChildEnv env = account.env();
+  // The flag's deadline applies, not the variable's.
+  env.set("SNOWFLAKE_TOTAL_TIMEOUT", "1");
+  auto r = run_sfq(
+      {"--total-timeout", "60", "--format", "csv", "--no-header", "-q", "select system$wait(3)"},
+      env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  env.set("SNOWFLAKE_TOTAL_TIMEOUT", "60");
+  ProcessOptions options;
+  options.args = {sfq_binary(), "--total-timeout", "1", "-q", "select system$wait(5)"};
+  options.timeout = 60s;
+  expect_client_deadline(account, run_process(options, env));
+}
+
+TEST(CliExitCodes, Six_ClientDeadline_UnderMock) {
+  TempDir home;
+  ProcessOptions options;
+  options.args = {sfq_binary(), "--mock", "--total-timeout", "1", "-q", "select system$wait(5)"};
+  options.timeout = 60s;
+  const ProcessResult r = run_process(options, ChildEnv(home.path()));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("total_timeout"), std::string::npos) << r.err;
+}
+
+TEST(CliExitCodes, Two_BadTimeout) {
+  CliAccount account;
+  ChildEnv env = account.env();
+  auto r = run_sfq({"--total-timeout", "soon", "-q", "select 1"}, env);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("total_timeout \"soon\" from flag --total-timeout"), std::string::npos)
+      << r.err;
+  env.set("SNOWFLAKE_REQUEST_TIMEOUT", "-1");
+  r = run_sfq({"-q", "select 1"}, env);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("env SNOWFLAKE_REQUEST_TIMEOUT"), std::string::npos) << r.err;
+  EXPECT_EQ(account.server().counters().executions, 0u);
+}
+
 TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
   CliAccount account;
   ProcessOptions options;
@@ -135,7 +208,8 @@ TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
   sfq.signal(SIGINT);
   const ProcessResult r = sfq.finish(30s);
   EXPECT_EQ(r.exit_code, 130) << r.err;
-  EXPECT_NE(r.err.find("cancelled"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sfq: cancelled on the server (query id "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("not confirmed"), std::string::npos) << r.err;
   // The server saw the cancel and the statement stopped well before its 30 s.
   EXPECT_TRUE(account.server().wait_until(
       [](const mock_snowflake::Counters& c) {
@@ -144,6 +218,55 @@ TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
         return cancels >= 1 && c.statements_running == 0;
       },
       10s));
+}
+
+std::uint64_t cancels_confirmed(const mock_snowflake::Counters& c) {
+  std::uint64_t cancels = 0;
+  for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
+  return cancels;
+}
+
+TEST(CliExitCodes, OneHundredFortyThree_SigtermCancelsTheStatementOnTheServer) {
+  CliAccount account;
+  ProcessOptions options;
+  options.args = {sfq_binary(), "-q", "select system$wait(30)"};
+  Process sfq(options, account.env());
+  ASSERT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
+  sfq.signal(SIGTERM);
+  const ProcessResult r = sfq.finish(60s);
+  EXPECT_EQ(r.exit_code, 143) << r.err;
+  EXPECT_NE(r.err.find("cancelled on the server"), std::string::npos) << r.err;
+  EXPECT_GE(cancels_confirmed(account.server().counters()), 1u);
+}
+
+TEST(CliExitCodes, Four_SigintWhenTheServerRefusesEveryCancel_SaysItIsNotConfirmed) {
+  CliAccount account;
+  std::string error;
+  const auto fault = mock_snowflake::parse_fault_spec(
+      "kind=status,status=503,path=/api/v2/statements/*/cancel,count=1000", error);
+  ASSERT_TRUE(fault) << error;
+  account.server().inject_fault(*fault);
+  ProcessOptions options;
+  options.args = {sfq_binary(), "-q", "select system$wait(120)"};
+  options.timeout = 150s;
+  Process sfq(options, account.env());
+  ASSERT_TRUE(account.server().wait_until(
+      [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
+  sfq.signal(SIGINT);
+  // The library retries the cancel for its whole deadline before giving up.
+  const ProcessResult r = sfq.finish(120s);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("cancel not confirmed: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the statement may still be running (query id "), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("cancelled on the server"), std::string::npos) << r.err;
+  // And it is true: the server never cancelled it.
+  const auto counters = account.server().counters();
+  EXPECT_EQ(cancels_confirmed(counters), 0u);
+  EXPECT_GE(counters.faults_injected, 1u);
+  EXPECT_GE(counters.statements_running, 1u);
 }
 
 }  // namespace

@@ -57,7 +57,13 @@ TEST(CliOptions, ConnectionFlagsAndTheirAliases) {
                         "--token",
                         "t",
                         "--config-file",
-                        "/c.toml"});
+                        "/c.toml",
+                        "--connect-timeout",
+                        "4",
+                        "--request-timeout",
+                        "70.5",
+                        "--total-timeout",
+                        "600"});
   ASSERT_FALSE(r.exit_code.has_value()) << r.error;
   const ConnectionFlags& f = r.options.connection;
   EXPECT_EQ(f.connection, "prod");
@@ -74,6 +80,9 @@ TEST(CliOptions, ConnectionFlagsAndTheirAliases) {
   EXPECT_EQ(f.private_key_file, "/k.p8");
   EXPECT_EQ(f.token, "t");
   EXPECT_EQ(f.config_file, "/c.toml");
+  EXPECT_EQ(f.connect_timeout, "4");
+  EXPECT_EQ(f.request_timeout, "70.5");
+  EXPECT_EQ(f.total_timeout, "600");
   EXPECT_FALSE(parse({}).options.connection.role.has_value());
 }
 
@@ -157,6 +166,10 @@ TEST(CliOptions, HelpDocumentsEveryFlagAndTheExitCodes) {
                            "config",
                            "Exit codes",
                            "130",
+                           "--connect-timeout",
+                           "--request-timeout",
+                           "--total-timeout",
+                           "SNOWFLAKE_TOTAL_TIMEOUT",
                            "SFQ_PAGER",
                            "SFQ_HISTORY",
                            "PRIVATE_KEY_PASSPHRASE"}) {

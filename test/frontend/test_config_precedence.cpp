@@ -78,9 +78,15 @@ const std::vector<KeyCase>& key_cases() {
        [](const auto& r) { return r.options.private_key_pem.reveal(); }, nullptr},
       {"token_file_path", "", false,
        [](const auto& r) { return provenance_value(r, "token_file_path"); }, nullptr},
-      {"connect_timeout", "", false,
+      {"connect_timeout", "--connect-timeout", false,
        [](const auto& r) { return std::to_string(r.options.connect_timeout.count() / 1000); },
-       nullptr, false},
+       [](Overrides& o, const std::string& v) { o.connect_timeout = v; }},
+      {"request_timeout", "--request-timeout", false,
+       [](const auto& r) { return std::to_string(r.options.request_timeout.count() / 1000); },
+       [](Overrides& o, const std::string& v) { o.request_timeout = v; }},
+      {"total_timeout", "--total-timeout", false,
+       [](const auto& r) { return std::to_string(r.options.total_timeout.count() / 1000); },
+       [](Overrides& o, const std::string& v) { o.total_timeout = v; }},
   };
   return cases;
 }
@@ -175,7 +181,7 @@ class ConfigPrecedence : public sfq::test_support::ConfigTest,
     if (key.key == "token_file_path") {
       return temp_.write_file("tokens/t" + std::to_string(index), "token-" + std::to_string(index));
     }
-    if (key.key == "connect_timeout") return std::to_string(1 + index);
+    if (key.key.ends_with("_timeout")) return std::to_string(1 + index);
     // Spellings of one value, told apart by their case.
     if (key.key == "protocol") {
       static constexpr const char* kProtocols[] = {"https", "HTTPS", "Https", "hTTps", "httpS"};
