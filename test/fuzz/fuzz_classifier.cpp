@@ -2,7 +2,7 @@
 // (src/mcp/classifier.hpp). Properties: it always returns (no crash, hang or UB), a rejection
 // says why, and whatever it allows the emulator's SQL front end (mock_snowflake/src/engine's
 // lexer and parser) sees as exactly one statement which, when the emulator can parse it at all,
-// is a query, SHOW or DESCRIBE.
+// is a query, SHOW, DESCRIBE or EXPLAIN (of a query).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const engine::Statement statement = engine::parse_statement(sql);
     using Kind = engine::Statement::Kind;
     if (statement.kind != Kind::query && statement.kind != Kind::show &&
-        statement.kind != Kind::describe) {
+        statement.kind != Kind::describe && statement.kind != Kind::explain) {
       fail("allowed, but the emulator parses a statement that is not a read", sql);
     }
   } catch (const engine::SfError&) {
