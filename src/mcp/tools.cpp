@@ -1183,7 +1183,7 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
 
   add({"list_views",
        "List views",
-       "Views of a schema, or of every schema of the database when schema is omitted.",
+       "Views of a schema (of every schema when it is omitted).",
        true,
        false,
        true,
@@ -1212,8 +1212,8 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   query.max_length = kMaxSqlBytes;
   add({"execute_query",
        "Run a read-only query",
-       "Run one read-only statement (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN, LIST "
-       "@stage, or a ->> chain of them), sent as written.",
+       "Run one read-only statement as written: a query, SHOW, DESCRIBE, EXPLAIN, LIST, or a "
+       "->> chain of them.",
        true,
        false,
        true,
@@ -1226,7 +1226,7 @@ std::vector<ToolRegistry::Tool> build_tools(const ServerConfig& config) {
   limit_override.default_integer.reset();
   add({"fetch_results",
        "Fetch more rows",
-       "The next page of a result, from its next_cursor; the statement does not run again.",
+       "The next page of a result, from its next_cursor (nothing runs again).",
        true,
        false,
        true,

@@ -379,6 +379,12 @@ TEST_F(mcp_session, ToolsListFitsInEightKibibytesAndSharedWordingIsInTheInstruct
     auto list = mcp.request(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})", "1");
     const std::string tools = to_json(list["result"]);
     EXPECT_LE(tools.size(), 8192u) << tools;
+    // The 2026-07-28 era adds resultType, ttlMs, cacheScope and serverInfo to the same list.
+    auto modern = mcp.request(R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{)" +
+                                  std::string(kModernMeta) + "}}",
+                              "2");
+    const std::string modern_tools = to_json(modern["result"]);
+    EXPECT_LE(modern_tools.size(), 8192u) << modern_tools;
   }
   // Several connections and write mode: what every tool shares is said once, in the
   // instructions.
