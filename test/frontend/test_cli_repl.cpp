@@ -227,6 +227,7 @@ TEST_F(CliRepl, CtrlCAtThePromptMovesToANewLine) {
   pty->send("\x03");
   ASSERT_TRUE(pty->expect(std::string("select 'abandoned'^C\n") + std::string(kPrompt)))
       << pty->take();
+  ASSERT_TRUE(pty->wait_for_raw_mode());
   pty->send("\x04");
   EXPECT_EQ(pty->wait_exit(), 0);
 }
@@ -257,6 +258,10 @@ TEST_F(CliRepl, PromptShowsWhereStatementsRunAfterUse) {
   ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC [1]> ")) << pty->take();
   pty->send("!commit\r");
   ASSERT_TRUE(pty->expect("│   1 │")) << pty->take();
+  // Ctrl-D at the prompt, once the editor reads keys: a ^D the terminal sees in line mode is
+  // an end-of-file that nobody may read before the editor switches modes.
+  ASSERT_TRUE(pty->expect("MOCKDB.PUBLIC> ")) << pty->take();
+  ASSERT_TRUE(pty->wait_for_raw_mode());
   pty->send("\x04");
   EXPECT_EQ(pty->wait_exit(), 0);
 }
