@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/connect.hpp"
+#include "cli/connection_test.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupts.hpp"
 #include "cli/keygen.hpp"
@@ -228,6 +229,8 @@ int run(int argc, char** argv) {
       print(STDOUT_FILENO, *text);
       return kExitSuccess;
     }
+    case CliOptions::Command::connection_test:
+      return run_connection_test(options.connection, options.connection_test_json);
     case CliOptions::Command::run:
       break;
   }

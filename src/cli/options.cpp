@@ -54,6 +54,7 @@ Exit codes:
 Other commands:
   sfq config explain [-c NAME]        the effective connection, and where each value came from
   sfq keygen [--out DIR] [--encrypt]  write a key pair for key-pair authentication
+  sfq connection test [-c NAME]       diagnose a connection: each step ✓/✗ with the fix
   sfq mcp [--help]                    serve Snowflake to AI assistants over stdio (MCP)
 
 Sessions: USE, ALTER SESSION and SET are kept by sfq and sent with every later statement
@@ -205,6 +206,37 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       "-u,--user", [&o](const std::string& v) { o.connection.user = v; },
       "user name for the ALTER USER statement");
 
+  // --- sfq connection test (connection_test.hpp) ---------------------------------------------
+  // `connection` may already exist (connection add/list register under it too).
+  CLI::App* connection = nullptr;
+  for (CLI::App* sub :
+       app.get_subcommands([](CLI::App* a) { return a->get_name() == "connection"; })) {
+    connection = sub;
+  }
+  if (connection == nullptr) {
+    connection = app.add_subcommand("connection", "manage and test connections");
+    connection->require_subcommand(1);
+  }
+  auto* connection_test = connection->add_subcommand(
+      "test",
+      "diagnose a connection step by step: configuration, key, host, TLS, clock, login, "
+      "role, warehouse, database, schema (exit 0 only when all pass)");
+  add_connection_flags(*connection_test, o.connection);
+  connection_test
+      ->add_option_function<std::string>(
+          "--format",
+          [&o](const std::string& v) {
+            o.connection_test_json = CLI::detail::to_lower(v) == "json";
+          },
+          "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}, CLI::ignore_case))
+      ->type_name("FORMAT");
+  connection_test->footer(
+      "Exit codes: 0 every check passed; 2 the configuration does not resolve; 3 a check up to "
+      "the login failed (key, host, TLS, clock, login); 5 logged in, but the configured role, "
+      "warehouse, database or schema is not usable.");
+  // --- end of sfq connection test ---------------------------------------------------------
+
   // Set last: subcommands created after it would repeat it under their own help.
   app.footer(kFooter);
   config->footer("");
@@ -249,6 +281,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
     o.command = CliOptions::Command::config_explain;
   } else if (keygen->parsed()) {
     o.command = CliOptions::Command::keygen;
+  } else if (connection_test->parsed()) {
+    o.command = CliOptions::Command::connection_test;
   }
   return result;
 }

@@ -3,6 +3,7 @@
 //   sfq [options]                     run -q/-f/stdin, or the REPL on a terminal
 //   sfq config explain [options]      the effective connection and where each value came from
 //   sfq keygen [--out DIR] [--encrypt]
+//   sfq connection test [options]     diagnose a connection step by step (connection_test.hpp)
 //   sfq mcp ...                       the MCP server (dispatched before this parser runs)
 //
 // -q and -f may be repeated and mixed; they run in the order given. `--help` documents every
@@ -34,7 +35,12 @@ struct ConnectionFlags {
 };
 
 struct CliOptions {
-  enum class Command : std::uint8_t { run, config_explain, keygen };
+  enum class Command : std::uint8_t {
+    run,
+    config_explain,
+    keygen,
+    connection_test,  ///< sfq connection test (connection_test.hpp)
+  };
   Command command = Command::run;
 
   std::vector<SqlSource> sources;
@@ -62,6 +68,9 @@ struct CliOptions {
   std::string keygen_out = ".";
   bool keygen_encrypt = false;
   bool keygen_force = false;
+
+  // connection test: --format json (the report for machines)
+  bool connection_test_json = false;
 };
 
 /// What parse_command_line decided.
