@@ -17,6 +17,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/interrupts.hpp"
 #include "cli/keygen.hpp"
+#include "cli/mcp_doctor.hpp"
 #include "cli/options.hpp"
 #include "cli/repl.hpp"
 #include "cli/runner.hpp"
@@ -199,6 +200,10 @@ int run_sql(const CliOptions& options, InterruptWatcher& interrupts) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  // `sfq mcp doctor` (mcp_doctor.hpp) checks the server from outside, as a client would.
+  if (argc > 2 && std::string_view(argv[1]) == "mcp" && std::string_view(argv[2]) == "doctor") {
+    return run_mcp_doctor(argc - 2, argv + 2);
+  }
   // `sfq mcp …` belongs to the MCP server, arguments and all.
   if (argc > 1 && std::string_view(argv[1]) == "mcp") return sfq::mcp::run(argc - 1, argv + 1);
 
