@@ -6,6 +6,9 @@
 // codes, the JSON report, and that no secret ever reaches the output.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -65,6 +68,37 @@ int closed_port() {
   EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+// A self-signed certificate for 127.0.0.1 and its key, as PEM files in `dir`: trusted by nobody.
+std::pair<std::string, std::string> self_signed_certificate(const TempDir& dir) {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  X509* cert = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_sign(cert, key, EVP_sha256());
+  auto pem = [](auto write) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    write(bio);
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio, &data);
+    std::string text(data, static_cast<std::size_t>(length));
+    BIO_free(bio);
+    return text;
+  };
+  const std::string cert_pem = pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
+  const std::string key_pem = pem(
+      [&](BIO* bio) { PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr); });
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return {dir.write_file("tls/cert.pem", cert_pem, 0600),
+          dir.write_file("tls/key.pem", key_pem, 0600)};
 }
 
 // No key material in `text`: neither the PEM body of `private_pem` nor any JWT.
@@ -262,6 +296,36 @@ TEST(CliConnectionTest, UnreachableHostStopsBeforeTheLogin) {
   for (const char* check : {"tls", "clock", "login", "role"}) {
     EXPECT_TRUE(skipped(r.out, check)) << check << "\n" << r.out;
   }
+  EXPECT_EQ(account.server().counters().requests_to("POST /api/v2/statements"), 0u);
+}
+
+TEST(CliConnectionTest, HostThatDoesNotResolve) {
+  CliAccount account;
+  const auto r =
+      run_sfq({"connection", "test", "--host", "no-such-account.invalid"}, account.env());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(failed(r.out, "host")) << r.out;
+  EXPECT_NE(line_of(r.out, "host").find("cannot resolve no-such-account.invalid"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("getent hosts no-such-account.invalid"), std::string::npos) << r.out;
+  EXPECT_TRUE(skipped(r.out, "login")) << r.out;
+}
+
+TEST(CliConnectionTest, UntrustedCertificateFailsTheTlsCheck) {
+  TempDir certificates;
+  const auto [cert, key] = self_signed_certificate(certificates);
+  mock_snowflake::ServerOptions options;
+  options.tls_cert_file = cert;
+  options.tls_key_file = key;
+  CliAccount account(options);
+  const auto r = run_sfq({"connection", "test", "--protocol", "https"}, account.env());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(passed(r.out, "host")) << r.out;
+  EXPECT_TRUE(failed(r.out, "tls")) << r.out;
+  EXPECT_NE(line_of(r.out, "tls").find("is not trusted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("update-ca-certificates"), std::string::npos) << r.out;
+  EXPECT_TRUE(skipped(r.out, "login")) << r.out;
   EXPECT_EQ(account.server().counters().requests_to("POST /api/v2/statements"), 0u);
 }
 
