@@ -82,6 +82,18 @@ std::string sql_identifier(std::string_view name) {
 
 std::string one(std::string_view text) { return one_line(redact(text)); }
 
+std::string auth_name(AuthMethod method) {
+  switch (method) {
+    case AuthMethod::key_pair:
+      return "key pair";
+    case AuthMethod::oauth:
+      return "OAuth token";
+    case AuthMethod::programmatic_access_token:
+      return "programmatic access token";
+  }
+  return "key pair";
+}
+
 // Where `key` came from, "" when it is not set.
 std::string source_of(const config::ResolvedConnection& resolved, std::string_view key) {
   for (const auto& entry : resolved.provenance) {
@@ -584,7 +596,7 @@ Check check_login(const config::ResolvedConnection& resolved, const KeyFacts& ke
     }
     login.default_role = show(cells[1]);
     login.default_warehouse = show(cells[2]);
-    check.summary = "logged in as " + show(cells[0]) + " (" + std::string(to_string(options.auth)) +
+    check.summary = "logged in as " + show(cells[0]) + " (" + auth_name(options.auth) +
                     "); the user's defaults: role " + show(cells[1]) + ", warehouse " +
                     show(cells[2]) + ", database " + show(cells[3]) + ", schema " + show(cells[4]);
     return check;
@@ -786,7 +798,9 @@ Check check_registered_keys(const config::ResolvedConnection& resolved, Login& l
     }
   } catch (const Error& error) {
     check.status = Status::unchecked;
-    check.summary = "could not be checked: DESC USER " + user + " failed: " + one(error.what());
+    check.summary = "could not be checked: the server did not answer DESC USER " + user +
+                    (error.code().empty() ? std::string() : " (code " + error.code() + ")");
+    check.details.push_back("its answer: " + one(error.message()));
     check.details.push_back("the login proves this key (" + key.fingerprint +
                             ") is registered in RSA_PUBLIC_KEY or RSA_PUBLIC_KEY_2");
   }
@@ -882,7 +896,7 @@ ConnectionTestReport test_connection(const ConnectionFlags& flags) {
                     (resolved->connection_found ? resolved->connection_origin
                                                 : std::string("flags and environment")) +
                     ": account " + options.account + ", user " + options.user + ", " +
-                    std::string(to_string(options.auth));
+                    auth_name(options.auth);
     check.details.push_back("chosen by: " + resolved->connection_reason);
     for (const auto& warning : resolved->warnings) check.details.push_back("warning: " + warning);
     checks.push_back(std::move(check));
