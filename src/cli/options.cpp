@@ -55,6 +55,7 @@ Other commands:
   sfq config explain [-c NAME]        the effective connection, and where each value came from
   sfq keygen [--out DIR] [--encrypt]  write a key pair for key-pair authentication
   sfq connection test [-c NAME]       diagnose a connection: each step ✓/✗ with the fix
+  sfq mcp doctor [-c NAME]            the connection test, then one MCP round trip with sfq mcp
   sfq mcp [--help]                    serve Snowflake to AI assistants over stdio (MCP)
 
 Sessions: USE, ALTER SESSION and SET are kept by sfq and sent with every later statement
