@@ -361,6 +361,12 @@ NetworkChecks check_network(const config::ResolvedConnection& resolved) {
       if (!probe.connected) {
         out.host.status = Status::fail;
         out.host.summary = "cannot connect to " + target + " (" + via + "): " + one(probe.error);
+        if (!proxy.empty()) {
+          out.host.fixes.push_back(
+              "the proxy " + proxy + " (from " + proxy_variable +
+              ") may be wrong or down: correct it, or unset it if this network needs none "
+              "(or name the host in no_proxy)");
+        }
         out.host.fixes.push_back(host_fix);
         out.host.fixes.push_back(
             "a firewall may block the port: ask for outbound access to " + target +

@@ -312,6 +312,33 @@ TEST(CliConnectionTest, HostThatDoesNotResolve) {
   EXPECT_TRUE(skipped(r.out, "login")) << r.out;
 }
 
+TEST(CliConnectionTest, ProxyIsNamedAndItsPasswordMasked) {
+  CliAccount account;
+  ChildEnv unresolvable = account.env();
+  unresolvable.set("http_proxy", "http://jdoe:proxy-secret@no-such-proxy.invalid:3128");
+  const auto r = run_sfq({"connection", "test"}, unresolvable);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(failed(r.out, "host")) << r.out;
+  EXPECT_NE(line_of(r.out, "host").find("cannot resolve the proxy http://****@no-such-proxy"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("correct or unset http_proxy"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("proxy-secret"), std::string::npos) << "the proxy's password is masked";
+
+  ChildEnv refused = account.env();
+  const int port = closed_port();
+  refused.set("http_proxy", "http://127.0.0.1:" + std::to_string(port));
+  const auto down = run_sfq({"connection", "test"}, refused);
+  EXPECT_EQ(down.exit_code, 3) << down.out << down.err;
+  EXPECT_NE(
+      line_of(down.out, "host")
+          .find("through proxy http://127.0.0.1:" + std::to_string(port) + " (from http_proxy)"),
+      std::string::npos)
+      << down.out;
+  EXPECT_NE(down.out.find("may be wrong or down"), std::string::npos) << down.out;
+  EXPECT_EQ(account.server().counters().requests_to("POST /api/v2/statements"), 0u);
+}
+
 TEST(CliConnectionTest, UntrustedCertificateFailsTheTlsCheck) {
   TempDir certificates;
   const auto [cert, key] = self_signed_certificate(certificates);
