@@ -398,6 +398,38 @@ TEST(CliConnectionTest, EncryptedKeyWithoutPassphraseAndWithIt) {
   }
 }
 
+TEST(CliConnectionTest, ProgrammaticAccessTokenIsTestedAndNeverShown) {
+  const std::string token = "pat-secret-0123456789abcdef";
+  mock_snowflake::ServerOptions options;
+  options.programmatic_access_tokens = {token};
+  CliAccount account(options);
+  auto toml = [&](const std::string& value) {
+    return "[default]\naccount = \"MOCKACCOUNT\"\nuser = \"MOCKUSER\"\nhost = \"127.0.0.1\"\n"
+           "port = " +
+           std::to_string(account.port()) +
+           "\nprotocol = \"http\"\nauthenticator = \"PROGRAMMATIC_ACCESS_TOKEN\"\ntoken = \"" +
+           value + "\"\n";
+  };
+  account.write_connections(toml(token));
+  const auto good = run_sfq({"connection", "test"}, account.env());
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_EQ(line_of(good.out, "private key"), "") << "no key to check\n" << good.out;
+  EXPECT_NE(line_of(good.out, "login").find("programmatic access token"), std::string::npos)
+      << good.out;
+
+  const std::string wrong = "pat-wrong-fedcba9876543210";
+  account.write_connections(toml(wrong));
+  const auto bad = run_sfq({"connection", "test"}, account.env());
+  EXPECT_EQ(bad.exit_code, 3) << bad.out << bad.err;
+  EXPECT_TRUE(failed(bad.out, "login")) << bad.out;
+  EXPECT_NE(bad.out.find("390303"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("get a new one"), std::string::npos) << bad.out;
+  for (const auto* r : {&good, &bad}) {
+    EXPECT_EQ((r->out + r->err).find(token), std::string::npos) << "no token shown";
+    EXPECT_EQ((r->out + r->err).find(wrong), std::string::npos) << "no token shown";
+  }
+}
+
 TEST(CliConnectionTest, ConnectionThatDoesNotResolveExitsTwo) {
   CliAccount account;
   const auto r = run_sfq({"connection", "test", "-c", "nosuch"}, account.env());
