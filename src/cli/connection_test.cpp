@@ -426,15 +426,17 @@ NetworkChecks check_network(const config::ResolvedConnection& resolved) {
     out.clock.summary = "could not be checked: the answer had no Date header";
     return out;
   }
-  // The server stamped Date somewhere between sending and receiving; Date has whole seconds.
+  // The server stamped Date somewhere between sending and receiving, in whole seconds: its
+  // clock read somewhere in [Date, Date + 1), best guessed as the middle. The offset is known
+  // to about a second.
   const auto middle = probe.sent + (probe.received - probe.sent) / 2;
   const double ours = std::chrono::duration<double>(middle.time_since_epoch()).count();
-  const auto skew = static_cast<std::int64_t>(
-      std::llround(static_cast<double>(*probe.server_date) - std::floor(ours)));
+  const auto skew =
+      static_cast<std::int64_t>(std::llround(static_cast<double>(*probe.server_date) + 0.5 - ours));
   auto describe = [](std::int64_t seconds) {
     const std::int64_t magnitude = seconds < 0 ? -seconds : seconds;
     std::string text = std::to_string(magnitude) + " s";
-    if (magnitude >= 120) text += " (" + std::to_string(magnitude / 60) + " min)";
+    if (magnitude >= 120) text += " (" + std::to_string((magnitude + 30) / 60) + " min)";
     return text;
   };
   const std::string fix_clock =
@@ -452,8 +454,8 @@ NetworkChecks check_network(const config::ResolvedConnection& resolved) {
     out.clock.summary = "this machine's clock is " + describe(skew) +
                         " behind the server's: tokens look expired to it (they live 59 min)";
     out.clock.fixes.push_back(fix_clock);
-  } else if (skew == 0) {
-    out.clock.summary = "the server's clock agrees with this machine's (to the second)";
+  } else if (skew >= -1 && skew <= 1) {
+    out.clock.summary = "the server's clock agrees with this machine's (to a second)";
   } else {
     out.clock.summary = "the server's clock is " + describe(skew) +
                         (skew > 0 ? " ahead of" : " behind") +

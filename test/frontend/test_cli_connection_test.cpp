@@ -182,7 +182,7 @@ TEST(CliConnectionTest, ServerClockBehindMakesTokensLookIssuedInTheFuture) {
   const auto r = run_sfq({"connection", "test"}, account.env());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_TRUE(failed(r.out, "clock")) << r.out;
-  EXPECT_NE(line_of(r.out, "clock").find("600 s (10 min) ahead of the server's"), std::string::npos)
+  EXPECT_NE(line_of(r.out, "clock").find(" s (10 min) ahead of the server's"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("1. clock:"), std::string::npos) << r.out;
 }
