@@ -25,6 +25,10 @@ ParsedOptions parse_options(int argc, char** argv) {
       "Read-only by default; see docs/MCP.md for client configuration, tools and limits.",
       "sfq mcp"};
   app.set_version_flag("--version", std::string("sfq ") + SFQ_VERSION);
+  // `sfq mcp doctor` is dispatched by the CLI before this parser runs (src/cli/mcp_doctor.hpp).
+  app.footer(
+      "sfq mcp doctor [--connection NAME]: test the connection, then one initialize + "
+      "tools/list round trip with sfq mcp started as a client starts it.");
   app.add_option("-c,--connection", options.connections,
                  "a connection from connections.toml the tools may use (repeatable; the first is "
                  "the default; none: the default connection)")
