@@ -3,6 +3,8 @@
 //   sfq [options]                     run -q/-f/stdin, or the REPL on a terminal
 //   sfq config explain [options]      the effective connection and where each value came from
 //   sfq keygen [--out DIR] [--encrypt]
+//   sfq connection add [options]      add a connection to connections.toml (connections.hpp)
+//   sfq connection list [--format F]  the connections of every source
 //   sfq mcp ...                       the MCP server (dispatched before this parser runs)
 //
 // -q and -f may be repeated and mixed; they run in the order given. `--help` documents every
@@ -33,8 +35,31 @@ struct ConnectionFlags {
       request_timeout, total_timeout;
 };
 
+// --- sfq connection add / list (src/cli/connections.hpp) -----------------------------------
+/// `sfq connection add`: what the flags gave (unset: asked on a terminal, or left out).
+struct ConnectionAddOptions {
+  std::optional<std::string> name, account, user, host, port, protocol, authenticator,
+      private_key_file, token_file_path, role, warehouse, database, schema;
+  bool generate_key = false;
+  bool encrypt = false;
+  bool make_default = false;
+  bool force = false;
+  bool no_interactive = false;
+};
+/// `sfq connection list`.
+struct ConnectionListOptions {
+  std::string format = "table";  ///< table or json
+};
+// --- end of sfq connection ------------------------------------------------------------------
+
 struct CliOptions {
-  enum class Command : std::uint8_t { run, config_explain, keygen };
+  enum class Command : std::uint8_t {
+    run,
+    config_explain,
+    keygen,
+    connection_add,
+    connection_list,
+  };
   Command command = Command::run;
 
   std::vector<SqlSource> sources;
@@ -62,6 +87,10 @@ struct CliOptions {
   std::string keygen_out = ".";
   bool keygen_encrypt = false;
   bool keygen_force = false;
+
+  // sfq connection add / list
+  ConnectionAddOptions connection_add;
+  ConnectionListOptions connection_list;
 };
 
 /// What parse_command_line decided.
