@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "auth/account.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_feed.hpp"
@@ -166,6 +167,32 @@ WriterOptions Runner::writer_options_for(bool terminal) const {
   return options;
 }
 
+namespace {
+
+// "cannot connect to HOST:PORT: connection refused (gave up after 5 attempts in 2.0 s); …"
+std::string cannot_connect_message(std::string_view message, const ConnectionOptions& options) {
+  const std::string host =
+      options.host.empty() ? detail::default_host(options.account) : options.host;
+  const int port = options.port != 0 ? options.port : (options.protocol == "http" ? 80 : 443);
+  std::string reason = short_failure(message);
+  if (reason.empty()) {
+    const auto detail = message.find("cannot connect: ");
+    reason = detail == std::string_view::npos ? std::string(message)
+                                              : std::string(message.substr(detail + 16));
+  }
+  std::string text = "cannot connect to " + host + ":" + std::to_string(port) + ": " + reason;
+  // "gave up after N attempts in X s: ..."
+  if (message.starts_with("gave up after ")) {
+    const auto colon = message.find(':');
+    text += " (" + std::string(message.substr(0, colon)) + ")";
+  }
+  return text +
+         "; check the account, host and port (sfq config explain shows where they come "
+         "from)";
+}
+
+}  // namespace
+
 std::string Runner::location() const {
   if (origin_.empty()) return "";
   return origin_ + ":" + std::to_string(line_) + ": ";
@@ -189,6 +216,9 @@ Runner::Flow Runner::fail(int code, std::string_view message) {
 Runner::Flow Runner::fail(const Error& error) {
   if (!error.statement_handle().empty() || error.http_status() != 0) server_answered_ = true;
   const int code = exit_code_for(error, server_answered_);
+  if (error.detail() == ErrorDetail::cannot_connect && session_) {
+    return fail(code, cannot_connect_message(error.what(), session_->options()));
+  }
   // The deadline may end a request attempt before its own timer fires: the message is then the
   // transport's, so name the deadline that caused it.
   if (code == kExitDeadline &&
