@@ -22,6 +22,7 @@
 #include "cli/writers.hpp"
 #include "sfq/format.hpp"
 #include "sfq/log.hpp"
+#include "sqlapi/request.hpp"
 #include "util/text.hpp"
 
 namespace sfq::cli {
@@ -137,11 +138,16 @@ Runner::Runner(std::unique_ptr<Session> session, Settings& settings, Variables& 
       interactive_(interactive),
       connect_(std::move(connect)) {
   if (session_) {
+    // The prompt shows the configured context from the start, as the server will resolve it:
+    // `analytics` is ANALYTICS. A quoted name stays quoted, so that it is sent as written.
+    auto as_resolved = [](const std::string& name) {
+      return name.size() >= 2 && name.front() == '"' ? name : detail::normalize_identifier(name);
+    };
     const ConnectionOptions& o = session_->options();
-    state_.database = o.database;
-    state_.schema = o.schema;
-    state_.warehouse = o.warehouse;
-    state_.role = o.role;
+    state_.database = as_resolved(o.database);
+    state_.schema = as_resolved(o.schema);
+    state_.warehouse = as_resolved(o.warehouse);
+    state_.role = as_resolved(o.role);
   }
 }
 
