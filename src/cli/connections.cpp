@@ -398,6 +398,10 @@ int run_connection_add(const ConnectionAddOptions& options, InterruptWatcher& in
       return fail(kExitUsage, "--protocol " + *options.protocol + ": use https or http");
     }
 
+    if (!token_file.empty() && ::access(token_file.c_str(), R_OK) != 0) {
+      return fail(kExitUsage, "token file " + token_file + ": " + std::strerror(errno));
+    }
+
     // The key: generate it now (nothing has been written yet), or read the given one.
     KeyOutcome key;
     key.private_path = key_path;

@@ -188,6 +188,36 @@ TEST_F(CliConnections, DefaultSetsDefaultConnectionNameAndKeepsConfigToml) {
   EXPECT_EQ(used.out, "U\nMOCKUSER\n");
 }
 
+TEST_F(CliConnections, AnEncryptedGeneratedKeyWorksWithItsPassphrase) {
+  ChildEnv env = account_.env();
+  env.set("PRIVATE_KEY_PASSPHRASE", "correct horse");
+  const auto added = run_sfq(add_args("locked", {"--account", "mockaccount", "--user", "mockuser",
+                                                 "--generate-key", "--encrypt"}),
+                             env);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("encrypted"), std::string::npos) << added.out;
+  EXPECT_EQ(added.out.find("correct horse"), std::string::npos) << "never printed";
+  const std::string key = read_file(account_.snowflake_dir() + "/keys/locked.p8");
+  EXPECT_NE(key.find("BEGIN ENCRYPTED PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(read_file(connections_path()).find("correct horse"), std::string::npos)
+      << "the passphrase is not written";
+  std::string error;
+  ASSERT_TRUE(account_.server().add_public_key(public_key_from_statement(added.out), 2, error))
+      << error;
+  const auto used = run_sfq({"-c", "locked", "--format", "csv", "-q", "select 7 as seven"}, env);
+  EXPECT_EQ(used.exit_code, 0) << used.err;
+  EXPECT_EQ(used.out, "SEVEN\n7\n");
+
+  // A token file that does not exist is refused before anything is written.
+  const auto token =
+      run_sfq({"connection", "add", "--name", "tok", "--account", "acme", "--user", "u",
+               "--authenticator", "oauth", "--token-file-path", account_.dir().at("no-such-token")},
+              account_.env());
+  EXPECT_EQ(token.exit_code, 2);
+  EXPECT_NE(token.err.find("no-such-token"), std::string::npos) << token.err;
+  EXPECT_EQ(read_file(connections_path()).find("[tok]"), std::string::npos);
+}
+
 TEST_F(CliConnections, InteractiveOnATerminalAsksWithDefaults) {
   ChildEnv env = account_.env();
   env.set("TERM", "xterm");
