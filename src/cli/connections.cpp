@@ -515,9 +515,7 @@ int run_connection_add(const ConnectionAddOptions& options, InterruptWatcher& in
 
     auto written = config::write_connection(request, env);
     if (!written) {
-      return fail(
-          written.error().category() == ErrorCategory::config ? kExitClientError : kExitClientError,
-          written.error().what());
+      return fail(kExitClientError, written.error().what());
     }
 
     std::string out;
