@@ -123,6 +123,29 @@ TEST_F(McpInstall, EachClientItsOwnFileAndFormat) {
   }
 }
 
+TEST_F(McpInstall, ClaudeCodeKeepsItsStateAndFileChoosesAProjectFile) {
+  const std::string state =
+      "{\"numStartups\": 12, \"projects\": {\"/src/app\": {\"allowedTools\": [\"Bash\"]}}, "
+      "\"mcpServers\": {}}";
+  const std::string path = dir_.write_file("home/.claude.json", state);
+  ASSERT_EQ(run_sfq({"mcp", "install", "--client", "claude-code"}, env()).exit_code, 0);
+  const auto doc = parse(read_file(path));
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_EQ(doc["numStartups"].GetInt(), 12);
+  EXPECT_STREQ(doc["projects"]["/src/app"]["allowedTools"][0].GetString(), "Bash");
+  EXPECT_STREQ(doc["mcpServers"]["snowflake"]["type"].GetString(), "stdio");
+
+  // --file: a project's own file, in the client's format; the user-level file is not touched.
+  const std::string project = dir_.at("project/.vscode/mcp.json");
+  const auto result =
+      run_sfq({"mcp", "install", "--client", "vscode", "--file", project, "-c", "dev"}, env());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto written = parse(read_file(project));
+  ASSERT_FALSE(written.HasParseError());
+  EXPECT_STREQ(written["servers"]["snowflake"]["args"][2].GetString(), "dev");
+  EXPECT_FALSE(std::filesystem::exists(xdg_ + "/Code/User/mcp.json"));
+}
+
 TEST_F(McpInstall, VsCodeCommentsAreReadAndTheLossIsSaid) {
   const std::string old =
       "{\n  // my servers\n  \"servers\": {\"other\": {\"type\": \"stdio\", \"command\": "
