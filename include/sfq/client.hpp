@@ -50,6 +50,10 @@ struct QueryProgress {
   std::uint64_t total_rows = 0;     ///< numRows, once known
   std::size_t partitions_received = 0;
   std::size_t partitions_total = 0;  ///< once known
+  /// Retries of the submission so far while it is queued (cannot connect, 5xx, throttling),
+  /// and what its last failed attempt saw, e.g. "cannot connect: ... (Connection refused)".
+  std::uint32_t retries = 0;
+  std::string last_failure;
 };
 
 /// What became of a cancel (Query::cancel(), or the library giving up on a statement).

@@ -99,6 +99,10 @@ struct ConnectionOptions {
   /// reported, within the statement's deadline. The default lets throttling (429, 503) pass.
   /// This is also the default deadline for a submission to be answered at all. 0 = 5 minutes.
   std::chrono::milliseconds retry_timeout{0};
+  /// How long a request keeps being retried while none of its attempts has reached the server
+  /// (refused, name lookup failed, connect timeout), from its first attempt; 0 = retry_timeout
+  /// alone. An interactive program sets a short one so that a wrong host or port fails fast.
+  std::chrono::milliseconds connect_retry_timeout{0};
   /// Server-side statement timeout sent with each statement; 0 = the account's default.
   std::chrono::seconds statement_timeout{0};
   /// Client-side deadline for a whole statement (submission, polling, every partition); when it

@@ -104,6 +104,14 @@ std::string jwt_account_name(std::string_view account) {
   return ascii_upper(name);
 }
 
+std::string account_identifier(std::string_view pasted) {
+  std::string_view id = strip_decorations(pasted);
+  if (const std::size_t domain = ifind(id, kDomainMarker); domain != std::string_view::npos) {
+    id = id.substr(0, domain);
+  }
+  return std::string(id);
+}
+
 std::string jwt_user_name(std::string_view user) { return ascii_upper(user); }
 
 std::string default_host(std::string_view account) {

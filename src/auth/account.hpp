@@ -24,6 +24,12 @@ namespace sfq::detail {
 /// Returns "" when nothing is left (empty input).
 [[nodiscard]] std::string jwt_account_name(std::string_view account);
 
+/// The account identifier a connection's `account` key should hold, from what people paste: a
+/// URL or host ("https://xy12345.eu-west-1.snowflakecomputing.com/console" -> "xy12345.eu-west-1"),
+/// blanks, a port, a path or a trailing dot removed; the region, cloud and `privatelink` parts
+/// kept (the default host needs them); case kept. Returns "" when nothing is left.
+[[nodiscard]] std::string account_identifier(std::string_view pasted);
+
 /// The user as the key-pair JWT names it: upper case (ASCII letters only).
 [[nodiscard]] std::string jwt_user_name(std::string_view user);
 

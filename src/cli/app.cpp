@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/connect.hpp"
+#include "cli/connections.hpp"
 #include "cli/connection_test.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupts.hpp"
@@ -234,6 +235,11 @@ int run(int argc, char** argv) {
       print(STDOUT_FILENO, *text);
       return kExitSuccess;
     }
+    // sfq connection add / list (src/cli/connections.hpp)
+    case CliOptions::Command::connection_add:
+      return run_connection_add(options.connection_add, interrupts);
+    case CliOptions::Command::connection_list:
+      return run_connection_list(options.connection_list);
     case CliOptions::Command::connection_test:
       return run_connection_test(options.connection, options.connection_test_json);
     case CliOptions::Command::run:

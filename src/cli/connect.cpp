@@ -22,6 +22,12 @@
 namespace sfq::cli {
 namespace {
 
+// How long the CLI retries a request that has not reached the server (refused, host not found,
+// connect timeout): long enough for a few quick retries of a blip, short enough that a wrong
+// host or port, or a server that is down, is reported in about two seconds instead of after the
+// library's five minutes. docs/CLI.md "Exit codes" documents it.
+constexpr std::chrono::milliseconds kConnectRetryBudget{2000};
+
 config::Overrides to_overrides(const ConnectionFlags& flags) {
   config::Overrides o;
   o.connection_name = flags.connection;
@@ -98,6 +104,7 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
     if (!session) return session.error();
     ConnectionOptions options = (*session)->connection();
     options.trace_http = trace_http;
+    options.connect_retry_timeout = kConnectRetryBudget;
     // The namespace, role and warehouse flags apply to the emulator as to any account.
     if (flags.database) options.database = *flags.database;
     if (flags.schema) options.schema = *flags.schema;
@@ -119,6 +126,7 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
   if (!resolved) return resolved.error();
   ConnectionOptions options = resolved->options;
   options.trace_http = trace_http;
+  options.connect_retry_timeout = kConnectRetryBudget;
   ask_passphrase_if_needed(options, interrupts);
   opened.warnings = resolved->warnings;
   opened.sfq_settings = resolved->sfq_settings;

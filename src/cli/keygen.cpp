@@ -30,7 +30,9 @@ void error_line(const std::string& message) {
   }
 }
 
-std::optional<std::string> passphrase(InterruptWatcher& interrupts, std::string& error) {
+}  // namespace
+
+std::optional<std::string> ask_new_passphrase(InterruptWatcher& interrupts, std::string& error) {
   if (const char* env = std::getenv("PRIVATE_KEY_PASSPHRASE"); env != nullptr) {
     if (*env == '\0') {
       error = "PRIVATE_KEY_PASSPHRASE is set but empty; set a passphrase or unset it";
@@ -61,7 +63,6 @@ std::optional<std::string> passphrase(InterruptWatcher& interrupts, std::string&
   return first;
 }
 
-// Writes `content` to a new file of mode 0600 (O_EXCL unless `force`).
 bool write_private_file(const std::string& path, const std::string& content, bool force,
                         std::string& error) {
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
@@ -87,8 +88,6 @@ bool write_private_file(const std::string& path, const std::string& content, boo
   }
   return true;
 }
-
-}  // namespace
 
 std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
                                       InterruptWatcher& interrupts) {
@@ -153,7 +152,7 @@ int run_keygen(const KeygenOptions& options, InterruptWatcher& interrupts) {
   std::string secret;
   if (options.encrypt) {
     std::string error;
-    auto phrase = passphrase(interrupts, error);
+    auto phrase = ask_new_passphrase(interrupts, error);
     if (!phrase) {
       error_line(error);
       return kExitClientError;

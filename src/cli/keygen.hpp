@@ -24,6 +24,16 @@ namespace sfq::cli {
 [[nodiscard]] std::optional<std::string> ask_hidden(int tty, const std::string& prompt,
                                                     InterruptWatcher& interrupts);
 
+/// The passphrase for a new encrypted key: PRIVATE_KEY_PASSPHRASE, else asked twice on the
+/// terminal. nullopt with `error` set when there is none (or the two differ).
+[[nodiscard]] std::optional<std::string> ask_new_passphrase(InterruptWatcher& interrupts,
+                                                            std::string& error);
+
+/// Writes `content` to a new file of mode 0600 (O_EXCL unless `force`, which replaces the file
+/// and sets its mode to 0600); false with `error` set otherwise.
+[[nodiscard]] bool write_private_file(const std::string& path, const std::string& content,
+                                      bool force, std::string& error);
+
 struct KeygenOptions {
   std::string out_dir = ".";
   bool encrypt = false;

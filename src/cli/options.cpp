@@ -54,7 +54,9 @@ Exit codes:
 Other commands:
   sfq config explain [-c NAME]        the effective connection, and where each value came from
   sfq keygen [--out DIR] [--encrypt]  write a key pair for key-pair authentication
+  sfq connection add|list             add a connection (asked for on a terminal), list them all
   sfq connection test [-c NAME]       diagnose a connection: each step ✓/✗ with the fix
+  sfq mcp install --client CLIENT     add sfq to an AI assistant's MCP configuration
   sfq mcp doctor [-c NAME]            the connection test, then one MCP round trip with sfq mcp
   sfq mcp [--help]                    serve Snowflake to AI assistants over stdio (MCP)
 
@@ -103,6 +105,77 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
           "client-side deadline of each statement: then it is cancelled on the server and sfq "
           "exits 6; default none");
 }
+
+// --- sfq connection add / list ---------------------------------------------------------------
+struct ConnectionCommands {
+  CLI::App* group = nullptr;
+  CLI::App* add = nullptr;
+  CLI::App* list = nullptr;
+};
+
+ConnectionCommands add_connection_commands(CLI::App& app, CliOptions& o) {
+  ConnectionCommands commands;
+  commands.group = app.add_subcommand("connection", "add, list and test connections");
+  commands.group->require_subcommand(1);
+  CLI::App* add = commands.group->add_subcommand(
+      "add",
+      "add a connection to connections.toml: asked for on a terminal, else from the flags; "
+      "prints the ALTER USER statement that registers its public key");
+  ConnectionAddOptions& a = o.connection_add;
+  auto text = [add](const std::string& names, std::optional<std::string>& target,
+                    const std::string& help, const char* type = "TEXT") {
+    add->add_option_function<std::string>(
+           names, [&target](const std::string& value) { target = value; }, help)
+        ->type_name(type);
+  };
+  text("-n,--name", a.name, "connection name (default: \"default\" when there is none yet)",
+       "NAME");
+  text("-a,--account", a.account,
+       "account identifier or URL as copied, e.g. myorg-myaccount, xy12345.eu-west-1, "
+       "https://xy12345.eu-west-1.snowflakecomputing.com (normalised and shown)",
+       "ACCOUNT");
+  text("-u,--user", a.user, "user name");
+  text("--authenticator", a.authenticator,
+       "SNOWFLAKE_JWT (key pair, default), OAUTH or PROGRAMMATIC_ACCESS_TOKEN", "NAME");
+  text("--private-key-file,--private-key-path", a.private_key_file,
+       "an existing PKCS#8 private key; with --generate-key, where to write the new one", "FILE");
+  add->add_flag("--generate-key", a.generate_key,
+                "generate an RSA-2048 key pair (default: <config dir>/keys/<name>.p8 and .pub, "
+                "mode 0600)");
+  add->add_flag("--encrypt", a.encrypt,
+                "encrypt the generated key (passphrase: PRIVATE_KEY_PASSPHRASE or asked)");
+  text("--token-file-path", a.token_file_path,
+       "file holding the OAuth or programmatic access token (OAUTH, PROGRAMMATIC_ACCESS_TOKEN)",
+       "FILE");
+  text("-r,--role", a.role, "role (default: the user's default role)");
+  text("-w,--warehouse", a.warehouse, "warehouse (default: the user's default warehouse)");
+  text("-d,--database", a.database, "database");
+  text("-s,--schema", a.schema, "schema");
+  text("--host", a.host, "host, when not <account>.snowflakecomputing.com");
+  text("--port", a.port, "TCP port (default 443)", "PORT");
+  text("--protocol", a.protocol, "https (default) or http");
+  add->add_flag("--default", a.make_default,
+                "make it the default connection (default_connection_name in config.toml)");
+  add->add_flag("--force", a.force,
+                "replace a connection of the same name, and generated key files");
+  add->add_flag("--no-interactive", a.no_interactive,
+                "never ask: take everything from the flags (also when stdin is not a terminal)");
+  add->footer(
+      "Writes <config dir>/connections.toml (created with mode 0600; other connections and "
+      "comments are kept).");
+  commands.add = add;
+
+  CLI::App* list = commands.group->add_subcommand(
+      "list", "the connections of every source, where each comes from, and the default one");
+  list->add_option_function<std::string>(
+          "--format", [&o](const std::string& v) { o.connection_list.format = v; },
+          "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}, CLI::ignore_case))
+      ->type_name("FORMAT");
+  commands.list = list;
+  return commands;
+}
+// --- end of sfq connection ------------------------------------------------------------------
 
 }  // namespace
 
@@ -207,6 +280,7 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       "-u,--user", [&o](const std::string& v) { o.connection.user = v; },
       "user name for the ALTER USER statement");
 
+  const ConnectionCommands connection_commands = add_connection_commands(app, o);
   // --- sfq connection test (connection_test.hpp) ---------------------------------------------
   // `connection` may already exist (connection add/list register under it too).
   CLI::App* connection = nullptr;
@@ -243,6 +317,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
   config->footer("");
   explain->footer("");
   keygen->footer("Prints the fingerprint and the ALTER USER ... SET RSA_PUBLIC_KEY statement.");
+  connection_commands.group->footer("");
+  connection_commands.list->footer("");
 
   std::vector<const char*> argv;
   argv.reserve(args.size());
@@ -282,6 +358,10 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
     o.command = CliOptions::Command::config_explain;
   } else if (keygen->parsed()) {
     o.command = CliOptions::Command::keygen;
+  } else if (connection_commands.add->parsed()) {
+    o.command = CliOptions::Command::connection_add;
+  } else if (connection_commands.list->parsed()) {
+    o.command = CliOptions::Command::connection_list;
   } else if (connection_test->parsed()) {
     o.command = CliOptions::Command::connection_test;
   }

@@ -3,6 +3,8 @@
 //   sfq [options]                     run -q/-f/stdin, or the REPL on a terminal
 //   sfq config explain [options]      the effective connection and where each value came from
 //   sfq keygen [--out DIR] [--encrypt]
+//   sfq connection add [options]      add a connection to connections.toml (connections.hpp)
+//   sfq connection list [--format F]  the connections of every source
 //   sfq connection test [options]     diagnose a connection step by step (connection_test.hpp)
 //   sfq mcp ...                       the MCP server (dispatched before this parser runs)
 //
@@ -34,11 +36,30 @@ struct ConnectionFlags {
       request_timeout, total_timeout;
 };
 
+// --- sfq connection add / list (src/cli/connections.hpp) -----------------------------------
+/// `sfq connection add`: what the flags gave (unset: asked on a terminal, or left out).
+struct ConnectionAddOptions {
+  std::optional<std::string> name, account, user, host, port, protocol, authenticator,
+      private_key_file, token_file_path, role, warehouse, database, schema;
+  bool generate_key = false;
+  bool encrypt = false;
+  bool make_default = false;
+  bool force = false;
+  bool no_interactive = false;
+};
+/// `sfq connection list`.
+struct ConnectionListOptions {
+  std::string format = "table";  ///< table or json
+};
+// --- end of sfq connection ------------------------------------------------------------------
+
 struct CliOptions {
   enum class Command : std::uint8_t {
     run,
     config_explain,
     keygen,
+    connection_add,
+    connection_list,
     connection_test,  ///< sfq connection test (connection_test.hpp)
   };
   Command command = Command::run;
@@ -69,6 +90,9 @@ struct CliOptions {
   bool keygen_encrypt = false;
   bool keygen_force = false;
 
+  // sfq connection add / list
+  ConnectionAddOptions connection_add;
+  ConnectionListOptions connection_list;
   // connection test: --format json (the report for machines)
   bool connection_test_json = false;
 };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 
 #include "cli/text_width.hpp"
@@ -27,6 +28,27 @@ void write_quietly(int fd, std::string_view text) {
 }
 
 }  // namespace
+
+std::string short_failure(std::string_view failure) {
+  // The OS's reason, which the library puts in parentheses after a failed connect.
+  if (failure.find("cannot connect") != std::string_view::npos && failure.ends_with(")")) {
+    const auto open = failure.rfind('(');
+    if (open != std::string_view::npos) {
+      std::string reason(failure.substr(open + 1, failure.size() - open - 2));
+      if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(reason[0]));
+      return reason;
+    }
+  }
+  if (failure.find("Could not resolve host") != std::string_view::npos ||
+      failure.find("Couldn't resolve host") != std::string_view::npos) {
+    return "host name not found";
+  }
+  if (failure.find("timed out") != std::string_view::npos) return "timed out";
+  if (const auto http = failure.find("HTTP "); http != std::string_view::npos) {
+    return std::string(failure.substr(http, 8));
+  }
+  return "";
+}
 
 std::string group_digits(std::uint64_t value) {
   std::string digits = std::to_string(value);
@@ -66,8 +88,17 @@ std::string describe_progress(const QueryProgress& progress) {
   text += " · ";
   switch (progress.state) {
     case QueryState::queued:
-      // Not yet answered by the server: the request is on its way (or being retried).
-      text += "sending";
+      // Not yet answered by the server: the request is on its way, or being retried.
+      if (progress.retries == 0) {
+        text += "sending";
+      } else {
+        const bool connecting = progress.last_failure.find("cannot connect") != std::string::npos;
+        text += std::string(connecting ? "connecting" : "sending") + "… retry " +
+                std::to_string(progress.retries);
+        if (const std::string why = short_failure(progress.last_failure); !why.empty()) {
+          text += " (" + why + ")";
+        }
+      }
       break;
     case QueryState::running:
       text += "running";

@@ -2,6 +2,7 @@
 //
 //   ⠹ 3.2 s · running
 //   ⠼ 8.0 s · fetching partition 4 of 12 · 183 204 rows
+//   ⠧ 1.2 s · connecting… retry 3 (connection refused)
 //
 // It appears only after half a second (quick statements never flash it), is redrawn in place
 // ten times a second from Query::progress(), and is erased when the statement ends or when
@@ -26,6 +27,11 @@ namespace sfq::cli {
 /// The text of one progress line (without the spinner), e.g.
 /// "8.0 s · fetching partition 4 of 12 · 183 204 rows".
 [[nodiscard]] std::string describe_progress(const QueryProgress& progress);
+
+/// What a failed attempt saw, in a few words for the progress line and messages: "connection
+/// refused" (the OS's reason after a failed connect), "host name not found", "timed out",
+/// "HTTP 503"; "" when none of these.
+[[nodiscard]] std::string short_failure(std::string_view failure);
 
 /// "1 234 567": digits grouped by thin spaces for reading at a glance.
 [[nodiscard]] std::string group_digits(std::uint64_t value);

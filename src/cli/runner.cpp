@@ -15,12 +15,14 @@
 #include <optional>
 #include <vector>
 
+#include "auth/account.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
 #include "sfq/format.hpp"
 #include "sfq/log.hpp"
+#include "sqlapi/request.hpp"
 #include "util/text.hpp"
 
 namespace sfq::cli {
@@ -136,11 +138,16 @@ Runner::Runner(std::unique_ptr<Session> session, Settings& settings, Variables& 
       interactive_(interactive),
       connect_(std::move(connect)) {
   if (session_) {
+    // The prompt shows the configured context from the start, as the server will resolve it:
+    // `analytics` is ANALYTICS. A quoted name stays quoted, so that it is sent as written.
+    auto as_resolved = [](const std::string& name) {
+      return name.size() >= 2 && name.front() == '"' ? name : detail::normalize_identifier(name);
+    };
     const ConnectionOptions& o = session_->options();
-    state_.database = o.database;
-    state_.schema = o.schema;
-    state_.warehouse = o.warehouse;
-    state_.role = o.role;
+    state_.database = as_resolved(o.database);
+    state_.schema = as_resolved(o.schema);
+    state_.warehouse = as_resolved(o.warehouse);
+    state_.role = as_resolved(o.role);
   }
 }
 
@@ -166,6 +173,32 @@ WriterOptions Runner::writer_options_for(bool terminal) const {
   return options;
 }
 
+namespace {
+
+// "cannot connect to HOST:PORT: connection refused (gave up after 5 attempts in 2.0 s); …"
+std::string cannot_connect_message(std::string_view message, const ConnectionOptions& options) {
+  const std::string host =
+      options.host.empty() ? detail::default_host(options.account) : options.host;
+  const int port = options.port != 0 ? options.port : (options.protocol == "http" ? 80 : 443);
+  std::string reason = short_failure(message);
+  if (reason.empty()) {
+    const auto detail = message.find("cannot connect: ");
+    reason = detail == std::string_view::npos ? std::string(message)
+                                              : std::string(message.substr(detail + 16));
+  }
+  std::string text = "cannot connect to " + host + ":" + std::to_string(port) + ": " + reason;
+  // "gave up after N attempts in X s: ..."
+  if (message.starts_with("gave up after ")) {
+    const auto colon = message.find(':');
+    text += " (" + std::string(message.substr(0, colon)) + ")";
+  }
+  return text +
+         "; check the account, host and port (sfq config explain shows where they come "
+         "from)";
+}
+
+}  // namespace
+
 std::string Runner::location() const {
   if (origin_.empty()) return "";
   return origin_ + ":" + std::to_string(line_) + ": ";
@@ -189,6 +222,9 @@ Runner::Flow Runner::fail(int code, std::string_view message) {
 Runner::Flow Runner::fail(const Error& error) {
   if (!error.statement_handle().empty() || error.http_status() != 0) server_answered_ = true;
   const int code = exit_code_for(error, server_answered_);
+  if (error.detail() == ErrorDetail::cannot_connect && session_) {
+    return fail(code, cannot_connect_message(error.what(), session_->options()));
+  }
   // The deadline may end a request attempt before its own timer fires: the message is then the
   // transport's, so name the deadline that caused it.
   if (code == kExitDeadline &&

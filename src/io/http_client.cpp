@@ -16,6 +16,7 @@
 #include <cassert>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -748,6 +749,8 @@ void HttpClient::collect_completions() {
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &total_seconds);
     curl_off_t pretransfer = 0;
     curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    long os_errno = 0;  // NOLINT(runtime/int): libcurl's type
+    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
     remove_from_multi(transfer);
 
     HttpResponse& response = transfer.response;
@@ -793,6 +796,9 @@ void HttpClient::collect_completions() {
         info.category = ErrorCategory::transport;
         detail_kind = ErrorDetail::cannot_connect;
         info.message = transfer.describe() + " cannot connect: " + detail;
+        // curl's text ("Couldn't connect to server") does not say refused from unreachable.
+        if (os_errno != 0)
+          info.message += " (" + std::string(std::strerror(static_cast<int>(os_errno))) + ")";
       } else if (code == CURLE_OPERATION_TIMEDOUT) {
         info.category = ErrorCategory::timeout;
         const bool stalled = transfer.request.stall_timeout.count() > 0 &&

@@ -10,10 +10,12 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "app/mock_session.hpp"
 #include "config/environment.hpp"
 #include "config/resolve.hpp"
+#include "mcp/install.hpp"
 #include "mcp/options.hpp"
 #include "mcp/server.hpp"
 #include "mcp/sfq_backend.hpp"
@@ -61,6 +63,8 @@ std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  // `sfq mcp install …` edits an assistant's configuration (install.hpp); it serves nothing.
+  if (argc > 1 && std::string_view(argv[1]) == "install") return run_install(argc - 1, argv + 1);
   // A client that goes away must not kill us mid-write: EPIPE ends the session instead.
   std::signal(SIGPIPE, SIG_IGN);
   ParsedOptions parsed = parse_options(argc, argv);

@@ -22,7 +22,8 @@ ParsedOptions parse_options(int argc, char** argv) {
   CLI::App app{
       "sfq mcp — a Model Context Protocol server for Snowflake on stdin/stdout.\n"
       "Desktop agents (Claude Desktop, Cursor, IDE assistants) start it as a child process.\n"
-      "Read-only by default; see docs/MCP.md for client configuration, tools and limits.",
+      "Read-only by default; see docs/MCP.md for client configuration, tools and limits.\n"
+      "`sfq mcp install --client CLIENT` adds this server to an assistant's configuration.",
       "sfq mcp"};
   app.set_version_flag("--version", std::string("sfq ") + SFQ_VERSION);
   // `sfq mcp doctor` is dispatched by the CLI before this parser runs (src/cli/mcp_doctor.hpp).

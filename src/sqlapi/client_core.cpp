@@ -260,7 +260,11 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
       response.ok() ? "HTTP " + std::to_string(status) : std::string(response.error().message());
   const auto now = std::chrono::steady_clock::now();
   const auto budget_end = request.first_attempt + retry_budget();
-  const auto give_up_at = std::min(budget_end, request.spec.deadline);
+  auto give_up_at = std::min(budget_end, request.spec.deadline);
+  // Nothing has reached the server yet: the (shorter) budget for connecting applies too.
+  if (!request.reached && options_.connect_retry_timeout.count() > 0) {
+    give_up_at = std::min(give_up_at, request.first_attempt + options_.connect_retry_timeout);
+  }
   std::optional<int> retry_after;
   if (verdict == Verdict::retry || verdict == Verdict::throttled) {
     if (response.ok()) retry_after = parse_retry_after(response.value().header("retry-after"));
@@ -271,6 +275,7 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
       SFQ_LOG_DEBUG("{} {}: {}; retrying in {} ms (attempt {})", request.spec.method,
                     request.spec.url, what, delay.count(), request.attempts + 1);
       counters.retries.fetch_add(1, std::memory_order_relaxed);
+      if (request.spec.on_retry) request.spec.on_retry(request.attempts, what);
       request.timer = loop_.add_timer(delay, [this, request_id] { attempt(request_id); });
       return;
     }

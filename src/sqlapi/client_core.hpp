@@ -36,6 +36,9 @@ struct RequestSpec {
   /// No attempt runs past it and no retry starts after it (the statement's deadline, or the
   /// cancel's); max() = only the retry budget bounds the request.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Called on the loop when a retry is scheduled: the retry's number (from 1) and what the
+  /// failed attempt saw.
+  std::function<void(int retry, const std::string& failure)> on_retry;
 };
 
 /// The HTTP lane of each request kind (HttpClient keeps a queue and a limit per lane).

@@ -47,6 +47,8 @@ struct Query::State {
   std::string request_id;
   std::shared_ptr<const ResultMeta> meta;
   std::uint64_t rows_received = 0;
+  std::uint32_t retries = 0;  // of the submission, with what its last attempt saw
+  std::string last_failure;
   std::size_t partitions_total = 0;         // known with meta
   std::size_t partitions_queued = 0;        // handed to the consumer (queue or on_batch)
   std::map<std::size_t, RowBatch> decoded;  // waiting for earlier partitions
@@ -84,6 +86,8 @@ struct Query::State {
     p.total_rows = meta ? meta->total_rows : 0;
     p.partitions_received = partitions_queued;
     p.partitions_total = partitions_total;
+    p.retries = retries;
+    p.last_failure = last_failure;
     return p;
   }
 };

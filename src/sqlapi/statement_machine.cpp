@@ -241,6 +241,11 @@ void StatementMachine::submit(bool probe_for_cancel, bool retry) {
   spec.url = submit_url(core_.base_url(), request_id_, {probe_for_cancel || retry, async});
   spec.retry_url = submit_url(core_.base_url(), request_id_, {true, async});
   spec.body = start_.body;
+  spec.on_retry = [state = state_](int retry, const std::string& failure) {
+    std::lock_guard lock(state->mutex);
+    state->retries = static_cast<std::uint32_t>(retry);
+    state->last_failure = failure;
+  };
   if (probe_for_cancel) {
     spec.kind = RequestKind::probe;
     send(std::move(spec), [this](Result<HttpResponse> response) {

@@ -68,22 +68,48 @@ TEST(CliExitCodes, Two_BadConfiguration_UnknownConnection) {
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
 }
 
-TEST(CliExitCodes, Three_CannotConnect_NothingListens) {
-  // A port that was free a moment ago: bound, then closed.
+// A port that was free a moment ago: bound, then closed.
+int closed_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   const int port = ntohs(address.sin_port);
   ::close(fd);
+  return port;
+}
 
+TEST(CliExitCodes, Three_CannotConnect_NothingListens) {
+  const int port = closed_port();
+  ASSERT_GT(port, 0);
   CliAccount account;
   const auto r = run_sfq({"--port", std::to_string(port), "-q", "select 1"}, account.env());
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_EQ(r.err.rfind("sfq: error: ", 0), 0u) << r.err;
+  // One line naming where and why, and how many attempts the short connect budget allowed.
+  EXPECT_EQ(r.err.rfind("sfq: error: cannot connect to 127.0.0.1:" + std::to_string(port) +
+                            ": connection refused (gave up after ",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.find("requestId"), std::string::npos) << "no URL noise: " << r.err;
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST(CliExitCodes, Three_CannotConnect_TheTerminalShowsTheRetries) {
+  const int port = closed_port();
+  ASSERT_GT(port, 0);
+  CliAccount account;
+  ChildEnv env = account.env();
+  env.set("TERM", "xterm");
+  PtyProcess pty({sfq_binary(), "--port", std::to_string(port), "-q", "select 1"}, env);
+  EXPECT_TRUE(pty.expect("connecting\u2026 retry ")) << pty.take();
+  EXPECT_TRUE(pty.expect("(connection refused)")) << pty.take();
+  EXPECT_TRUE(pty.expect("cannot connect to 127.0.0.1:" + std::to_string(port))) << pty.take();
+  EXPECT_EQ(pty.wait_exit(), 3);
 }
 
 TEST(CliExitCodes, Three_CannotConnect_KeyNotRegistered) {

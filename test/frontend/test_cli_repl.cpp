@@ -266,6 +266,27 @@ TEST_F(CliRepl, PromptShowsWhereStatementsRunAfterUse) {
   EXPECT_EQ(pty->wait_exit(), 0);
 }
 
+TEST_F(CliRepl, PromptShowsTheConfiguredRoleAndWarehouseFromTheStart) {
+  // Written in lower case as people do; the prompt shows the names the server resolves.
+  account_.write_connections("[default]\n" + account_.connection_toml() +
+                             "role = \"sysadmin\"\nwarehouse = \"mock_wh\"\n");
+  auto pty = std::make_unique<PtyProcess>(std::vector<std::string>{sfq_binary()}, env());
+  constexpr std::string_view kFull = "SYSADMIN@MOCK_WH SNOWFLAKE_SAMPLE_DATA.TPCH_SF1> ";
+  ASSERT_TRUE(pty->expect(kFull)) << pty->take();
+  EXPECT_EQ(account_.server().counters().executions, 0u) << "from the configuration alone";
+  ASSERT_TRUE(pty->wait_for_raw_mode());
+  // The statements run where the prompt says.
+  pty->send("select current_role() as r, current_warehouse() as w;\r");
+  ASSERT_TRUE(pty->expect("│ SYSADMIN │ MOCK_WH │")) << pty->take();
+  ASSERT_TRUE(pty->expect(kFull)) << pty->take();
+  ASSERT_TRUE(pty->wait_for_raw_mode());
+  pty->send("use role public;\r");
+  ASSERT_TRUE(pty->expect("PUBLIC@MOCK_WH SNOWFLAKE_SAMPLE_DATA.TPCH_SF1> ")) << pty->take();
+  ASSERT_TRUE(pty->wait_for_raw_mode());
+  pty->send("\x04");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
 TEST_F(CliRepl, TabCompletesKeywordsCommandsAndTableNames) {
   auto pty = start(env());
   pty->send("sel\t");

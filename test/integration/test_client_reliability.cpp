@@ -414,6 +414,30 @@ TEST(NothingHangs, ARefusedConnectionIsRetriedThenCannotConnect) {
   EXPECT_EQ(c.stats().retries, 2U);
 }
 
+TEST(NothingHangs, TheConnectRetryBudgetEndsRetriesThatNeverReachedTheServer) {
+  // Without the budget these retries would go on for minutes (backoff up to 16 s each); the
+  // hang guard of the test run is what would catch that.
+  RefusingPort refusing;
+  ConnectionOptions options = options_for_port(refusing.port());
+  options.max_retries = 1000;
+  options.retry_timeout = std::chrono::minutes(30);
+  options.connect_retry_timeout = std::chrono::milliseconds(300);
+  Client c(options);
+  Query query = c.submit(Statement("select 1"));
+  ASSERT_TRUE(query.wait_done_until(std::chrono::steady_clock::now() + std::chrono::seconds(120)))
+      << "the budget ends the retries";
+  const QueryProgress progress = query.progress();
+  EXPECT_EQ(progress.state, QueryState::failed);
+  EXPECT_GT(progress.retries, 0U) << "the retries are visible in the progress";
+  EXPECT_NE(progress.last_failure.find("cannot connect"), std::string::npos)
+      << progress.last_failure;
+  EXPECT_NE(progress.last_failure.find("(Connection refused)"), std::string::npos)
+      << progress.last_failure;
+  ASSERT_TRUE(query.error());
+  EXPECT_EQ(query.error()->detail(), ErrorDetail::cannot_connect) << query.error()->what();
+  EXPECT_LT(c.stats().retries, 1000U);
+}
+
 TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
   // A listener that never accepts, its backlog filled by other connections: the kernel drops
   // further handshakes, so a connect neither succeeds nor fails until the connect timeout.

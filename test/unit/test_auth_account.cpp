@@ -88,6 +88,25 @@ INSTANTIATE_TEST_SUITE_P(
         AccountCase{"FullyQualified", "myorg-myacct.snowflakecomputing.com.", "MYORG-MYACCT"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+TEST(auth_account_identifier, WhatPeoplePasteBecomesTheAccountKey) {
+  using sfq::detail::account_identifier;
+  EXPECT_EQ(account_identifier("https://xy12345.eu-west-1.snowflakecomputing.com/console#/"),
+            "xy12345.eu-west-1");
+  EXPECT_EQ(account_identifier("xy12345.eu-central-1.privatelink.snowflakecomputing.com:443"),
+            "xy12345.eu-central-1.privatelink");
+  EXPECT_EQ(account_identifier("MyOrg-MyAcct.snowflakecomputing.com."), "MyOrg-MyAcct");
+  EXPECT_EQ(account_identifier("  xy12345.us-east-2.aws \n"), "xy12345.us-east-2.aws");
+  EXPECT_EQ(account_identifier("myorg-myacct"), "myorg-myacct");
+  EXPECT_EQ(account_identifier("https://"), "");
+  // What it gives back means the same host and the same JWT account as what was pasted.
+  for (const char* pasted : {"https://xy12345.eu-west-1.snowflakecomputing.com/x",
+                             "xy12345.cn-north-1.snowflakecomputing.cn"}) {
+    const std::string id = account_identifier(pasted);
+    EXPECT_EQ(sfq::detail::default_host(id), sfq::detail::default_host(pasted)) << pasted;
+    EXPECT_EQ(sfq::detail::jwt_account_name(id), sfq::detail::jwt_account_name(pasted)) << pasted;
+  }
+}
+
 TEST(auth_jwt_user, IsUpperCased) {
   EXPECT_EQ(sfq::detail::jwt_user_name("jsmith"), "JSMITH");
   EXPECT_EQ(sfq::detail::jwt_user_name("John.Smith@Example.com"), "JOHN.SMITH@EXAMPLE.COM");
