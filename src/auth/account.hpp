@@ -32,8 +32,4 @@ namespace sfq::detail {
 /// that is already a host (contains ".snowflakecomputing.") is returned lower-cased as is.
 [[nodiscard]] std::string default_host(std::string_view account);
 
-/// ASCII upper/lower case (identifiers, hosts); other bytes, including UTF-8, are kept.
-[[nodiscard]] std::string ascii_upper(std::string_view text);
-[[nodiscard]] std::string ascii_lower(std::string_view text);
-
 }  // namespace sfq::detail

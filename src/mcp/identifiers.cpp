@@ -24,9 +24,8 @@ bool simple_identifier(std::string_view text) {
   return true;
 }
 
+using util::lower;
 using util::trim;
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 

@@ -5,8 +5,9 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cctype>
 #include <random>
+
+#include "util/text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -41,12 +42,7 @@ void write_binding(Writer& writer, const BindValue& bind) {
   writer.EndObject();
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
+using util::upper;
 
 }  // namespace
 
