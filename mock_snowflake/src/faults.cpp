@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "text.hpp"
 #include "util.hpp"
 
 namespace mock_snowflake {
@@ -10,7 +11,7 @@ namespace mock_snowflake {
 namespace {
 
 bool parse_int(std::string_view text, long long& out) {
-  text = detail::trim(text);
+  text = text::trim(text);
   const auto* end = text.data() + text.size();
   const auto result = std::from_chars(text.data(), end, out);
   return result.ec == std::errc() && result.ptr == end;
@@ -40,7 +41,7 @@ bool apply_field(Fault& fault, std::string_view name, std::string_view value, st
     if (!need_number(0)) return false;
     fault.retry_after = static_cast<int>(number);
   } else if (name == "method") {
-    fault.method = detail::to_upper(value);
+    fault.method = text::upper(value);
   } else if (name == "path") {
     fault.path = std::string(value);
   } else if (name == "count") {
@@ -86,14 +87,14 @@ std::optional<Fault> parse_fault_spec(std::string_view spec, std::string& error)
       error = "fault spec needs key=value pairs: '" + std::string(spec) + "'";
       return std::nullopt;
     }
-    const auto name = detail::trim(spec.substr(0, equals));
+    const auto name = text::trim(spec.substr(0, equals));
     std::string_view value;
     if (name == "body") {  // a body may contain commas: it takes the rest
       value = spec.substr(equals + 1);
       spec = {};
     } else {
       const auto comma = spec.find(',', equals);
-      value = detail::trim(spec.substr(equals + 1, comma - equals - 1));
+      value = text::trim(spec.substr(equals + 1, comma - equals - 1));
       spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
     }
     if (!apply_field(fault, name, value, error)) return std::nullopt;
@@ -263,7 +264,7 @@ std::optional<Fault> FaultQueue::take(std::string_view method, std::string_view 
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (it->method != "*" && it->method != method) continue;
     const bool with_query = it->path.find('?') != std::string::npos;
-    if (!glob_match(it->path, with_query ? target : path)) continue;
+    if (!text::glob_match(it->path, with_query ? target : path)) continue;
     if (it->kind == FaultKind::silent_after && it->answers > 0) {
       --it->answers;  // answered normally; the strike comes later
       continue;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "text.hpp"
 #include "util.hpp"
 
 namespace mock_snowflake::detail {
@@ -124,7 +125,7 @@ void column(Writer& writer, const engine::ColumnInfo& info) {
   key(writer, "length");
   optional_int(writer, info.length);
   key(writer, "type");
-  string(writer, to_lower(info.type));
+  string(writer, text::lower(info.type));
   if (!info.ext_type_name.empty()) {
     key(writer, "extTypeName");
     string(writer, info.ext_type_name);

@@ -27,18 +27,10 @@ namespace mock_snowflake::detail {
 [[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
 [[nodiscard]] std::string sha256(std::string_view data);  ///< raw 32 bytes
 
-[[nodiscard]] std::string to_upper(std::string_view text);
-[[nodiscard]] std::string to_lower(std::string_view text);
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
-[[nodiscard]] std::string_view trim(std::string_view text);
-
 /// Appends `text` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view text);
 
 /// Milliseconds since the epoch (the `createdOn` field).
 [[nodiscard]] std::int64_t now_ms();
-
-/// Glob match where `*` matches any run of characters (including none).
-[[nodiscard]] bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace mock_snowflake::detail
