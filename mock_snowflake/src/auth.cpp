@@ -5,7 +5,7 @@
 #include "responses.hpp"
 #include "server_impl.hpp"
 #include "text.hpp"
-#include "util.hpp"
+#include "uuid.hpp"
 
 namespace mock_snowflake {
 

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <regex>
 
+#include "gzip.hpp"
 #include "responses.hpp"
 #include "server_impl.hpp"
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 

@@ -3,8 +3,8 @@
 
 #include <charconv>
 
+#include "engine/json.hpp"
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 
@@ -215,9 +215,9 @@ void append_fault_json(std::string& out, const Fault& fault) {
   if (fault.kind == FaultKind::status) out += ",\"status\":" + std::to_string(fault.status);
   if (fault.retry_after) out += ",\"retry_after\":" + std::to_string(*fault.retry_after);
   out += ",\"method\":";
-  append_json_string(out, fault.method);
+  engine::append_json_quoted(out, fault.method);
   out += ",\"path\":";
-  append_json_string(out, fault.path);
+  engine::append_json_quoted(out, fault.path);
   out += ",\"count\":" + std::to_string(fault.count);
   out += std::string(",\"when\":\"") +
          (effective_when(fault) == FaultWhen::before ? "before" : "after") + "\"";
@@ -231,7 +231,7 @@ void append_fault_json(std::string& out, const Fault& fault) {
   }
   if (!fault.body.empty()) {
     out += ",\"body\":";
-    append_json_string(out, fault.body);
+    engine::append_json_quoted(out, fault.body);
   }
   out += "}";
 }

@@ -2,10 +2,10 @@
 // multi-statement checks), GET /api/v2/statements/{handle} and POST .../{handle}/cancel.
 #include <charconv>
 
+#include "engine/json.hpp"
 #include "responses.hpp"
 #include "server_impl.hpp"
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 
@@ -21,9 +21,9 @@ constexpr std::int64_t kMaxStatementTimeout = 604800;
 
 Reply jersey_reply(int status, std::string_view message, const std::string& path) {
   std::string body = "{\"servlet\":\"" + std::string(kJerseyServlet) + "\",\"message\":";
-  detail::append_json_string(body, message);
+  engine::append_json_quoted(body, message);
   body += ",\"url\":";
-  detail::append_json_string(body, path);
+  engine::append_json_quoted(body, path);
   body += ",\"status\":\"" + std::to_string(status) + "\"}";
   return json_reply(status, std::move(body));
 }

@@ -9,8 +9,9 @@
 
 #include <optional>
 
+#include "base64.hpp"
+#include "sha256.hpp"
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake::detail {
 namespace {

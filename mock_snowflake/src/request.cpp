@@ -7,9 +7,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/json.hpp"
 #include "responses.hpp"
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
@@ -165,7 +165,7 @@ namespace {
 
 std::string admin_error(std::string_view message) {
   std::string body = "{\"error\":";
-  append_json_string(body, message);
+  engine::append_json_quoted(body, message);
   return body + "}";
 }
 
@@ -175,7 +175,7 @@ std::string roles_json(const RoleGrants& roles) {
   for (const auto& role : roles.list()) {
     if (!first) body += ",";
     first = false;
-    append_json_string(body, role);
+    engine::append_json_quoted(body, role);
   }
   return body + "]}";
 }

@@ -6,8 +6,9 @@
 #include <optional>
 #include <vector>
 
+#include "engine/json.hpp"
 #include "text.hpp"
-#include "util.hpp"
+#include "uuid.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
@@ -47,12 +48,12 @@ class Writer {
     out_ += level.empty ? "\n" : ",\n";
     level.empty = false;
     out_.append(2 * object_depth_, ' ');
-    append_json_string(out_, name);
+    engine::append_json_quoted(out_, name);
     out_ += " : ";
   }
   void String(std::string_view value) {
     before_value();
-    append_json_string(out_, value);
+    engine::append_json_quoted(out_, value);
   }
   void Int64(std::int64_t value) {
     before_value();

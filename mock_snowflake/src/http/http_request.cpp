@@ -2,7 +2,6 @@
 #include "http/http_request.hpp"
 
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake::http {
 

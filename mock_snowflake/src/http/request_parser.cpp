@@ -5,7 +5,6 @@
 #include <charconv>
 
 #include "text.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake::http {
 
