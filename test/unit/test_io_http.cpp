@@ -40,6 +40,8 @@
 #include "io/event_loop.hpp"
 #include "io/http_client.hpp"
 #include "sfq/log.hpp"
+#include "support/loop_support.hpp"
+#include "support/zlib_support.hpp"
 
 // ThreadSanitizer: the test servers' libcpp-httplib is a prebuilt, uninstrumented library. Its
 // function-local statics (e.g. the set of HTTP methods in the request parser) are published by an
@@ -70,80 +72,10 @@ constexpr auto kDeadline = 120s;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-// A mutex-protected state with a condition variable to wait on it with a deadline.
-template <typename State>
-class Shared {
- public:
-  // Notifies under the lock: a waiter that returns may destroy this object at once.
-  template <typename F>
-  void update(F&& fn) {
-    std::lock_guard lock(mutex_);
-    fn(state_);
-    changed_.notify_all();
-  }
-  template <typename Pred>
-  [[nodiscard]] bool wait(Pred&& pred, std::chrono::seconds limit = kDeadline) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return pred(state_); });
-  }
-  template <typename F>
-  auto read(F&& fn) {
-    std::lock_guard lock(mutex_);
-    return fn(state_);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  State state_{};
-};
-
-// Runs `fn` on the loop thread and returns its result; a loop that never runs it stops the
-// program (the task would otherwise outlive this frame).
-template <typename F>
-auto run_on(EventLoop& loop, F fn) -> decltype(fn()) {
-  auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
-  auto result = task->get_future();
-  if (!loop.post([task] { (*task)(); }) ||
-      result.wait_for(kDeadline) != std::future_status::ready) {
-    std::cerr << "the event loop did not run a task in time\n";
-    std::abort();
-  }
-  return result.get();
-}
-
-std::string gzip(std::string_view plain) {
-  z_stream stream{};
-  EXPECT_EQ(deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&stream, plain.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  stream.avail_in = static_cast<uInt>(plain.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
-std::optional<std::string> gunzip(std::string_view compressed) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  char buffer[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    rc = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
-}
+using test_support::gunzip;
+using test_support::gzip;
+using test_support::run_on;
+using test_support::Shared;
 
 bool looks_gzipped(std::string_view body) {
   return body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
