@@ -63,10 +63,7 @@ std::string sql_type_name(const ResultColumn& column) {
   if (t == "text") return "VARCHAR";
   if (t == "decfloat") return "DECFLOAT";
   if (t == "time" && column.scale) return "TIME(" + std::to_string(*column.scale) + ")";
-  std::string upper = t;
-  for (auto& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  std::string upper = util::upper(t);
   if ((t == "timestamp_ntz" || t == "timestamp_ltz" || t == "timestamp_tz") && column.scale) {
     upper += "(" + std::to_string(*column.scale) + ")";
   }
