@@ -38,8 +38,7 @@ void fn_system_wait(sqlite3_context* ctx, int, sqlite3_value** argv) {
       throw SfError(st->cancel->reason() == CancelToken::Reason::timeout ? timeout_error(0)
                                                                          : cancelled_error());
     }
-    std::string u = unit;
-    for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string u = text::lower(unit);
     result_text(ctx, "waited " + format_double(amount) + " " + u);
   });
 }
