@@ -142,4 +142,8 @@ struct ConnectionOptions {
   [[nodiscard]] std::string to_string() const;
 };
 
+/// The CA bundle libsfq verifies servers against when `ca_file` is empty: libcurl's compiled-in
+/// bundle when it is readable, else "" (libcurl's own defaults then apply). Any thread.
+[[nodiscard]] std::string default_ca_bundle();
+
 }  // namespace sfq

@@ -6,6 +6,7 @@
 #include "sfq/format.hpp"
 #include "sfq/keys.hpp"
 #include "sfq/log.hpp"
+#include "sfq/names.hpp"
 #include "sfq/options.hpp"
 #include "sfq/result.hpp"
 #include "sfq/statement.hpp"

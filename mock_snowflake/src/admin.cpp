@@ -4,8 +4,8 @@
 
 #include <regex>
 
+#include "engine/json.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 
@@ -29,7 +29,7 @@ std::string counters_json(const Counters& counters) {
   for (const auto& [endpoint, statuses] : counters.requests) {
     if (!first) out += ",";
     first = false;
-    detail::append_json_string(out, endpoint);
+    engine::append_json_quoted(out, endpoint);
     out += ":{";
     bool first_status = true;
     for (const auto& [status, count] : statuses) {
@@ -45,7 +45,7 @@ std::string counters_json(const Counters& counters) {
     for (const auto& [name, count] : map) {
       if (!first_entry) out += ",";
       first_entry = false;
-      detail::append_json_string(out, name);
+      engine::append_json_quoted(out, name);
       out += ":" + std::to_string(count);
     }
     out += "}";
@@ -76,7 +76,7 @@ Reply Server::Impl::handle_admin(const HttpRequest& req) {
   }
   const auto error = [](int status, const std::string& message) {
     std::string body = "{\"error\":";
-    detail::append_json_string(body, message);
+    engine::append_json_quoted(body, message);
     body += "}";
     return json_reply(status, std::move(body));
   };
@@ -188,7 +188,7 @@ Reply Server::Impl::handle_admin(const HttpRequest& req) {
     std::string body = "{\"ok\":true";
     if (!fingerprint.empty()) {
       body += ",\"fingerprint\":";
-      detail::append_json_string(body, fingerprint);
+      engine::append_json_quoted(body, fingerprint);
     }
     return json_reply(200, body + "}");
   }

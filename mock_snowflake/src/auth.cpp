@@ -4,7 +4,8 @@
 
 #include "responses.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
+#include "text.hpp"
+#include "uuid.hpp"
 
 namespace mock_snowflake {
 
@@ -23,13 +24,12 @@ std::optional<Reply> Server::Impl::authenticate(const HttpRequest& req) {
     return json_reply(400, detail::error_body("390146", "Authorization header is missing."));
   }
   const std::string header = req.header("Authorization");
-  if (header.size() < 7 || !detail::iequals(std::string_view(header).substr(0, 7), "Bearer ")) {
+  if (header.size() < 7 || !text::iequals(std::string_view(header).substr(0, 7), "Bearer ")) {
     fail("not_bearer");
     return json_reply(400, detail::error_body("390146", "Authorization header is missing."));
   }
-  const std::string token(detail::trim(std::string_view(header).substr(7)));
-  std::string type =
-      detail::to_upper(detail::trim(req.header("X-Snowflake-Authorization-Token-Type")));
+  const std::string token(text::trim(std::string_view(header).substr(7)));
+  std::string type = text::upper(text::trim(req.header("X-Snowflake-Authorization-Token-Type")));
   if (type.empty()) {
     // "Snowflake determines the token type by examining the token."
     if (detail::JwtVerifier::looks_like_jwt(token)) {

@@ -4,9 +4,10 @@
 #include <iostream>
 #include <regex>
 
+#include "gzip.hpp"
 #include "responses.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake {
 
@@ -29,13 +30,13 @@ bool accepts_gzip(const HttpRequest& req) {
   std::string_view rest = header;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    std::string_view item = detail::trim(rest.substr(0, comma));
+    std::string_view item = text::trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     const auto semicolon = item.find(';');
-    const std::string_view coding = detail::trim(item.substr(0, semicolon));
-    if (!detail::iequals(coding, "gzip") && coding != "*") continue;
+    const std::string_view coding = text::trim(item.substr(0, semicolon));
+    if (!text::iequals(coding, "gzip") && coding != "*") continue;
     if (semicolon != std::string_view::npos) {
-      std::string q(detail::trim(item.substr(semicolon + 1)));
+      std::string q(text::trim(item.substr(semicolon + 1)));
       q.erase(std::remove(q.begin(), q.end(), ' '), q.end());
       if (q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000") continue;
     }

@@ -3,14 +3,15 @@
 
 #include <charconv>
 
-#include "util.hpp"
+#include "engine/json.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake {
 
 namespace {
 
 bool parse_int(std::string_view text, long long& out) {
-  text = detail::trim(text);
+  text = text::trim(text);
   const auto* end = text.data() + text.size();
   const auto result = std::from_chars(text.data(), end, out);
   return result.ec == std::errc() && result.ptr == end;
@@ -40,7 +41,7 @@ bool apply_field(Fault& fault, std::string_view name, std::string_view value, st
     if (!need_number(0)) return false;
     fault.retry_after = static_cast<int>(number);
   } else if (name == "method") {
-    fault.method = detail::to_upper(value);
+    fault.method = text::upper(value);
   } else if (name == "path") {
     fault.path = std::string(value);
   } else if (name == "count") {
@@ -86,14 +87,14 @@ std::optional<Fault> parse_fault_spec(std::string_view spec, std::string& error)
       error = "fault spec needs key=value pairs: '" + std::string(spec) + "'";
       return std::nullopt;
     }
-    const auto name = detail::trim(spec.substr(0, equals));
+    const auto name = text::trim(spec.substr(0, equals));
     std::string_view value;
     if (name == "body") {  // a body may contain commas: it takes the rest
       value = spec.substr(equals + 1);
       spec = {};
     } else {
       const auto comma = spec.find(',', equals);
-      value = detail::trim(spec.substr(equals + 1, comma - equals - 1));
+      value = text::trim(spec.substr(equals + 1, comma - equals - 1));
       spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
     }
     if (!apply_field(fault, name, value, error)) return std::nullopt;
@@ -214,9 +215,9 @@ void append_fault_json(std::string& out, const Fault& fault) {
   if (fault.kind == FaultKind::status) out += ",\"status\":" + std::to_string(fault.status);
   if (fault.retry_after) out += ",\"retry_after\":" + std::to_string(*fault.retry_after);
   out += ",\"method\":";
-  append_json_string(out, fault.method);
+  engine::append_json_quoted(out, fault.method);
   out += ",\"path\":";
-  append_json_string(out, fault.path);
+  engine::append_json_quoted(out, fault.path);
   out += ",\"count\":" + std::to_string(fault.count);
   out += std::string(",\"when\":\"") +
          (effective_when(fault) == FaultWhen::before ? "before" : "after") + "\"";
@@ -230,7 +231,7 @@ void append_fault_json(std::string& out, const Fault& fault) {
   }
   if (!fault.body.empty()) {
     out += ",\"body\":";
-    append_json_string(out, fault.body);
+    engine::append_json_quoted(out, fault.body);
   }
   out += "}";
 }
@@ -263,7 +264,7 @@ std::optional<Fault> FaultQueue::take(std::string_view method, std::string_view 
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (it->method != "*" && it->method != method) continue;
     const bool with_query = it->path.find('?') != std::string::npos;
-    if (!glob_match(it->path, with_query ? target : path)) continue;
+    if (!text::glob_match(it->path, with_query ? target : path)) continue;
     if (it->kind == FaultKind::silent_after && it->answers > 0) {
       --it->answers;  // answered normally; the strike comes later
       continue;

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "gzip.hpp"
 #include "http/front.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 

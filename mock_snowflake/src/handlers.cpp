@@ -2,9 +2,10 @@
 // multi-statement checks), GET /api/v2/statements/{handle} and POST .../{handle}/cancel.
 #include <charconv>
 
+#include "engine/json.hpp"
 #include "responses.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake {
 
@@ -20,14 +21,14 @@ constexpr std::int64_t kMaxStatementTimeout = 604800;
 
 Reply jersey_reply(int status, std::string_view message, const std::string& path) {
   std::string body = "{\"servlet\":\"" + std::string(kJerseyServlet) + "\",\"message\":";
-  detail::append_json_string(body, message);
+  engine::append_json_quoted(body, message);
   body += ",\"url\":";
-  detail::append_json_string(body, path);
+  engine::append_json_quoted(body, path);
   body += ",\"status\":\"" + std::to_string(status) + "\"}";
   return json_reply(status, std::move(body));
 }
 
-bool is_true(const std::string& value) { return detail::iequals(value, "true"); }
+bool is_true(const std::string& value) { return text::iequals(value, "true"); }
 
 }  // namespace
 
@@ -53,8 +54,8 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
   }
   if (req.has_header("Content-Type")) {
     const std::string type = req.header("Content-Type");
-    const std::string_view media = detail::trim(std::string_view(type).substr(0, type.find(';')));
-    if (!media.empty() && !detail::iequals(media, "application/json")) {
+    const std::string_view media = text::trim(std::string_view(type).substr(0, type.find(';')));
+    if (!media.empty() && !text::iequals(media, "application/json")) {
       return jersey_reply(415, "Unsupported Media Type", req.path);
     }
   }
@@ -67,7 +68,7 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
   }
   const std::string client_request_id = req.param("requestId");
   const bool async = is_true(req.param("async"));
-  const bool nullable = !detail::iequals(req.param("nullable"), "false");
+  const bool nullable = !text::iequals(req.param("nullable"), "false");
 
   // Idempotent retry: the same requestId with retry=true answers from the statement that
   // request started, never running it again.

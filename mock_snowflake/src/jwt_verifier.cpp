@@ -9,7 +9,9 @@
 
 #include <optional>
 
-#include "util.hpp"
+#include "base64.hpp"
+#include "sha256.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
@@ -88,7 +90,7 @@ std::int64_t ServiceClock::now_ms() const {
 }
 
 JwtVerifier::JwtVerifier(std::string account, std::string user, std::chrono::seconds clock_skew)
-    : account_(to_upper(account)), user_(to_upper(user)), clock_skew_(clock_skew) {}
+    : account_(text::upper(account)), user_(text::upper(user)), clock_skew_(clock_skew) {}
 
 bool JwtVerifier::set_key(int slot, std::string_view pem, std::string& error) {
   if (slot != 1 && slot != 2) {
@@ -158,7 +160,7 @@ JwtCheck JwtVerifier::verify(std::string_view token,
 
   // iss = ACCOUNT.USER.SHA256:FP. The account never contains a dot (the documentation has
   // clients replace them), the user may (e-mail style names), so split at the first dot.
-  const std::string upper_iss = to_upper(*iss);
+  const std::string upper_iss = text::upper(*iss);
   const auto fp_at = upper_iss.rfind(".SHA256:");
   if (fp_at == std::string::npos) return reject("malformed");
   const std::string principal = upper_iss.substr(0, fp_at);
@@ -167,7 +169,7 @@ JwtCheck JwtVerifier::verify(std::string_view token,
   if (dot == std::string::npos) return reject("malformed");
   if (principal.substr(0, dot) != account_) return reject("account");
   if (principal.substr(dot + 1) != user_) return reject("user");
-  if (to_upper(*sub) != principal) return reject("subject");
+  if (text::upper(*sub) != principal) return reject("subject");
 
   std::shared_ptr<EVP_PKEY> key;
   {

@@ -7,8 +7,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/json.hpp"
 #include "responses.hpp"
-#include "util.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
@@ -30,7 +31,7 @@ std::optional<std::string> scalar_text(const rapidjson::Value& value) {
 bool parse_bind(const rapidjson::Value& value, engine::Bind& bind) {
   if (!value.IsObject()) return false;
   for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
-    const std::string name = to_lower({it->name.GetString(), it->name.GetStringLength()});
+    const std::string name = text::lower({it->name.GetString(), it->name.GetStringLength()});
     if (name == "type") {
       if (!it->value.IsString()) return false;
       bind.type.assign(it->value.GetString(), it->value.GetStringLength());
@@ -68,7 +69,7 @@ RequestError parse_statement_request(std::string_view body, StatementRequest& ou
   if (document.HasParseError() || !document.IsObject()) return RequestError::invalid_payload;
   bool has_statement = false;
   for (auto it = document.MemberBegin(); it != document.MemberEnd(); ++it) {
-    const std::string name = to_lower({it->name.GetString(), it->name.GetStringLength()});
+    const std::string name = text::lower({it->name.GetString(), it->name.GetStringLength()});
     const auto& value = it->value;
     if (name == "statement") {
       if (value.IsNull()) continue;
@@ -113,12 +114,12 @@ RequestError parse_statement_request(std::string_view body, StatementRequest& ou
       for (auto parameter = value.MemberBegin(); parameter != value.MemberEnd(); ++parameter) {
         auto text = scalar_text(parameter->value);
         if (!text) return RequestError::invalid_payload;
-        out.parameters[to_upper({parameter->name.GetString(), parameter->name.GetStringLength()})] =
-            std::move(*text);
+        out.parameters[text::upper(
+            {parameter->name.GetString(), parameter->name.GetStringLength()})] = std::move(*text);
       }
     }
   }
-  if (!has_statement || trim(out.statement).empty()) return RequestError::empty_statement;
+  if (!has_statement || text::trim(out.statement).empty()) return RequestError::empty_statement;
   return RequestError::none;
 }
 
@@ -164,7 +165,7 @@ namespace {
 
 std::string admin_error(std::string_view message) {
   std::string body = "{\"error\":";
-  append_json_string(body, message);
+  engine::append_json_quoted(body, message);
   return body + "}";
 }
 
@@ -174,7 +175,7 @@ std::string roles_json(const RoleGrants& roles) {
   for (const auto& role : roles.list()) {
     if (!first) body += ",";
     first = false;
-    append_json_string(body, role);
+    engine::append_json_quoted(body, role);
   }
   return body + "]}";
 }

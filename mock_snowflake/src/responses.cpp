@@ -6,7 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "util.hpp"
+#include "engine/json.hpp"
+#include "text.hpp"
+#include "uuid.hpp"
 
 namespace mock_snowflake::detail {
 namespace {
@@ -46,12 +48,12 @@ class Writer {
     out_ += level.empty ? "\n" : ",\n";
     level.empty = false;
     out_.append(2 * object_depth_, ' ');
-    append_json_string(out_, name);
+    engine::append_json_quoted(out_, name);
     out_ += " : ";
   }
   void String(std::string_view value) {
     before_value();
-    append_json_string(out_, value);
+    engine::append_json_quoted(out_, value);
   }
   void Int64(std::int64_t value) {
     before_value();
@@ -124,7 +126,7 @@ void column(Writer& writer, const engine::ColumnInfo& info) {
   key(writer, "length");
   optional_int(writer, info.length);
   key(writer, "type");
-  string(writer, to_lower(info.type));
+  string(writer, text::lower(info.type));
   if (!info.ext_type_name.empty()) {
     key(writer, "extTypeName");
     string(writer, info.ext_type_name);

@@ -7,7 +7,6 @@
 
 #include "http/front.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 

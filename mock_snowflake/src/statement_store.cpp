@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
-#include "util.hpp"
+#include "engine/json.hpp"
+#include "gzip.hpp"
+#include "uuid.hpp"
 
 namespace mock_snowflake::detail {
 
@@ -31,7 +33,7 @@ void ResultBuilder::row(std::vector<std::optional<std::string>>&& cells) {
     if (!first) current_.push_back(',');
     first = false;
     if (cell) {
-      append_json_string(current_, *cell);
+      engine::append_json_quoted(current_, *cell);
     } else {
       current_ += nullable_ ? "null" : "\"null\"";
     }
@@ -114,8 +116,9 @@ StatementStore::StatementStore(std::size_t max_bytes, std::size_t max_statements
       clock_(clock) {}
 
 std::shared_ptr<Statement> StatementStore::create(const std::string& request_id) {
-  auto statement = std::make_shared<Statement>(make_statement_handle(), request_id,
-                                               clock_ != nullptr ? clock_->now_ms() : now_ms());
+  auto statement =
+      std::make_shared<Statement>(make_statement_handle(), request_id,
+                                  clock_ != nullptr ? clock_->now_ms() : ServiceClock().now_ms());
   std::lock_guard lock(mutex_);
   by_handle_.emplace(statement->handle, statement);
   if (!request_id.empty()) by_request_id_[request_id] = statement->handle;

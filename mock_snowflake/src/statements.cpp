@@ -5,7 +5,6 @@
 
 #include "responses.hpp"
 #include "server_impl.hpp"
-#include "util.hpp"
 
 namespace mock_snowflake {
 

@@ -5,7 +5,7 @@
 #include <jwt/jwt.hpp>
 #include <utility>
 
-#include "auth/account.hpp"
+#include "sfq/names.hpp"
 #include "auth/private_key.hpp"
 #include "util/log.hpp"
 

@@ -13,11 +13,11 @@
 #include <tuple>
 #include <utility>
 
-#include "app/mock_session.hpp"
 #include "cli/keygen.hpp"
 #include "config/environment.hpp"
 #include "config/explain.hpp"
 #include "config/resolve.hpp"
+#include "mock_session/mock_session.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -100,7 +100,7 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
                                          InterruptWatcher* interrupts) {
   OpenedConnection opened;
   if (mock) {
-    auto session = app::MockSession::start();
+    auto session = mock_session::MockSession::start();
     if (!session) return session.error();
     ConnectionOptions options = (*session)->connection();
     options.trace_http = trace_http;

@@ -23,16 +23,16 @@
 #include <string_view>
 #include <utility>
 
-#include "auth/account.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/terminal.hpp"
 #include "config/environment.hpp"
 #include "config/resolve.hpp"
-#include "io/http_client.hpp"
 #include "sfq/client.hpp"
 #include "sfq/format.hpp"
 #include "sfq/keys.hpp"
 #include "sfq/log.hpp"
+#include "sfq/names.hpp"
+#include "util/text.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -49,20 +49,7 @@ constexpr std::int64_t kMaxServerAheadSeconds = 54 * 60;
 
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-std::string upper(std::string_view text) { return detail::ascii_upper(text); }
-
-// A context name as the service compares it: "Mixed" (quoted) is Mixed, mixed is MIXED.
-std::string context_name(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
-    std::string out;
-    for (std::size_t i = 1; i + 1 < text.size(); ++i) {
-      out += text[i];
-      if (text[i] == '"' && i + 2 < text.size() && text[i + 1] == '"') ++i;
-    }
-    return out;
-  }
-  return upper(text);
-}
+using util::upper;
 
 // An identifier for SQL text: as is when it is a plain unquoted name, else double-quoted.
 std::string sql_identifier(std::string_view name) {
@@ -221,7 +208,7 @@ std::size_t discard_body(char* /*data*/, std::size_t size, std::size_t count, vo
 std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* probe = static_cast<Probe*>(user);
   const std::string_view line(data, size * count);
-  if (line.size() > 5 && detail::ascii_lower(line.substr(0, 5)) == "date:") {
+  if (line.size() > 5 && util::lower(line.substr(0, 5)) == "date:") {
     std::string value(line.substr(5));
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
     const std::time_t parsed = curl_getdate(value.c_str(), nullptr);
@@ -232,7 +219,13 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
 
 Probe probe_server(const ConnectionOptions& options) {
   Probe probe;
-  detail::ensure_curl_initialised();
+  // Reference-counted, so libsfq calling it as well is fine.
+  static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!curl_ready) {
+    probe.code = CURLE_FAILED_INIT;
+    probe.error = "cannot initialise libcurl";
+    return probe;
+  }
   CURL* curl = curl_easy_init();
   if (curl == nullptr) {
     probe.code = CURLE_FAILED_INIT;
@@ -241,8 +234,7 @@ Probe probe_server(const ConnectionOptions& options) {
   }
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string url = options.base_url() + "/";
-  const std::string bundle =
-      options.ca_file.empty() ? detail::default_ca_bundle() : options.ca_file;
+  const std::string bundle = options.ca_file.empty() ? sfq::default_ca_bundle() : options.ca_file;
   const std::string agent = std::string("sfq/") + SFQ_VERSION + " (connection test)";
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -315,8 +307,7 @@ NetworkChecks check_network(const config::ResolvedConnection& resolved) {
                     {"clock", Status::pass, {}, {}, {}},
                     false};
   const bool https = options.protocol != "http";
-  const std::string host =
-      options.host.empty() ? detail::default_host(options.account) : options.host;
+  const std::string host = options.host.empty() ? sfq::default_host(options.account) : options.host;
   const int port = options.port != 0 ? options.port : (https ? 443 : 80);
   std::string proxy_variable;
   const std::string proxy = proxy_in_use(options, proxy_variable);
@@ -501,13 +492,13 @@ std::vector<std::string> ranked_causes(const config::ResolvedConnection& resolve
   }
 
   // The account as the JWT names it.
-  const std::string jwt_account = detail::jwt_account_name(options.account);
+  const std::string jwt_account = sfq::jwt_account_name(options.account);
   const std::string& account = options.account;
   const auto dot = account.find('.');
   const bool url = account.find("://") != std::string::npos ||
-                   detail::ascii_lower(account).find("snowflakecomputing") != std::string::npos;
+                   util::lower(account).find("snowflakecomputing") != std::string::npos;
   std::string rest = dot == std::string::npos ? std::string() : account.substr(dot + 1);
-  rest = detail::ascii_lower(rest);
+  rest = util::lower(rest);
   const bool region_like =
       rest.find("privatelink") != std::string::npos || rest.find("global") != std::string::npos ||
       rest.find("aws") != std::string::npos || rest.find("azure") != std::string::npos ||
@@ -543,7 +534,7 @@ std::vector<std::string> ranked_causes(const config::ResolvedConnection& resolve
                              "if neither matches, the key is not registered (see the fix)"});
   }
 
-  const std::string jwt_user = detail::jwt_user_name(options.user);
+  const std::string jwt_user = sfq::jwt_user_name(options.user);
   const bool unusual_user =
       jwt_user != options.user ||
       !std::all_of(options.user.begin(), options.user.end(), [](char c) {
@@ -653,7 +644,7 @@ std::vector<std::string> shown_names(const QueryResult& result) {
   std::vector<std::string> names;
   std::size_t index = result.meta.columns.size();
   for (std::size_t i = 0; i < result.meta.columns.size(); ++i) {
-    if (detail::ascii_lower(result.meta.columns[i].name) == "name") index = i;
+    if (util::lower(result.meta.columns[i].name) == "name") index = i;
   }
   for (const auto& batch : result.batches) {
     if (index >= batch.columns.size()) continue;
@@ -692,7 +683,7 @@ Check check_context(const config::ResolvedConnection& resolved, Login& login,
     if (field == "warehouse") check.summary += " (" + login.default_warehouse + ")";
     return check;
   }
-  const std::string expected = context_name(value);
+  const std::string expected = normalize_identifier(value);
   const std::string user = sql_identifier(upper(options.user));
   const std::string role =
       role_ok.empty() ? "the user's default role " + login.default_role : "role " + role_ok;
@@ -706,7 +697,7 @@ Check check_context(const config::ResolvedConnection& resolved, Login& login,
                             grantee + ", or correct " + where(resolved, field));
     } else if (field == "schema") {
       check.fixes.push_back("GRANT USAGE ON SCHEMA " +
-                            sql_identifier(context_name(options.database)) + "." +
+                            sql_identifier(normalize_identifier(options.database)) + "." +
                             sql_identifier(expected) + " TO ROLE " + grantee + ", or correct " +
                             where(resolved, field));
     } else {
@@ -720,7 +711,7 @@ Check check_context(const config::ResolvedConnection& resolved, Login& login,
     if (field == "database") show_sql = "SHOW DATABASES LIKE " + like_literal(expected);
     if (field == "schema") {
       show_sql = "SHOW SCHEMAS LIKE " + like_literal(expected) + " IN DATABASE " +
-                 sql_identifier(context_name(options.database));
+                 sql_identifier(normalize_identifier(options.database));
     }
     if (!show_sql.empty()) {
       Statement show_statement(show_sql);

@@ -20,7 +20,6 @@
 #include <utility>
 #include <vector>
 
-#include "auth/account.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/keygen.hpp"
 #include "cli/terminal.hpp"
@@ -30,6 +29,8 @@
 #include "config/file_permissions.hpp"
 #include "config/resolve.hpp"
 #include "sfq/keys.hpp"
+#include "sfq/names.hpp"
+#include "util/text.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -46,8 +47,8 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-std::string lower(std::string_view text) { return detail::ascii_lower(text); }
-std::string upper(std::string_view text) { return detail::ascii_upper(text); }
+using util::lower;
+using util::upper;
 
 std::string trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
@@ -69,7 +70,7 @@ bool is_account_char(char c) {
 
 NormalisedAccount normalise_account(std::string_view pasted) {
   NormalisedAccount out;
-  std::string id = detail::account_identifier(pasted);
+  std::string id = sfq::account_identifier(pasted);
   const std::string given = trim(pasted);
   if (id.empty() || !std::all_of(id.begin(), id.end(), is_account_char)) return out;
   if (id != given) out.note = "\"" + given + "\" is read as the account identifier \"" + id + "\"";
@@ -88,8 +89,8 @@ NormalisedAccount normalise_account(std::string_view pasted) {
     }
   }
   out.account = id;
-  out.host = detail::default_host(id);
-  out.jwt_account = detail::jwt_account_name(id);
+  out.host = sfq::default_host(id);
+  out.jwt_account = sfq::jwt_account_name(id);
   return out;
 }
 

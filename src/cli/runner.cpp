@@ -15,14 +15,13 @@
 #include <optional>
 #include <vector>
 
-#include "auth/account.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
 #include "sfq/format.hpp"
 #include "sfq/log.hpp"
-#include "sqlapi/request.hpp"
+#include "sfq/names.hpp"
 #include "util/text.hpp"
 
 namespace sfq::cli {
@@ -141,7 +140,7 @@ Runner::Runner(std::unique_ptr<Session> session, Settings& settings, Variables& 
     // The prompt shows the configured context from the start, as the server will resolve it:
     // `analytics` is ANALYTICS. A quoted name stays quoted, so that it is sent as written.
     auto as_resolved = [](const std::string& name) {
-      return name.size() >= 2 && name.front() == '"' ? name : detail::normalize_identifier(name);
+      return name.size() >= 2 && name.front() == '"' ? name : sfq::normalize_identifier(name);
     };
     const ConnectionOptions& o = session_->options();
     state_.database = as_resolved(o.database);
@@ -177,8 +176,7 @@ namespace {
 
 // "cannot connect to HOST:PORT: connection refused (gave up after 5 attempts in 2.0 s); …"
 std::string cannot_connect_message(std::string_view message, const ConnectionOptions& options) {
-  const std::string host =
-      options.host.empty() ? detail::default_host(options.account) : options.host;
+  const std::string host = options.host.empty() ? sfq::default_host(options.account) : options.host;
   const int port = options.port != 0 ? options.port : (options.protocol == "http" ? 80 : 443);
   std::string reason = short_failure(message);
   if (reason.empty()) {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "app/mock_session.hpp"
+#include "mock_session/mock_session.hpp"
 #include "sfq/client.hpp"
 
 namespace sfq::cli {
@@ -19,7 +19,7 @@ class Session {
  public:
   /// `name` labels the connection in messages ("prod", "mock").
   Session(ConnectionOptions options, std::string name,
-          std::unique_ptr<app::MockSession> mock = nullptr)
+          std::unique_ptr<mock_session::MockSession> mock = nullptr)
       : mock_(std::move(mock)), options_(std::move(options)), name_(std::move(name)) {}
 
   /// The client, created on first call; throws sfq::Error (config, auth) when the options or
@@ -35,7 +35,7 @@ class Session {
 
  private:
   // Declared first: destroyed last, after the client has said goodbye to it.
-  std::unique_ptr<app::MockSession> mock_;
+  std::unique_ptr<mock_session::MockSession> mock_;
   ConnectionOptions options_;
   std::string name_;
   std::optional<Client> client_;

@@ -88,11 +88,7 @@ bool is_word(const std::vector<Token>& tokens, std::size_t i, std::string_view u
          util::lower(tokens[i].text) == util::lower(upper);
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using util::upper;
 
 // BEGIN [WORK|TRANSACTION] [NAME n], START TRANSACTION [NAME n], COMMIT [WORK],
 // ROLLBACK [WORK]. A Snowflake Scripting block (BEGIN … END) is not a transaction.

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "util/text.hpp"
+
 namespace sfq::cli {
 namespace {
 
@@ -59,7 +61,7 @@ bool utf8_locale() {
     if (value == nullptr || *value == '\0') continue;
     std::string lowered;
     for (const char* c = value; *c != '\0'; ++c) {
-      if (*c != '-') lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+      if (*c != '-') lowered += util::lower(*c);
     }
     return lowered.find("utf8") != std::string::npos;
   }

@@ -1,10 +1,12 @@
 // options.cpp — ConnectionOptions: the base URL, validation with actionable messages, and the
-// printable form (secrets masked).
+// printable form (secrets masked); default_ca_bundle().
 #include <sstream>
 #include <string>
 
-#include "auth/account.hpp"
+#include "sfq/names.hpp"
 #include "sfq/options.hpp"
+
+#include "io/http_client.hpp"
 
 namespace sfq {
 namespace {
@@ -38,7 +40,7 @@ std::string_view to_string(AuthMethod method) noexcept {
 std::string ConnectionOptions::base_url() const {
   std::string url = protocol.empty() ? std::string("https") : protocol;
   url += "://";
-  url += host.empty() ? detail::default_host(account) : host;
+  url += host.empty() ? sfq::default_host(account) : host;
   if (port != 0 && port != default_port(protocol)) url += ":" + std::to_string(port);
   return url;
 }
@@ -170,5 +172,7 @@ std::string ConnectionOptions::to_string() const {
       << "trace_http = " << (trace_http ? "true" : "false") << '\n';
   return out.str();
 }
+
+std::string default_ca_bundle() { return detail::default_ca_bundle(); }
 
 }  // namespace sfq

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <vector>
 
+#include "util/text.hpp"
+
 extern char** environ;  // NOLINT: POSIX declares it but no header is required to
 
 namespace sfq::config {
@@ -45,11 +47,7 @@ std::optional<std::string> Environment::get(std::string_view name) const {
 
 bool Environment::is_true(std::string_view name) const {
   const auto value = get(name);
-  if (!value || value->size() != 4) return false;
-  std::string lower;
-  for (const char c : *value)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "true";
+  return value && util::iequals(*value, "true");
 }
 
 std::string Environment::expand_user(std::string_view path) const {

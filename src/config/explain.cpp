@@ -3,9 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <set>
 #include <string_view>
+
+#include "util/text.hpp"
 
 namespace sfq::config {
 namespace {
@@ -13,11 +14,7 @@ namespace {
 // One column never grows past this; a longer cell overflows its own line only.
 constexpr std::size_t kMaxColumnWidth = 60;
 
-std::string upper(std::string_view text) {
-  std::string out;
-  for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using util::upper;
 
 std::string pad(std::string_view text, std::size_t width) {
   std::string out(text);

@@ -86,14 +86,8 @@ std::string_view canonical_key(std::string_view name) {
   return {};
 }
 
-std::string upper(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 using util::lower;
+using util::upper;
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "decode/json_text.hpp"
+#include "util/text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -36,15 +37,7 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
-bool iequals_ascii(std::string_view a, std::string_view lower) noexcept {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
+using util::iequals;
 
 // Multiplies by ten and adds a digit; sets `overflow` instead of wrapping.
 void accumulate(std::uint64_t& acc, unsigned digit, bool& overflow) noexcept {
@@ -463,9 +456,9 @@ Status ColumnBuilder::append(std::string_view cell, std::uint64_t result_row) {
     }
     case ColumnType::boolean: {
       std::int64_t value = 0;
-      if (iequals_ascii(cell, "true") || cell == "1") {
+      if (iequals(cell, "true") || cell == "1") {
         value = 1;
-      } else if (!iequals_ascii(cell, "false") && cell != "0") {
+      } else if (!iequals(cell, "false") && cell != "0") {
         return malformed(cell, result_row);
       }
       column_.ints_.push_back(value);

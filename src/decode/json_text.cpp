@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace sfq::detail {
 namespace {
 
@@ -15,34 +17,10 @@ bool is_hex(unsigned char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-bool in(unsigned char c, unsigned char low, unsigned char high) noexcept {
-  return c >= low && c <= high;
-}
-
 // The length of the well-formed UTF-8 sequence at p[0] (a byte >= 0x80), 0 when ill-formed.
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
-  const unsigned char lead = p[0];
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (in(lead, 0xC2, 0xDF)) {
-    length = 2;
-  } else if (in(lead, 0xE0, 0xEF)) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (in(lead, 0xF0, 0xF4)) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (end - p < static_cast<std::ptrdiff_t>(length) || !in(p[1], low, high)) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (!in(p[k], 0x80, 0xBF)) return 0;
-  }
-  return length;
+  return util::utf8_sequence_length(
+      std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p)), 0);
 }
 
 // Nesting: one bit per level, 64 levels in a word, deeper ones in a vector (rare).

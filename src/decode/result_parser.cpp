@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "decode/column_builder.hpp"
+#include "util/text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -25,14 +26,6 @@ constexpr unsigned kParseFlags =
 
 Error protocol_error(std::string message) {
   return Error(ErrorCategory::protocol, std::move(message));
-}
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Rows of one partition → a RowBatch, cell by cell, for the DOM and the SAX path alike. The first
@@ -275,7 +268,7 @@ class FieldReader {
     if (value == nullptr) return std::nullopt;
     if (value->IsBool()) return value->GetBool();
     if (value->IsString()) {
-      const std::string text = lower_ascii({value->GetString(), value->GetStringLength()});
+      const std::string text = util::lower({value->GetString(), value->GetStringLength()});
       if (text == "true") return true;
       if (text == "false") return false;
     }
@@ -300,7 +293,7 @@ ColumnMeta read_column(FieldReader& fields, const Value& entry, const std::strin
   ColumnMeta meta;
   meta.name = fields.string(entry, "name", where);
   const std::string type = fields.string(entry, "type", where);
-  meta.wire_type = lower_ascii(type);
+  meta.wire_type = util::lower(type);
   meta.ext_type_name = fields.string(entry, "extTypeName", where);
   meta.type = column_type_from_wire(meta.wire_type, meta.ext_type_name);
   meta.precision = fields.integer(entry, "precision", where);

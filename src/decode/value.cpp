@@ -3,8 +3,9 @@
 #include "sfq/value.hpp"
 
 #include <array>
-#include <cctype>
 #include <utility>
+
+#include "util/text.hpp"
 
 namespace sfq {
 namespace {
@@ -30,16 +31,7 @@ constexpr std::array<std::pair<ColumnType, std::string_view>, 18> kTypeNames{{
     {ColumnType::unknown, "unknown"},
 }};
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+using util::iequals;
 
 template <typename T>
 std::size_t capacity_bytes(const std::vector<T>& v) noexcept {

@@ -4,48 +4,13 @@
 #include <array>
 
 #include "sfq/format.hpp"
+#include "util/text.hpp"
 
 namespace sfq::format {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 constexpr char kHexDigits[] = "0123456789abcdef";
-
-bool in(unsigned char c, unsigned char low, unsigned char high) noexcept {
-  return c >= low && c <= high;
-}
-
-// The length of the well-formed UTF-8 sequence at text[i] (lead byte >= 0x80), or 0 and in
-// `skip` the length of the ill-formed subsequence to replace.
-std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t& skip) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char second_low = 0x80;
-  unsigned char second_high = 0xBF;
-  if (in(lead, 0xC2, 0xDF)) {
-    length = 2;
-  } else if (in(lead, 0xE0, 0xEF)) {
-    length = 3;
-    if (lead == 0xE0) second_low = 0xA0;   // no overlong forms
-    if (lead == 0xED) second_high = 0x9F;  // no surrogates
-  } else if (in(lead, 0xF0, 0xF4)) {
-    length = 4;
-    if (lead == 0xF0) second_low = 0x90;   // no overlong forms
-    if (lead == 0xF4) second_high = 0x8F;  // nothing above U+10FFFF
-  } else {
-    skip = 1;
-    return 0;
-  }
-  std::size_t k = 1;
-  for (; k < length && i + k < text.size(); ++k) {
-    const bool ok = k == 1 ? in(byte(k), second_low, second_high) : in(byte(k), 0x80, 0xBF);
-    if (!ok) break;
-  }
-  if (k == length) return length;
-  skip = k;
-  return 0;
-}
 
 }  // namespace
 
@@ -63,7 +28,7 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     if (c >= 0x80) {
       std::size_t skip = 0;
-      const std::size_t length = utf8_sequence(text, i, skip);
+      const std::size_t length = util::utf8_sequence_length(text, i, &skip);
       if (length != 0) {
         i += length;
         continue;

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -31,26 +32,8 @@ constexpr std::size_t kTraceBodyPrefix = 200;
 // The most a Content-Length header makes us allocate up front.
 constexpr std::uint64_t kMaxReserve = std::uint64_t{64} * 1024 * 1024;
 
-char lower_ascii(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower_ascii(x) == lower_ascii(y);
-         });
-}
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) noexcept {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using util::iequals;
+using util::trim;
 
 // The header's name when `line` is "Name: value", else "".
 std::string_view header_name(std::string_view line) noexcept {
@@ -214,8 +197,7 @@ struct CurlCallbacks {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return bytes;  // the blank line ending the headers
     try {
-      std::string name(trim(line.substr(0, colon)));
-      std::transform(name.begin(), name.end(), name.begin(), lower_ascii);
+      std::string name = util::lower(trim(line.substr(0, colon)));
       std::string_view value = trim(line.substr(colon + 1));
       if (name == "content-length") {
         std::uint64_t length = 0;
@@ -465,7 +447,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   // the question at the handshake, but plain HTTP (no h2c here) settles it only when the first
   // response arrives — and a first request held for 45 s by the server would hold up every
   // other request to that host.
-  if (starts_with_nocase(request.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
+  if (util::istarts_with(request.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
   std::int64_t limit_ms = request.attempt_timeout.count() > 0 ? request.attempt_timeout.count() : 0;
@@ -530,8 +512,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (trace_enabled(options_)) {
     std::string headers;
     for (const std::string& header : request.headers) {
-      std::string name(header_name(header));
-      std::transform(name.begin(), name.end(), name.begin(), lower_ascii);
+      const std::string name = util::lower(header_name(header));
       headers += is_secret_header(name) ? name + ": <redacted>" : header;
       headers += "; ";
     }

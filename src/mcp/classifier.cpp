@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mcp/json.hpp"
+#include "util/text.hpp"
 
 namespace sfq::mcp {
 
@@ -138,23 +139,7 @@ bool is_stage_char(unsigned char c) {
          c == '+';
 }
 
-std::string ascii_upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-bool iequals(std::string_view text, std::string_view upper) {
-  if (text.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
+using util::iequals;
 
 /// `text` as quoted in a message: at most 100 bytes, never splitting a UTF-8 sequence.
 std::string clip(std::string_view text) {
@@ -380,7 +365,7 @@ class Lexer {
   }
 
   Refusal non_ascii() const {
-    const std::size_t len = json::utf8_sequence_length(sql_, pos_);
+    const std::size_t len = util::utf8_sequence_length(sql_, pos_);
     const std::uint32_t cp = code_point(sql_, pos_, len);
     const std::string where = " outside quotes";
     if (cp == 0xFEFF && pos_ == 0) {
@@ -406,7 +391,7 @@ class Lexer {
       std::size_t len = 1;
       std::uint32_t cp = c;
       if (c >= 0x80) {
-        len = json::utf8_sequence_length(sql_, pos_);
+        len = util::utf8_sequence_length(sql_, pos_);
         cp = code_point(sql_, pos_, len);
       }
       if (c == '\r' && peek(1) == '\n') {
@@ -441,7 +426,7 @@ class Lexer {
       std::size_t len = 1;
       std::uint32_t cp = c;
       if (c >= 0x80) {
-        len = json::utf8_sequence_length(sql_, i);
+        len = util::utf8_sequence_length(sql_, i);
         cp = code_point(sql_, i, len);
       }
       if (cp != ' ' && cp != '\t' && !is_possible_line_break(cp)) return false;
@@ -649,8 +634,8 @@ bool is_word(const Token& token, std::string_view upper) {
 /// A name as Snowflake compares it: unquoted upper-cased; quoted unescaped and, since
 /// QUOTED_IDENTIFIERS_IGNORE_CASE may be set, upper-cased too.
 std::string normalised_name(const Token& token) {
-  if (token.kind == Tok::quoted_ident) return ascii_upper(unquote_identifier(token.text));
-  return ascii_upper(token.text);
+  if (token.kind == Tok::quoted_ident) return util::upper(unquote_identifier(token.text));
+  return util::upper(token.text);
 }
 
 /// The name an IDENTIFIER('…') string gives, quotes removed and upper-cased.
@@ -658,7 +643,7 @@ std::string identifier_string_name(const Token& token) {
   std::string value =
       token.kind == Tok::string ? unescape_string(token.text) : std::string(token.text);
   std::erase(value, '"');
-  return ascii_upper(value);
+  return util::upper(value);
 }
 
 bool is_name(const Token& token) {
@@ -668,7 +653,7 @@ bool is_name(const Token& token) {
 std::string describe_token(const Token& token) {
   switch (token.kind) {
     case Tok::word:
-      return clip(ascii_upper(token.text));
+      return clip(util::upper(token.text));
     case Tok::string:
     case Tok::dollar_string:
       return "a string literal";
@@ -756,10 +741,10 @@ class StatementChecker {
                          ", which is not a statement execute_query runs",
                      "Start it with SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or LIST."};
     }
-    std::string verb = clip(ascii_upper(first.text));
+    std::string verb = clip(util::upper(first.text));
     if (begin_ + 1 < end_ && t_[begin_ + 1].kind == Tok::word &&
         (verb == "EXECUTE" || verb == "COPY" || verb == "CREATE" || verb == "ALTER")) {
-      verb += " " + clip(ascii_upper(t_[begin_ + 1].text));
+      verb += " " + clip(util::upper(t_[begin_ + 1].text));
     }
     return Refusal{"it is a " + verb + " statement; " + std::string(kReadVerbs),
                    std::string(kWriteFix)};
@@ -866,7 +851,7 @@ class StatementChecker {
       if (t_[i].kind != Tok::comma || i + 2 != close || t_[i + 1].kind != Tok::string) {
         return refusal;
       }
-      const std::string unit = ascii_upper(unescape_string(t_[i + 1].text));
+      const std::string unit = util::upper(unescape_string(t_[i + 1].text));
       if (unit == "MILLISECONDS") {
         per_unit_ms = 1;
       } else if (unit == "SECONDS") {
@@ -1062,7 +1047,7 @@ Classification classify_read_only(std::string_view sql) {
     return refuse({"it is too long to classify", "Send a shorter statement."});
   }
   for (std::size_t i = 0; i < sql.size();) {
-    const std::size_t len = json::utf8_sequence_length(sql, i);
+    const std::size_t len = util::utf8_sequence_length(sql, i);
     if (len == 0) return refuse({"it is not valid UTF-8", "Send the text as UTF-8."});
     if (sql[i] == '\0') {
       return refuse({"it contains a NUL character (U+0000)", "Remove it."});

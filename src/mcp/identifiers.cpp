@@ -24,9 +24,8 @@ bool simple_identifier(std::string_view text) {
   return true;
 }
 
+using util::lower;
 using util::trim;
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 
@@ -56,10 +55,7 @@ std::optional<std::string> normalize_identifier(std::string_view input, std::str
       name.push_back(inner[i]);
     }
   } else if (simple_identifier(text)) {
-    name.assign(text);
-    for (auto& c : name) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
+    name = util::upper(text);
   } else {
     name.assign(text);
   }

@@ -27,10 +27,6 @@ void append_string(std::string& out, std::string_view text);
 /// `text` as a JSON string literal.
 [[nodiscard]] std::string quote(std::string_view text);
 
-/// Length of the valid UTF-8 sequence starting at text[i] (strict: no overlongs, no
-/// surrogates, at most U+10FFFF), or 0 when it is not valid.
-[[nodiscard]] std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
-
 /// `text` with invalid UTF-8 sequences replaced by U+FFFD.
 [[nodiscard]] std::string valid_utf8(std::string_view text);
 

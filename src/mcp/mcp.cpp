@@ -12,13 +12,13 @@
 #include <memory>
 #include <string_view>
 
-#include "app/mock_session.hpp"
 #include "config/environment.hpp"
 #include "config/resolve.hpp"
 #include "mcp/install.hpp"
 #include "mcp/options.hpp"
 #include "mcp/server.hpp"
 #include "mcp/sfq_backend.hpp"
+#include "mock_session/mock_session.hpp"
 #include "sfq/log.hpp"
 
 namespace sfq::mcp {
@@ -100,10 +100,11 @@ int run(int argc, char** argv) {
   // fresh key pair exactly like an account. It starts on a thread of its own so that initialize
   // is answered at once; the first tool call waits for it. Declared before the backend, so it
   // outlives the clients that talk to it.
-  std::shared_future<Result<std::unique_ptr<app::MockSession>>> mock;
+  std::shared_future<Result<std::unique_ptr<mock_session::MockSession>>> mock;
   std::vector<ConnectionConfig> connections;
   if (options.mock) {
-    mock = std::async(std::launch::async, [] { return app::MockSession::start(); }).share();
+    mock =
+        std::async(std::launch::async, [] { return mock_session::MockSession::start(); }).share();
     ConnectionConfig connection;
     connection.name = "mock";
     connection.provide = [mock]() -> Result<ConnectionOptions> {

@@ -2,22 +2,13 @@
 #include "mcp/render.hpp"
 
 #include "mcp/json.hpp"
+#include "util/text.hpp"
 
 namespace sfq::mcp {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using util::iequals;
 
 void append_csv_field(std::string& out, const std::optional<std::string>& value) {
   if (!value) return;
@@ -72,10 +63,7 @@ std::string sql_type_name(const ResultColumn& column) {
   if (t == "text") return "VARCHAR";
   if (t == "decfloat") return "DECFLOAT";
   if (t == "time" && column.scale) return "TIME(" + std::to_string(*column.scale) + ")";
-  std::string upper = t;
-  for (auto& c : upper) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  std::string upper = util::upper(t);
   if ((t == "timestamp_ntz" || t == "timestamp_ltz" || t == "timestamp_tz") && column.scale) {
     upper += "(" + std::to_string(*column.scale) + ")";
   }

@@ -5,8 +5,8 @@
 #include <array>
 #include <cstdio>
 
-#include "mcp/catalog.hpp"
 #include "mcp/json.hpp"
+#include "mcp/resources_prompts.hpp"
 #include "mcp/tools.hpp"
 #include "sfq/log.hpp"
 

@@ -5,8 +5,10 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cctype>
 #include <random>
+
+#include "sfq/names.hpp"
+#include "util/text.hpp"
 
 namespace sfq::detail {
 namespace {
@@ -41,27 +43,9 @@ void write_binding(Writer& writer, const BindValue& bind) {
   writer.EndObject();
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
+using util::upper;
 
 }  // namespace
-
-std::string normalize_identifier(std::string_view name) {
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-    std::string out;
-    const std::string_view inner = name.substr(1, name.size() - 2);
-    for (std::size_t i = 0; i < inner.size(); ++i) {
-      out.push_back(inner[i]);
-      if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"') ++i;
-    }
-    return out;
-  }
-  return upper(name);
-}
 
 std::string build_statement_body(const Statement& statement, const ConnectionOptions& options) {
   rapidjson::StringBuffer buffer;

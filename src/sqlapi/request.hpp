@@ -11,12 +11,6 @@
 
 namespace sfq::detail {
 
-/// Snowflake compares the context fields (database, schema, warehouse, role) case-sensitively
-/// with the catalog, where unquoted names are stored upper-case. A name written the way SQL
-/// would write it is therefore normalised: `analytics` → `ANALYTICS`, `"Mixed"` → `Mixed`
-/// (quotes removed, `""` unescaped).
-[[nodiscard]] std::string normalize_identifier(std::string_view name);
-
 /// The JSON body of POST /api/v2/statements for `statement`, with the connection's defaults
 /// for the context fields and the statement timeout.
 [[nodiscard]] std::string build_statement_body(const Statement& statement,

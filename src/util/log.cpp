@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sfq/log.hpp"
+#include "util/text.hpp"
 
 namespace sfq {
 namespace detail {
@@ -76,9 +77,7 @@ spdlog::logger& logger() {
 }  // namespace detail
 
 std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lowered = util::lower(text);
   if (lowered == "trace") return LogLevel::trace;
   if (lowered == "debug") return LogLevel::debug;
   if (lowered == "info") return LogLevel::info;

@@ -20,6 +20,7 @@
 
 #include "sfq/client.hpp"
 #include "support/mock_fixture.hpp"
+#include "unit/support/stuck_listener.hpp"
 
 namespace sfq::testing {
 namespace {
@@ -166,21 +167,9 @@ TEST_F(ExactlyOnce, SubmissionsCancelledWhileQueuedNeverRun) {
 
 TEST(ExactlyOnceConnecting, ASubmissionStillConnectingIsDroppedNotProbed) {
   // A listener that never accepts, its backlog filled: the submission's connect hangs.
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(listener, 0), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
-    fillers.push_back(filler);
-  }
-  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  const test_support::StuckListener listener;
+  ASSERT_TRUE(listener.ok());
+  ConnectionOptions options = options_for_port(listener.port());
   options.connect_timeout = 30s;
   {
     Client c(options);
@@ -191,8 +180,6 @@ TEST(ExactlyOnceConnecting, ASubmissionStillConnectingIsDroppedNotProbed) {
     EXPECT_EQ(result.outcome, CancelOutcome::not_sent) << to_string(result.outcome);
     EXPECT_EQ(c.stats().requests_sent, 1U) << "no probe followed the dropped submission";
   }
-  for (const int filler : fillers) ::close(filler);
-  ::close(listener);
 }
 
 TEST_F(ExactlyOnce, DestroyingTheClientNeverStartsQueuedSubmissions) {
@@ -441,21 +428,9 @@ TEST(NothingHangs, TheConnectRetryBudgetEndsRetriesThatNeverReachedTheServer) {
 TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
   // A listener that never accepts, its backlog filled by other connections: the kernel drops
   // further handshakes, so a connect neither succeeds nor fails until the connect timeout.
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(listener, 0), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
-    fillers.push_back(filler);
-  }
-  ConnectionOptions options = options_for_port(ntohs(address.sin_port));
+  const test_support::StuckListener listener;
+  ASSERT_TRUE(listener.ok());
+  ConnectionOptions options = options_for_port(listener.port());
   options.connect_timeout = 300ms;
   options.request_timeout = 2s;  // should a connect get through after all, fail fast
   options.max_retries = 1;
@@ -471,8 +446,6 @@ TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
           << error.what();
     }
   }
-  for (const int filler : fillers) ::close(filler);
-  ::close(listener);
 }
 
 class Stalls : public MockTest {

@@ -7,7 +7,7 @@
 #include <ostream>
 #include <string>
 
-#include "auth/account.hpp"
+#include "sfq/names.hpp"
 
 namespace {
 
@@ -22,7 +22,7 @@ void PrintTo(const AccountCase& c, std::ostream* os) { *os << c.name << " (" << 
 class JwtAccountTest : public ::testing::TestWithParam<AccountCase> {};
 
 TEST_P(JwtAccountTest, Normalises) {
-  EXPECT_EQ(sfq::detail::jwt_account_name(GetParam().input), GetParam().expected);
+  EXPECT_EQ(sfq::jwt_account_name(GetParam().input), GetParam().expected);
 }
 
 // snowflake-connector-python test/integ/test_key_pair_authentication.py.
@@ -89,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(auth_account_identifier, WhatPeoplePasteBecomesTheAccountKey) {
-  using sfq::detail::account_identifier;
+  using sfq::account_identifier;
   EXPECT_EQ(account_identifier("https://xy12345.eu-west-1.snowflakecomputing.com/console#/"),
             "xy12345.eu-west-1");
   EXPECT_EQ(account_identifier("xy12345.eu-central-1.privatelink.snowflakecomputing.com:443"),
@@ -102,17 +102,17 @@ TEST(auth_account_identifier, WhatPeoplePasteBecomesTheAccountKey) {
   for (const char* pasted : {"https://xy12345.eu-west-1.snowflakecomputing.com/x",
                              "xy12345.cn-north-1.snowflakecomputing.cn"}) {
     const std::string id = account_identifier(pasted);
-    EXPECT_EQ(sfq::detail::default_host(id), sfq::detail::default_host(pasted)) << pasted;
-    EXPECT_EQ(sfq::detail::jwt_account_name(id), sfq::detail::jwt_account_name(pasted)) << pasted;
+    EXPECT_EQ(sfq::default_host(id), sfq::default_host(pasted)) << pasted;
+    EXPECT_EQ(sfq::jwt_account_name(id), sfq::jwt_account_name(pasted)) << pasted;
   }
 }
 
 TEST(auth_jwt_user, IsUpperCased) {
-  EXPECT_EQ(sfq::detail::jwt_user_name("jsmith"), "JSMITH");
-  EXPECT_EQ(sfq::detail::jwt_user_name("John.Smith@Example.com"), "JOHN.SMITH@EXAMPLE.COM");
-  EXPECT_EQ(sfq::detail::jwt_user_name("svc_etl-1"), "SVC_ETL-1");
+  EXPECT_EQ(sfq::jwt_user_name("jsmith"), "JSMITH");
+  EXPECT_EQ(sfq::jwt_user_name("John.Smith@Example.com"), "JOHN.SMITH@EXAMPLE.COM");
+  EXPECT_EQ(sfq::jwt_user_name("svc_etl-1"), "SVC_ETL-1");
   // Only ASCII letters change; UTF-8 bytes pass through unchanged.
-  EXPECT_EQ(sfq::detail::jwt_user_name("j\xC3\xBCrgen"), "J\xC3\xBCRGEN");
+  EXPECT_EQ(sfq::jwt_user_name("j\xC3\xBCrgen"), "J\xC3\xBCRGEN");
 }
 
 struct HostCase {
@@ -126,7 +126,7 @@ void PrintTo(const HostCase& c, std::ostream* os) { *os << c.name << " (" << c.a
 class DefaultHostTest : public ::testing::TestWithParam<HostCase> {};
 
 TEST_P(DefaultHostTest, Derives) {
-  EXPECT_EQ(sfq::detail::default_host(GetParam().account), GetParam().host);
+  EXPECT_EQ(sfq::default_host(GetParam().account), GetParam().host);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -8,25 +8,13 @@
 #include <vector>
 
 #include "decode/gzip.hpp"
+#include "support/zlib_support.hpp"
 
 namespace {
 
 using sfq::detail::gunzip;
 
-// gzip with zlib (a different implementation from the one under test).
-std::string gzip(std::string_view data, int level = Z_DEFAULT_COMPRESSION) {
-  z_stream stream{};
-  EXPECT_EQ(deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using test_support::gzip;
 
 std::string sample(std::size_t size, unsigned seed) {
   // Compressible but not trivial: JSON-ish rows with random digits.

@@ -16,6 +16,7 @@
 #include "decode/gzip.hpp"
 #include "decode/result_parser.hpp"
 #include "sfq/format.hpp"
+#include "support/zlib_support.hpp"
 
 namespace {
 
@@ -36,21 +37,7 @@ std::string read_fixture(const std::string& name) {
   return text.str();
 }
 
-std::string gzip(std::string_view data) {
-  z_stream stream{};
-  EXPECT_EQ(
-      deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-      Z_OK);
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using test_support::gzip;
 
 struct ColumnSpec {
   std::string name, type;

@@ -40,6 +40,9 @@
 #include "io/event_loop.hpp"
 #include "io/http_client.hpp"
 #include "sfq/log.hpp"
+#include "support/loop_support.hpp"
+#include "support/stuck_listener.hpp"
+#include "support/zlib_support.hpp"
 
 // ThreadSanitizer: the test servers' libcpp-httplib is a prebuilt, uninstrumented library. Its
 // function-local statics (e.g. the set of HTTP methods in the request parser) are published by an
@@ -70,80 +73,10 @@ constexpr auto kDeadline = 120s;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-// A mutex-protected state with a condition variable to wait on it with a deadline.
-template <typename State>
-class Shared {
- public:
-  // Notifies under the lock: a waiter that returns may destroy this object at once.
-  template <typename F>
-  void update(F&& fn) {
-    std::lock_guard lock(mutex_);
-    fn(state_);
-    changed_.notify_all();
-  }
-  template <typename Pred>
-  [[nodiscard]] bool wait(Pred&& pred, std::chrono::seconds limit = kDeadline) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return pred(state_); });
-  }
-  template <typename F>
-  auto read(F&& fn) {
-    std::lock_guard lock(mutex_);
-    return fn(state_);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  State state_{};
-};
-
-// Runs `fn` on the loop thread and returns its result; a loop that never runs it stops the
-// program (the task would otherwise outlive this frame).
-template <typename F>
-auto run_on(EventLoop& loop, F fn) -> decltype(fn()) {
-  auto task = std::make_shared<std::packaged_task<decltype(fn())()>>(std::move(fn));
-  auto result = task->get_future();
-  if (!loop.post([task] { (*task)(); }) ||
-      result.wait_for(kDeadline) != std::future_status::ready) {
-    std::cerr << "the event loop did not run a task in time\n";
-    std::abort();
-  }
-  return result.get();
-}
-
-std::string gzip(std::string_view plain) {
-  z_stream stream{};
-  EXPECT_EQ(deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&stream, plain.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  stream.avail_in = static_cast<uInt>(plain.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
-std::optional<std::string> gunzip(std::string_view compressed) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
-  char buffer[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    rc = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
-}
+using test_support::gunzip;
+using test_support::gzip;
+using test_support::run_on;
+using test_support::Shared;
 
 bool looks_gzipped(std::string_view body) {
   return body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
@@ -784,27 +717,15 @@ TEST_F(Http, LanesHaveTheirOwnLimitsAndQueues) {
 
 TEST_F(Http, NothingIsSentWhileTheConnectionIsBeingMade) {
   // A listener that never accepts, its backlog filled: a new connect hangs in the handshake.
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(listener, 0), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
-    fillers.push_back(filler);
-  }
+  const test_support::StuckListener listener;
+  ASSERT_TRUE(listener.ok());
   HttpClientOptions options;
   options.connect_timeout = 300ms;
   HttpClient& http = client(options);
   Shared<std::optional<HttpResult>> outcome;
   const auto id = run_on(loop_, [&] {
     HttpRequest request;
-    request.url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x";
+    request.url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/x";
     request.method = "POST";
     request.body = "{}";
     return http.start(std::move(request), [&outcome](HttpResult result) {
@@ -827,8 +748,6 @@ TEST_F(Http, NothingIsSentWhileTheConnectionIsBeingMade) {
     }
     return 0;
   });
-  for (const int filler : fillers) ::close(filler);
-  ::close(listener);
 }
 
 TEST_F(Http, AStalledTransferIsATimeoutWithTheStalledDetail) {

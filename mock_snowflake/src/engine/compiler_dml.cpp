@@ -9,6 +9,7 @@
 #include "engine/compiler.hpp"
 #include "engine/errors.hpp"
 #include "engine/parser.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -532,9 +533,7 @@ std::string Compiler::information_schema_sql(const std::string& database, const 
 // ---- GET_DDL -----------------------------------------------------------------------------------
 
 std::string compile_get_ddl(Compiler& c, const std::string& kind_in, const std::string& name) {
-  std::string kind = kind_in;
-  std::transform(kind.begin(), kind.end(), kind.begin(),
-                 [](unsigned char ch) { return std::toupper(ch); });
+  const std::string kind = text::upper(kind_in);
   // The name is an SQL identifier chain written inside a string.
   QueryPtr q = parse_query_text("SELECT * FROM " + name);
   const auto& parts = q->select->from->name;

@@ -7,6 +7,7 @@
 
 #include "engine/compiler_functions.hpp"
 #include "engine/errors.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -284,8 +285,7 @@ struct StringFns : FnCall {
     need(1, 2);
     CExpr a = arg(0);
     std::string fmt = argc == 2 && A[1]->kind == ExprKind::string ? A[1]->text : "HEX";
-    std::transform(fmt.begin(), fmt.end(), fmt.begin(),
-                   [](unsigned char c) { return std::toupper(c); });
+    fmt = text::upper(fmt);
     if (a.type.kind == TypeKind::binary) return a;
     a = to_text(a);
     if (fmt == "UTF-8" || fmt == "UTF8")

@@ -19,6 +19,7 @@
 #include "engine/errors.hpp"
 #include "engine/lexer.hpp"
 #include "engine/parser.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 
@@ -29,18 +30,13 @@ SmallResult status_result(const std::string& message) {
   return r;
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Session parameters that shape values.
 ValueContext value_context(const Session& s) {
   ValueContext v;
   auto param = [&](const char* key) -> std::string {
     auto it = s.parameters.find(key);
     if (it == s.parameters.end()) return {};
-    if (upper(it->second) == "AUTO" && std::string(key) != "TIMEZONE") return {};
+    if (text::upper(it->second) == "AUTO" && std::string(key) != "TIMEZONE") return {};
     return it->second;
   };
   std::string tz = param("TIMEZONE");
@@ -121,7 +117,7 @@ void ConnectionImpl::run_waits(Statement& st, CancelToken& cancel) {
     std::string unit = "SECONDS";
     if (e.args.size() == 2) {
       if (e.args[1]->kind != ExprKind::string) return;
-      unit = upper(e.args[1]->text);
+      unit = text::upper(e.args[1]->text);
     }
     double seconds = *amount;
     if (unit.rfind("MILLI", 0) == 0) {

@@ -21,7 +21,6 @@ namespace mock_snowflake::engine {
 
 /// A one-row "status" result (DDL, USE, ALTER SESSION, ...).
 SmallResult status_result(const std::string& message);
-std::string upper(std::string s);
 /// The session parameters that shape values (time zone, output formats).
 ValueContext value_context(const Session& s);
 /// 000604 for a cancelled statement, 000630 (naming STATEMENT_TIMEOUT_IN_SECONDS) for a timeout.

@@ -19,6 +19,7 @@
 #include "engine/errors.hpp"
 #include "engine/lexer.hpp"
 #include "engine/parser.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 
@@ -45,8 +46,9 @@ void ConnectionImpl::drop_object(PooledDb& db, const ObjectMeta& m) {
 ColumnMeta ConnectionImpl::column_from_def(const ColumnDef& d) {
   auto type = parse_type_name(d.type_name);
   if (!type) {
-    throw SfError("002040", "42601",
-                  "SQL compilation error:\nUnsupported data type '" + upper(d.type_name) + "'.");
+    throw SfError(
+        "002040", "42601",
+        "SQL compilation error:\nUnsupported data type '" + text::upper(d.type_name) + "'.");
   }
   ColumnMeta c;
   c.name = d.name.name;

@@ -19,11 +19,12 @@
 #include "engine/errors.hpp"
 #include "engine/lexer.hpp"
 #include "engine/parser.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 
 Val bind_value(const std::string& type_in, const std::optional<std::string>& value) {
-  std::string type = upper(type_in);
+  std::string type = text::upper(type_in);
   if (type == "VARIANT" || type == "OBJECT" || type == "ARRAY" || type == "GEOGRAPHY" ||
       type == "GEOMETRY" || type == "VECTOR" || type.empty()) {
     throw SfError("002040", "42601",
@@ -76,7 +77,7 @@ Val bind_value(const std::string& type_in, const std::optional<std::string>& val
     return Val::blob(*bytes);
   }
   if (type == "BOOLEAN") {
-    std::string l = upper(v);
+    std::string l = text::upper(v);
     if (l == "TRUE" || l == "1") return Val::integer(1);
     if (l == "FALSE" || l == "0") return Val::integer(0);
     throw not_recognized();

@@ -7,10 +7,9 @@
 #include <map>
 
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
-
-using udf::upper_ascii;
 
 std::string SequenceRegistry::key(std::string_view database, std::string_view schema,
                                   std::string_view name) {
@@ -60,7 +59,7 @@ std::vector<std::pair<std::string, SequenceRegistry::Sequence>> SequenceRegistry
 }
 
 std::optional<std::string> canonical_date_part(std::string_view part_in) {
-  std::string p = upper_ascii(std::string(part_in));
+  std::string p = text::upper(std::string(part_in));
   static const std::map<std::string, std::string, std::less<>> kParts = {
       {"YEAR", "YEAR"},
       {"Y", "YEAR"},

@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -109,7 +110,7 @@ void fn_time_slice(sqlite3_context* ctx, int, sqlite3_value** argv) {
     Temporal t = load_temporal(argv[0], parse_type_spec(text_arg(argv[3])), vc);
     std::int64_t n = std::max<std::int64_t>(1, int_arg(argv[1]));
     std::string part = text_arg(argv[2]);
-    bool end = upper_ascii(text_arg(argv[4])) == "END";
+    bool end = text::upper(text_arg(argv[4])) == "END";
     if (part == "YEAR" || part == "QUARTER" || part == "MONTH") {
       std::int64_t months = part == "YEAR" ? 12 * n : part == "QUARTER" ? 3 * n : n;
       Civil c = civil_from_wall_nanos(t.wall);
@@ -176,7 +177,7 @@ void fn_next_day(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (any_null(4, argv)) return sqlite3_result_null(ctx);
     const ValueContext& vc = state_of(ctx)->values;
     Temporal t = load_temporal(argv[0], parse_type_spec(text_arg(argv[1])), vc);
-    std::string day = upper_ascii(text_arg(argv[2])).substr(0, 2);
+    std::string day = text::upper(text_arg(argv[2])).substr(0, 2);
     static const char* kDays[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
     int target = -1;
     for (int i = 0; i < 7; ++i) {
@@ -205,7 +206,7 @@ void parse_with_format(sqlite3_context* ctx, sqlite3_value** argv, bool try_) {
       if (try_) return sqlite3_result_null(ctx);
       throw SfError("100096", "22007",
                     "Can't parse '" + text + "' as " +
-                        upper_ascii(std::string(rowtype_name(to.kind))) + " with format '" + fmt +
+                        text::upper(std::string(rowtype_name(to.kind))) + " with format '" + fmt +
                         "'");
     }
     Temporal t;

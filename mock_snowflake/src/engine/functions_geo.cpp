@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -24,7 +25,7 @@ namespace {
 using namespace udf;
 
 JsonValue parse_wkt(const std::string& wkt) {
-  std::string s = upper_ascii(wkt);
+  std::string s = text::upper(wkt);
   std::size_t i = 0;
   auto skip = [&] {
     while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;

@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -294,7 +295,7 @@ void fn_digest(sqlite3_context* ctx, int, sqlite3_value** argv) {
       sqlite3_result_blob64(ctx, d.data(), d.size(), SQLITE_TRANSIENT);
     } else {
       std::string hex = to_hex(d);
-      for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      hex = text::lower(hex);
       result_text(ctx, hex);
     }
   });
@@ -341,7 +342,7 @@ void fn_uuid(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     }
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
     std::string hex = to_hex(std::string(reinterpret_cast<char*>(b), 16));
-    for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    hex = text::lower(hex);
     result_text(ctx, hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
                          hex.substr(16, 4) + "-" + hex.substr(20));
   });

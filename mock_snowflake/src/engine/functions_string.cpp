@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -520,7 +521,7 @@ void fn_to_char(sqlite3_context* ctx, int, sqlite3_value** argv) {
       return;
     }
     if (type.kind == TypeKind::binary) {
-      std::string f = upper_ascii(fmt);
+      std::string f = text::upper(fmt);
       std::string bytes = blob_or_text(argv[0]);
       result_text(ctx, f == "BASE64"                 ? to_base64(bytes)
                        : f == "UTF-8" || f == "UTF8" ? bytes

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "text.hpp"
+
 namespace mock_snowflake::engine::udf {
 
 FunctionState* state_of(sqlite3_context* ctx) {
@@ -68,11 +70,6 @@ void reg(sqlite3* db, const char* name, int argc, FunctionState* state,
   sqlite3_create_function_v2(db, name, argc, flags, state, fn, nullptr, nullptr, nullptr);
 }
 
-std::string upper_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::u32string utf8_decode(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
@@ -101,23 +98,7 @@ std::u32string utf8_decode(std::string_view s) {
 
 std::string utf8_encode(std::u32string_view s) {
   std::string out;
-  for (char32_t cp : s) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
+  for (char32_t cp : s) text::append_utf8(out, cp);
   return out;
 }
 

@@ -69,8 +69,6 @@ void result_json(sqlite3_context* ctx, const JsonValue& j);
 void reg(sqlite3* db, const char* name, int argc, FunctionState* state,
          void (*fn)(sqlite3_context*, int, sqlite3_value**), bool deterministic = true);
 
-std::string upper_ascii(std::string s);
-
 std::u32string utf8_decode(std::string_view s);
 std::string utf8_encode(std::u32string_view s);
 

@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -26,7 +27,7 @@ using namespace udf;
 void fn_system_wait(sqlite3_context* ctx, int, sqlite3_value** argv) {
   guarded(ctx, [&] {
     double amount = double_arg(argv[0]);
-    std::string unit = upper_ascii(text_arg(argv[1]));
+    std::string unit = text::upper(text_arg(argv[1]));
     double seconds = amount;
     if (unit.rfind("MILLI", 0) == 0) seconds = amount / 1000;
     if (unit.rfind("MINUTE", 0) == 0) seconds = amount * 60;
@@ -37,8 +38,7 @@ void fn_system_wait(sqlite3_context* ctx, int, sqlite3_value** argv) {
       throw SfError(st->cancel->reason() == CancelToken::Reason::timeout ? timeout_error(0)
                                                                          : cancelled_error());
     }
-    std::string u = unit;
-    for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string u = text::lower(unit);
     result_text(ctx, "waited " + format_double(amount) + " " + u);
   });
 }

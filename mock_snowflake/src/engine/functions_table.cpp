@@ -17,6 +17,7 @@
 
 #include "engine/compiler.hpp"
 #include "engine/functions_support.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine {
 namespace {
@@ -224,7 +225,7 @@ int flatten_filter(sqlite3_vtab_cursor* cur, int, const char*, int argc, sqlite3
   if (argc < 5) return SQLITE_OK;
   bool outer = sqlite3_value_int(argv[2]) != 0;
   bool recursive = sqlite3_value_int(argv[3]) != 0;
-  std::string mode = upper_ascii(text_arg(argv[4]));
+  std::string mode = text::upper(text_arg(argv[4]));
   if (sqlite3_value_type(argv[0]) != SQLITE_NULL) {
     auto j = parse_json(text_arg(argv[0]));
     if (j) {

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "text.hpp"
+
 namespace mock_snowflake::engine {
 namespace {
 
@@ -287,12 +289,6 @@ std::optional<int> parse_offset_text(std::string_view s) {
 
 }  // namespace
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::int64_t days_from_civil(std::int64_t y, int m, int d) {
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = floor_div(y, 400);
@@ -369,7 +365,7 @@ std::shared_ptr<const TimeZone> TimeZone::find(std::string_view name_in) {
   std::string name(name_in);
   while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
   while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.erase(0, 1);
-  std::string key = ascii_lower(name);
+  std::string key = text::lower(name);
   if (key == "utc" || key == "z" || key == "gmt" || key == "etc/utc" || key == "etc/gmt" ||
       key == "zulu" || key == "universal") {
     return utc();
@@ -388,7 +384,7 @@ std::shared_ptr<const TimeZone> TimeZone::find(std::string_view name_in) {
       if (it->is_directory(ec)) continue;
       std::string rel = std::filesystem::relative(it->path(), kZoneDir, ec).string();
       if (ec) continue;
-      r.by_lower.emplace(ascii_lower(rel), rel);
+      r.by_lower.emplace(text::lower(rel), rel);
     }
   }
   auto path = r.by_lower.find(key);

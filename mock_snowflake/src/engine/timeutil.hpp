@@ -74,10 +74,6 @@ std::optional<ParsedDateTime> parse_datetime_auto(std::string_view text);
 /// Parses with a Snowflake format string (YYYY, MM, MON, DD, HH24, HH12, AM, MI, SS, FF, TZH...).
 std::optional<ParsedDateTime> parse_datetime_format(std::string_view text, std::string_view format);
 
-/// Formats with a Snowflake format string. `offset_minutes` is used by TZH/TZM.
-/// ASCII lower case (zone names, format keywords).
-std::string ascii_lower(std::string_view s);
-
 std::string format_datetime(std::string_view format, const Civil& civil, int offset_minutes);
 
 }  // namespace mock_snowflake::engine

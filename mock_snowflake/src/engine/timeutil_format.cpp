@@ -12,6 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "text.hpp"
+
 namespace mock_snowflake::engine {
 namespace {
 
@@ -437,7 +439,7 @@ std::string format_datetime(std::string_view format, const Civil& c, int offset_
 
 std::optional<ParsedDateTime> parse_datetime_format(std::string_view text,
                                                     std::string_view format) {
-  std::string f = ascii_lower(format);
+  std::string f = text::lower(format);
   if (f == "auto") return parse_datetime_auto(text);
   ParsedDateTime r;
   std::size_t i = 0;

@@ -6,18 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "text.hpp"
+
 namespace mock_snowflake::engine {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Splits "NAME ( a , b )" into NAME and its arguments; words of the name are joined by one space.
 bool split_type(std::string_view text, std::string& name, std::vector<std::string>& args) {
-  std::string s = upper(text);
+  std::string s = text::upper(text);
   auto open = s.find('(');
   std::string head = open == std::string::npos ? s : s.substr(0, open);
   // Normalise internal whitespace of multi-word names ("DOUBLE   PRECISION").
@@ -276,7 +272,7 @@ std::string type_json(const SfType& type) {
     case TypeKind::timestamp_ntz:
     case TypeKind::timestamp_ltz:
     case TypeKind::timestamp_tz: {
-      std::string name = upper(rowtype_name(type.kind));
+      std::string name = text::upper(rowtype_name(type.kind));
       return R"({"type":")" + name + R"(","precision":0,"scale":)" + std::to_string(type.scale) +
              R"(,"nullable":)" + nullable + "}";
     }

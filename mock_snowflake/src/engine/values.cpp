@@ -16,20 +16,6 @@
 namespace mock_snowflake::engine {
 namespace values_detail {
 
-std::string trim(std::string_view s) {
-  std::size_t b = 0;
-  std::size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 double pow10(int n) {
   double r = 1;
   for (int i = 0; i < n; ++i) r *= 10;
@@ -422,7 +408,7 @@ std::int64_t local_to_instant(const ValueContext& ctx, std::int64_t wall_nanos) 
 }
 
 std::optional<Val> parse_number_text(std::string_view text, bool allow_special_floats) {
-  std::string t = trim(text);
+  std::string t(trim(text));
   if (t.empty()) return std::nullopt;
   if (allow_special_floats) {
     std::string l = lower(t);
@@ -494,7 +480,7 @@ std::int64_t epoch_number_to_nanos(double value, std::optional<int> scale) {
 }
 
 std::optional<std::string> round_decimal_text(std::string_view text, int scale) {
-  std::string t = trim(text);
+  std::string t(trim(text));
   if (t.empty()) return std::nullopt;
   bool negative = false;
   std::size_t i = 0;

@@ -171,8 +171,8 @@ std::optional<Val> cast_to_fixed(const Val& v, const SfType& from, const SfType&
     std::string text = v.t == Val::T::text ? v.s : value_to_text(v, SfType::text(), ctx);
     auto p = parse_number_text(text, false);
     if (!p) throw SfError(numeric_not_recognized(text));
-    if (p->t == Val::T::real && round_decimal_text(text, 0)) p = Val::text(trim(text));
-    return number_to_fixed(*p, to.precision, to.scale, trim(text));
+    if (p->t == Val::T::real && round_decimal_text(text, 0)) p = Val::text(std::string(trim(text)));
+    return number_to_fixed(*p, to.precision, to.scale, std::string(trim(text)));
   }
   throw SfError(numeric_not_recognized(value_to_text(v, from, ctx)));
 }
@@ -231,7 +231,7 @@ std::optional<Val> cast_to_date(const Val& v, const SfType& from, const SfType& 
     return Val::integer(floor_div(wall_nanos(v, from.kind, ctx), kNanosPerDay));
   }
   if (from.kind == TypeKind::text) {
-    std::string t = trim(v.s);
+    std::string t(trim(v.s));
     auto p = parse_datetime_auto(t);
     if (!p || !p->has_date) {
       // An all-digit string is seconds since the epoch.
@@ -283,7 +283,7 @@ std::optional<Val> cast_to_timestamp(const Val& v, const SfType& from, const SfT
     }
     if (from.kind == TypeKind::timestamp_tz) offset = tz_parts(v, ctx).offset;
   } else if (from.kind == TypeKind::text) {
-    std::string t = trim(v.s);
+    std::string t(trim(v.s));
     auto p = parse_datetime_auto(t);
     if (!p || !p->has_date) {
       auto n = parse_number_text(t, false);

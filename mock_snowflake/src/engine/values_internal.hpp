@@ -8,11 +8,12 @@
 
 #include "engine/errors.hpp"
 #include "engine/values.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::engine::values_detail {
 
-std::string trim(std::string_view s);
-std::string lower(std::string_view s);
+using text::lower;
+using text::trim;
 double pow10(int n);
 // Digits before the decimal point of |value| (0 for |value| < 1).
 int integer_digits(double d);

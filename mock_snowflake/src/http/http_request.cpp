@@ -1,7 +1,7 @@
 // http_request.cpp — header and query-parameter lookup, percent-decoding.
 #include "http/http_request.hpp"
 
-#include "util.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::http {
 
@@ -9,7 +9,7 @@ bool HttpRequest::has_header(std::string_view name) const { return header_count(
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) return value;
+    if (text::iequals(key, name)) return value;
   }
   return {};
 }
@@ -17,7 +17,7 @@ std::string HttpRequest::header(std::string_view name) const {
 std::size_t HttpRequest::header_count(std::string_view name) const {
   std::size_t count = 0;
   for (const auto& [key, value] : headers) {
-    if (detail::iequals(key, name)) ++count;
+    if (text::iequals(key, name)) ++count;
   }
   return count;
 }

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "util.hpp"
+#include "text.hpp"
 
 namespace mock_snowflake::http {
 
@@ -25,7 +25,7 @@ std::string_view trim_ows(std::string_view text) {
 bool lists_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const auto comma = value.find(',');
-    if (detail::iequals(trim_ows(value.substr(0, comma)), token)) return true;
+    if (text::iequals(trim_ows(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -113,7 +113,7 @@ RequestParser::Status RequestParser::parse_head(std::string_view head) {
     }
     const std::string_view value = trim_ows(field.substr(colon + 1));
     request_.headers.emplace_back(std::string(name), std::string(value));
-    if (detail::iequals(name, "Content-Length")) {
+    if (text::iequals(name, "Content-Length")) {
       std::size_t length = 0;
       const auto parsed = std::from_chars(value.data(), value.data() + value.size(), length);
       if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size()) return fail(400);
@@ -121,14 +121,14 @@ RequestParser::Status RequestParser::parse_head(std::string_view head) {
       if (length > limits_.max_body_bytes) return fail(413);
       has_length = true;
       content_length_ = length;
-    } else if (detail::iequals(name, "Transfer-Encoding")) {
+    } else if (text::iequals(name, "Transfer-Encoding")) {
       if (!lists_token(value, "chunked")) return fail(501);
       chunked_ = true;
-    } else if (detail::iequals(name, "Connection")) {
+    } else if (text::iequals(name, "Connection")) {
       if (lists_token(value, "close")) keep_alive_ = false;
       if (lists_token(value, "keep-alive")) keep_alive_ = true;
-    } else if (detail::iequals(name, "Expect")) {
-      if (!detail::iequals(value, "100-continue")) return fail(417);
+    } else if (text::iequals(name, "Expect")) {
+      if (!text::iequals(value, "100-continue")) return fail(417);
       expect_continue_ = version == "HTTP/1.1";
     }
   }

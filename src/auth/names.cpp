@@ -1,4 +1,5 @@
-// account.cpp — JWT account normalisation and default hosts.
+// names.cpp — include/sfq/names.hpp: account identifiers, JWT names, default hosts and context
+// names.
 //
 // Where Snowflake's connectors disagree (docs/SQL_API_NOTES.md §7), the choices are:
 //
@@ -21,22 +22,16 @@
 //   host "a-b.global.snowflakecomputing.com" works as in gosnowflake's host check.
 // * Hyphens and underscores are kept as given ("myorg-my_account" -> "MYORG-MY_ACCOUNT"), as in
 //   gosnowflake; which of the two spellings the server accepts in a JWT is unconfirmed.
-#include "auth/account.hpp"
+#include "sfq/names.hpp"
 
 #include <algorithm>
-#include <cctype>
 
-namespace sfq::detail {
+#include "util/text.hpp"
+
+namespace sfq {
 namespace {
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using util::iequals;
 
 // Position of `needle` in `haystack`, ignoring ASCII case; npos when absent.
 std::size_t ifind(std::string_view haystack, std::string_view needle) {
@@ -50,8 +45,7 @@ std::size_t ifind(std::string_view haystack, std::string_view needle) {
 // What people paste as an account: surrounding blanks, "https://", a path, a port, a trailing
 // dot of a fully-qualified name. Returns the bare identifier or host.
 std::string_view strip_decorations(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  text = util::trim(text);
   if (const std::size_t scheme = text.find("://"); scheme != std::string_view::npos) {
     text.remove_prefix(scheme + 3);
   }
@@ -65,20 +59,6 @@ std::string_view strip_decorations(std::string_view text) {
 constexpr std::string_view kDomainMarker = ".snowflakecomputing.";
 
 }  // namespace
-
-std::string ascii_upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(c < 0x80 ? std::toupper(c) : c); });
-  return out;
-}
-
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(c < 0x80 ? std::tolower(c) : c); });
-  return out;
-}
 
 std::string jwt_account_name(std::string_view account) {
   std::string_view id = strip_decorations(account);
@@ -101,7 +81,7 @@ std::string jwt_account_name(std::string_view account) {
       }
     }
   }
-  return ascii_upper(name);
+  return util::upper(name);
 }
 
 std::string account_identifier(std::string_view pasted) {
@@ -112,17 +92,30 @@ std::string account_identifier(std::string_view pasted) {
   return std::string(id);
 }
 
-std::string jwt_user_name(std::string_view user) { return ascii_upper(user); }
+std::string jwt_user_name(std::string_view user) { return util::upper(user); }
 
 std::string default_host(std::string_view account) {
   const std::string_view id = strip_decorations(account);
-  if (ifind(id, kDomainMarker) != std::string_view::npos) return ascii_lower(id);
+  if (ifind(id, kDomainMarker) != std::string_view::npos) return util::lower(id);
   const std::size_t dot = id.find('.');
   // libsnowflakeclient's rule (lib/client.c): a region starting with "cn-" is served from the
   // China domain.
   const bool china =
       dot != std::string_view::npos && iequals(id.substr(dot + 1).substr(0, 3), "cn-");
-  return ascii_lower(id) + (china ? ".snowflakecomputing.cn" : ".snowflakecomputing.com");
+  return util::lower(id) + (china ? ".snowflakecomputing.cn" : ".snowflakecomputing.com");
 }
 
-}  // namespace sfq::detail
+std::string normalize_identifier(std::string_view name) {
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    std::string out;
+    const std::string_view inner = name.substr(1, name.size() - 2);
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+      out.push_back(inner[i]);
+      if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"') ++i;
+    }
+    return out;
+  }
+  return util::upper(name);
+}
+
+}  // namespace sfq

@@ -23,7 +23,7 @@ namespace mock_snowflake {
 class Server;
 }
 
-namespace sfq::app {
+namespace sfq::mock_session {
 
 struct MockSessionOptions {
   bool sample_data = true;  ///< seed SNOWFLAKE_SAMPLE_DATA and the all-types table
@@ -60,4 +60,4 @@ class MockSession {
   ConnectionOptions connection_;
 };
 
-}  // namespace sfq::app
+}  // namespace sfq::mock_session

@@ -1,4 +1,4 @@
-// catalog.hpp — resources, prompts and argument completion.
+// resources_prompts.hpp — resources, prompts and argument completion.
 //
 // Resources: one template, snowflake://{connection}/{database}/{schema}/{table}, whose reading
 // gives the table's columns and DDL as JSON. resources/list is empty (tables are found through

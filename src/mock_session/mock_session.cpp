@@ -1,11 +1,11 @@
 // mock_session.cpp — see mock_session.hpp.
-#include "app/mock_session.hpp"
+#include "mock_session/mock_session.hpp"
 
 #include <mock_snowflake/server.hpp>
 
 #include "sfq/keys.hpp"
 
-namespace sfq::app {
+namespace sfq::mock_session {
 
 Result<std::unique_ptr<MockSession>> MockSession::start(MockSessionOptions options) {
   auto keys = generate_key_pair(2048);
@@ -44,4 +44,4 @@ MockSession::~MockSession() {
 
 std::string MockSession::base_url() const { return server_->base_url(); }
 
-}  // namespace sfq::app
+}  // namespace sfq::mock_session

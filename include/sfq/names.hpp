@@ -1,11 +1,13 @@
-// account.hpp (internal) — Snowflake account identifiers: the ACCOUNT part of a key-pair JWT and
-// the default host of an account.
+// names.hpp — how Snowflake reads the names people write: account identifiers (the form a
+// connection's `account` should hold, its default host, the ACCOUNT part of a key-pair JWT), the
+// user as a JWT names it, and the context names (database, schema, warehouse, role) as the
+// service resolves them.
 //
 // The JWT's `iss`/`sub` must name the account exactly as the server expects, or every request
 // fails with 401 390144 "JWT token is invalid" and no hint why — the most common key-pair
 // problem (privatelink and region suffixes left in, `.global` connection groups, lower case).
 // The rules below are those of Snowflake's connectors; see docs/SQL_API_NOTES.md §7 and the
-// comments in account.cpp for where they disagree and what was chosen.
+// comments in src/auth/names.cpp for where they disagree and what was chosen.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -13,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace sfq::detail {
+namespace sfq {
 
 /// The account as the key-pair JWT names it, from an account identifier or a full host:
 ///   "myorg-myacct"                                           -> "MYORG-MYACCT"
@@ -38,8 +40,10 @@ namespace sfq::detail {
 /// that is already a host (contains ".snowflakecomputing.") is returned lower-cased as is.
 [[nodiscard]] std::string default_host(std::string_view account);
 
-/// ASCII upper/lower case (identifiers, hosts); other bytes, including UTF-8, are kept.
-[[nodiscard]] std::string ascii_upper(std::string_view text);
-[[nodiscard]] std::string ascii_lower(std::string_view text);
+/// Snowflake compares the context fields (database, schema, warehouse, role) case-sensitively
+/// with the catalog, where unquoted names are stored upper-case. A name written the way SQL
+/// would write it is therefore normalised: `analytics` → `ANALYTICS`, `"Mixed"` → `Mixed`
+/// (quotes removed, `""` unescaped).
+[[nodiscard]] std::string normalize_identifier(std::string_view name);
 
-}  // namespace sfq::detail
+}  // namespace sfq

@@ -1,5 +1,5 @@
-// catalog.cpp — the resource template, the prompts and completion.
-#include "mcp/catalog.hpp"
+// resources_prompts.cpp — the resource template, the prompts and completion.
+#include "mcp/resources_prompts.hpp"
 
 #include <algorithm>
 
