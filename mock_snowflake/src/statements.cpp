@@ -295,7 +295,7 @@ void Server::Impl::wake_delayed() {
     std::lock_guard lock(delayed_mutex);
     for (auto it = delayed.begin(); it != delayed.end();) {
       timers->cancel(it->second.timer);
-      const auto at = it->second.since + latency;
+      const auto at = it->second.since + latency + it->second.wait;
       if (at <= now || stopping.load()) {
         due.push_back(std::move(it->second.job));
         it = delayed.erase(it);
@@ -321,21 +321,26 @@ void Server::Impl::start_delayed(const Statement* statement) {
   enqueue_run(std::move(job));
 }
 
-void Server::Impl::launch(const std::shared_ptr<Statement>& statement, std::function<void()> job) {
+void Server::Impl::launch(const std::shared_ptr<Statement>& statement, std::function<void()> job,
+                          std::chrono::nanoseconds wait) {
   update_counters([](Counters& c) { ++c.statements_running; });
   const std::chrono::milliseconds latency(statement_latency_ms.load());
-  if (latency.count() <= 0 || stopping.load()) {
+  if ((latency.count() <= 0 && wait.count() <= 0) || stopping.load()) {
     enqueue_run(std::move(job));
     return;
   }
-  // Held on a timer, not a thread; the latency is re-read when it changes (wake_delayed), so
-  // lowering it releases statements already waiting (load tests gather a thousand in-flight
-  // statements this way, then let them all go).
+  // Held on a timer, not a thread: the statement latency, then the statement's own constant
+  // SYSTEM$WAITs (prepaid on its cancel token, so the engine does not wait again). The latency
+  // is re-read when it changes (wake_delayed), so lowering it releases statements already
+  // waiting (load tests gather a thousand in-flight statements this way, then let them all go).
+  // A cancel or timeout starts the job at once (expire), and the engine reports it.
+  if (wait.count() > 0) statement->cancel.prepay_wait(wait);
   std::lock_guard lock(delayed_mutex);
   auto& entry = delayed[statement.get()];
   entry.since = Clock::now();
+  entry.wait = wait;
   entry.job = std::move(job);
-  entry.timer = timers->schedule(entry.since + latency,
+  entry.timer = timers->schedule(entry.since + latency + wait,
                                  [this, key = statement.get()] { start_delayed(key); });
 }
 
