@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault", fault_specs,
                  "queue a fault, e.g. 'kind=status,status=503,method=POST,"
                  "path=/api/v2/statements,count=2,when=after' (repeatable; docs/MOCK.md)")
-      ->expected(1);
+      ->expected(1)
+      ->take_all();
   app.add_option("--max-threads", options.max_threads,
                  "cap of the statement thread pool (connections take no thread)")
       ->capture_default_str();
