@@ -1,6 +1,7 @@
 // statements.cpp — the statement lifecycle: the answer a statement gives, the sync window, the
 // request `timeout` deadlines, cancel, statement latency, and running statements (single and
 // multi-statement) on the engine.
+#include <algorithm>
 #include <charconv>
 
 #include "responses.hpp"
@@ -279,6 +280,13 @@ engine::Session Server::Impl::make_session(const detail::StatementRequest& reque
   session.user = options.user;
   session.role = request.role.empty() ? options.default_role : request.role;
   session.warehouse = request.warehouse.empty() ? options.default_warehouse : request.warehouse;
+  if (!request.warehouse.empty() && request.warehouse != options.default_warehouse &&
+      std::find(options.warehouses.begin(), options.warehouses.end(), request.warehouse) ==
+          options.warehouses.end()) {
+    // The real service opens the session without a warehouse when the named one does not exist
+    // (or is spelled in another case): statements that need one fail with 000606.
+    session.warehouse.clear();
+  }
   session.database = request.database.empty() ? options.default_database : request.database;
   session.schema =
       request.schema.empty() && request.database.empty() ? options.default_schema : request.schema;

@@ -170,6 +170,7 @@ TEST(MockserverCli, HelpDocumentsEveryFlag) {
                            "--default-schema",
                            "--default-warehouse",
                            "--default-role",
+                           "--warehouse",
                            "--public-key",
                            "--oauth-token",
                            "--pat",
