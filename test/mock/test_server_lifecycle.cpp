@@ -175,6 +175,25 @@ TEST_F(OneStatementThread, WaitingStatementsHoldNoThread) {
   EXPECT_TRUE(wait_idle());
 }
 
+// A SYSTEM$WAIT on a computed value waits inside the engine and holds its statement thread. With
+// more such statements than the pool's core of threads (2 x hardware threads, at least 4), the
+// pool must grow, or a quick statement would queue behind them.
+TEST_F(MockserverLifecycle, StatementsHoldingThreadsBeyondThePoolCoreDoNotBlockOthers) {
+  std::vector<std::string> holding;
+  for (int i = 0; i < 10; ++i) {
+    holding.push_back(submit_async("SELECT SYSTEM$WAIT(A) FROM (SELECT 60 AS A)"));
+  }
+  ASSERT_TRUE(server_->wait_until([](const Counters& c) { return c.statements_running == 10; },
+                                  seconds(30)));
+  const HttpResult quick = post_sql("SELECT 1");
+  ASSERT_EQ(quick.status, 200) << quick.body;
+  for (const auto& handle : holding) {
+    EXPECT_EQ(get("/api/v2/statements/" + handle).status, 202) << "still running";
+    ASSERT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);
+  }
+  EXPECT_TRUE(wait_idle()) << "the engine stopped the waits";
+}
+
 TEST_F(MockserverLifecycle, CancelFinishedStatementIs200AndKeepsResult) {
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   EXPECT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);
