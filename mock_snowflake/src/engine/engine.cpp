@@ -114,11 +114,16 @@ SampleCacheName sample_cache_name(const SampleKey& key) {
                                std::to_string(info.st_mtim.tv_sec) + "." +
                                std::to_string(info.st_mtim.tv_nsec) + ":" +
                                std::to_string(info.st_ino) + ":" + key.first + "." + key.second;
+  // MOCK_SNOWFLAKE_SAMPLE_CACHE: "0" keeps no file, a directory keeps it there.
+  const char* setting = std::getenv("MOCK_SNOWFLAKE_SAMPLE_CACHE");
+  if (setting != nullptr && std::string_view(setting) == "0") return {};
+  const std::filesystem::path dir = setting != nullptr && *setting != '\0'
+                                        ? std::filesystem::path(setting)
+                                        : std::filesystem::temp_directory_path(ec);
+  if (ec) return {};
   SampleCacheName name;
   name.prefix = "mock_snowflake-sample-" + hex(hash(exe.string())) + "-";
-  name.file =
-      std::filesystem::temp_directory_path(ec) / (name.prefix + hex(hash(identity)) + ".db");
-  if (ec) return {};
+  name.file = dir / (name.prefix + hex(hash(identity)) + ".db");
   return name;
 }
 
