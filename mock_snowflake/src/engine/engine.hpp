@@ -168,7 +168,8 @@ class Connection {
 
 class Engine {
  public:
-  /// Creates the databases (seeding the sample data takes well under a second). Throws
+  /// Creates the databases (seeding the sample data takes well under a second, and
+  /// later engines of the same program copy the first one's; engine.cpp). Throws
   /// std::runtime_error with a clear message when a --db file or --csv directory is unusable.
   explicit Engine(EngineOptions options);
   ~Engine();
