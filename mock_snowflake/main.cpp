@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
                  "the user's default schema, used when a request names no database");
   app.add_option("--default-warehouse", options.default_warehouse, "the user's default warehouse");
   app.add_option("--default-role", options.default_role, "the user's default role");
+  std::vector<std::string> extra_warehouses;
+  app.add_option("--warehouse", extra_warehouses,
+                 "another warehouse of the account, besides MOCK_WH and --default-warehouse "
+                 "(repeatable); a request naming an unknown one runs without a warehouse")
+      ->expected(1)
+      ->take_all();
   app.add_option("--public-key", key_files,
                  "PEM public key file of the user; give it twice for RSA_PUBLIC_KEY and "
                  "RSA_PUBLIC_KEY_2")
@@ -124,7 +130,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault", fault_specs,
                  "queue a fault, e.g. 'kind=status,status=503,method=POST,"
                  "path=/api/v2/statements,count=2,when=after' (repeatable; docs/MOCK.md)")
-      ->expected(1);
+      ->expected(1)
+      ->take_all();
   app.add_option("--max-threads", options.max_threads,
                  "cap of the statement thread pool (connections take no thread)")
       ->capture_default_str();
@@ -146,6 +153,8 @@ int main(int argc, char** argv) {
                  "real one, for JWT validity and createdOn")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  options.warehouses.insert(options.warehouses.end(), extra_warehouses.begin(),
+                            extra_warehouses.end());
 
   if (key_files.size() > 2) {
     std::cerr << "mock-snowflake: --public-key may be given at most twice\n";

@@ -30,6 +30,15 @@ Reply jersey_reply(int status, std::string_view message, const std::string& path
 
 bool is_true(const std::string& value) { return text::iequals(value, "true"); }
 
+/// True when `sql` may call SYSTEM$WAIT (a cheap test before parsing it a second time).
+bool mentions_wait(std::string_view sql) {
+  constexpr std::string_view kName = "SYSTEM$WAIT";
+  for (std::size_t at = 0; at + kName.size() <= sql.size(); ++at) {
+    if (text::iequals(sql.substr(at, kName.size()), kName)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Server::Impl::handle_submit(std::shared_ptr<const HttpRequest> req, ReplyFn done) {
@@ -93,12 +102,13 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
           400, detail::error_body("390142", "Incoming request does not contain a valid payload."));
     }
   }
+  const bool is_multi = texts.size() > 1 || wanted > 1 || wanted == 0;
   auto statement = store->create(client_request_id);
   request_id = statement->submission_request_id;
   {
     // Already visible to other requests (by requestId): written under its lock.
     std::lock_guard lock(statement->mutex);
-    statement->multi = texts.size() > 1 || wanted > 1 || wanted == 0;
+    statement->multi = is_multi;
     if (request->timeout) {
       statement->timeout_seconds = static_cast<int>(
           *request->timeout == 0 ? kMaxStatementTimeout
@@ -124,9 +134,16 @@ std::optional<Reply> Server::Impl::submit(const HttpRequest& req, std::shared_pt
     ++c.executions;
     if (!client_request_id.empty()) ++c.executions_by_request_id[client_request_id];
   });
-  launch(statement, [this, statement, request, texts = std::move(texts), nullable] {
-    run(statement, request, texts, nullable);
-  });
+  // A single statement's SYSTEM$WAIT waits on a timer, not on a statement thread.
+  const auto wait = texts.size() == 1 && !is_multi && mentions_wait(texts.front())
+                        ? engine::Engine::planned_wait(texts.front())
+                        : std::chrono::nanoseconds{0};
+  launch(
+      statement,
+      [this, statement, request, texts = std::move(texts), nullable] {
+        run(statement, request, texts, nullable);
+      },
+      wait);
   if (stopping.load()) expire(statement, StatementState::cancelled);
   // async=true answers 202 even when the statement has already finished.
   if (async) return json_reply(202, detail::query_status_body(statement->handle));

@@ -130,8 +130,44 @@ bool JwtVerifier::looks_like_jwt(std::string_view token) {
   return parse_json_part(token.substr(0, first)).has_value();
 }
 
+bool JwtVerifier::key_registered(const std::shared_ptr<EVP_PKEY>& key) const {
+  if (!key) return false;
+  std::lock_guard lock(mutex_);
+  for (const Key& slot : keys_) {
+    if (slot.key == key) return true;
+  }
+  return false;
+}
+
+JwtCheck JwtVerifier::check_times(std::int64_t iat_ms, std::int64_t exp_ms,
+                                  std::chrono::system_clock::time_point now) const {
+  const std::int64_t now_millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::int64_t skew_millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_skew_).count();
+  constexpr std::int64_t kMaxLifetimeMillis = 3600 * 1000;
+  if (iat_ms - skew_millis > now_millis) return reject("not_yet_valid");
+  if (now_millis >= exp_ms) return reject("expired");
+  // "valid for at most one hour after the token is issued, even if you specify a longer
+  // expiration time": a later exp is capped, not rejected up front.
+  if (now_millis >= iat_ms + kMaxLifetimeMillis) return reject("lifetime");
+  return JwtCheck{true, {}};
+}
+
 JwtCheck JwtVerifier::verify(std::string_view token,
                              std::chrono::system_clock::time_point now) const {
+  {
+    std::optional<Verified> known;
+    {
+      std::lock_guard lock(verified_mutex_);
+      if (const auto it = verified_.find(std::string(token)); it != verified_.end()) {
+        known = it->second;
+      }
+    }
+    if (known && key_registered(known->key.lock())) {
+      return check_times(known->iat_ms, known->exp_ms, now);
+    }
+  }
   const auto first = token.find('.');
   const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos) return reject("malformed");
@@ -191,17 +227,14 @@ JwtCheck JwtVerifier::verify(std::string_view token,
     return reject("signature");
   }
 
-  const std::int64_t now_millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::int64_t skew_millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_skew_).count();
-  constexpr std::int64_t kMaxLifetimeMillis = 3600 * 1000;
-  if (*iat - skew_millis > now_millis) return reject("not_yet_valid");
-  if (now_millis >= *exp) return reject("expired");
-  // "valid for at most one hour after the token is issued, even if you specify a longer
-  // expiration time": a later exp is capped, not rejected up front.
-  if (now_millis >= *iat + kMaxLifetimeMillis) return reject("lifetime");
-  return JwtCheck{true, {}};
+  {
+    // Only tokens that passed every check but the times are remembered.
+    constexpr std::size_t kMaxRemembered = 4096;
+    std::lock_guard lock(verified_mutex_);
+    if (verified_.size() >= kMaxRemembered) verified_.clear();
+    verified_[std::string(token)] = Verified{*iat, *exp, key};
+  }
+  return check_times(*iat, *exp, now);
 }
 
 }  // namespace mock_snowflake::detail

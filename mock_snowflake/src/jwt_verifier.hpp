@@ -26,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace mock_snowflake::detail {
 
@@ -58,6 +59,9 @@ class JwtVerifier {
   [[nodiscard]] bool set_key(int slot, std::string_view pem, std::string& error);
   void clear_key(int slot);
 
+  /// Checks `token` at time `now`. A token whose signature has been verified once is
+  /// remembered (by its exact text, with its validity window and the key that verified it), so
+  /// a client repeating its token pays for the RSA check once; the time checks run every time.
   [[nodiscard]] JwtCheck verify(std::string_view token,
                                 std::chrono::system_clock::time_point now) const;
 
@@ -72,11 +76,24 @@ class JwtVerifier {
     std::shared_ptr<EVP_PKEY> key;
     std::string fingerprint;  ///< base64 only, without "SHA256:"
   };
+  /// A token whose claims and signature were verified: its times and the key that verified it.
+  struct Verified {
+    std::int64_t iat_ms = 0;
+    std::int64_t exp_ms = 0;
+    std::weak_ptr<EVP_PKEY> key;  ///< still registered in a slot, or the token is checked afresh
+  };
+  /// The time checks shared by fresh and remembered tokens.
+  [[nodiscard]] JwtCheck check_times(std::int64_t iat_ms, std::int64_t exp_ms,
+                                     std::chrono::system_clock::time_point now) const;
+  [[nodiscard]] bool key_registered(const std::shared_ptr<EVP_PKEY>& key) const;
+
   std::string account_;  ///< uppercase
   std::string user_;     ///< uppercase
   std::chrono::seconds clock_skew_;
   mutable std::mutex mutex_;
   std::array<Key, 2> keys_;
+  mutable std::mutex verified_mutex_;
+  mutable std::unordered_map<std::string, Verified> verified_;  ///< bounded: cleared when full
 };
 
 }  // namespace mock_snowflake::detail

@@ -154,10 +154,12 @@ void Server::stop() {
   Impl& impl = *impl_;
   impl.started = false;
   impl.stopping = true;
-  impl.wake_delayed();
+  // Cancelled first, so that statements still held by latency or SYSTEM$WAIT start only to
+  // report the cancel.
   for (const auto& statement : impl.store->running()) {
     impl.expire(statement, StatementState::cancelled);
   }
+  impl.wake_delayed();
   impl.stop_front();
   for (const auto& statement : impl.store->running()) {
     impl.expire(statement, StatementState::cancelled);

@@ -123,10 +123,11 @@ struct Server::Impl {
   // Set once stop() begins: statements delayed by latency start at once, holds answer at once.
   std::atomic<bool> stopping{false};
 
-  // Statements held by the statement latency, by statement: when they were accepted, the
-  // timer that starts them, and the job that runs them.
+  // Statements held by the statement latency or their SYSTEM$WAITs, by statement: when they
+  // were accepted, the timer that starts them, and the job that runs them.
   struct Delayed {
     detail::Clock::time_point since;
+    std::chrono::nanoseconds wait{0};  ///< the statement's prepaid SYSTEM$WAITs
     detail::TimerQueue::Id timer = 0;
     std::function<void()> job;
   };
@@ -186,8 +187,10 @@ struct Server::Impl {
   void wake_delayed();
   void start_delayed(const Statement* statement);
   /// Counts the statement as running and runs `job` on the statement pool once the statement
-  /// latency has passed.
-  void launch(const std::shared_ptr<Statement>& statement, std::function<void()> job);
+  /// latency and then `wait` (its constant SYSTEM$WAITs, engine::Engine::planned_wait) have
+  /// passed, or at once when it is cancelled or times out meanwhile.
+  void launch(const std::shared_ptr<Statement>& statement, std::function<void()> job,
+              std::chrono::nanoseconds wait = {});
   void enqueue_run(std::function<void()> job);
   void run(const std::shared_ptr<Statement>& statement,
            const std::shared_ptr<const detail::StatementRequest>& request,

@@ -1,6 +1,7 @@
 // statements.cpp — the statement lifecycle: the answer a statement gives, the sync window, the
 // request `timeout` deadlines, cancel, statement latency, and running statements (single and
 // multi-statement) on the engine.
+#include <algorithm>
 #include <charconv>
 
 #include "responses.hpp"
@@ -278,6 +279,13 @@ engine::Session Server::Impl::make_session(const detail::StatementRequest& reque
   session.user = options.user;
   session.role = request.role.empty() ? options.default_role : request.role;
   session.warehouse = request.warehouse.empty() ? options.default_warehouse : request.warehouse;
+  if (!request.warehouse.empty() && request.warehouse != options.default_warehouse &&
+      std::find(options.warehouses.begin(), options.warehouses.end(), request.warehouse) ==
+          options.warehouses.end()) {
+    // The real service opens the session without a warehouse when the named one does not exist
+    // (or is spelled in another case): statements that need one fail with 000606.
+    session.warehouse.clear();
+  }
   session.database = request.database.empty() ? options.default_database : request.database;
   session.schema =
       request.schema.empty() && request.database.empty() ? options.default_schema : request.schema;
@@ -294,7 +302,7 @@ void Server::Impl::wake_delayed() {
     std::lock_guard lock(delayed_mutex);
     for (auto it = delayed.begin(); it != delayed.end();) {
       timers->cancel(it->second.timer);
-      const auto at = it->second.since + latency;
+      const auto at = it->second.since + latency + it->second.wait;
       if (at <= now || stopping.load()) {
         due.push_back(std::move(it->second.job));
         it = delayed.erase(it);
@@ -320,21 +328,26 @@ void Server::Impl::start_delayed(const Statement* statement) {
   enqueue_run(std::move(job));
 }
 
-void Server::Impl::launch(const std::shared_ptr<Statement>& statement, std::function<void()> job) {
+void Server::Impl::launch(const std::shared_ptr<Statement>& statement, std::function<void()> job,
+                          std::chrono::nanoseconds wait) {
   update_counters([](Counters& c) { ++c.statements_running; });
   const std::chrono::milliseconds latency(statement_latency_ms.load());
-  if (latency.count() <= 0 || stopping.load()) {
+  if ((latency.count() <= 0 && wait.count() <= 0) || stopping.load()) {
     enqueue_run(std::move(job));
     return;
   }
-  // Held on a timer, not a thread; the latency is re-read when it changes (wake_delayed), so
-  // lowering it releases statements already waiting (load tests gather a thousand in-flight
-  // statements this way, then let them all go).
+  // Held on a timer, not a thread: the statement latency, then the statement's own constant
+  // SYSTEM$WAITs (prepaid on its cancel token, so the engine does not wait again). The latency
+  // is re-read when it changes (wake_delayed), so lowering it releases statements already
+  // waiting (load tests gather a thousand in-flight statements this way, then let them all go).
+  // A cancel or timeout starts the job at once (expire), and the engine reports it.
+  if (wait.count() > 0) statement->cancel.prepay_wait(wait);
   std::lock_guard lock(delayed_mutex);
   auto& entry = delayed[statement.get()];
   entry.since = Clock::now();
+  entry.wait = wait;
   entry.job = std::move(job);
-  entry.timer = timers->schedule(entry.since + latency,
+  entry.timer = timers->schedule(entry.since + latency + wait,
                                  [this, key = statement.get()] { start_delayed(key); });
 }
 

@@ -148,6 +148,19 @@ TEST_F(MockserverAuth, SecondKeySlotIsAccepted) {
   expect_jwt_rejected(mint_jwt(key()), "fingerprint");
 }
 
+// A token already verified is remembered, but never past its key: the very same token text is
+// refused once its key is removed, and accepted again once the key is back.
+TEST_F(MockserverAuth, ARememberedTokenFollowsItsKey) {
+  const std::string token = mint_jwt(key());
+  EXPECT_EQ(with_token(token, "KEYPAIR_JWT").status, 200);
+  EXPECT_EQ(with_token(token, "KEYPAIR_JWT").status, 200) << "the same text again";
+  server_->remove_public_key(1);
+  expect_jwt_rejected(token, "fingerprint");
+  std::string error;
+  ASSERT_TRUE(server_->add_public_key(key().public_pem(), 2, error)) << error;
+  EXPECT_EQ(with_token(token, "KEYPAIR_JWT").status, 200) << "the key is back, in slot 2";
+}
+
 TEST_F(MockserverAuth, FingerprintMatchesTheDocumentedComputation) {
   EXPECT_EQ(mock_snowflake::Server::public_key_fingerprint(key().public_pem()),
             "SHA256:" + key().fingerprint());

@@ -170,6 +170,7 @@ TEST(MockserverCli, HelpDocumentsEveryFlag) {
                            "--default-schema",
                            "--default-warehouse",
                            "--default-role",
+                           "--warehouse",
                            "--public-key",
                            "--oauth-token",
                            "--pat",
@@ -242,6 +243,26 @@ TEST(MockserverCli, StopsOnSigintAndHonoursFlags) {
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->status, 404) << "--no-admin";
   process.signal(SIGINT);
+  EXPECT_EQ(process.wait_exit(), 0);
+}
+
+TEST(MockserverCli, RepeatedFaultFlagsQueueEveryFault) {
+  // A second --fault must add to the first, not replace it.
+  Process process({"--oauth-token", "tok", "--no-sample-data", "--fault",
+                   "kind=status,status=503,method=POST,path=/api/v2/statements", "--fault",
+                   "kind=status,status=429,method=POST,path=/api/v2/statements"});
+  const int port = port_from(process.read_stdout(1), "http");
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  const auto post = [&] {
+    auto result = client.Post("/api/v2/statements", {{"Authorization", "Bearer tok"}},
+                              R"({"statement":"SELECT 1"})", "application/json");
+    return result ? result->status : 0;
+  };
+  EXPECT_EQ(post(), 503) << "the first --fault strikes first";
+  EXPECT_EQ(post(), 429) << "then the second";
+  EXPECT_EQ(post(), 200);
+  process.signal(SIGTERM);
   EXPECT_EQ(process.wait_exit(), 0);
 }
 

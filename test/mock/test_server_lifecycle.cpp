@@ -143,6 +143,57 @@ TEST_F(MockserverLifecycle, CancelRunningStatement) {
   EXPECT_TRUE(wait_idle()) << "the engine stopped the statement";
 }
 
+// SYSTEM$WAIT waits on a timer, not on a statement thread: with a pool of one thread, quick
+// statements still run while long waits are held, and the waits still answer and cancel as before.
+class OneStatementThread : public MockserverLifecycle {
+ protected:
+  void configure(mock_snowflake::ServerOptions& options) override {
+    MockserverLifecycle::configure(options);
+    options.max_threads = 1;
+  }
+};
+
+TEST_F(OneStatementThread, WaitingStatementsHoldNoThread) {
+  std::vector<std::string> waiting;
+  for (int i = 0; i < 3; ++i) waiting.push_back(submit_async("SELECT SYSTEM$WAIT(60)"));
+  // Were a wait holding the only thread, this would queue behind it for a minute (and the
+  // 30 s sync window would answer 202).
+  const HttpResult quick = post_sql("SELECT 1");
+  ASSERT_EQ(quick.status, 200) << quick.body;
+  for (const auto& handle : waiting) {
+    EXPECT_EQ(get("/api/v2/statements/" + handle).status, 202) << "still running";
+  }
+  const HttpResult short_wait = post_sql("SELECT SYSTEM$WAIT(20, 'MILLISECONDS') AS W");
+  ASSERT_EQ(short_wait.status, 200) << short_wait.body;
+  EXPECT_STREQ(short_wait.json()["data"][0][0].GetString(), "waited 20 milliseconds");
+  for (const auto& handle : waiting) {
+    ASSERT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);
+    const HttpResult later = get("/api/v2/statements/" + handle);
+    ASSERT_EQ(later.status, 422) << later.body;
+    EXPECT_STREQ(later.json()["code"].GetString(), "000604");
+  }
+  EXPECT_TRUE(wait_idle());
+}
+
+// A SYSTEM$WAIT on a computed value waits inside the engine and holds its statement thread. With
+// more such statements than the pool's core of threads (2 x hardware threads, at least 4), the
+// pool must grow, or a quick statement would queue behind them.
+TEST_F(MockserverLifecycle, StatementsHoldingThreadsBeyondThePoolCoreDoNotBlockOthers) {
+  std::vector<std::string> holding;
+  for (int i = 0; i < 10; ++i) {
+    holding.push_back(submit_async("SELECT SYSTEM$WAIT(A) FROM (SELECT 60 AS A)"));
+  }
+  ASSERT_TRUE(server_->wait_until([](const Counters& c) { return c.statements_running == 10; },
+                                  seconds(30)));
+  const HttpResult quick = post_sql("SELECT 1");
+  ASSERT_EQ(quick.status, 200) << quick.body;
+  for (const auto& handle : holding) {
+    EXPECT_EQ(get("/api/v2/statements/" + handle).status, 202) << "still running";
+    ASSERT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);
+  }
+  EXPECT_TRUE(wait_idle()) << "the engine stopped the waits";
+}
+
 TEST_F(MockserverLifecycle, CancelFinishedStatementIs200AndKeepsResult) {
   const std::string handle = post_sql("SELECT 1").json()["statementHandle"].GetString();
   EXPECT_EQ(request("POST", "/api/v2/statements/" + handle + "/cancel").status, 200);

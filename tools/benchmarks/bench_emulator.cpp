@@ -4,7 +4,9 @@
 // It starts the `mock-snowflake` executable pinned to one core (CPU 0) and pins itself to
 // another (CPU 1), then:
 //   burst N   sends N POSTs of `select system$wait(100, 'MILLISECONDS')`, all in flight at once,
-//             each on its own connection, and reports the wall time until the last answer;
+//             each on a new connection, and reports the wall time until the last answer;
+//   warm N    the same over N connections opened (and kept alive) beforehand, so that the
+//             client's and the kernel's connection setup is not part of the time;
 //   idle N    opens N keep-alive connections (one statement each), leaves them idle, and reports
 //             the emulator's CPU use over 10 s from /proc/<pid>/stat.
 // Each case runs --runs times (default 5) against a fresh emulator and prints every run and the
@@ -29,6 +31,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -36,6 +39,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -129,64 +133,64 @@ class Emulator {
   std::string url_;
 };
 
-/// A curl multi handle driven by epoll through curl_multi_socket_action.
+/// Curl multi handles driven by one epoll loop through curl_multi_socket_action. The transfers
+/// are spread over several multi handles of at most kShardSize each: libcurl 7.88 walks its
+/// whole connection cache in a few places (finding a connection to reuse, removing a handle),
+/// which with 10 000 connections in one cache made the client, not the emulator, the bottleneck.
 class MultiClient {
  public:
-  MultiClient() : multi_(curl_multi_init()), epoll_(epoll_create1(EPOLL_CLOEXEC)) {
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiClient::on_socket);
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &MultiClient::on_timer);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 100000L);
-  }
+  static constexpr std::size_t kShardSize = 500;
+
+  MultiClient() : epoll_(epoll_create1(EPOLL_CLOEXEC)) {}
   ~MultiClient() {
-    for (CURL* easy : easies_) {
-      curl_multi_remove_handle(multi_, easy);
-      curl_easy_cleanup(easy);
-    }
-    curl_multi_cleanup(multi_);
+    clear();
+    for (auto& shard : shards_) curl_multi_cleanup(shard->multi);
+    curl_slist_free_all(headers_);
     close(epoll_);
   }
 
-  /// Sends `count` statements at once; returns the answers' statuses by code.
+  /// Sends `count` statements at once; returns the answers' statuses by code. `fresh`: each on
+  /// a new connection; otherwise on the connections kept alive from the previous run().
   std::map<long, int> run(const std::string& url, const std::string& authorization,
-                          std::size_t count) {
-    for (CURL* easy : easies_) {
-      curl_multi_remove_handle(multi_, easy);
-      curl_easy_cleanup(easy);
+                          std::size_t count, const char* body = kWaitBody, bool fresh = true) {
+    clear();
+    held_us_.clear();
+    last_sent_us_ = 0;
+    if (headers_ == nullptr) {
+      const std::string auth = "Authorization: " + authorization;
+      headers_ = curl_slist_append(headers_, auth.c_str());
+      headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+      headers_ = curl_slist_append(headers_, "Accept: application/json");
+      headers_ = curl_slist_append(headers_, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT");
+      headers_ = curl_slist_append(headers_, "User-Agent: bench_emulator/1.0");
     }
-    easies_.clear();
-    headers_ = nullptr;
-    const std::string auth = "Authorization: " + authorization;
-    headers_ = curl_slist_append(headers_, auth.c_str());
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
-    headers_ = curl_slist_append(headers_, "Accept: application/json");
-    headers_ = curl_slist_append(headers_, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT");
-    headers_ = curl_slist_append(headers_, "User-Agent: bench_emulator/1.0");
-    const std::string target = url + "/api/v2/statements";
+    target_ = url + "/api/v2/statements";
+    while (shards_.size() * kShardSize < count) add_shard();
     for (std::size_t i = 0; i < count; ++i) {
       CURL* easy = curl_easy_init();
-      curl_easy_setopt(easy, CURLOPT_URL, target.c_str());
+      curl_easy_setopt(easy, CURLOPT_URL, target_.c_str());
       curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, kBody);
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body);
       curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &MultiClient::discard);
       curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
       curl_easy_setopt(easy, CURLOPT_TIMEOUT, 120L);
       // Every transfer gets a connection of its own anyway (all are in flight at once); this
-      // spares libcurl a search of its whole connection cache per transfer.
-      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
-      easies_.push_back(easy);
-      curl_multi_add_handle(multi_, easy);
+      // spares libcurl a search of its connection cache per transfer.
+      curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+      Shard& shard = *shards_[i / kShardSize];
+      shard.easies.push_back(easy);
+      curl_multi_add_handle(shard.multi, easy);
     }
     std::map<long, int> statuses;
     std::size_t done = 0;
     std::vector<epoll_event> events(1024);
     while (done < count) {
       int wait_ms = 1000;
-      if (has_timer_) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(timer_at_ - Clock::now());
-        wait_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, 1000));
+      for (const auto& shard : shards_) {
+        if (!shard->has_timer) continue;
+        const auto left =
+            std::chrono::ceil<std::chrono::milliseconds>(shard->timer_at - Clock::now());
+        wait_ms = std::min(wait_ms, static_cast<int>(std::clamp<long long>(left.count(), 0, 1000)));
       }
       const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), wait_ms);
       int running = 0;
@@ -196,72 +200,115 @@ class MultiClient {
         if (event.events & EPOLLIN) mask |= CURL_CSELECT_IN;
         if (event.events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
         if (event.events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(multi_, event.data.fd, mask, &running);
+        const auto shard = static_cast<std::size_t>(event.data.u64 >> 32);
+        const auto fd = static_cast<curl_socket_t>(event.data.u64 & 0xFFFFFFFFu);
+        curl_multi_socket_action(shards_[shard]->multi, fd, mask, &running);
       }
-      // curl's timer drives connects of new transfers too: run it whenever it is due, also
-      // when sockets kept epoll busy.
-      if (has_timer_ && Clock::now() >= timer_at_) {
-        has_timer_ = false;
-        curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
-      }
-      int left = 0;
-      while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
-        if (message->msg != CURLMSG_DONE) continue;
-        long status = 0;
-        if (message->data.result == CURLE_OK) {
-          curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+      for (auto& shard : shards_) {
+        // curl's timer drives connects of new transfers too: run it whenever it is due, also
+        // when sockets kept epoll busy.
+        if (shard->has_timer && Clock::now() >= shard->timer_at) {
+          shard->has_timer = false;
+          curl_multi_socket_action(shard->multi, CURL_SOCKET_TIMEOUT, 0, &running);
         }
-        ++statuses[status];
-        if (done == 0) first_done_ = Clock::now();
-        curl_off_t pretransfer = 0;
-        curl_easy_getinfo(message->easy_handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-        last_sent_us_ = std::max<long long>(last_sent_us_, pretransfer);
-        ++done;
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(shard->multi, &left)) {
+          if (message->msg != CURLMSG_DONE) continue;
+          long status = 0;
+          if (message->data.result == CURLE_OK) {
+            curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+          }
+          ++statuses[status];
+          if (done == 0) first_done_ = Clock::now();
+          curl_off_t pretransfer = 0;
+          curl_off_t first_byte = 0;
+          curl_easy_getinfo(message->easy_handle, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+          curl_easy_getinfo(message->easy_handle, CURLINFO_STARTTRANSFER_TIME_T, &first_byte);
+          last_sent_us_ = std::max<long long>(last_sent_us_, pretransfer);
+          // From the request going out to the answer's first byte coming in: the emulator's
+          // time for the statement (100 ms of it SYSTEM$WAIT) plus the client's delays.
+          held_us_.push_back(first_byte - pretransfer);
+          ++done;
+        }
       }
     }
     return statuses;
   }
 
- private:
-  static constexpr const char* kBody =
+  static constexpr const char* kWaitBody =
       "{\"statement\":\"select system$wait(100, 'MILLISECONDS')\",\"timeout\":60}";
+  static constexpr const char* kSelectOneBody = "{\"statement\":\"select 1\",\"timeout\":60}";
+
+ private:
+  struct Shard {
+    MultiClient* owner = nullptr;
+    std::size_t index = 0;
+    CURLM* multi = nullptr;
+    bool has_timer = false;
+    Clock::time_point timer_at{};
+    std::vector<CURL*> easies;
+  };
+
+  void add_shard() {
+    auto shard = std::make_unique<Shard>();
+    shard->owner = this;
+    shard->index = shards_.size();
+    shard->multi = curl_multi_init();
+    curl_multi_setopt(shard->multi, CURLMOPT_SOCKETFUNCTION, &MultiClient::on_socket);
+    curl_multi_setopt(shard->multi, CURLMOPT_SOCKETDATA, shard.get());
+    curl_multi_setopt(shard->multi, CURLMOPT_TIMERFUNCTION, &MultiClient::on_timer);
+    curl_multi_setopt(shard->multi, CURLMOPT_TIMERDATA, shard.get());
+    curl_multi_setopt(shard->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+    curl_multi_setopt(shard->multi, CURLMOPT_MAXCONNECTS, static_cast<long>(2 * kShardSize));
+    shards_.push_back(std::move(shard));
+  }
+
+  /// Removes the previous run's transfers; their connections stay in the shards' caches.
+  void clear() {
+    for (auto& shard : shards_) {
+      for (CURL* easy : shard->easies) {
+        curl_multi_remove_handle(shard->multi, easy);
+        curl_easy_cleanup(easy);
+      }
+      shard->easies.clear();
+    }
+  }
 
   static size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-  static int on_socket(CURL*, curl_socket_t fd, int what, void* self_ptr, void*) {
-    auto* self = static_cast<MultiClient*>(self_ptr);
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* shard_ptr, void*) {
+    auto* shard = static_cast<Shard*>(shard_ptr);
+    const int epoll = shard->owner->epoll_;
     epoll_event event{};
-    event.data.fd = fd;
+    event.data.u64 =
+        (static_cast<std::uint64_t>(shard->index) << 32) | static_cast<std::uint32_t>(fd);
     if (what == CURL_POLL_REMOVE) {
-      epoll_ctl(self->epoll_, EPOLL_CTL_DEL, fd, nullptr);
+      epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
       return 0;
     }
     event.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-    if (epoll_ctl(self->epoll_, EPOLL_CTL_MOD, fd, &event) != 0) {
-      epoll_ctl(self->epoll_, EPOLL_CTL_ADD, fd, &event);
+    if (epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) != 0) {
+      epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
     }
     return 0;
   }
 
-  static int on_timer(CURLM*, long timeout_ms, void* self_ptr) {
-    auto* self = static_cast<MultiClient*>(self_ptr);
-    self->has_timer_ = timeout_ms >= 0;
-    self->timer_at_ = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0L));
+  static int on_timer(CURLM*, long timeout_ms, void* shard_ptr) {
+    auto* shard = static_cast<Shard*>(shard_ptr);
+    shard->has_timer = timeout_ms >= 0;
+    shard->timer_at = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0L));
     return 0;
   }
 
-  CURLM* multi_;
   int epoll_;
-  bool has_timer_ = false;
-  Clock::time_point timer_at_{};
+  std::vector<std::unique_ptr<Shard>> shards_;
+  curl_slist* headers_ = nullptr;
+  std::string target_;
 
  public:
   Clock::time_point first_done_{};
-  long long last_sent_us_ = 0;  ///< the latest a request started to go out, from its start
-
- private:
-  std::vector<CURL*> easies_;
-  curl_slist* headers_ = nullptr;
+  long long last_sent_us_ = 0;      ///< the latest a request started to go out, from its start
+  std::vector<long long> held_us_;  ///< per transfer: request sent to first byte of the answer
 };
 
 std::string base64(const unsigned char* data, std::size_t size, bool url) {
@@ -346,10 +393,11 @@ int main(int argc, char** argv) {
       emulator_program = argv[++i];
     } else if (arg == "--runs" && i + 1 < argc) {
       runs = std::stoi(argv[++i]);
-    } else if ((arg == "burst" || arg == "idle") && i + 1 < argc) {
+    } else if ((arg == "burst" || arg == "warm" || arg == "idle") && i + 1 < argc) {
       cases.emplace_back(arg, std::stoul(argv[++i]));
     } else {
-      std::cerr << "usage: bench_emulator [--emulator PATH] [--runs N] (burst N | idle N)...\n";
+      std::cerr
+          << "usage: bench_emulator [--emulator PATH] [--runs N] (burst N | warm N | idle N)...\n";
       return 2;
     }
   }
@@ -368,20 +416,35 @@ int main(int argc, char** argv) {
     for (int run = 0; run < runs; ++run) {
       Emulator emulator(emulator_program, key_file);
       MultiClient client;
-      if (kind == "burst") {
+      if (kind == "burst" || kind == "warm") {
+        if (kind == "warm") {
+          // Connect first (one `select 1` per connection), then time the statements alone.
+          client.run(emulator.url(), authorization, count, MultiClient::kSelectOneBody);
+        }
         const long long ticks_before = emulator.cpu_ticks();
         const auto start = Clock::now();
-        const auto statuses = client.run(emulator.url(), authorization, count);
+        const auto statuses = client.run(emulator.url(), authorization, count,
+                                         MultiClient::kWaitBody, kind == "burst");
         const double cpu = static_cast<double>(emulator.cpu_ticks() - ticks_before) /
                            static_cast<double>(sysconf(_SC_CLK_TCK));
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         values.push_back(seconds);
         const double first = std::chrono::duration<double>(client.first_done_ - start).count();
+        auto held = client.held_us_;
+        std::sort(held.begin(), held.end());
+        const auto held_at = [&held](double q) {
+          return held.empty() ? 0.0
+                              : static_cast<double>(held[static_cast<std::size_t>(
+                                    q * static_cast<double>(held.size() - 1))]) /
+                                    1e3;
+        };
         std::printf(
-            "burst %zu run %d: %.3f s, first answer after %.3f s, last request sent "
-            "after %.3f s, emulator CPU %.2f s (%s)\n",
-            count, run + 1, seconds, first, static_cast<double>(client.last_sent_us_) / 1e6, cpu,
-            describe(statuses).c_str());
+            "%s %zu run %d: %.3f s, first answer after %.3f s, last request sent "
+            "after %.3f s, emulator CPU %.2f s, request-to-answer median %.0f ms p99 %.0f ms "
+            "max %.0f ms (%s)\n",
+            kind.c_str(), count, run + 1, seconds, first,
+            static_cast<double>(client.last_sent_us_) / 1e6, cpu, held_at(0.5), held_at(0.99),
+            held_at(1.0), describe(statuses).c_str());
       } else {
         const auto statuses = client.run(emulator.url(), authorization, count);
         std::this_thread::sleep_for(std::chrono::seconds(1));  // let the burst settle
@@ -400,7 +463,7 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
     std::printf("== %s %zu: median %.3f %s\n", kind.c_str(), count, median(values),
-                kind == "burst" ? "s" : "% of a core");
+                kind == "idle" ? "% of a core" : "s");
   }
   std::remove(key_file.c_str());
   curl_global_cleanup();

@@ -116,6 +116,11 @@ struct ServerOptions {
   std::string default_schema;
   std::string default_warehouse = "MOCK_WH";
   std::string default_role;
+  /// The account's warehouses besides the default one (names compared exactly, as the real
+  /// service compares them with SHOW WAREHOUSES'). A request naming a warehouse that does not
+  /// exist runs without one: CURRENT_WAREHOUSE() is NULL and a statement that needs a warehouse
+  /// fails with 000606, as when none is named (docs/MOCK.md, "Behaviour").
+  std::vector<std::string> warehouses{"MOCK_WH"};
   std::vector<std::string> oauth_tokens;                ///< accepted OAuth access tokens
   std::vector<std::string> programmatic_access_tokens;  ///< accepted PATs
   std::string tls_cert_file;  ///< with tls_key_file: serve HTTPS instead of HTTP

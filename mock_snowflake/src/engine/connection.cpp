@@ -107,41 +107,87 @@ CompileEnv ConnectionImpl::make_env(PooledDb& db, const Bindings* bindings, std:
   return env;
 }
 
+namespace {
+
+/// The seconds a constant SYSTEM$WAIT(n [, unit]) call waits, with its unit in lower case; nullopt
+/// when `e` is not such a call. Throws the real errors for a bad unit or a negative time.
+std::optional<std::pair<double, std::string>> constant_wait(const Expr& e) {
+  if (e.kind != ExprKind::function || e.text != "SYSTEM$WAIT" || e.args.empty() ||
+      e.args.size() > 2)
+    return std::nullopt;
+  auto amount = literal_number(*e.args[0]);
+  if (!amount) return std::nullopt;
+  std::string unit = "SECONDS";
+  if (e.args.size() == 2) {
+    if (e.args[1]->kind != ExprKind::string) return std::nullopt;
+    unit = text::upper(e.args[1]->text);
+  }
+  double seconds = *amount;
+  if (unit.rfind("MILLI", 0) == 0) {
+    seconds /= 1000;
+  } else if (unit.rfind("MINUTE", 0) == 0) {
+    seconds *= 60;
+  } else if (unit.rfind("HOUR", 0) == 0) {
+    seconds *= 3600;
+  } else if (unit.rfind("SECOND", 0) != 0) {
+    throw SfError("100095", "22023", "Invalid time unit '" + unit + "' for SYSTEM$WAIT");
+  }
+  if (seconds < 0) throw SfError("100095", "22023", "Invalid wait time for SYSTEM$WAIT");
+  return std::make_pair(seconds, text::lower(unit));
+}
+
+std::chrono::nanoseconds wait_duration(double seconds) {
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+}
+
+/// True for statements that run() refuses before any SYSTEM$WAIT: PUT, GET, empty text.
+bool refused_before_waits(std::string_view sql) {
+  std::vector<Token> tokens;
+  LexError lex_error;
+  if (!tokenize(sql, tokens, lex_error) || tokens.empty()) return false;
+  return tokens[0].is_keyword("PUT") || tokens[0].is_keyword("GET") ||
+         tokens[0].kind == TokenKind::end;
+}
+
+}  // namespace
+
+std::chrono::nanoseconds Engine::planned_wait(std::string_view sql) {
+  std::chrono::nanoseconds total{0};
+  try {
+    if (refused_before_waits(sql)) return total;
+    Statement st = parse_statement(sql);
+    using K = Statement::Kind;
+    if (st.kind == K::use || st.kind == K::begin || st.kind == K::commit ||
+        st.kind == K::rollback || st.kind == K::alter_session || st.kind == K::set_variable ||
+        st.kind == K::unset_variable) {
+      return total;  // refused outside a multi-statement request, before waiting
+    }
+    visit_statement(st, [&](Expr& e) {
+      if (const auto wait = constant_wait(e)) total += wait_duration(wait->first);
+    });
+  } catch (const std::exception&) {
+    // A statement that fails to parse, or a wait with a bad unit: run() fails at that point, and
+    // only the waits before it (counted so far) are waited for.
+  }
+  return total;
+}
+
 void ConnectionImpl::run_waits(Statement& st, CancelToken& cancel) {
   visit_statement(st, [&](Expr& e) {
-    if (e.kind != ExprKind::function || e.text != "SYSTEM$WAIT" || e.args.empty() ||
-        e.args.size() > 2)
-      return;
-    auto amount = literal_number(*e.args[0]);
-    if (!amount) return;
-    std::string unit = "SECONDS";
-    if (e.args.size() == 2) {
-      if (e.args[1]->kind != ExprKind::string) return;
-      unit = text::upper(e.args[1]->text);
-    }
-    double seconds = *amount;
-    if (unit.rfind("MILLI", 0) == 0) {
-      seconds /= 1000;
-    } else if (unit.rfind("MINUTE", 0) == 0) {
-      seconds *= 60;
-    } else if (unit.rfind("HOUR", 0) == 0) {
-      seconds *= 3600;
-    } else if (unit.rfind("SECOND", 0) != 0) {
-      throw SfError("100095", "22023", "Invalid time unit '" + unit + "' for SYSTEM$WAIT");
-    }
-    if (seconds < 0) throw SfError("100095", "22023", "Invalid wait time for SYSTEM$WAIT");
-    if (!cancel.sleep_for(std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9)))) {
+    const auto wait = constant_wait(e);
+    if (!wait) return;
+    const auto remaining = cancel.consume_prepaid(wait_duration(wait->first));
+    if (cancel.cancelled() || (remaining.count() > 0 && !cancel.sleep_for(remaining))) {
       throw SfError(cancel_error(cancel, session_));
     }
-    std::string u = unit;
-    for (char& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const double amount = *literal_number(*e.args[0]);
     // The result, as a VARCHAR like the real function's.
     e.kind = ExprKind::function;
     e.text = "$WAITED";
     e.args.clear();
     auto value = std::make_unique<Expr>();
     value->kind = ExprKind::string;
-    value->text = "waited " + format_double(*amount) + " " + u;
+    value->text = "waited " + format_double(amount) + " " + wait->second;
     e.args.push_back(std::move(value));
   });
 }

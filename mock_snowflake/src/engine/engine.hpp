@@ -10,6 +10,7 @@
 // Connections run concurrently (readers never wait for each other; SYSTEM$WAIT holds no lock).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -107,11 +108,25 @@ class CancelToken {
     std::unique_lock lock(mutex_);
     return !cv_.wait_for(lock, duration, [this] { return reason_ != Reason::none; });
   }
+  /// Records that the statement's constant SYSTEM$WAITs (Engine::planned_wait) were already
+  /// waited for, on a timer, before it was handed to the engine.
+  void prepay_wait(std::chrono::nanoseconds waited) {
+    std::lock_guard lock(mutex_);
+    prepaid_ += waited;
+  }
+  /// The part of a `wanted` SYSTEM$WAIT not yet prepaid (consuming the prepaid time).
+  std::chrono::nanoseconds consume_prepaid(std::chrono::nanoseconds wanted) {
+    std::lock_guard lock(mutex_);
+    const auto covered = std::min(wanted, prepaid_);
+    prepaid_ -= covered;
+    return wanted - covered;
+  }
 
  private:
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   Reason reason_ = Reason::none;
+  std::chrono::nanoseconds prepaid_{0};
 };
 
 /// Receives a result as it is produced, so that a result of millions of rows is never held as
@@ -153,7 +168,8 @@ class Connection {
 
 class Engine {
  public:
-  /// Creates the databases (seeding the sample data takes well under a second). Throws
+  /// Creates the databases (seeding the sample data takes well under a second, and
+  /// later engines of the same program copy the first one's; engine.cpp). Throws
   /// std::runtime_error with a clear message when a --db file or --csv directory is unusable.
   explicit Engine(EngineOptions options);
   ~Engine();
@@ -166,6 +182,12 @@ class Engine {
   /// Splits a request's text into statements at top-level `;`, respecting quotes, quoted
   /// identifiers, comments and $$ bodies. Empty statements are dropped.
   [[nodiscard]] static std::vector<std::string> split_statements(std::string_view sql);
+
+  /// How long the statement `sql` will wait in its constant SYSTEM$WAIT calls before it touches
+  /// any data (0 when it has none, or when it fails before waiting). The server waits that long
+  /// on a timer instead of a thread, then runs the statement with the wait prepaid
+  /// (CancelToken::prepay_wait); the statement behaves exactly as if it had waited itself.
+  [[nodiscard]] static std::chrono::nanoseconds planned_wait(std::string_view sql);
 
  private:
   struct Impl;
