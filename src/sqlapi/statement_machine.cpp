@@ -198,12 +198,9 @@ void StatementMachine::start() {
   if (start_.total_timeout.count() > 0) {
     const auto limit = start_.total_timeout;
     deadline_ = std::chrono::steady_clock::now() + limit;
-    deadline_timer_ = core_.loop().add_timer(limit, [this, limit] {
+    deadline_timer_ = core_.loop().add_timer(limit, [this] {
       deadline_timer_ = 0;
-      cancel(Error(ErrorCategory::timeout,
-                   "the statement did not finish within its deadline of " +
-                       std::to_string(limit.count()) + " ms (total_timeout) and was cancelled",
-                   ErrorDetail::client_deadline));
+      cancel(deadline_error({}));
     });
   }
   if (!start_.attach_handle.empty()) {
@@ -286,9 +283,10 @@ void StatementMachine::poll() {
        [this](Result<HttpResponse> response) { on_submit_or_poll(std::move(response), true); });
 }
 
-void StatementMachine::schedule_poll() {
-  const auto delay = poll_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - created_at_));
+void StatementMachine::schedule_poll(std::chrono::milliseconds at_least) {
+  const auto delay =
+      std::max(at_least, poll_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - created_at_)));
   poll_timer_ = core_.loop().add_timer(delay, [this] {
     poll_timer_ = 0;
     poll();
@@ -311,7 +309,11 @@ void StatementMachine::on_submit_or_poll(Result<HttpResponse> response, bool was
       return;
     case 429:
       if (was_poll) {
-        schedule_poll();
+        // Still running; the server may also say when to ask again (Retry-After, seconds):
+        // honoured, never shortened. The statement's deadline still ends it.
+        const std::optional<int> retry_after = parse_retry_after(r.header("retry-after"));
+        schedule_poll(retry_after ? std::chrono::milliseconds(std::chrono::seconds(*retry_after))
+                                  : std::chrono::milliseconds(0));
         return;
       }
       break;
@@ -550,8 +552,36 @@ void StatementMachine::cancel(Error reason) {
   retire();
 }
 
+Error StatementMachine::deadline_error(const std::string& cause) const {
+  std::string message = "the statement did not finish within its deadline of " +
+                        std::to_string(start_.total_timeout.count()) +
+                        " ms (total_timeout) and was cancelled";
+  if (!cause.empty()) message += " (" + cause + ")";
+  return Error(ErrorCategory::timeout, std::move(message), ErrorDetail::client_deadline);
+}
+
 void StatementMachine::fail(Error error, bool server_final) {
   if (phase_ == Phase::done) return;
+  // The deadline may end a request before the deadline timer fires (the attempt's own limit,
+  // or no time left for a retry): the error then carries the transport's words. Say what
+  // happened, keeping those words as the cause.
+  if (error.detail() == ErrorDetail::client_deadline && start_.total_timeout.count() > 0 &&
+      error.message().find("total_timeout") == std::string::npos) {
+    ErrorInfo info = error.info();
+    info.category = ErrorCategory::timeout;
+    info.message = deadline_error(error.message()).message();
+    error = Error(std::move(info), ErrorDetail::client_deadline);
+  }
+  // Once the server has accepted the statement, a poll or fetch that cannot connect does not
+  // mean "nothing reached the server": the statement exists there. Name it.
+  if (!handle_.empty() &&
+      (error.statement_handle().empty() || error.detail() == ErrorDetail::cannot_connect)) {
+    ErrorInfo info = error.info();
+    if (info.statement_handle.empty()) info.statement_handle = handle_;
+    const ErrorDetail detail =
+        error.detail() == ErrorDetail::cannot_connect ? ErrorDetail::none : error.detail();
+    error = Error(std::move(info), detail);
+  }
   const ErrorDetail detail = error.detail();
   const QueryState final_state =
       error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
@@ -583,15 +613,17 @@ void StatementMachine::cancel_on_server() {
   spec.url = cancel_url(core_.base_url(), handle_);
   SFQ_LOG_DEBUG("cancelling statement {} on the server", handle_);
   send(std::move(spec), [this](Result<HttpResponse> response) {
+    // An unconfirmed cancel is not logged as a warning: the outcome goes to the caller
+    // (Query::cancel()'s future), whose report would only repeat it.
     if (!response.ok()) {
-      SFQ_LOG_WARN("could not cancel statement {} on the server: {}", handle_,
-                   response.error().what());
+      SFQ_LOG_DEBUG("could not cancel statement {} on the server: {}", handle_,
+                    response.error().what());
       state_->resolve_cancel(CancelOutcome::not_confirmed,
                              response.error().with_context("cancelling the statement"));
     } else if (response.value().status == 200) {
       state_->resolve_cancel(CancelOutcome::cancelled_on_server);
     } else {
-      SFQ_LOG_WARN("cancel of {} answered HTTP {}", handle_, response.value().status);
+      SFQ_LOG_DEBUG("cancel of {} answered HTTP {}", handle_, response.value().status);
       state_->resolve_cancel(CancelOutcome::not_confirmed,
                              error_from_response(response.value(), "cancelling the statement"));
     }
