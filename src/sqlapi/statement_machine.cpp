@@ -210,7 +210,7 @@ void StatementMachine::start() {
     poll();
     return;
   }
-  submit(false, false);
+  submit(false);
 }
 
 std::uint64_t StatementMachine::send(RequestSpec spec,
@@ -230,13 +230,15 @@ std::uint64_t StatementMachine::send(RequestSpec spec,
   return *slot;
 }
 
-void StatementMachine::submit(bool probe_for_cancel, bool retry) {
+void StatementMachine::submit(bool probe_for_cancel) {
   RequestSpec spec;
   spec.kind = RequestKind::submit;
   spec.method = "POST";
   const bool async = start_.async || probe_for_cancel;
-  spec.url = submit_url(core_.base_url(), request_id_, {probe_for_cancel || retry, async});
-  spec.retry_url = submit_url(core_.base_url(), request_id_, {true, async});
+  // Every attempt carries retry=true, the first one too (an unknown requestId simply runs).
+  // libcurl resends a request by itself when a reused keep-alive connection closes before any
+  // answer, and the server may have run the first copy: without the flag the copy runs again.
+  spec.url = submit_url(core_.base_url(), request_id_, {true, async});
   spec.body = start_.body;
   if (probe_for_cancel) {
     spec.kind = RequestKind::probe;
@@ -496,7 +498,7 @@ void StatementMachine::on_first_decode_failed(Error error) {
   after_unreadable_body(std::move(error), [this] {
     if (handle_.empty()) {
       phase_ = Phase::submitting;
-      submit(false, true);
+      submit(false);
     } else {
       phase_ = Phase::polling;
       poll();
@@ -547,7 +549,7 @@ void StatementMachine::cancel(Error reason) {
   } else {
     // The submission may have reached the server, so the handle is unknown. Ask again with the
     // same requestId and retry=true (never runs it twice) and async=true (answers at once).
-    submit(true, true);
+    submit(true);
   }
   retire();
 }

@@ -80,7 +80,7 @@ class StatementMachine {
   enum class Phase { submitting, polling, fetching, done };
 
   std::uint64_t send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler);
-  void submit(bool probe_for_cancel, bool retry);
+  void submit(bool probe_for_cancel);
   void poll();
   /// The next poll after the usual interval, or after `at_least` when that is longer.
   void schedule_poll(std::chrono::milliseconds at_least = std::chrono::milliseconds(0));

@@ -122,6 +122,11 @@ const std::vector<Row>& matrix() {
       Row{"Persistent503", Op::cancel, "kind=status,status=503,count=1000", Expect::typed,
           std::nullopt, std::nullopt, CancelOutcome::not_confirmed},
       SFQ_ALL_OPS("ResetBeforeHeaders", "kind=close_before_headers,count=2", Expect::once),
+      // The request was processed (a submission's statement ran), then the connection closed
+      // before the answer. On a reused keep-alive connection libcurl resends such a request by
+      // itself, so every submission attempt carries retry=true, the first one too.
+      SFQ_ALL_OPS("ResetBeforeHeadersAfterRunning", "kind=close_before_headers,when=after",
+                  Expect::once),
       SFQ_ALL_OPS("ResetMidBody", "kind=truncated_body,count=2", Expect::once),
       SFQ_ALL_OPS("CorruptGzip", "kind=corrupt_gzip,count=2", Expect::once),
       SFQ_ALL_OPS("InvalidJsonOnce", "kind=invalid_json", Expect::once),
@@ -264,6 +269,10 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
   }
 
   void submit_case(Client& c, const Row& row) {
+    // A statement first, so that the faulted submissions reuse its keep-alive connection, as
+    // most submissions of a busy client do.
+    const QueryResult warm_up = c.execute("select 0 as warm_up");
+    ASSERT_EQ(rows_as_text(warm_up).at(0).at(0), "0");
     inject(row);
     // Two statements one after the other: the second reuses the first one's connection (what
     // the KeepAliveClose row needs); the first meets every other fault.
