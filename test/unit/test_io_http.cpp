@@ -40,6 +40,7 @@
 #include "io/event_loop.hpp"
 #include "io/http_client.hpp"
 #include "sfq/log.hpp"
+#include "support/full_backlog_listener.hpp"
 
 // ThreadSanitizer: the test servers' libcpp-httplib is a prebuilt, uninstrumented library. Its
 // function-local statics (e.g. the set of HTTP methods in the request parser) are published by an
@@ -783,28 +784,15 @@ TEST_F(Http, LanesHaveTheirOwnLimitsAndQueues) {
 }
 
 TEST_F(Http, NothingIsSentWhileTheConnectionIsBeingMade) {
-  // A listener that never accepts, its backlog filled: a new connect hangs in the handshake.
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(listener, 0), 0);
-  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
-    fillers.push_back(filler);
-  }
+  // A new connect to this port hangs in the handshake.
+  const sfq::testing::FullBacklogListener listener;
   HttpClientOptions options;
   options.connect_timeout = 300ms;
   HttpClient& http = client(options);
   Shared<std::optional<HttpResult>> outcome;
   const auto id = run_on(loop_, [&] {
     HttpRequest request;
-    request.url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x";
+    request.url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/x";
     request.method = "POST";
     request.body = "{}";
     return http.start(std::move(request), [&outcome](HttpResult result) {
@@ -827,8 +815,6 @@ TEST_F(Http, NothingIsSentWhileTheConnectionIsBeingMade) {
     }
     return 0;
   });
-  for (const int filler : fillers) ::close(filler);
-  ::close(listener);
 }
 
 TEST_F(Http, AStalledTransferIsATimeoutWithTheStalledDetail) {
