@@ -329,11 +329,21 @@ void StatementMachine::on_submit_or_poll(Result<HttpResponse> response, bool was
 
 void StatementMachine::on_status_202(const HttpResponse& response) {
   auto text = response_text(response, core_.max_response_bytes());
+  std::optional<Error> unreadable;
   if (text.ok()) {
-    if (auto status = parse_status_body(text.value());
-        status.ok() && !status.value().statement_handle.empty()) {
+    if (auto status = parse_status_body(text.value()); !status.ok()) {
+      unreadable = status.error();
+    } else if (!status.value().statement_handle.empty()) {
       remember_handle(status.value().statement_handle);
     }
+  } else {
+    unreadable = text.error();
+  }
+  if (handle_.empty() && unreadable) {
+    // A 202 whose body was cut or mangled on the way (truncated, invalid JSON, corrupt gzip):
+    // ask again, like any unreadable answer (the same requestId with retry=true).
+    on_first_decode_failed(unreadable->with_context("reading the 202 answer"));
+    return;
   }
   if (handle_.empty()) {
     fail(Error(ErrorInfo{ErrorCategory::protocol,

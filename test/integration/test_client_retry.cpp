@@ -77,6 +77,36 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"SlowDrip", FaultKind::slow_drip, 0, std::nullopt, std::nullopt}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Asynchronous submissions are answered 202 at once: a mangled 202 is asked for again.
+class AsyncSubmitFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(AsyncSubmitFaults, AnUnreadable202IsAskedForAgain) {
+  const FaultCase& c = GetParam();
+  Fault fault;
+  fault.kind = c.kind;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 2;
+  server().inject_fault(fault);
+  Client client_ = client();
+  Statement statement("select 40 + 2 as answer");
+  statement.async = true;
+  Query query = client_.submit(statement);
+  const QueryResult result = query.result();
+  EXPECT_EQ(rows_as_text(result), (std::vector<std::vector<std::string>>{{"42"}}));
+  EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, AsyncSubmitFaults,
+                         ::testing::Values(FaultCase{"TruncatedBody", FaultKind::truncated_body, 0,
+                                                     std::nullopt, std::nullopt},
+                                           FaultCase{"InvalidJson", FaultKind::invalid_json, 0,
+                                                     std::nullopt, std::nullopt},
+                                           FaultCase{"CorruptGzip", FaultKind::corrupt_gzip, 0,
+                                                     std::nullopt, std::nullopt}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 class PartitionFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
