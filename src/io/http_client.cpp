@@ -77,7 +77,14 @@ bool trace_enabled(const HttpClientOptions& options) {
   return options.trace && logger().should_log(spdlog::level::debug);
 }
 
+// Easy handles created and not yet cleaned up, by every HttpClient of the process.
+std::atomic<std::uint64_t> g_live_easy_handles{0};
+
 }  // namespace
+
+std::uint64_t live_easy_handles() noexcept {
+  return g_live_easy_handles.load(std::memory_order_relaxed);
+}
 
 // ---------------------------------------------------------------------------------------------
 // HttpResponse
@@ -407,6 +414,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (easy == nullptr) {
     return Error(ErrorCategory::transport, transfer.describe() + ": cannot create a curl handle");
   }
+  g_live_easy_handles.fetch_add(1, std::memory_order_relaxed);
   transfer.easy = easy;
 
   curl_slist* list = nullptr;
@@ -500,6 +508,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   }
   if (error) {
     curl_easy_cleanup(easy);
+    g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
     curl_slist_free_all(list);
     transfer.easy = nullptr;
     transfer.header_list = nullptr;
@@ -528,6 +537,7 @@ void HttpClient::remove_from_multi(Transfer& transfer) {
   if (transfer.easy != nullptr) {
     curl_multi_remove_handle(multi_.get(), transfer.easy);
     curl_easy_cleanup(transfer.easy);
+    g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
     transfer.easy = nullptr;
   }
   curl_slist_free_all(transfer.header_list);

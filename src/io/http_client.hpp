@@ -216,6 +216,10 @@ void ensure_curl_initialised();
 /// when it has none or the file is not readable. Any thread.
 [[nodiscard]] std::string default_ca_bundle();
 
+/// libcurl easy handles alive in this process (created by any HttpClient and not yet cleaned
+/// up): for tests that check nothing leaks. Any thread.
+[[nodiscard]] std::uint64_t live_easy_handles() noexcept;
+
 /// Sets SIGPIPE to SIG_IGN if, and only if, it is still SIG_DFL. Returns true if it changed it.
 bool ignore_sigpipe_if_default() noexcept;
 

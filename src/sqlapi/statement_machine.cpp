@@ -198,12 +198,9 @@ void StatementMachine::start() {
   if (start_.total_timeout.count() > 0) {
     const auto limit = start_.total_timeout;
     deadline_ = std::chrono::steady_clock::now() + limit;
-    deadline_timer_ = core_.loop().add_timer(limit, [this, limit] {
+    deadline_timer_ = core_.loop().add_timer(limit, [this] {
       deadline_timer_ = 0;
-      cancel(Error(ErrorCategory::timeout,
-                   "the statement did not finish within its deadline of " +
-                       std::to_string(limit.count()) + " ms (total_timeout) and was cancelled",
-                   ErrorDetail::client_deadline));
+      cancel(deadline_error({}));
     });
   }
   if (!start_.attach_handle.empty()) {
@@ -213,7 +210,7 @@ void StatementMachine::start() {
     poll();
     return;
   }
-  submit(false, false);
+  submit(false);
 }
 
 std::uint64_t StatementMachine::send(RequestSpec spec,
@@ -233,13 +230,15 @@ std::uint64_t StatementMachine::send(RequestSpec spec,
   return *slot;
 }
 
-void StatementMachine::submit(bool probe_for_cancel, bool retry) {
+void StatementMachine::submit(bool probe_for_cancel) {
   RequestSpec spec;
   spec.kind = RequestKind::submit;
   spec.method = "POST";
   const bool async = start_.async || probe_for_cancel;
-  spec.url = submit_url(core_.base_url(), request_id_, {probe_for_cancel || retry, async});
-  spec.retry_url = submit_url(core_.base_url(), request_id_, {true, async});
+  // Every attempt carries retry=true, the first one too (an unknown requestId simply runs).
+  // libcurl resends a request by itself when a reused keep-alive connection closes before any
+  // answer, and the server may have run the first copy: without the flag the copy runs again.
+  spec.url = submit_url(core_.base_url(), request_id_, {true, async});
   spec.body = start_.body;
   spec.on_retry = [state = state_](int retry, const std::string& failure) {
     std::lock_guard lock(state->mutex);
@@ -291,9 +290,10 @@ void StatementMachine::poll() {
        [this](Result<HttpResponse> response) { on_submit_or_poll(std::move(response), true); });
 }
 
-void StatementMachine::schedule_poll() {
-  const auto delay = poll_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - created_at_));
+void StatementMachine::schedule_poll(std::chrono::milliseconds at_least) {
+  const auto delay =
+      std::max(at_least, poll_delay(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - created_at_)));
   poll_timer_ = core_.loop().add_timer(delay, [this] {
     poll_timer_ = 0;
     poll();
@@ -316,7 +316,11 @@ void StatementMachine::on_submit_or_poll(Result<HttpResponse> response, bool was
       return;
     case 429:
       if (was_poll) {
-        schedule_poll();
+        // Still running; the server may also say when to ask again (Retry-After, seconds):
+        // honoured, never shortened. The statement's deadline still ends it.
+        const std::optional<int> retry_after = parse_retry_after(r.header("retry-after"));
+        schedule_poll(retry_after ? std::chrono::milliseconds(std::chrono::seconds(*retry_after))
+                                  : std::chrono::milliseconds(0));
         return;
       }
       break;
@@ -330,11 +334,21 @@ void StatementMachine::on_submit_or_poll(Result<HttpResponse> response, bool was
 
 void StatementMachine::on_status_202(const HttpResponse& response) {
   auto text = response_text(response, core_.max_response_bytes());
+  std::optional<Error> unreadable;
   if (text.ok()) {
-    if (auto status = parse_status_body(text.value());
-        status.ok() && !status.value().statement_handle.empty()) {
+    if (auto status = parse_status_body(text.value()); !status.ok()) {
+      unreadable = status.error();
+    } else if (!status.value().statement_handle.empty()) {
       remember_handle(status.value().statement_handle);
     }
+  } else {
+    unreadable = text.error();
+  }
+  if (handle_.empty() && unreadable) {
+    // A 202 whose body was cut or mangled on the way (truncated, invalid JSON, corrupt gzip):
+    // ask again, like any unreadable answer (the same requestId with retry=true).
+    on_first_decode_failed(unreadable->with_context("reading the 202 answer"));
+    return;
   }
   if (handle_.empty()) {
     fail(Error(ErrorInfo{ErrorCategory::protocol,
@@ -499,7 +513,7 @@ void StatementMachine::on_first_decode_failed(Error error) {
   after_unreadable_body(std::move(error), [this] {
     if (handle_.empty()) {
       phase_ = Phase::submitting;
-      submit(false, true);
+      submit(false);
     } else {
       phase_ = Phase::polling;
       poll();
@@ -550,13 +564,41 @@ void StatementMachine::cancel(Error reason) {
   } else {
     // The submission may have reached the server, so the handle is unknown. Ask again with the
     // same requestId and retry=true (never runs it twice) and async=true (answers at once).
-    submit(true, true);
+    submit(true);
   }
   retire();
 }
 
+Error StatementMachine::deadline_error(const std::string& cause) const {
+  std::string message = "the statement did not finish within its deadline of " +
+                        std::to_string(start_.total_timeout.count()) +
+                        " ms (total_timeout) and was cancelled";
+  if (!cause.empty()) message += " (" + cause + ")";
+  return Error(ErrorCategory::timeout, std::move(message), ErrorDetail::client_deadline);
+}
+
 void StatementMachine::fail(Error error, bool server_final) {
   if (phase_ == Phase::done) return;
+  // The deadline may end a request before the deadline timer fires (the attempt's own limit,
+  // or no time left for a retry): the error then carries the transport's words. Say what
+  // happened, keeping those words as the cause.
+  if (error.detail() == ErrorDetail::client_deadline && start_.total_timeout.count() > 0 &&
+      error.message().find("total_timeout") == std::string::npos) {
+    ErrorInfo info = error.info();
+    info.category = ErrorCategory::timeout;
+    info.message = deadline_error(error.message()).message();
+    error = Error(std::move(info), ErrorDetail::client_deadline);
+  }
+  // Once the server has accepted the statement, a poll or fetch that cannot connect does not
+  // mean "nothing reached the server": the statement exists there. Name it.
+  if (!handle_.empty() &&
+      (error.statement_handle().empty() || error.detail() == ErrorDetail::cannot_connect)) {
+    ErrorInfo info = error.info();
+    if (info.statement_handle.empty()) info.statement_handle = handle_;
+    const ErrorDetail detail =
+        error.detail() == ErrorDetail::cannot_connect ? ErrorDetail::none : error.detail();
+    error = Error(std::move(info), detail);
+  }
   const ErrorDetail detail = error.detail();
   const QueryState final_state =
       error.category() == ErrorCategory::cancelled ? QueryState::cancelled : QueryState::failed;
@@ -588,15 +630,17 @@ void StatementMachine::cancel_on_server() {
   spec.url = cancel_url(core_.base_url(), handle_);
   SFQ_LOG_DEBUG("cancelling statement {} on the server", handle_);
   send(std::move(spec), [this](Result<HttpResponse> response) {
+    // An unconfirmed cancel is not logged as a warning: the outcome goes to the caller
+    // (Query::cancel()'s future), whose report would only repeat it.
     if (!response.ok()) {
-      SFQ_LOG_WARN("could not cancel statement {} on the server: {}", handle_,
-                   response.error().what());
+      SFQ_LOG_DEBUG("could not cancel statement {} on the server: {}", handle_,
+                    response.error().what());
       state_->resolve_cancel(CancelOutcome::not_confirmed,
                              response.error().with_context("cancelling the statement"));
     } else if (response.value().status == 200) {
       state_->resolve_cancel(CancelOutcome::cancelled_on_server);
     } else {
-      SFQ_LOG_WARN("cancel of {} answered HTTP {}", handle_, response.value().status);
+      SFQ_LOG_DEBUG("cancel of {} answered HTTP {}", handle_, response.value().status);
       state_->resolve_cancel(CancelOutcome::not_confirmed,
                              error_from_response(response.value(), "cancelling the statement"));
     }

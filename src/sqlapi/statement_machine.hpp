@@ -80,9 +80,10 @@ class StatementMachine {
   enum class Phase { submitting, polling, fetching, done };
 
   std::uint64_t send(RequestSpec spec, std::function<void(Result<HttpResponse>)> handler);
-  void submit(bool probe_for_cancel, bool retry);
+  void submit(bool probe_for_cancel);
   void poll();
-  void schedule_poll();
+  /// The next poll after the usual interval, or after `at_least` when that is longer.
+  void schedule_poll(std::chrono::milliseconds at_least = std::chrono::milliseconds(0));
   void on_submit_or_poll(Result<HttpResponse> response, bool was_poll);
   void on_status_202(const HttpResponse& response);
   void handle_result_200(HttpResponse response);
@@ -92,6 +93,9 @@ class StatementMachine {
   /// Ends the query with `error`. `server_final`: the server's own verdict (408, 422): the
   /// statement has ended there, no cancel is needed.
   void fail(Error error, bool server_final = false);
+  /// The error of a statement whose client-side deadline (total_timeout) ran out; `cause`, when
+  /// not empty, is what the request that ran into it saw.
+  [[nodiscard]] Error deadline_error(const std::string& cause) const;
   void after_unreadable_body(Error error, std::function<void()> ask_again);
   void set_outcome_without_server_cancel(bool submission_reached);
   void conclude(QueryState final_state, std::optional<Error> error);

@@ -20,7 +20,6 @@
 
 #include "sfq/client.hpp"
 #include "support/mock_fixture.hpp"
-#include "unit/support/stuck_listener.hpp"
 
 namespace sfq::testing {
 namespace {
@@ -32,56 +31,6 @@ using mock_snowflake::FaultKind;
 
 constexpr const char* kPost = "POST /api/v2/statements";
 constexpr auto kGuard = 60s;  // hang guard only: everything below ends far sooner
-
-// A TCP server on loopback that accepts connections and never answers a byte (a blackhole).
-class SilentServer {
- public:
-  SilentServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        ::listen(fd_, 64) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error("cannot listen on loopback");
-    }
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 20) <= 0) continue;
-        const int connection = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (connection < 0) continue;
-        std::lock_guard lock(mutex_);
-        connections_.push_back(connection);
-      }
-    });
-  }
-  ~SilentServer() {
-    stop_ = true;
-    thread_.join();
-    for (const int connection : connections_) ::close(connection);
-    ::close(fd_);
-  }
-  SilentServer(const SilentServer&) = delete;
-  SilentServer& operator=(const SilentServer&) = delete;
-
-  [[nodiscard]] int port() const { return port_; }
-  [[nodiscard]] std::size_t accepted() {
-    std::lock_guard lock(mutex_);
-    return connections_.size();
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::vector<int> connections_;
-  std::thread thread_;
-};
 
 // A loopback port that refuses connections: bound but not listening, so nobody else takes it.
 class RefusingPort {
@@ -165,21 +114,34 @@ TEST_F(ExactlyOnce, SubmissionsCancelledWhileQueuedNeverRun) {
   EXPECT_EQ(counters.requests_to(kPost), 2U) << "no cancelled submission was sent, not even once";
 }
 
-TEST(ExactlyOnceConnecting, ASubmissionStillConnectingIsDroppedNotProbed) {
-  // A listener that never accepts, its backlog filled: the submission's connect hangs.
-  const test_support::StuckListener listener;
-  ASSERT_TRUE(listener.ok());
-  ConnectionOptions options = options_for_port(listener.port());
-  options.connect_timeout = 30s;
+// The emulator's connect_timeout fault: the striking request's connection is cut, and for a
+// while new connects neither complete nor fail. A first client strikes it; a second one then
+// has no connection to reuse and hangs connecting.
+void make_connects_hang(mock_snowflake::Server& server, const ConnectionOptions& connection) {
+  std::string error;
+  const auto fault =
+      mock_snowflake::parse_fault_spec("kind=connect_timeout,duration_ms=30000", error);
+  ASSERT_TRUE(fault.has_value()) << error;
+  server.inject_fault(*fault);
+  ConnectionOptions options = connection;
+  options.max_retries = 0;
+  Client striker(options);
+  EXPECT_THROW((void)striker.execute("select 1"), Error);
+}
+
+TEST_F(ExactlyOnce, ASubmissionStillConnectingIsDroppedNotProbed) {
+  make_connects_hang(server(), connection());
+  server().reset_counters();
   {
-    Client c(options);
-    Query query = c.submit(Statement("insert into t values (1)"));
+    Client c = client([](ConnectionOptions& o) { o.connect_timeout = 30s; });
+    Query query = c.submit(Statement("select 1"));
     // A statistics read is a round trip through the I/O loop: libcurl has the transfer by then.
     (void)c.stats();
     const CancelResult result = outcome_of(query);
     EXPECT_EQ(result.outcome, CancelOutcome::not_sent) << to_string(result.outcome);
     EXPECT_EQ(c.stats().requests_sent, 1U) << "no probe followed the dropped submission";
   }
+  EXPECT_EQ(server().counters().executions, 0U);
 }
 
 TEST_F(ExactlyOnce, DestroyingTheClientNeverStartsQueuedSubmissions) {
@@ -353,11 +315,23 @@ TEST_F(Callbacks, OnCompleteThrowingDoesNotBlockClientDestruction) {
 
 // --- 3. nothing hangs ---------------------------------------------------------------------------
 
-TEST(NothingHangs, ABlackholeEndsWithTheClientDeadline) {
-  SilentServer silent;
-  ConnectionOptions options = options_for_port(silent.port());
-  options.total_timeout = 1500ms;
-  Client c(options);
+class NothingHangs : public MockTest {
+ protected:
+  // Every submission is read and never answered.
+  void blackhole_submissions() {
+    Fault fault;
+    fault.kind = FaultKind::blackhole;
+    fault.method = "POST";
+    fault.path = "/api/v2/statements";
+    fault.count = 1000;
+    server().inject_fault(fault);
+  }
+  std::uint64_t unanswered() { return server().counters().requests_with(kPost, 0); }
+};
+
+TEST_F(NothingHangs, ABlackholeEndsWithTheClientDeadline) {
+  blackhole_submissions();
+  Client c = client([](ConnectionOptions& o) { o.total_timeout = 1500ms; });
   try {
     (void)c.execute("select 1");
     FAIL() << "expected a timeout";
@@ -365,15 +339,15 @@ TEST(NothingHangs, ABlackholeEndsWithTheClientDeadline) {
     EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
     EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
   }
-  EXPECT_GE(silent.accepted(), 1U);
+  EXPECT_GE(unanswered(), 1U);
 }
 
-TEST(NothingHangs, ABlackholeWithoutDeadlineEndsWhenTheRetryBudgetIsSpent) {
-  SilentServer silent;
-  ConnectionOptions options = options_for_port(silent.port());
-  options.request_timeout = 500ms;
-  options.retry_timeout = 2s;
-  Client c(options);
+TEST_F(NothingHangs, ABlackholeWithoutDeadlineEndsWhenTheRetryBudgetIsSpent) {
+  blackhole_submissions();
+  Client c = client([](ConnectionOptions& o) {
+    o.request_timeout = 500ms;
+    o.retry_timeout = 2s;
+  });
   try {
     (void)c.execute("select 1");
     FAIL() << "expected the retries to end";
@@ -382,10 +356,10 @@ TEST(NothingHangs, ABlackholeWithoutDeadlineEndsWhenTheRetryBudgetIsSpent) {
     EXPECT_NE(error.message().find("gave up after"), std::string::npos) << error.what();
     EXPECT_NE(error.detail(), ErrorDetail::cannot_connect) << "it did connect";
   }
-  EXPECT_GE(silent.accepted(), 2U) << "the attempt that timed out was retried";
+  EXPECT_GE(unanswered(), 2U) << "the attempt that timed out was retried";
 }
 
-TEST(NothingHangs, ARefusedConnectionIsRetriedThenCannotConnect) {
+TEST(NothingHangsRefused, ARefusedConnectionIsRetriedThenCannotConnect) {
   RefusingPort refusing;
   ConnectionOptions options = options_for_port(refusing.port());
   options.max_retries = 2;
@@ -425,26 +399,19 @@ TEST(NothingHangs, TheConnectRetryBudgetEndsRetriesThatNeverReachedTheServer) {
   EXPECT_LT(c.stats().retries, 1000U);
 }
 
-TEST(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
-  // A listener that never accepts, its backlog filled by other connections: the kernel drops
-  // further handshakes, so a connect neither succeeds nor fails until the connect timeout.
-  const test_support::StuckListener listener;
-  ASSERT_TRUE(listener.ok());
-  ConnectionOptions options = options_for_port(listener.port());
-  options.connect_timeout = 300ms;
-  options.request_timeout = 2s;  // should a connect get through after all, fail fast
-  options.max_retries = 1;
-  {
-    Client c(options);
-    try {
-      (void)c.execute("select 1");
-      FAIL() << "expected a transport error";
-    } catch (const Error& error) {
-      EXPECT_EQ(error.category(), ErrorCategory::transport) << error.what();
-      EXPECT_EQ(error.detail(), ErrorDetail::cannot_connect) << error.what();
-      EXPECT_NE(error.message().find("gave up after 2 attempts"), std::string::npos)
-          << error.what();
-    }
+TEST_F(NothingHangs, AConnectTimeoutIsRetriedAndCannotConnect) {
+  make_connects_hang(server(), connection());
+  Client c = client([](ConnectionOptions& o) {
+    o.connect_timeout = 300ms;
+    o.max_retries = 1;
+  });
+  try {
+    (void)c.execute("select 1");
+    FAIL() << "expected a transport error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::transport) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::cannot_connect) << error.what();
+    EXPECT_NE(error.message().find("gave up after 2 attempts"), std::string::npos) << error.what();
   }
 }
 
@@ -618,99 +585,6 @@ TEST_F(TruthfulCancel, GivingUpOnUnreadablePollsCancelsOnTheServer) {
     return server().statement_state(query.statement_handle()) ==
            mock_snowflake::StatementState::cancelled;
   }));
-}
-
-// --- the fault matrix: polls and cancels under single faults -----------------------------------
-
-struct MatrixCase {
-  const char* name;
-  FaultKind kind;
-  int status;
-  std::optional<int> retry_after;
-};
-
-void PrintTo(const MatrixCase& c, std::ostream* os) { *os << c.name; }
-
-Fault fault_for(const MatrixCase& c, std::string method, std::string path) {
-  Fault fault;
-  fault.kind = c.kind;
-  fault.status = c.status;
-  fault.retry_after = c.retry_after;
-  fault.method = std::move(method);
-  fault.path = std::move(path);
-  fault.count = 2;
-  return fault;
-}
-
-class PollMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
- protected:
-  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
-};
-
-TEST_P(PollMatrix, PollsSurviveTheFaultWithExactlyOneExecution) {
-  server().inject_fault(fault_for(GetParam(), "GET", "/api/v2/statements/*"));
-  Client c = client();
-  Statement statement("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
-  statement.request_id = "3d6f1b2a-5c4e-4f8a-9b7d-2e1c0a9f8b61";
-  const QueryResult result = c.execute(statement);
-  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
-  EXPECT_EQ(server().counters().executions_of(statement.request_id), 1U);
-  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
-}
-
-class CancelMatrix : public MockTest, public ::testing::WithParamInterface<MatrixCase> {
- protected:
-  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 50ms; }
-};
-
-TEST_P(CancelMatrix, CancelsAreRetriedUntilConfirmed) {
-  Client c = client();
-  Query query = c.submit(Statement("select system$wait(30) as w"));
-  ASSERT_TRUE(eventually([&] { return query.state() == QueryState::running; }, kGuard));
-  server().inject_fault(fault_for(GetParam(), "POST", "/api/v2/statements/*/cancel"));
-  const CancelResult result = outcome_of(query);
-  EXPECT_EQ(result.outcome, CancelOutcome::cancelled_on_server)
-      << (result.error ? result.error->what() : "");
-  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
-  EXPECT_TRUE(eventually([&] {
-    return server().statement_state(query.statement_handle()) ==
-           mock_snowflake::StatementState::cancelled;
-  }));
-}
-
-const auto kMatrix = ::testing::Values(
-    MatrixCase{"TooManyRequests", FaultKind::status, 429, std::nullopt},
-    MatrixCase{"TooManyRequestsRetryAfter", FaultKind::status, 429, 1},
-    MatrixCase{"InternalError", FaultKind::status, 500, std::nullopt},
-    MatrixCase{"BadGateway", FaultKind::status, 502, std::nullopt},
-    MatrixCase{"Unavailable", FaultKind::status, 503, std::nullopt},
-    MatrixCase{"UnavailableRetryAfter", FaultKind::status, 503, 1},
-    MatrixCase{"GatewayTimeout", FaultKind::status, 504, std::nullopt},
-    MatrixCase{"ClosedBeforeHeaders", FaultKind::close_before_headers, 0, std::nullopt},
-    MatrixCase{"ClosedAfterHeaders", FaultKind::close_after_headers, 0, std::nullopt},
-    MatrixCase{"TruncatedBody", FaultKind::truncated_body, 0, std::nullopt});
-
-INSTANTIATE_TEST_SUITE_P(Faults, PollMatrix, kMatrix,
-                         [](const auto& info) { return std::string(info.param.name); });
-INSTANTIATE_TEST_SUITE_P(Faults, CancelMatrix, kMatrix,
-                         [](const auto& info) { return std::string(info.param.name); });
-
-class UnreadablePolls : public MockTest {
- protected:
-  void configure(mock_snowflake::ServerOptions& options) override { options.sync_window = 30ms; }
-};
-
-TEST_F(UnreadablePolls, AreAskedForAgain) {
-  Fault fault;
-  fault.kind = FaultKind::invalid_json;
-  fault.method = "GET";
-  fault.path = "/api/v2/statements/*";
-  fault.count = 2;
-  server().inject_fault(fault);
-  Client c = client();
-  const QueryResult result = c.execute("select system$wait(300, 'MILLISECONDS') as w, 5 as five");
-  EXPECT_EQ(rows_as_text(result).at(0).at(1), "5");
-  EXPECT_EQ(server().pending_faults(), 0U);
 }
 
 }  // namespace

@@ -77,6 +77,36 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"SlowDrip", FaultKind::slow_drip, 0, std::nullopt, std::nullopt}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Asynchronous submissions are answered 202 at once: a mangled 202 is asked for again.
+class AsyncSubmitFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {};
+
+TEST_P(AsyncSubmitFaults, AnUnreadable202IsAskedForAgain) {
+  const FaultCase& c = GetParam();
+  Fault fault;
+  fault.kind = c.kind;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 2;
+  server().inject_fault(fault);
+  Client client_ = client();
+  Statement statement("select 40 + 2 as answer");
+  statement.async = true;
+  Query query = client_.submit(statement);
+  const QueryResult result = query.result();
+  EXPECT_EQ(rows_as_text(result), (std::vector<std::vector<std::string>>{{"42"}}));
+  EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
+  EXPECT_EQ(server().pending_faults(), 0U) << "both faults were met";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, AsyncSubmitFaults,
+                         ::testing::Values(FaultCase{"TruncatedBody", FaultKind::truncated_body, 0,
+                                                     std::nullopt, std::nullopt},
+                                           FaultCase{"InvalidJson", FaultKind::invalid_json, 0,
+                                                     std::nullopt, std::nullopt},
+                                           FaultCase{"CorruptGzip", FaultKind::corrupt_gzip, 0,
+                                                     std::nullopt, std::nullopt}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 class PartitionFaults : public MockTest, public ::testing::WithParamInterface<FaultCase> {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
@@ -205,6 +235,57 @@ TEST_F(PollFaults, RetryAfterPastTheBudgetGivesUpAtOnce) {
   }
   EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 429), 1U)
       << "Retry-After is honoured, not shortened to a backoff";
+}
+
+TEST_F(PollFaults, A429WhilePollingHonoursRetryAfter) {
+  // The server says "still running, ask again in 30 s": the client does not ask sooner, so the
+  // statement's deadline (4 s) ends it after exactly one poll.
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 429;
+  fault.retry_after = 30;
+  fault.method = "GET";
+  fault.path = "/api/v2/statements/*";
+  fault.count = 1000;
+  server().inject_fault(fault);
+  Client client_ = client([](ConnectionOptions& o) { o.total_timeout = 4s; });
+  try {
+    (void)client_.execute("select system$wait(20) as w");
+    FAIL() << "expected the deadline";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+  }
+  const auto counters = server().counters();
+  EXPECT_EQ(counters.requests_with("GET /api/v2/statements/{handle}", 429), 1U);
+  EXPECT_EQ(counters.requests_to("GET /api/v2/statements/{handle}"), 1U)
+      << "no poll before the 30 s the server asked for";
+}
+
+TEST_F(PollFaults, TheClientDeadlineErrorSaysTheDeadlinePassed) {
+  // Throttled submissions: the client stops retrying when the next attempt would start after
+  // the deadline, before the deadline's own timer fires. The error still says what happened.
+  Fault fault;
+  fault.kind = FaultKind::status;
+  fault.status = 503;
+  fault.method = "POST";
+  fault.path = "/api/v2/statements";
+  fault.count = 1000;
+  server().inject_fault(fault);
+  Client client_ = client([](ConnectionOptions& o) { o.total_timeout = 1500ms; });
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected the deadline";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+    EXPECT_EQ(error.message().rfind("the statement did not finish within its deadline of 1500 ms "
+                                    "(total_timeout)",
+                                    0),
+              0U)
+        << error.what();
+    EXPECT_NE(error.message().find("HTTP 503"), std::string::npos)
+        << "the last failure is kept as the cause: " << error.what();
+  }
 }
 
 TEST(ClientTransport, UnreachableServerIsATransportError) {
