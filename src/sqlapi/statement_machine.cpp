@@ -443,30 +443,39 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const std::uint64_t expected =
-      partition < meta_->partitions.size() ? meta_->partitions[partition].uncompressed_size : 0;
-  const bool accepted =
-      pool->submit([&core, state, cap, expected, partition, first_row = first_rows_[partition],
-                    columns = columns_, response = std::move(response).value()]() {
-        guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
-          const std::uint64_t id = state->id;
-          Result<std::string> text = response.is_gzip() ? gunzip(response.body, expected, cap)
-                                                        : Result<std::string>(response.body);
-          Result<RowBatch> batch =
-              text.ok() ? decode_partition(text.value(), columns, partition, first_row)
-                        : Result<RowBatch>(text.error());
-          if (!batch.ok()) {
-            core.post([&core, id, partition,
-                       error = batch.error().with_context("decoding partition " +
-                                                          std::to_string(partition))] {
-              if (auto* machine = core.machine(id))
-                machine->on_partition_decode_failed(partition, error);
-            });
-            return;
-          }
-          deliver_batch(core, state, std::move(batch).value());
+  const bool known = partition < meta_->partitions.size();
+  const std::uint64_t expected = known ? meta_->partitions[partition].uncompressed_size : 0;
+  const std::uint64_t expected_rows = known ? meta_->partitions[partition].row_count : 0;
+  const bool accepted = pool->submit([&core, state, cap, expected, expected_rows, partition,
+                                      first_row = first_rows_[partition], columns = columns_,
+                                      response = std::move(response).value()]() mutable {
+    guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
+      const std::uint64_t id = state->id;
+      // The inflated text (never zero-filled first) or the body itself is handed to the
+      // decoder, which parses it in place: no copy of the partition.
+      Result<RowBatch> batch = Result<RowBatch>(RowBatch{});
+      if (response.is_gzip()) {
+        Result<TextBuffer> text = gunzip_buffer(response.body, expected, cap);
+        std::string().swap(response.body);  // the compressed bytes are no longer needed
+        batch = text.ok() ? decode_owned_partition(std::move(text).value(), columns, partition,
+                                                   first_row, expected_rows)
+                          : Result<RowBatch>(text.error());
+      } else {
+        batch = decode_owned_partition(std::move(response.body), columns, partition, first_row,
+                                       expected_rows);
+      }
+      if (!batch.ok()) {
+        core.post([&core, id, partition,
+                   error = batch.error().with_context("decoding partition " +
+                                                      std::to_string(partition))] {
+          if (auto* machine = core.machine(id))
+            machine->on_partition_decode_failed(partition, error);
         });
-      });
+        return;
+      }
+      deliver_batch(core, state, std::move(batch).value());
+    });
+  });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
