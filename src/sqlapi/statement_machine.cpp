@@ -162,6 +162,7 @@ StatementMachine::StatementMachine(ClientCore& core, std::shared_ptr<Query::Stat
                                    Start start)
     : core_(core), state_(std::move(state)), id_(state_->id), start_(std::move(start)) {
   window_ = core_.prefetch_window(state_->options);
+  budget_ = core_.streaming_budget();
   std::lock_guard lock(state_->mutex);
   request_id_ = state_->request_id;
 }
@@ -406,15 +407,36 @@ void StatementMachine::on_metadata(std::shared_ptr<const ResultMeta> meta, Colum
     return;
   }
   // Partition 0 came with the metadata and is being delivered (unless skipped).
-  outstanding_ = first_partition_ == 0 ? 1 : 0;
+  outstanding_ = 0;
+  outstanding_costs_.clear();
+  outstanding_bytes_ = 0;
+  if (first_partition_ == 0) hold(0);
   next_fetch_ = std::max<std::size_t>(1, first_partition_);
   fetch_more();
 }
 
+std::uint64_t StatementMachine::partition_cost(std::size_t partition) const {
+  // The inflated text and the columns decoded from it, each about uncompressedSize (the
+  // compressed body is freed before decoding starts). Unknown sizes count as nothing: then only
+  // prefetch_partitions bounds the query.
+  if (!meta_ || partition >= meta_->partitions.size()) return 0;
+  return 2 * meta_->partitions[partition].uncompressed_size;
+}
+
+void StatementMachine::hold(std::size_t partition) {
+  const std::uint64_t cost = partition_cost(partition);
+  outstanding_costs_.push_back(cost);
+  outstanding_bytes_ += cost;
+  ++outstanding_;
+}
+
 void StatementMachine::fetch_more() {
   while (phase_ == Phase::fetching && next_fetch_ < partitions_total_ && outstanding_ < window_) {
+    // Within the streaming budget; one partition is always allowed, however large, so that a
+    // partition bigger than the budget still arrives.
+    if (outstanding_ > 0 && outstanding_bytes_ + partition_cost(next_fetch_) > budget_) break;
+    hold(next_fetch_);
     fetch_partition(next_fetch_++);
-    ++outstanding_;
   }
 }
 
@@ -492,6 +514,10 @@ void StatementMachine::on_delivered(std::size_t /*partition*/) {
 
 void StatementMachine::on_consumed() {
   if (outstanding_ > 0) --outstanding_;
+  if (!outstanding_costs_.empty()) {
+    outstanding_bytes_ -= outstanding_costs_.front();
+    outstanding_costs_.pop_front();
+  }
   fetch_more();
 }
 
