@@ -7,7 +7,6 @@
 #include <zlib.h>
 
 #include <cstring>
-#include <cstring>
 #include <fstream>
 #include <optional>
 #include <random>
