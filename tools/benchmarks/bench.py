@@ -214,8 +214,15 @@ def section_https(args, scratch):
         if in_store:
             run(bench_concurrency_cmd(scratch, runs, json_file, tls + load))
     run(bench_concurrency_cmd(scratch, runs, json_file, tls + ["--ca-file", scratch.cert] + load))
+    profile = None
+    if not args.quick:
+        # sfq's I/O thread over HTTP: where the CPU per statement goes.
+        profile = perf_excerpt(bench_concurrency_cmd(scratch, 1, os.path.join(RESULTS, "x.jsonl"),
+                                                     ["--designs", "sfq"] + load), ["sfq-io"])
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(RESULTS, "x.jsonl"))
     return {"rows": read_jsonl(json_file), "system_store": in_store, "count": count,
-            "in_flight": in_flight}
+            "in_flight": in_flight, "profile": profile}
 
 
 def read_jsonl(path):
@@ -230,6 +237,31 @@ def google_benchmark(program, json_file, extra):
         return json.load(f)
 
 
+def perf_excerpt(cmd, comms, limit=14):
+    """A flat CPU profile (perf record at 499 Hz) of `cmd`, only the threads named in `comms`:
+    the top symbols as perf report prints them. None when perf is missing or not allowed."""
+    if not shutil.which("perf"):
+        return None
+    data = os.path.join(RESULTS, "perf.data")
+    try:
+        subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-o", data,
+                        "--"] + cmd, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                                 "--sort", "dso,sym", "--percentage", "relative",
+                                 "--percent-limit", "0.8", "--comms",
+                                 ",".join(comms)], check=True, capture_output=True,
+                                text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(data)
+    lines = [line.rstrip() for line in report.splitlines()
+             if re.match(r"\s+\d+\.\d+%", line)]
+    return "\n".join(lines[:limit]) or None
+
+
 def section_decode(args, scratch):
     reps = "1" if args.quick else str(args.runs)
     rows_small = "2000" if args.quick else "50000"
@@ -241,8 +273,14 @@ def section_decode(args, scratch):
     workers = google_benchmark("bench_decode", os.path.join(RESULTS, "decode-workers.json"),
                                common + ["--rows=" + rows_large,
                                          "--benchmark_filter=^BM_Workers"])
+    profile = None
+    if not args.quick:
+        # One worker on a 200 000-row partition, the worker thread only (not the generator).
+        profile = perf_excerpt([os.path.join(PROGRAMS, "bench_decode"), "--rows=200000",
+                                "--benchmark_filter=BM_Workers/workers:1$",
+                                "--benchmark_min_time=3"], ["decode-worker"])
     return {"steps": steps, "workers": workers, "rows_small": int(rows_small),
-            "rows_large": int(rows_large)}
+            "rows_large": int(rows_large), "profile": profile}
 
 
 def section_io(args, scratch):
@@ -630,6 +668,10 @@ def report_https(data, out, missed):
         if ratio > 1.2:
             missed.append(f"https: sfq CPU/statement {ratio:.2f} × the raw loop over HTTP")
     out.append("")
+    if data.get("profile"):
+        out.append("Where sfq's I/O thread spends its time over HTTP (`perf record` of the sfq "
+                   "run, thread `sfq-io` only; % of its samples):\n")
+        out.append("```\n" + data["profile"] + "\n```\n")
 
 
 def gb_entries(data, prefix):
@@ -674,30 +716,45 @@ def report_decode(data, out, missed):
                    f"(libdeflate inflate + SAX parse + typed columns) — on a "
                    f"{num(data['rows_large'])}-row partition of the same mix, each worker "
                    "decoding its own copy at the same time:\n")
-        out.append("| workers | wall time per round | GB/s per worker | GB/s in all |")
-        out.append("|---|---|---|---|")
+        out.append("Wall-clock GB/s is what the workers achieved on this machine as loaded; "
+                   "GB/s by CPU time divides by each worker's own CPU time (what a worker does "
+                   "with a core to itself, which a shared machine cannot stretch).\n")
+        out.append("| workers | wall time per round | GB/s per worker, wall clock | GB/s in all, "
+                   "wall clock | GB/s per worker, by CPU time |")
+        out.append("|---|---|---|---|---|")
         per_worker = {}
+        per_cpu = {}
         for name, runs in sorted(workers.items()):
             n = int(re.search(r"workers:(\d+)", name).group(1))
             total = [b["bytes_per_second"] / 1e9 for b in runs]
             per = [t / n for t in total]
+            cpu = [b.get("cpu_bytes_per_second_per_worker", 0) / 1e9 for b in runs]
             per_worker[n] = median(per)
+            per_cpu[n] = median(cpu)
             out.append(f"| {n} | {fmt_spread([b['real_time'] for b in runs], 1, ' ms')} | "
-                       f"{fmt_spread(per, 1, '', 3)} | {fmt_spread(total, 1, '', 3)} |")
+                       f"{fmt_spread(per, 1, '', 3)} | {fmt_spread(total, 1, '', 3)} | "
+                       f"{fmt_spread(cpu, 1, '', 3)} |")
         out.append("")
         one = per_worker.get(1)
+        one_cpu = per_cpu.get(1)
         out.append("| target (issue 12, item 6) | measured | |")
         out.append("|---|---|---|")
         if one is not None:
-            out.append(f"| ≥ 0.28 GB/s per worker, one worker | {one:.3f} GB/s | "
-                       f"{verdict(one >= 0.28)} |")
-            if one < 0.28:
-                missed.append(f"decode: {one:.3f} GB/s per worker")
+            out.append(f"| ≥ 0.28 GB/s per worker, one worker (by CPU time; wall clock "
+                       f"{one:.3f}) | {one_cpu:.3f} GB/s | {verdict(one_cpu >= 0.28)} |")
+            if one_cpu < 0.28:
+                missed.append(f"decode: {one_cpu:.3f} GB/s per worker by CPU time")
         if one and per_worker.get(2):
             scale = per_worker[2] * 2 / one
-            out.append(f"| ~linear from 1 to 2 workers | 2 workers do {scale:.2f} × one | "
-                       f"{verdict(scale >= 1.7)} |")
+            out.append(f"| ~linear from 1 to 2 workers (wall clock) | 2 workers do {scale:.2f} × "
+                       f"one | {verdict(scale >= 1.7)} |")
+            if scale < 1.7:
+                missed.append(f"decode: 2 workers do {scale:.2f} × one (wall clock)")
         out.append("")
+    if data.get("profile"):
+        out.append("Where one decode worker's time goes (`perf record` of `BM_Workers/workers:1` "
+                   "on a 200 000-row partition, the worker thread only; % of its samples):\n")
+        out.append("```\n" + data["profile"] + "\n```\n")
 
 
 def report_memory(data, out, missed):

@@ -8,6 +8,8 @@
 // partition: inflate + decode_owned_partition, as the pool does (tools/bench runs it on a
 // 1 000 000-row partition).
 #include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -225,10 +227,14 @@ void BM_Workers(benchmark::State& state) {
   const auto workers = static_cast<std::size_t>(state.range(0));
   std::vector<std::string> copies(workers, f.compressed);
   std::atomic<int> failures{0};
+  std::atomic<std::int64_t> worker_cpu_ns{0};  // the workers' own CPU time, whatever the load
   for (auto _ : state) {
     std::vector<std::thread> threads;
     for (std::size_t w = 0; w < workers; ++w) {
       threads.emplace_back([&, w] {
+        ::pthread_setname_np(::pthread_self(), "decode-worker");  // for profiles (tools/bench)
+        timespec cpu_start{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
         auto body = sfq::detail::gunzip_buffer(copies[w], f.partition.size(), 1ULL << 34);
         if (!body.ok()) {
           ++failures;
@@ -237,6 +243,10 @@ void BM_Workers(benchmark::State& state) {
         auto batch = sfq::detail::decode_owned_partition(std::move(*body), f.columns, 1, 0, kRows);
         if (!batch.ok() || batch->rows != kRows) ++failures;
         benchmark::DoNotOptimize(batch);
+        timespec cpu_end{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_end);
+        worker_cpu_ns += (cpu_end.tv_sec - cpu_start.tv_sec) * 1'000'000'000LL +
+                         (cpu_end.tv_nsec - cpu_start.tv_nsec);
       });
     }
     for (auto& thread : threads) thread.join();
@@ -245,6 +255,13 @@ void BM_Workers(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows * workers));
   state.SetBytesProcessed(
       static_cast<std::int64_t>(state.iterations() * f.partition.size() * workers));
+  // Per worker, by its own CPU time: what one worker does on a core of its own (a shared,
+  // loaded machine stretches the wall time, not this).
+  if (worker_cpu_ns > 0) {
+    state.counters["cpu_bytes_per_second_per_worker"] =
+        static_cast<double>(state.iterations() * f.partition.size() * workers) /
+        (static_cast<double>(worker_cpu_ns.load()) / 1e9);
+  }
 }
 BENCHMARK(BM_Workers)
     ->Arg(1)
