@@ -167,6 +167,7 @@ std::string ConnectionOptions::to_string() const {
       << "max_fetches_in_flight = " << max_fetches_in_flight << '\n'
       << "decode_threads = " << decode_threads << '\n'
       << "prefetch_partitions = " << prefetch_partitions << '\n'
+      << "streaming_budget_bytes = " << streaming_budget_bytes << '\n'
       << "max_response_bytes = " << max_response_bytes << '\n'
       << "ca_file = " << ca_file << '\n'
       << "trace_http = " << (trace_http ? "true" : "false") << '\n';

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -358,20 +359,29 @@ std::string cell_text(const Value& cell) {
 
 }  // namespace
 
-Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
-                                        std::size_t partition, std::uint64_t first_row) {
+namespace {
+
+// Decodes `size` bytes at `json` (followed by a NUL) in place: strings without escapes are handed
+// to the builders where they lie, with no copy. The buffer is rewritten.
+Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr& columns,
+                                 std::size_t partition, std::uint64_t first_row,
+                                 std::uint64_t expected_rows) {
   // JSON never contains a raw NUL, and the in-situ stream below would take one for the end.
-  if (const std::size_t nul = json.find('\0'); nul != std::string::npos) {
+  if (const void* nul = std::memchr(json, '\0', size); nul != nullptr) {
     return protocol_error("partition " + std::to_string(partition) +
-                          ": body is not valid JSON: a NUL byte at byte " + std::to_string(nul));
+                          ": body is not valid JSON: a NUL byte at byte " +
+                          std::to_string(static_cast<const char*>(nul) - json));
   }
   // Kept for error messages: in-situ parsing rewrites the buffer.
-  const std::string head = json.substr(0, 64);
-  const std::size_t size = json.size();
+  const std::string head(json, std::min<std::size_t>(size, 64));
   RowDecoder rows(columns, partition, first_row);
+  // The partition's rowCount sizes the columns once instead of growing them row by row; a
+  // wrong count costs only a reallocation (never more than the rows the bytes can hold).
+  if (expected_rows > 0) {
+    rows.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected_rows, size / 3)));
+  }
   PartitionHandler handler(rows);
-  // In-situ: strings without escapes are handed to the builders where they lie, with no copy.
-  rapidjson::InsituStringStream input(json.data());
+  rapidjson::InsituStringStream input(json);
   rapidjson::Reader reader;
   reader.Parse<kParseFlags | rapidjson::kParseInsituFlag>(input, handler);
   if (rows.error()) return *rows.error();
@@ -384,6 +394,22 @@ Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& colu
     return protocol_error("partition " + std::to_string(partition) + ": body has no `data` member");
   }
   return rows.finish();
+}
+
+}  // namespace
+
+Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
+                                        std::size_t partition, std::uint64_t first_row,
+                                        std::uint64_t expected_rows) {
+  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows);
+}
+
+Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& columns,
+                                        std::size_t partition, std::uint64_t first_row,
+                                        std::uint64_t expected_rows) {
+  if (json.data() == nullptr)
+    return decode_owned_partition(std::string(), columns, partition, first_row, expected_rows);
+  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows);
 }
 
 Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "decode/gzip.hpp"
 #include "sfq/error.hpp"
 #include "sfq/result.hpp"
 #include "sfq/value.hpp"
@@ -53,10 +54,17 @@ struct ParsedResultSet {
                                                 std::size_t partition, std::uint64_t first_row);
 
 /// decode_partition for a body the caller hands over (e.g. gunzip's output): parsed in place,
-/// without the copy decode_partition makes.
+/// without the copy decode_partition makes. `expected_rows` (the partition's rowCount, 0 =
+/// unknown) sizes the columns up front.
 [[nodiscard]] Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
                                                       std::size_t partition,
-                                                      std::uint64_t first_row);
+                                                      std::uint64_t first_row,
+                                                      std::uint64_t expected_rows = 0);
+/// The same for gunzip_buffer's output (decode/gzip.hpp), which is never zero-filled.
+[[nodiscard]] Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& columns,
+                                                      std::size_t partition,
+                                                      std::uint64_t first_row,
+                                                      std::uint64_t expected_rows = 0);
 
 /// The fields of a QueryStatus / QueryFailureStatus / CancelStatus or plain error body
 /// (`{"code":..., "message":...}`). Missing fields stay empty.

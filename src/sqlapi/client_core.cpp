@@ -15,6 +15,7 @@ namespace sfq::detail {
 
 namespace {
 constexpr std::size_t kDefaultPrefetch = 4;
+constexpr std::uint64_t kDefaultStreamingBudget = std::uint64_t{32} << 20;
 constexpr std::uint64_t kDefaultMaxResponseBytes = 512ULL << 20;
 constexpr int kDefaultMaxInFlight = 256;
 constexpr auto kDefaultRetryBudget = std::chrono::minutes(5);
@@ -145,6 +146,11 @@ std::size_t ClientCore::prefetch_window(const SubmitOptions& submit) const {
     return static_cast<std::size_t>(options_.prefetch_partitions);
   }
   return kDefaultPrefetch;
+}
+
+std::uint64_t ClientCore::streaming_budget() const noexcept {
+  return options_.streaming_budget_bytes > 0 ? options_.streaming_budget_bytes
+                                             : kDefaultStreamingBudget;
 }
 
 std::uint64_t ClientCore::max_response_bytes() const noexcept {

@@ -87,6 +87,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   const ConnectionOptions& options() const noexcept { return options_; }
   const std::string& base_url() const noexcept { return base_url_; }
   [[nodiscard]] std::size_t prefetch_window(const SubmitOptions& submit) const;
+  /// Bytes one query may hold ahead of its consumer (ConnectionOptions::streaming_budget_bytes).
+  [[nodiscard]] std::uint64_t streaming_budget() const noexcept;
   [[nodiscard]] std::uint64_t max_response_bytes() const noexcept;
   [[nodiscard]] const BackoffPolicy& backoff() const noexcept { return backoff_; }
   /// How long one request keeps being retried (ConnectionOptions::retry_timeout or 5 min).

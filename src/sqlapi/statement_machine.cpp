@@ -162,6 +162,7 @@ StatementMachine::StatementMachine(ClientCore& core, std::shared_ptr<Query::Stat
                                    Start start)
     : core_(core), state_(std::move(state)), id_(state_->id), start_(std::move(start)) {
   window_ = core_.prefetch_window(state_->options);
+  budget_ = core_.streaming_budget();
   std::lock_guard lock(state_->mutex);
   request_id_ = state_->request_id;
 }
@@ -425,15 +426,36 @@ void StatementMachine::on_metadata(std::shared_ptr<const ResultMeta> meta, Colum
     return;
   }
   // Partition 0 came with the metadata and is being delivered (unless skipped).
-  outstanding_ = first_partition_ == 0 ? 1 : 0;
+  outstanding_ = 0;
+  outstanding_costs_.clear();
+  outstanding_bytes_ = 0;
+  if (first_partition_ == 0) hold(0);
   next_fetch_ = std::max<std::size_t>(1, first_partition_);
   fetch_more();
 }
 
+std::uint64_t StatementMachine::partition_cost(std::size_t partition) const {
+  // The inflated text and the columns decoded from it, each about uncompressedSize (the
+  // compressed body is freed before decoding starts). Unknown sizes count as nothing: then only
+  // prefetch_partitions bounds the query.
+  if (!meta_ || partition >= meta_->partitions.size()) return 0;
+  return 2 * meta_->partitions[partition].uncompressed_size;
+}
+
+void StatementMachine::hold(std::size_t partition) {
+  const std::uint64_t cost = partition_cost(partition);
+  outstanding_costs_.push_back(cost);
+  outstanding_bytes_ += cost;
+  ++outstanding_;
+}
+
 void StatementMachine::fetch_more() {
   while (phase_ == Phase::fetching && next_fetch_ < partitions_total_ && outstanding_ < window_) {
+    // Within the streaming budget; one partition is always allowed, however large, so that a
+    // partition bigger than the budget still arrives.
+    if (outstanding_ > 0 && outstanding_bytes_ + partition_cost(next_fetch_) > budget_) break;
+    hold(next_fetch_);
     fetch_partition(next_fetch_++);
-    ++outstanding_;
   }
 }
 
@@ -462,30 +484,39 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const std::uint64_t expected =
-      partition < meta_->partitions.size() ? meta_->partitions[partition].uncompressed_size : 0;
-  const bool accepted =
-      pool->submit([&core, state, cap, expected, partition, first_row = first_rows_[partition],
-                    columns = columns_, response = std::move(response).value()]() {
-        guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
-          const std::uint64_t id = state->id;
-          Result<std::string> text = response.is_gzip() ? gunzip(response.body, expected, cap)
-                                                        : Result<std::string>(response.body);
-          Result<RowBatch> batch =
-              text.ok() ? decode_partition(text.value(), columns, partition, first_row)
-                        : Result<RowBatch>(text.error());
-          if (!batch.ok()) {
-            core.post([&core, id, partition,
-                       error = batch.error().with_context("decoding partition " +
-                                                          std::to_string(partition))] {
-              if (auto* machine = core.machine(id))
-                machine->on_partition_decode_failed(partition, error);
-            });
-            return;
-          }
-          deliver_batch(core, state, std::move(batch).value());
+  const bool known = partition < meta_->partitions.size();
+  const std::uint64_t expected = known ? meta_->partitions[partition].uncompressed_size : 0;
+  const std::uint64_t expected_rows = known ? meta_->partitions[partition].row_count : 0;
+  const bool accepted = pool->submit([&core, state, cap, expected, expected_rows, partition,
+                                      first_row = first_rows_[partition], columns = columns_,
+                                      response = std::move(response).value()]() mutable {
+    guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
+      const std::uint64_t id = state->id;
+      // The inflated text (never zero-filled first) or the body itself is handed to the
+      // decoder, which parses it in place: no copy of the partition.
+      Result<RowBatch> batch = Result<RowBatch>(RowBatch{});
+      if (response.is_gzip()) {
+        Result<TextBuffer> text = gunzip_buffer(response.body, expected, cap);
+        std::string().swap(response.body);  // the compressed bytes are no longer needed
+        batch = text.ok() ? decode_owned_partition(std::move(text).value(), columns, partition,
+                                                   first_row, expected_rows)
+                          : Result<RowBatch>(text.error());
+      } else {
+        batch = decode_owned_partition(std::move(response.body), columns, partition, first_row,
+                                       expected_rows);
+      }
+      if (!batch.ok()) {
+        core.post([&core, id, partition,
+                   error = batch.error().with_context("decoding partition " +
+                                                      std::to_string(partition))] {
+          if (auto* machine = core.machine(id))
+            machine->on_partition_decode_failed(partition, error);
         });
-      });
+        return;
+      }
+      deliver_batch(core, state, std::move(batch).value());
+    });
+  });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
@@ -502,6 +533,10 @@ void StatementMachine::on_delivered(std::size_t /*partition*/) {
 
 void StatementMachine::on_consumed() {
   if (outstanding_ > 0) --outstanding_;
+  if (!outstanding_costs_.empty()) {
+    outstanding_bytes_ -= outstanding_costs_.front();
+    outstanding_costs_.pop_front();
+  }
   fetch_more();
 }
 

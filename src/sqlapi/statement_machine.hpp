@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -88,6 +89,9 @@ class StatementMachine {
   void on_status_202(const HttpResponse& response);
   void handle_result_200(HttpResponse response);
   void fetch_more();
+  // The streaming budget's estimate of a partition's bytes, and counting one as outstanding.
+  [[nodiscard]] std::uint64_t partition_cost(std::size_t partition) const;
+  void hold(std::size_t partition);
   void fetch_partition(std::size_t partition);
   void on_partition(std::size_t partition, Result<HttpResponse> response);
   /// Ends the query with `error`. `server_final`: the server's own verdict (408, 422): the
@@ -133,6 +137,11 @@ class StatementMachine {
   std::size_t next_fetch_ = 0;
   std::size_t outstanding_ = 0;  // fetched or being fetched, not yet consumed
   std::size_t window_ = 4;
+  // The streaming budget: the estimated bytes of each outstanding partition, in partition order
+  // (they are consumed in that order), their sum, and the limit (ClientCore::streaming_budget).
+  std::deque<std::uint64_t> outstanding_costs_;
+  std::uint64_t outstanding_bytes_ = 0;
+  std::uint64_t budget_ = 0;
   std::size_t delivered_ = 0;
   std::size_t first_partition_ = 0;  // attach(start_row): earlier partitions are skipped
   bool retiring_ = false;

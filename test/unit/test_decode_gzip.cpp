@@ -50,6 +50,11 @@ TEST(DecodeGzip, InflatesWithAnySizeHint) {
     auto result = gunzip(compressed, c.hint, kCap);
     ASSERT_TRUE(result.ok()) << c.name << ": " << result.error().message();
     EXPECT_EQ(*result, original) << c.name;
+    // The decode workers' variant (no zero-fill): the same bytes, NUL-terminated.
+    auto buffer = sfq::detail::gunzip_buffer(compressed, c.hint, kCap);
+    ASSERT_TRUE(buffer.ok()) << c.name << ": " << buffer.error().message();
+    EXPECT_EQ(buffer->view(), original) << c.name;
+    EXPECT_EQ(buffer->data()[buffer->size()], '\0') << c.name;
   }
 }
 
@@ -62,6 +67,10 @@ TEST(DecodeGzip, ConcatenatedMembersAndEmptyContent) {
   auto unknown = gunzip(gzip(a) + gzip(b), 0, kCap);
   ASSERT_TRUE(unknown.ok()) << unknown.error().message();
   EXPECT_EQ(*unknown, a + b);
+  // Growing a buffer keeps the members already inflated (a hint far too small).
+  auto buffer = sfq::detail::gunzip_buffer(gzip(a) + gzip(b, 1) + gzip(""), 1, kCap);
+  ASSERT_TRUE(buffer.ok()) << buffer.error().message();
+  EXPECT_EQ(buffer->view(), a + b);
   auto empty = gunzip(gzip(""), 0, kCap);
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(*empty, "");
@@ -97,6 +106,9 @@ TEST(DecodeGzip, BadInputIsAProtocolError) {
     EXPECT_EQ(result.error().category(), sfq::ErrorCategory::protocol) << c.name;
     EXPECT_NE(result.error().message().find(c.message), std::string::npos)
         << c.name << ": " << result.error().message();
+    auto buffer = sfq::detail::gunzip_buffer(c.input, original.size(), c.cap);
+    ASSERT_FALSE(buffer.ok()) << c.name;
+    EXPECT_EQ(buffer.error().message(), result.error().message()) << c.name;
   }
   // Exactly at the cap is fine.
   auto at_cap = gunzip(good, 0, original.size());

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 #include <zlib.h>
 
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -529,6 +530,20 @@ TEST(DecodePartition, OwnedBodiesDecodeTheSame) {
   ASSERT_EQ(owned->rows, 2U);
   for (std::size_t r = 0; r < 2; ++r) EXPECT_EQ(json_line(*owned, r), json_line(*borrowed, r));
   EXPECT_EQ(json_line(*owned, 0), kAllTypesJson);
+  // gunzip_buffer's output, with a right, a too small and an absurd rowCount hint.
+  for (const std::uint64_t hint : {std::uint64_t{2}, std::uint64_t{1}, std::uint64_t{1} << 40}) {
+    sfq::detail::TextBuffer text(body.size());
+    std::memcpy(text.data(), body.data(), body.size());
+    text.set_size(body.size());
+    auto from_buffer = sfq::detail::decode_owned_partition(std::move(text), columns, 4, 8, hint);
+    ASSERT_TRUE(from_buffer.ok()) << hint << ": " << from_buffer.error().message();
+    ASSERT_EQ(from_buffer->rows, 2U) << hint;
+    for (std::size_t r = 0; r < 2; ++r) {
+      EXPECT_EQ(json_line(*from_buffer, r), json_line(*borrowed, r)) << hint;
+    }
+  }
+  // A buffer never filled (a default TextBuffer) is an empty body, not a crash.
+  EXPECT_FALSE(sfq::detail::decode_owned_partition(sfq::detail::TextBuffer(), columns, 4, 8).ok());
 }
 
 TEST(DecodePartition, MalformedBodiesAreProtocolErrors) {

@@ -2,14 +2,23 @@
 // JSON: decode_partition (RapidJSON SAX → ColumnBuilder), parse_result_set (DOM metadata + the
 // same cell decoder), libdeflate gunzip vs zlib inflate of the same body, and append_json.
 //
-// The partition: 50 000 rows × 10 columns of the types a typical table has, encoded the way the
-// real server sends them (compact, rows separated by ",\n"). Generated with a fixed seed.
+// The partition: 50 000 rows (--rows=N) × 10 columns of the types a typical table has, encoded
+// the way the real server sends them (compact, rows separated by ",\n"). Generated with a fixed
+// seed. BM_Workers/N is what N decode workers do at once, each with its own copy of the gzip'd
+// partition: inflate + decode_owned_partition, as the pool does (tools/bench runs it on a
+// 1 000 000-row partition).
 #include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <time.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "decode/gzip.hpp"
@@ -21,7 +30,7 @@ namespace {
 using sfq::ColumnMeta;
 using sfq::detail::ColumnsPtr;
 
-constexpr std::size_t kRows = 50000;
+std::size_t kRows = 50000;  // --rows=N
 
 struct Spec {
   const char* name;
@@ -115,12 +124,20 @@ std::string gzip(const std::string& data) {
 struct Fixture {
   ColumnsPtr columns = make_columns();
   std::string partition = "{\"data\":" + rows_json() + "}";
-  std::string result =
-      "{\"resultSetMetaData\":{\"numRows\":" + std::to_string(kRows) +
-      ",\"format\":\"jsonv2\",\"partitionInfo\":[{\"rowCount\":" + std::to_string(kRows) +
-      "}],\"rowType\":" + row_type() + "},\"data\":" + rows_json() +
-      ",\"code\":\"090001\",\"statementHandle\":\"h\"}";
   std::string compressed = gzip(partition);
+  // A first response (metadata + the same rows), built on first use only.
+  const std::string& result() const {
+    std::call_once(result_once, [this] {
+      result_text =
+          "{\"resultSetMetaData\":{\"numRows\":" + std::to_string(kRows) +
+          ",\"format\":\"jsonv2\",\"partitionInfo\":[{\"rowCount\":" + std::to_string(kRows) +
+          "}],\"rowType\":" + row_type() + "},\"data\":" + rows_json() +
+          ",\"code\":\"090001\",\"statementHandle\":\"h\"}";
+    });
+    return result_text;
+  }
+  mutable std::once_flag result_once;
+  mutable std::string result_text;
 };
 
 const Fixture& fixture() {
@@ -147,11 +164,11 @@ BENCHMARK(BM_DecodePartition)->Unit(benchmark::kMillisecond);
 void BM_ParseResultSet(benchmark::State& state) {
   const Fixture& f = fixture();
   for (auto _ : state) {
-    auto parsed = sfq::detail::parse_result_set(f.result);
+    auto parsed = sfq::detail::parse_result_set(f.result());
     if (!parsed.ok() || parsed->first_batch.rows != kRows) state.SkipWithError("parse failed");
     benchmark::DoNotOptimize(parsed);
   }
-  set_counters(state, f.result.size());
+  set_counters(state, f.result().size());
 }
 BENCHMARK(BM_ParseResultSet)->Unit(benchmark::kMillisecond);
 
@@ -194,14 +211,64 @@ BENCHMARK(BM_InflateZlib)->Unit(benchmark::kMillisecond);
 void BM_GunzipAndDecode(benchmark::State& state) {
   const Fixture& f = fixture();
   for (auto _ : state) {
-    auto body = sfq::detail::gunzip(f.compressed, f.partition.size(), 1ULL << 30);
-    auto batch = sfq::detail::decode_owned_partition(std::move(*body), f.columns, 1, 0);
+    auto body = sfq::detail::gunzip_buffer(f.compressed, f.partition.size(), 1ULL << 30);
+    auto batch = sfq::detail::decode_owned_partition(std::move(*body), f.columns, 1, 0, kRows);
     if (!batch.ok()) state.SkipWithError("decode failed");
     benchmark::DoNotOptimize(batch);
   }
-  set_counters(state, f.compressed.size());
+  set_counters(state, f.partition.size());
 }
 BENCHMARK(BM_GunzipAndDecode)->Unit(benchmark::kMillisecond);
+
+// N workers at once, each inflating and decoding its own copy of the partition (as N decode
+// pool threads do with N partitions). Bytes processed = JSON text bytes over all workers.
+void BM_Workers(benchmark::State& state) {
+  const Fixture& f = fixture();
+  const auto workers = static_cast<std::size_t>(state.range(0));
+  std::vector<std::string> copies(workers, f.compressed);
+  std::atomic<int> failures{0};
+  std::atomic<std::int64_t> worker_cpu_ns{0};  // the workers' own CPU time, whatever the load
+  for (auto _ : state) {
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < workers; ++w) {
+      threads.emplace_back([&, w] {
+        ::pthread_setname_np(::pthread_self(), "decode-worker");  // for profiles (tools/bench)
+        timespec cpu_start{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
+        auto body = sfq::detail::gunzip_buffer(copies[w], f.partition.size(), 1ULL << 34);
+        if (!body.ok()) {
+          ++failures;
+          return;
+        }
+        auto batch = sfq::detail::decode_owned_partition(std::move(*body), f.columns, 1, 0, kRows);
+        if (!batch.ok() || batch->rows != kRows) ++failures;
+        benchmark::DoNotOptimize(batch);
+        timespec cpu_end{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_end);
+        worker_cpu_ns += (cpu_end.tv_sec - cpu_start.tv_sec) * 1'000'000'000LL +
+                         (cpu_end.tv_nsec - cpu_start.tv_nsec);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  if (failures > 0) state.SkipWithError("decode failed");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows * workers));
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * f.partition.size() * workers));
+  // Per worker, by its own CPU time: what one worker does on a core of its own (a shared,
+  // loaded machine stretches the wall time, not this).
+  if (worker_cpu_ns > 0) {
+    state.counters["cpu_bytes_per_second_per_worker"] =
+        static_cast<double>(state.iterations() * f.partition.size() * workers) /
+        (static_cast<double>(worker_cpu_ns.load()) / 1e9);
+  }
+}
+BENCHMARK(BM_Workers)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("workers")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // JSON Lines output of the decoded partition (the CLI's jsonl path without I/O).
 void BM_FormatJson(benchmark::State& state) {
@@ -230,4 +297,21 @@ BENCHMARK(BM_FormatJson)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // --rows=N (ours) is taken out before Google Benchmark reads the rest.
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--rows=")) {
+      kRows = std::stoul(std::string(arg.substr(7)));
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  int rest_count = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_count, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rest_count, rest.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
