@@ -30,7 +30,7 @@ struct SqlSource {
 struct ConnectionFlags {
   std::optional<std::string> connection, config_file, account, user, host, port, protocol, role,
       warehouse, database, schema, authenticator, private_key_file, token, connect_timeout,
-      request_timeout, total_timeout;
+      request_timeout, total_timeout, insecure_skip_tls_verify;
 };
 
 struct CliOptions {
