@@ -44,6 +44,13 @@ void log_message(LogLevel level, std::string_view message);
 ///  - the value of a key/value pair or flag whose key names a secret (password, passphrase,
 ///    token, secret, private_key, authorization), in `k=v`, `k: v`, `"k": "v"` and
 ///    `--k v` forms.
+///  - every value given to register_secret(), wherever it appears (a server that echoes a
+///    token back in an error body, bare or quoted, cannot make sfq print it).
 [[nodiscard]] std::string redact(std::string_view text);
+
+/// Adds a credential (a token, a passphrase) that redact() masks wherever it appears, for the
+/// rest of the process. Values shorter than 8 bytes are ignored (they would mask ordinary
+/// words); at most 64 distinct values are kept. Thread-safe.
+void register_secret(std::string_view value);
 
 }  // namespace sfq

@@ -136,8 +136,13 @@ struct ConnectionOptions {
   std::uint64_t streaming_budget_bytes = 0;
   /// Largest response body accepted, compressed or not (a typed error beyond). 0 = 512 MiB.
   std::uint64_t max_response_bytes = 0;
-  /// Trusted CA certificates (PEM). Empty: the system store.
+  /// Trusted CA certificates (PEM). Empty: the system store. sfq's configuration key: ca_file.
   std::string ca_file;
+  /// Do NOT verify the server's certificate and host name. Only for test servers with
+  /// self-made certificates: anyone on the network path could then read the credentials and
+  /// the data. The front ends warn on every run that sets it (key insecure_skip_tls_verify,
+  /// flag --insecure-skip-tls-verify, SNOWFLAKE_INSECURE_SKIP_TLS_VERIFY).
+  bool insecure_skip_tls_verify = false;
   /// Log every HTTP exchange at debug level (secrets redacted).
   bool trace_http = false;
 

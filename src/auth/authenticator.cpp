@@ -1,12 +1,14 @@
 // authenticator.cpp — key-pair JWT minting and caching; static OAuth / PAT bearer tokens.
 #include "auth/authenticator.hpp"
 
+#include <cstdlib>
 #include <exception>
 #include <jwt/jwt.hpp>
 #include <utility>
 
 #include "sfq/names.hpp"
 #include "auth/private_key.hpp"
+#include "sfq/log.hpp"
 #include "util/log.hpp"
 
 namespace sfq::detail {
@@ -42,6 +44,11 @@ Result<std::unique_ptr<Authenticator>> Authenticator::create(const ConnectionOpt
                                                              Clock clock, JwtSettings settings) {
   std::unique_ptr<Authenticator> auth(new Authenticator());
   auth->clock_ = system_clock_or(std::move(clock));
+  // Whatever prints an error or a log line from now on masks these, even when a server echoes
+  // them back (see redact()).
+  register_secret(options.token.reveal());
+  register_secret(options.private_key_passphrase.reveal());
+  if (const char* passphrase = std::getenv("PRIVATE_KEY_PASSPHRASE")) register_secret(passphrase);
 
   switch (options.auth) {
     case AuthMethod::oauth:

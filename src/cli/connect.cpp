@@ -47,6 +47,7 @@ config::Overrides to_overrides(const ConnectionFlags& flags) {
   o.connect_timeout = flags.connect_timeout;
   o.request_timeout = flags.request_timeout;
   o.total_timeout = flags.total_timeout;
+  o.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
   return o;
 }
 
@@ -129,6 +130,7 @@ Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock
   options.connect_retry_timeout = kConnectRetryBudget;
   ask_passphrase_if_needed(options, interrupts);
   opened.warnings = resolved->warnings;
+  if (auto insecure = config::insecure_tls_warning(*resolved)) opened.warnings.push_back(*insecure);
   opened.sfq_settings = resolved->sfq_settings;
   opened.settings_origin = resolved->config_path + " [sfq]";
   opened.description = describe(options, resolved->connection_name);

@@ -104,6 +104,10 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
   seconds("--total-timeout", flags.total_timeout,
           "client-side deadline of each statement: then it is cancelled on the server and sfq "
           "exits 6; default none");
+  app.add_flag_callback(
+         "--insecure-skip-tls-verify", [&flags] { flags.insecure_skip_tls_verify = "true"; },
+         "do NOT verify the server's TLS certificate (test servers only; warned on every run)")
+      ->group(kConnection);
 }
 
 // --- sfq connection add / list ---------------------------------------------------------------

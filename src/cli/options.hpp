@@ -33,7 +33,7 @@ struct SqlSource {
 struct ConnectionFlags {
   std::optional<std::string> connection, config_file, account, user, host, port, protocol, role,
       warehouse, database, schema, authenticator, private_key_file, token, connect_timeout,
-      request_timeout, total_timeout;
+      request_timeout, total_timeout, insecure_skip_tls_verify;
 };
 
 // --- sfq connection add / list (src/cli/connections.hpp) -----------------------------------

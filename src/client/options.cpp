@@ -170,6 +170,7 @@ std::string ConnectionOptions::to_string() const {
       << "streaming_budget_bytes = " << streaming_budget_bytes << '\n'
       << "max_response_bytes = " << max_response_bytes << '\n'
       << "ca_file = " << ca_file << '\n'
+      << "insecure_skip_tls_verify = " << (insecure_skip_tls_verify ? "true" : "false") << '\n'
       << "trace_http = " << (trace_http ? "true" : "false") << '\n';
   return out.str();
 }

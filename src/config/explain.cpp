@@ -71,7 +71,7 @@ struct KeyLine {
   std::string_view when_unset;  ///< what applies when unset; "" to omit the line
 };
 
-constexpr std::array<KeyLine, 19> kKeyLines = {{
+constexpr std::array<KeyLine, 21> kKeyLines = {{
     {"account", "-"},
     {"user", "-"},
     {"host", "derived: <account>.snowflakecomputing.com"},
@@ -91,6 +91,8 @@ constexpr std::array<KeyLine, 19> kKeyLines = {{
     {"request_timeout", "per request kind: 90 s submissions, 60 s polls and cancels"},
     {"statement_timeout", ""},
     {"total_timeout", "none"},
+    {"ca_file", "the system CA store"},
+    {"insecure_skip_tls_verify", "false (certificates are verified)"},
 }};
 
 std::string display(const std::string& value) { return value.empty() ? "(empty)" : value; }

@@ -30,7 +30,7 @@ struct KeySpec {
 };
 
 // Canonical keys, in the order explain lists them.
-constexpr std::array<KeySpec, 19> kKeys = {{
+constexpr std::array<KeySpec, 21> kKeys = {{
     {"account", "--account", false, true},
     {"user", "--user", false, true},
     {"host", "--host", false, true},
@@ -50,6 +50,8 @@ constexpr std::array<KeySpec, 19> kKeys = {{
     {"request_timeout", "--request-timeout", false, true},
     {"statement_timeout", "", false, false},
     {"total_timeout", "--total-timeout", false, true},
+    {"ca_file", "", false, true},
+    {"insecure_skip_tls_verify", "--insecure-skip-tls-verify", false, true},
 }};
 
 struct Alias {
@@ -227,6 +229,15 @@ Result<int> parse_port(const Candidate& candidate) {
   return port;
 }
 
+// true/false (TOML booleans arrive as these words), also 1/0 and yes/no in variables.
+Result<bool> parse_bool(std::string_view key, const Candidate& candidate) {
+  const std::string text = lower(candidate.value);
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return config_error(std::string(key) + " \"" + candidate.value + "\" from " + candidate.source +
+                      " is not true or false");
+}
+
 // Seconds, possibly fractional, as milliseconds.
 Result<std::int64_t> parse_seconds(std::string_view key, const Candidate& candidate) {
   const std::string& text = candidate.value;
@@ -280,6 +291,18 @@ Result<std::string> read_token_file(const std::string& path) {
 }
 
 }  // namespace
+
+std::optional<std::string> insecure_tls_warning(const ResolvedConnection& resolved) {
+  if (!resolved.options.insecure_skip_tls_verify) return std::nullopt;
+  std::string source = "the configuration";
+  for (const auto& entry : resolved.provenance) {
+    if (entry.key == "insecure_skip_tls_verify") source = entry.source;
+  }
+  return "TLS certificate verification is OFF (insecure_skip_tls_verify from " + source +
+         "): the server's identity is not checked, so anyone on the network path can read the "
+         "credentials and the data. Use it only against a test server; to trust a server's own "
+         "certificate, name its CA with ca_file instead";
+}
 
 bool is_secret_key(std::string_view key) {
   const std::string name = lower(key);
@@ -393,7 +416,7 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
                      {*passphrase, "env PRIVATE_KEY_PASSPHRASE", kPassphraseEnv, false, {}, {}});
     }
   }
-  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 15> flags = {{
+  const std::array<std::pair<std::string_view, const std::optional<std::string>*>, 16> flags = {{
       {"account", &overrides.account},
       {"user", &overrides.user},
       {"host", &overrides.host},
@@ -409,6 +432,7 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
       {"connect_timeout", &overrides.connect_timeout},
       {"request_timeout", &overrides.request_timeout},
       {"total_timeout", &overrides.total_timeout},
+      {"insecure_skip_tls_verify", &overrides.insecure_skip_tls_verify},
   }};
   for (const auto& [key, value] : flags) {
     if (*value) {
@@ -685,6 +709,13 @@ Result<ResolvedConnection> resolve_connection(const Overrides& overrides, const 
     auto ms = parse_seconds("total_timeout", *c);
     if (!ms.ok()) return ms.error();
     out.total_timeout = std::chrono::milliseconds(*ms);
+  }
+
+  if (const auto* c = take("ca_file")) out.ca_file = env.expand_user(c->value);
+  if (const auto* c = take("insecure_skip_tls_verify")) {
+    auto insecure = parse_bool("insecure_skip_tls_verify", *c);
+    if (!insecure.ok()) return insecure.error();
+    out.insecure_skip_tls_verify = *insecure;
   }
 
   // --- enough to connect? ----------------------------------------------------------------

@@ -19,12 +19,14 @@
 // Keys: account, user, host, port, protocol, role, warehouse, database, schema, authenticator,
 // private_key_file (alias private_key_path), private_key_raw, private_key_passphrase (alias
 // private_key_file_pwd), token, token_file_path, and sfq's connect_timeout, request_timeout,
-// statement_timeout, total_timeout (seconds). SnowSQL spellings accountname, username, dbname,
-// schemaname, warehousename, rolename are accepted in files and connection variables. Generic
-// variables exist for the keys snow supports and for connect_timeout, request_timeout and
-// total_timeout (SNOWFLAKE_TOTAL_TIMEOUT...; not the passphrase, not statement_timeout);
-// SNOWFLAKE_PRIVATE_KEY_PATH is the alias of SNOWFLAKE_PRIVATE_KEY_FILE. Other keys are kept and
-// reported as unused.
+// statement_timeout, total_timeout (seconds), ca_file (a PEM bundle of trusted CAs) and
+// insecure_skip_tls_verify (true/false; flag --insecure-skip-tls-verify). SnowSQL spellings
+// accountname, username, dbname, schemaname, warehousename, rolename are accepted in files and
+// connection variables. Generic variables exist for the keys snow supports and for connect_timeout,
+// request_timeout and total_timeout (SNOWFLAKE_TOTAL_TIMEOUT...; not the passphrase, not
+// statement_timeout), ca_file and insecure_skip_tls_verify (SNOWFLAKE_CA_FILE,
+// SNOWFLAKE_INSECURE_SKIP_TLS_VERIFY); SNOWFLAKE_PRIVATE_KEY_PATH is the alias of
+// SNOWFLAKE_PRIVATE_KEY_FILE. Other keys are kept and reported as unused.
 //
 // Authentication: authenticator SNOWFLAKE_JWT (or KEYPAIR_JWT) -> key pair, OAUTH -> OAuth,
 // PROGRAMMATIC_ACCESS_TOKEN (or PAT) -> programmatic access token, any case; others are a config
@@ -55,7 +57,7 @@ namespace sfq::config {
 struct Overrides {
   std::optional<std::string> account, user, host, port, protocol, role, warehouse, database, schema,
       authenticator, private_key_file, token, connection_name, config_file, connect_timeout,
-      request_timeout, total_timeout;
+      request_timeout, total_timeout, insecure_skip_tls_verify;
 };
 
 /// Where one effective value came from.
@@ -117,6 +119,10 @@ struct ResolvedConnection {
 /// flag at fault and the fix; they never contain a secret.
 [[nodiscard]] sfq::Result<ResolvedConnection> resolve_connection(
     const Overrides& overrides, const Environment& env, const ResolveOptions& options = {});
+
+/// The warning to print on every run whose connection turns TLS certificate verification off
+/// (insecure_skip_tls_verify), naming where that came from; nullopt when verification is on.
+[[nodiscard]] std::optional<std::string> insecure_tls_warning(const ResolvedConnection& resolved);
 
 /// True for key names whose values are secrets (password, passphrase, token, private_key_raw,
 /// secret ...): these are shown as "****".

@@ -152,9 +152,11 @@ struct HttpClient::Transfer {
   curl_slist* header_list = nullptr;   // owned while running
   HttpResponse response;
   std::uint64_t max_body = 0;
-  bool too_large = false;      // the body limit aborted the transfer
-  bool out_of_memory = false;  // a libcurl data callback could not store what it got
-  bool nothing_sent = false;   // ended before the connection could carry the request
+  bool too_large = false;          // the body limit aborted the transfer
+  std::size_t header_bytes = 0;    // of every header block of this attempt
+  bool headers_too_large = false;  // kMaxHeaderBytes aborted the transfer
+  bool out_of_memory = false;      // a libcurl data callback could not store what it got
+  bool nothing_sent = false;       // ended before the connection could carry the request
   std::size_t lane = 0;
   std::optional<sfq::Result<HttpResponse>> outcome;  // set when done
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
@@ -194,6 +196,11 @@ struct CurlCallbacks {
   static std::size_t header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<HttpClient::Transfer*>(user);
     const std::size_t bytes = size * count;
+    transfer->header_bytes += bytes;
+    if (transfer->header_bytes > HttpClient::kMaxHeaderBytes) {
+      transfer->headers_too_large = true;
+      return 0;
+    }
     const std::string_view line = trim(std::string_view(data, bytes));
     HttpResponse& response = transfer->response;
     if (line.starts_with("HTTP/")) {
@@ -747,7 +754,8 @@ void HttpClient::collect_completions() {
     HttpResponse& response = transfer.response;
     response.status = static_cast<int>(status);
     response.total_seconds = total_seconds;
-    if (code == CURLE_OK && !transfer.too_large && !transfer.out_of_memory) {
+    if (code == CURLE_OK && !transfer.too_large && !transfer.out_of_memory &&
+        !transfer.headers_too_large) {
       if (trace_enabled(options_)) {
         std::string headers;
         for (const auto& [name, value] : response.headers) {
@@ -770,6 +778,10 @@ void HttpClient::collect_completions() {
       info.category = ErrorCategory::protocol;
       info.message = transfer.describe() + ": response body exceeds the limit of " +
                      std::to_string(transfer.max_body) + " bytes (max_response_bytes)";
+    } else if (transfer.headers_too_large) {
+      info.category = ErrorCategory::protocol;
+      info.message = transfer.describe() + ": the response's headers exceed the limit of " +
+                     std::to_string(kMaxHeaderBytes) + " bytes";
     } else if (transfer.out_of_memory) {
       info.category = ErrorCategory::transport;
       info.message = transfer.describe() + " failed: out of memory storing the response";

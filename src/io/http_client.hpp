@@ -35,7 +35,8 @@
 //
 // Bodies: "Accept-Encoding: gzip" is sent as a plain header and libcurl never decodes: a gzip'd
 // body stays compressed (decode workers inflate it, off the I/O thread). A body larger than
-// max_response_bytes aborts its transfer with a protocol error.
+// max_response_bytes aborts its transfer with a protocol error, and so does a header block
+// larger than kMaxHeaderBytes.
 //
 // Ownership: the EventLoop must outlive the HttpClient. Destroying the client removes every
 // transfer without calling its callback, then cleans up the easy handles, then the multi handle;
@@ -116,6 +117,10 @@ class HttpClient {
   using TransferId = std::uint64_t;
   using Callback = std::function<void(sfq::Result<HttpResponse>)>;
   static constexpr std::size_t kMaxLanes = 4;
+  /// The largest header block (status line, header lines, the blank line; every block of an
+  /// attempt counted, 1xx included) accepted from a server; past it the transfer fails with a
+  /// protocol error. The SQL API sends well under 2 KiB.
+  static constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
   /// Initialises libcurl once per process (and ignores SIGPIPE if nobody handles it) and creates
   /// the multi handle. Throws sfq::Error (transport) if libcurl cannot be initialised.

@@ -24,6 +24,30 @@ Incoming invalid(int code, std::string message, std::string id = "null") {
   return out;
 }
 
+// True when arrays and objects in `text` nest deeper than `max_depth` (strings skipped). Linear,
+// no allocation; the text need not be valid JSON (the parser judges that afterwards).
+bool nests_deeper_than(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string canonical_id(const rapidjson::Value& id) {
@@ -34,6 +58,11 @@ std::string canonical_id(const rapidjson::Value& id) {
 }
 
 Incoming parse_message(std::string_view line) {
+  if (nests_deeper_than(line, kMaxJsonDepth)) {
+    return invalid(kInvalidRequest, "Invalid Request: arrays and objects are nested more than " +
+                                        std::to_string(kMaxJsonDepth) +
+                                        " levels deep; MCP messages need far fewer");
+  }
   auto document = std::make_shared<rapidjson::Document>();
   // Iterative parsing: a deeply nested line cannot exhaust the stack. Strings must be UTF-8.
   document->Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(

@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,6 +49,11 @@ struct Incoming {
 };
 
 /// Classifies one line (without its newline).
+/// Arrays and objects nested deeper than this (the message itself is level 1) make a message
+/// invalid (-32600) before it is parsed: MCP's messages need a handful of levels, and every
+/// level costs the parser and each walk over the document.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
 [[nodiscard]] Incoming parse_message(std::string_view line);
 
 /// The canonical JSON form of a request id value, or "" when the value is not a valid MCP id.

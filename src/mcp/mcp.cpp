@@ -50,6 +50,11 @@ std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
       for (const auto& warning : resolved.value().warnings) {
         log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name + "': " + warning);
       }
+      // Written whatever the log level: turning verification off is never silent.
+      if (auto insecure = config::insecure_tls_warning(resolved.value())) {
+        std::cerr << "sfq mcp: warning: connection '" << connection.name << "': " << *insecure
+                  << '\n';
+      }
     } else {
       connection.name = name.value_or("default");
       connection.problem = resolved.error();

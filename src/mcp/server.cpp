@@ -2,10 +2,12 @@
 #include "mcp/server.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "mcp/executor.hpp"
 #include "mcp/transport.hpp"
+#include "sfq/log.hpp"
 
 namespace sfq::mcp {
 
@@ -20,9 +22,20 @@ int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd, i
       LineReader::Status status = LineReader::Status::eof;
       while (!output.broken()) {
         // A client that stops reading its answers stops us reading its requests: queued output
-        // stays bounded (see Output).
+        // stays bounded (see Output). One that has also closed our input and still reads
+        // nothing for the drain timeout has gone: we stop as on a stop signal.
+        std::optional<std::chrono::steady_clock::time_point> gone_at;
         while (output.over_cap() && !reader.should_stop()) {
+          if (reader.input_closed()) {
+            const auto now = std::chrono::steady_clock::now();
+            if (!gone_at) gone_at = now + config.output_drain_timeout;
+            if (now >= *gone_at) break;
+          }
           output.wait_below_cap(std::chrono::milliseconds(50));
+        }
+        if (gone_at && output.over_cap()) {
+          status = LineReader::Status::stopped;
+          break;
         }
         status = reader.next(line);
         if (status == LineReader::Status::line) {
@@ -48,7 +61,13 @@ int serve(const ServerConfig& config, Backend& backend, int in_fd, int out_fd, i
       backend.shutdown();
     }
   }
-  output.close();
+  output.close(config.output_drain_timeout);
+  if (output.abandoned()) {
+    log_message(LogLevel::warn, "sfq mcp: the client read nothing for " +
+                                    std::to_string(config.output_drain_timeout.count()) +
+                                    " ms at shutdown; " + std::to_string(output.dropped()) +
+                                    " queued message(s) were dropped");
+  }
   return 0;
 }
 

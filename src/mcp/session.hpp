@@ -73,6 +73,9 @@ struct ServerConfig {
   /// Bytes of answers waiting for a client that does not read them; past it answers become short
   /// errors and no more requests are read until the client catches up.
   std::size_t max_queued_output_bytes = 8u << 20;
+  /// At shutdown, how long a client may take no byte of our output before the rest is dropped
+  /// and we exit (also: how long one that closed our input may read nothing before we stop).
+  std::chrono::milliseconds output_drain_timeout{5000};
   /// How often a running statement reports progress (when the request asked for it).
   std::chrono::milliseconds progress_interval{1000};
 };

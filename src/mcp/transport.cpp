@@ -4,13 +4,20 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace sfq::mcp {
 
 namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
-}
+// The writer writes at most this much after poll() said the output can take more: a pipe then
+// takes it without blocking (POLLOUT means a free buffer page), so the writer is never stuck in
+// write() and can honour the close deadline.
+constexpr std::size_t kWriteChunk = 4096;
+// How often a writer waiting for a full output checks the close deadline.
+constexpr int kPollSliceMs = 100;
+}  // namespace
 
 LineReader::LineReader(int fd, std::size_t max_line_bytes, int stop_fd, int peer_fd)
     : fd_(fd), stop_fd_(stop_fd), peer_fd_(peer_fd), max_line_bytes_(max_line_bytes) {}
@@ -23,6 +30,15 @@ bool LineReader::should_stop() const {
   } while (ready < 0 && errno == EINTR);
   return ready > 0 &&
          ((fds[0].revents & POLLIN) != 0 || (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0);
+}
+
+bool LineReader::input_closed() const {
+  pollfd input{fd_, POLLIN, 0};
+  int ready = 0;
+  do {
+    ready = ::poll(&input, 1, 0);
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0 && (input.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 bool LineReader::fill() {
@@ -152,9 +168,13 @@ void Output::wait_below_cap(std::chrono::milliseconds timeout) {
                     [this] { return broken_ || closing_ || queued_bytes_ < max_queued_bytes_; });
 }
 
-void Output::close() {
+void Output::close(std::chrono::milliseconds drain_timeout) {
   {
     std::lock_guard lock(mutex_);
+    if (!closing_) {
+      drain_timeout_ = drain_timeout;
+      close_deadline_ = std::chrono::steady_clock::now() + drain_timeout;
+    }
     closing_ = true;
   }
   changed_.notify_all();
@@ -171,6 +191,43 @@ std::size_t Output::dropped() const {
   return dropped_;
 }
 
+bool Output::abandoned() const {
+  std::lock_guard lock(mutex_);
+  return abandoned_;
+}
+
+Output::WriteStatus Output::write_all(const std::string& message) {
+  std::size_t written = 0;
+  while (written < message.size()) {
+    pollfd ready{fd_, POLLOUT, 0};
+    const int polled = ::poll(&ready, 1, kPollSliceMs);
+    if (polled < 0) {
+      if (errno == EINTR) continue;
+      return WriteStatus::failed;
+    }
+    if (polled == 0) {
+      // The client is not reading. Only at close is there a deadline (no byte taken for the
+      // drain timeout): then its output is lost.
+      std::lock_guard lock(mutex_);
+      if (closing_ && std::chrono::steady_clock::now() >= close_deadline_) {
+        return WriteStatus::timed_out;
+      }
+      continue;
+    }
+    if ((ready.revents & POLLOUT) == 0) return WriteStatus::failed;  // POLLERR, POLLHUP, POLLNVAL
+    const std::size_t chunk = std::min(kWriteChunk, message.size() - written);
+    const ssize_t n = ::write(fd_, message.data() + written, chunk);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return WriteStatus::failed;
+    }
+    written += static_cast<std::size_t>(n);
+    std::lock_guard lock(mutex_);
+    if (closing_) close_deadline_ = std::chrono::steady_clock::now() + drain_timeout_;
+  }
+  return WriteStatus::written;
+}
+
 void Output::run() {
   while (true) {
     std::string message;
@@ -181,22 +238,17 @@ void Output::run() {
       message = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::size_t written = 0;
-    bool failed = false;
-    while (written < message.size()) {
-      const ssize_t n = ::write(fd_, message.data() + written, message.size() - written);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        failed = true;
-        break;
-      }
-      written += static_cast<std::size_t>(n);
-    }
+    const WriteStatus status = write_all(message);
+    const bool failed = status != WriteStatus::written;
     {
       std::lock_guard lock(mutex_);
       queued_bytes_ -= message.size();
       if (failed) {
         broken_ = true;
+        if (status == WriteStatus::timed_out) {
+          abandoned_ = true;
+          dropped_ += 1 + queue_.size();
+        }
         queue_.clear();
         queued_bytes_ = 0;
       }

@@ -11,7 +11,9 @@
 // fallback its sender gives (a JSON-RPC error saying so), which is always queued; and the reader
 // stops taking requests while the queue is full (over_cap()), so the fallbacks stay bounded by
 // the calls in flight. When the peer closes stdout (EPIPE) the queue is discarded and broken()
-// turns true.
+// turns true. At close() the queue is written out, but when the output takes no byte for a
+// while (5 s by default) the rest is dropped: a client that neither reads nor closes stdout
+// cannot hold the server's exit (abandoned() then turns true).
 //
 // Threads: LineReader is used by the one reader thread. Output::send() may be called from any
 // thread; its writer thread is started by the constructor and joined by close()/destructor.
@@ -20,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -44,6 +47,9 @@ class LineReader {
 
   /// True when `stop_fd` is readable or `peer_fd` is gone, without blocking.
   [[nodiscard]] bool should_stop() const;
+  /// True when the writer of our input has closed it (a pipe's POLLHUP), without blocking; lines
+  /// may still wait to be read.
+  [[nodiscard]] bool input_closed() const;
 
  private:
   bool fill();
@@ -78,17 +84,24 @@ class Output {
   void wait_below_cap(std::chrono::milliseconds timeout);
   [[nodiscard]] std::size_t max_queued_bytes() const noexcept { return max_queued_bytes_; }
 
-  /// Writes what is queued, then stops the writer thread. Idempotent.
-  void close();
+  /// Writes what is queued, then stops the writer thread. When the output takes no byte for
+  /// `drain_timeout` after close() was called, the rest is dropped instead. Idempotent (the
+  /// first call's deadline holds).
+  void close(std::chrono::milliseconds drain_timeout = kDefaultDrainTimeout);
+  static constexpr std::chrono::milliseconds kDefaultDrainTimeout{5000};
 
   /// True once a write failed (the client went away).
   [[nodiscard]] bool broken() const;
 
   /// Messages dropped because of the overflow policy (for tests and logs).
   [[nodiscard]] std::size_t dropped() const;
+  /// True when close() gave up on a client that did not read: its output was dropped.
+  [[nodiscard]] bool abandoned() const;
 
  private:
+  enum class WriteStatus : std::uint8_t { written, failed, timed_out };
   void run();
+  WriteStatus write_all(const std::string& message);
 
   int fd_;
   std::size_t max_queued_bytes_;
@@ -99,6 +112,9 @@ class Output {
   std::size_t dropped_ = 0;
   bool closing_ = false;
   bool broken_ = false;
+  bool abandoned_ = false;
+  std::chrono::milliseconds drain_timeout_{kDefaultDrainTimeout};
+  std::chrono::steady_clock::time_point close_deadline_;  // moves on with every byte written
   std::thread thread_;
 };
 

@@ -73,6 +73,7 @@ void ClientCore::start() {
   HttpClientOptions http_options;
   http_options.connect_timeout = options_.connect_timeout;
   http_options.ca_file = options_.ca_file;
+  http_options.verify_tls = !options_.insecure_skip_tls_verify;
   http_options.max_in_flight = limit_or_default(options_.max_in_flight);
   http_options.lane_limits = {limit_or_default(options_.max_in_flight),
                               limit_or_default(options_.max_control_in_flight),

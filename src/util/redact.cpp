@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sfq/log.hpp"
 #include "util/text.hpp"
@@ -208,8 +210,47 @@ std::string redact_pairs(std::string_view text) {
   return out;
 }
 
+struct Registered {
+  std::mutex mutex;
+  std::vector<std::string> values;
+};
+
+Registered& registered() {
+  static Registered instance;
+  return instance;
+}
+
+constexpr std::size_t kMinRegisteredSecret = 8;
+constexpr std::size_t kMaxRegisteredSecrets = 64;
+
+std::string redact_registered(std::string text) {
+  auto& r = registered();
+  const std::lock_guard lock(r.mutex);
+  for (const auto& value : r.values) {
+    for (auto at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
+      text.replace(at, value.size(), kMask);
+      at += kMask.size();
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
-std::string redact(std::string_view text) { return redact_jwt(redact_pairs(redact_pem(text))); }
+void register_secret(std::string_view value) {
+  if (value.size() < kMinRegisteredSecret) return;
+  auto& r = registered();
+  const std::lock_guard lock(r.mutex);
+  if (std::find(r.values.begin(), r.values.end(), value) != r.values.end()) return;
+  if (r.values.size() >= kMaxRegisteredSecrets) return;
+  r.values.emplace_back(value);
+  // Longest first: a secret that contains another is masked whole.
+  std::sort(r.values.begin(), r.values.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string redact(std::string_view text) {
+  return redact_jwt(redact_pairs(redact_pem(redact_registered(std::string(text)))));
+}
 
 }  // namespace sfq

@@ -169,6 +169,9 @@ class McpPipe {
     }
   }
 
+  /// Spawned servers: the process id (-1 for an in-process server).
+  [[nodiscard]] pid_t pid() const { return pid_; }
+
   /// Spawned servers: sends `signal_number` to the process.
   void signal(int signal_number) {
     if (pid_ > 0) ::kill(pid_, signal_number);
