@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <future>
 #include <iostream>
@@ -24,6 +25,13 @@
 namespace sfq::mcp {
 
 namespace {
+
+// How long a tool call's statement keeps retrying while none of its attempts reaches the server
+// (connection refused, host not found, connect timeout). The library's five minutes suit a batch
+// job; an agent waits on the call, and a desktop client gives up on a tool call long before
+// that. Ten seconds rides out a blip (a VPN reconnecting, a proxy restarting) and then says what
+// is wrong. docs/MCP.md "Timeouts and retries" documents it.
+constexpr std::chrono::milliseconds kConnectRetryBudget{10000};
 
 /// The connections to serve, resolved the way the CLI resolves them (connections.toml,
 /// config.toml, SNOWFLAKE_* variables). Resolution problems do not stop the server: they become
@@ -47,6 +55,7 @@ std::vector<ConnectionConfig> resolve_connections(const McpOptions& options) {
       if (connection.options->user_agent.empty()) {
         connection.options->user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
       }
+      connection.options->connect_retry_timeout = kConnectRetryBudget;
       for (const auto& warning : resolved.value().warnings) {
         log_message(LogLevel::warn, "sfq mcp: connection '" + connection.name + "': " + warning);
       }
@@ -121,6 +130,7 @@ int run(int argc, char** argv) {
       log_message(LogLevel::info, "sfq mcp: serving mock_snowflake at " + (*session)->base_url());
       ConnectionOptions connection_options = (*session)->connection();
       connection_options.user_agent = std::string("sfq-mcp/") + SFQ_VERSION;
+      connection_options.connect_retry_timeout = kConnectRetryBudget;
       return connection_options;
     };
     connections.push_back(std::move(connection));

@@ -6,10 +6,15 @@
 // for the signal.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <string>
 
 #include "support/mcp_pipe.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -56,6 +61,42 @@ TEST(mcp_process, EndOfInputAnswersTheRequestsAlreadyReadBeforeExiting) {
   ASSERT_FALSE((*answer)["result"]["isError"].GetBool()) << sfq::mcp::testing::to_json(*answer);
   EXPECT_NE(std::string((*answer)["result"]["content"][0]["text"].GetString()).find("42"),
             std::string::npos);
+}
+
+// A port nothing listens on: bound, then closed.
+int closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return 0;
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST(mcp_process, AServerThatCannotBeReachedFailsTheCallInSeconds) {
+  // Without the MCP server's own connect budget the library would retry for five minutes; the
+  // response() wait below (20 s) would then fail.
+  const sfq::test_support::TempDir home;
+  const int port = closed_port();
+  ASSERT_NE(port, 0);
+  McpPipe mcp({SFQ_BINARY, "mcp"},
+              {"HOME=" + home.path(), "SNOWFLAKE_HOME=" + home.path(), "SNOWFLAKE_ACCOUNT=acct",
+               "SNOWFLAKE_USER=JDOE", "SNOWFLAKE_HOST=127.0.0.1",
+               "SNOWFLAKE_PORT=" + std::to_string(port), "SNOWFLAKE_PROTOCOL=http",
+               std::string("SNOWFLAKE_PRIVATE_KEY_FILE=") + SFQ_TEST_DATA_DIR +
+                   "/keys/rsa_2048.p8"});
+  ASSERT_TRUE(mcp.request(kInitialize, "1")["result"].IsObject()) << mcp.stderr_text();
+  auto answer = mcp.request(
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_query",)"
+      R"("arguments":{"query":"SELECT 1"}}})",
+      "2");
+  ASSERT_TRUE(answer["result"]["isError"].GetBool()) << sfq::mcp::testing::to_json(answer);
+  const std::string text = answer["result"]["content"][0]["text"].GetString();
+  EXPECT_NE(text.find("cannot connect"), std::string::npos) << text;
+  EXPECT_NE(text.find(std::to_string(port)), std::string::npos) << text;
 }
 
 TEST(mcp_process, SigtermEndsAMockSessionCleanly) { ends_cleanly_on(SIGTERM); }
