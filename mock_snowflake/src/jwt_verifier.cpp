@@ -34,12 +34,18 @@ std::shared_ptr<EVP_PKEY> load_public_key(std::string_view pem) {
   return {key, &EVP_PKEY_free};
 }
 
-std::string key_fingerprint(EVP_PKEY* key) {
+std::string public_key_der(EVP_PKEY* key) {
   const int length = i2d_PUBKEY(key, nullptr);
   if (length <= 0) return {};
   std::string der(static_cast<std::size_t>(length), '\0');
   auto* out = reinterpret_cast<unsigned char*>(der.data());
   i2d_PUBKEY(key, &out);
+  return der;
+}
+
+std::string key_fingerprint(EVP_PKEY* key) {
+  const std::string der = public_key_der(key);
+  if (der.empty()) return {};
   return base64_encode(sha256(der));
 }
 
@@ -103,8 +109,9 @@ bool JwtVerifier::set_key(int slot, std::string_view pem, std::string& error) {
     return false;
   }
   std::string fp = key_fingerprint(key.get());
+  std::string der = base64_encode(public_key_der(key.get()));
   std::lock_guard lock(mutex_);
-  keys_[static_cast<std::size_t>(slot - 1)] = Key{std::move(key), std::move(fp)};
+  keys_[static_cast<std::size_t>(slot - 1)] = Key{std::move(key), std::move(fp), std::move(der)};
   return true;
 }
 
@@ -112,6 +119,14 @@ void JwtVerifier::clear_key(int slot) {
   if (slot != 1 && slot != 2) return;
   std::lock_guard lock(mutex_);
   keys_[static_cast<std::size_t>(slot - 1)] = Key{};
+}
+
+JwtVerifier::Registered JwtVerifier::registered(int slot) const {
+  if (slot != 1 && slot != 2) return {};
+  std::lock_guard lock(mutex_);
+  const Key& key = keys_[static_cast<std::size_t>(slot - 1)];
+  if (!key.key) return {};
+  return {key.der_base64, "SHA256:" + key.fingerprint};
 }
 
 std::string JwtVerifier::fingerprint(std::string_view pem) {

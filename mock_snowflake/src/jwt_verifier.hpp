@@ -59,6 +59,14 @@ class JwtVerifier {
   [[nodiscard]] bool set_key(int slot, std::string_view pem, std::string& error);
   void clear_key(int slot);
 
+  /// What DESCRIBE USER shows for a slot: the key as base64 DER (the PEM body) and its
+  /// "SHA256:<base64>" fingerprint; both empty when the slot is empty.
+  struct Registered {
+    std::string public_key_base64;
+    std::string fingerprint;
+  };
+  [[nodiscard]] Registered registered(int slot) const;
+
   /// Checks `token` at time `now`. A token whose signature has been verified once is
   /// remembered (by its exact text, with its validity window and the key that verified it), so
   /// a client repeating its token pays for the RSA check once; the time checks run every time.
@@ -75,6 +83,7 @@ class JwtVerifier {
   struct Key {
     std::shared_ptr<EVP_PKEY> key;
     std::string fingerprint;  ///< base64 only, without "SHA256:"
+    std::string der_base64;   ///< the public key, base64 of its DER SubjectPublicKeyInfo
   };
   /// A token whose claims and signature were verified: its times and the key that verified it.
   struct Verified {

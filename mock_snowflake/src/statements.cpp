@@ -291,6 +291,20 @@ engine::Session Server::Impl::make_session(const detail::StatementRequest& reque
       request.schema.empty() && request.database.empty() ? options.default_schema : request.schema;
   session.parameters = request.parameters;
   session.multi_statement = multi;
+  auto& user = session.user_properties;
+  user.default_role = options.default_role;
+  user.default_warehouse = options.default_warehouse;
+  user.default_namespace = options.default_database;
+  if (!options.default_database.empty() && !options.default_schema.empty()) {
+    user.default_namespace += "." + options.default_schema;
+  }
+  // Read at each statement: the admin endpoint registers and removes keys at run time.
+  auto slot1 = jwt->registered(1);
+  auto slot2 = jwt->registered(2);
+  user.rsa_public_key = std::move(slot1.public_key_base64);
+  user.rsa_public_key_fp = std::move(slot1.fingerprint);
+  user.rsa_public_key_2 = std::move(slot2.public_key_base64);
+  user.rsa_public_key_2_fp = std::move(slot2.fingerprint);
   return session;
 }
 

@@ -765,13 +765,23 @@ Check check_registered_keys(const config::ResolvedConnection& resolved, Login& l
   statement.role = role_ok;
   try {
     const auto result = login.client->execute(std::move(statement));
+    // Rows of property, value, default, description; an empty slot's value is the text "null".
+    std::size_t property_at = 0, value_at = 1;
+    for (std::size_t i = 0; i < result.meta.columns.size(); ++i) {
+      const std::string name = util::lower(result.meta.columns[i].name);
+      if (name == "property") property_at = i;
+      if (name == "value") value_at = i;
+    }
     std::optional<std::string> slot1, slot2;
     for (const auto& batch : result.batches) {
-      if (batch.columns.size() < 2) continue;
+      if (batch.columns.size() <= std::max(property_at, value_at)) continue;
       for (std::size_t row = 0; row < batch.rows; ++row) {
         std::string property, value;
-        format::append_text(property, batch.columns[0], row);
-        if (!batch.columns[1].is_null(row)) format::append_text(value, batch.columns[1], row);
+        format::append_text(property, batch.columns[property_at], row);
+        if (!batch.columns[value_at].is_null(row)) {
+          format::append_text(value, batch.columns[value_at], row);
+        }
+        if (value == "null") value.clear();
         if (property == "RSA_PUBLIC_KEY_FP") slot1 = value;
         if (property == "RSA_PUBLIC_KEY_2_FP") slot2 = value;
       }
@@ -782,12 +792,12 @@ Check check_registered_keys(const config::ResolvedConnection& resolved, Login& l
                       " has no RSA_PUBLIC_KEY_FP / RSA_PUBLIC_KEY_2_FP rows";
       return check;
     }
-    check.details.push_back("this key          " + key.fingerprint);
+    check.details.push_back("this key            " + key.fingerprint);
     check.details.push_back("RSA_PUBLIC_KEY_FP   " + (slot1 && !slot1->empty() ? *slot1 : "-"));
     check.details.push_back("RSA_PUBLIC_KEY_2_FP " + (slot2 && !slot2->empty() ? *slot2 : "-"));
-    if (slot1 && *slot1 == key.fingerprint) {
+    if (slot1 && !slot1->empty() && *slot1 == key.fingerprint) {
       check.summary = "this key is registered as RSA_PUBLIC_KEY";
-    } else if (slot2 && *slot2 == key.fingerprint) {
+    } else if (slot2 && !slot2->empty() && *slot2 == key.fingerprint) {
       check.summary = "this key is registered as RSA_PUBLIC_KEY_2";
     } else {
       check.status = Status::fail;
@@ -951,7 +961,21 @@ ConnectionTestReport test_connection(const ConnectionFlags& flags) {
     if (login.client) {
       checks.push_back(check_registered_keys(*resolved, login, key, role_ok));
     } else {
-      checks.push_back({"registered keys", Status::skipped, "not tried: not logged in", {}, {}});
+      // DESC USER needs a session. A refused key-pair login already names this key's
+      // fingerprint and the ALTER USER that registers it.
+      const bool refused = std::any_of(checks.begin(), checks.end(), [](const Check& check) {
+        return check.name == "login" &&
+               std::any_of(check.fixes.begin(), check.fixes.end(), [](const std::string& fix) {
+                 return fix.find("ALTER USER") != std::string::npos;
+               });
+      });
+      checks.push_back({"registered keys",
+                        Status::skipped,
+                        refused ? "not tried: not logged in (the login step names this key's "
+                                  "fingerprint and the ALTER USER that registers it)"
+                                : "not tried: not logged in",
+                        {},
+                        {}});
     }
   }
   report.exit_code = exit_code_of(checks);

@@ -1,7 +1,13 @@
 // test_server_auth.cpp — authentication: key-pair JWTs verified for real (every rejection
 // reason, seconds and milliseconds, both key slots, the one-hour cap under an injected clock),
-// OAuth and programmatic access tokens, and the missing header.
+// DESC USER showing the registered keys, OAuth and programmatic access tokens, and the missing
+// header.
 #include <atomic>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/mock_test_support.hpp"
 
@@ -11,6 +17,7 @@ using mock_test::HttpResult;
 using mock_test::JwtClaims;
 using mock_test::mint_jwt;
 using mock_test::now_seconds;
+using mock_test::RsaKey;
 
 /// The server's JWT clock, moved by tests (an offset from the real clock).
 std::atomic<std::int64_t> g_clock_offset_seconds{0};
@@ -169,6 +176,69 @@ TEST_F(MockserverAuth, FingerprintMatchesTheDocumentedComputation) {
   EXPECT_FALSE(server_->add_public_key("garbage", 1, error));
   EXPECT_FALSE(error.empty());
   EXPECT_FALSE(server_->add_public_key(key().public_pem(), 3, error));
+}
+
+// DESC USER answers as the real service: property/value/default/description, every cell text,
+// "null" for an unset property; the key slots show the keys registered right now.
+TEST_F(MockserverAuth, DescribeUserShowsTheRegisteredKeys) {
+  const auto describe = [this](const std::string& sql, const RsaKey& signer) {
+    const HttpResult result = post_statement(R"({"statement":")" + sql + R"("})", "",
+                                             {{"Authorization", "Bearer " + mint_jwt(signer)}});
+    EXPECT_EQ(result.status, 200) << result.body;
+    std::map<std::string, std::string> properties;
+    const auto json = result.json();
+    if (!json.IsObject() || !json.HasMember("data")) return properties;
+    std::vector<std::string> columns;
+    for (const auto& column : json["resultSetMetaData"]["rowType"].GetArray()) {
+      columns.emplace_back(column["name"].GetString());
+      EXPECT_STREQ(column["type"].GetString(), "text");
+    }
+    EXPECT_EQ(columns, (std::vector<std::string>{"property", "value", "default", "description"}));
+    for (const auto& row : json["data"].GetArray()) {
+      EXPECT_TRUE(row[1].IsString()) << row[0].GetString() << ": unset is the text null";
+      if (row[1].IsString()) properties[row[0].GetString()] = row[1].GetString();
+    }
+    return properties;
+  };
+  // The PEM body on one line: what ALTER USER ... SET RSA_PUBLIC_KEY takes and DESC USER shows.
+  const auto body_of = [](const std::string& pem) {
+    std::string out;
+    std::istringstream in(pem);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("-----", 0) != 0) out += line;
+    }
+    return out;
+  };
+  auto user = describe("DESC USER MOCKUSER", key());
+  EXPECT_EQ(user["NAME"], "MOCKUSER");
+  EXPECT_EQ(user["LOGIN_NAME"], "MOCKUSER");
+  EXPECT_EQ(user["DEFAULT_WAREHOUSE"], "MOCK_WH");
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_FP"], "SHA256:" + key().fingerprint());
+  EXPECT_EQ(user["RSA_PUBLIC_KEY"], body_of(key().public_pem()));
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_2_FP"], "null");
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_2"], "null");
+
+  std::string error;
+  ASSERT_TRUE(server_->add_public_key(second_key().public_pem(), 2, error)) << error;
+  user = describe("describe user mockuser", key());
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_FP"], "SHA256:" + key().fingerprint());
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_2_FP"], "SHA256:" + second_key().fingerprint());
+  server_->remove_public_key(1);
+  user = describe("DESC USER MockUser", second_key());  // slot 1 is empty now
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_FP"], "null");
+  EXPECT_EQ(user["RSA_PUBLIC_KEY_2_FP"], "SHA256:" + second_key().fingerprint());
+  ASSERT_TRUE(server_->add_public_key(key().public_pem(), 1, error)) << error;
+
+  for (const auto& [sql, name] : std::vector<std::pair<std::string, std::string>>{
+           {"DESC USER nobody", "NOBODY"}, {R"(DESC USER "mockuser")", "mockuser"}}) {
+    const HttpResult result = post_sql(sql);
+    ASSERT_EQ(result.status, 422) << sql << ": " << result.body;
+    const auto json = result.json();
+    EXPECT_STREQ(json["code"].GetString(), "002003");
+    EXPECT_STREQ(json["sqlState"].GetString(), "02000");
+    EXPECT_EQ(std::string(json["message"].GetString()),
+              "SQL compilation error:\nUser '" + name + "' does not exist or not authorized.");
+  }
 }
 
 TEST_F(MockserverAuth, OAuthTokens) {

@@ -69,6 +69,16 @@ struct Session {
   std::string database;
   std::string schema;
   std::map<std::string, std::string> parameters;  ///< TIMEZONE, QUERY_TAG, *_OUTPUT_FORMAT, ...
+  /// The user's own properties, as DESCRIBE USER shows them (set by the HTTP layer; "" = unset).
+  struct UserProperties {
+    std::string default_role;
+    std::string default_warehouse;
+    std::string default_namespace;  ///< DATABASE or DATABASE.SCHEMA
+    std::string rsa_public_key;     ///< base64 DER, the PEM body without its delimiters
+    std::string rsa_public_key_fp;  ///< SHA256:<base64>
+    std::string rsa_public_key_2;
+    std::string rsa_public_key_2_fp;
+  } user_properties;
   /// Set by the HTTP layer for the statements of a multi-statement request: only there do
   /// USE, BEGIN/COMMIT/ROLLBACK, ALTER SESSION and SET/UNSET run (alone they fail with 391911,
   /// as on the real SQL API).

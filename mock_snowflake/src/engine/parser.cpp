@@ -574,8 +574,12 @@ Statement Parser::describe() {
   s.kind = Statement::Kind::describe;
   s.command = "DESCRIBE";
   s.object_kind = "TABLE";
-  if (at_kw("TABLE") || at_kw("VIEW") || at_kw("DATABASE") || at_kw("SCHEMA")) {
+  if (at_kw("TABLE") || at_kw("VIEW") || at_kw("DATABASE") || at_kw("SCHEMA") || at_kw("USER")) {
     s.object_kind = next().text;
+  }
+  if (s.object_kind == "USER") {
+    s.name = {ident()};  // a user is an account-level object: one part
+    return s;
   }
   s.name = qualified_name();
   if (accept_kw("TYPE")) {

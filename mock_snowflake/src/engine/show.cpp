@@ -1,6 +1,6 @@
 // show.cpp — SHOW DATABASES | SCHEMAS | TABLES | VIEWS | COLUMNS | OBJECTS and DESCRIBE
-// TABLE | VIEW, answered from the catalog with the real servers' column sets (2026: SHOW TABLES
-// has 24 columns, DESCRIBE TABLE 13; text columns are 16777216/16777216, created_on is
+// TABLE | VIEW | USER, answered from the catalog with the real servers' column sets (2026: SHOW
+// TABLES has 24 columns, DESCRIBE TABLE 13; text columns are 16777216/16777216, created_on is
 // TIMESTAMP_LTZ(3)).
 #include <algorithm>
 #include <cctype>
@@ -508,6 +508,79 @@ SmallResult show_parameters(const Statement& s, const Session& session) {
   return r;
 }
 
+// DESCRIBE USER: one row per property (property, value, default, description), every cell text
+// and "null" for an unset property, as the real service answers. The emulator has one user, the
+// session's; its key slots are the keys registered with the emulator (ServerOptions, admin
+// endpoint).
+namespace {
+SmallResult describe_user(const Statement& s, const Session& session) {
+  std::string user;
+  for (const char c : session.user) {
+    user.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  const Ident& name = s.name.back();
+  if (name.name != user) {
+    throw SfError(SqlError{
+        "002003", "02000",
+        "SQL compilation error:\nUser '" + name.name + "' does not exist or not authorized."});
+  }
+  const auto& p = session.user_properties;
+  auto or_null = [](const std::string& value) { return value.empty() ? "null" : value; };
+  struct Property {
+    const char* name;
+    std::string value;
+    const char* default_value;
+    const char* description;
+  };
+  const std::vector<Property> properties = {
+      {"NAME", user, "null", "the user's name"},
+      {"COMMENT", "null", "null", "a comment on the user"},
+      {"DISPLAY_NAME", user, "null", "the name shown for the user"},
+      {"TYPE", "null", "null", "PERSON, SERVICE or LEGACY_SERVICE"},
+      {"LOGIN_NAME", user, "null", "the name the user logs in with"},
+      {"FIRST_NAME", "null", "null", "first name"},
+      {"MIDDLE_NAME", "null", "null", "middle name"},
+      {"LAST_NAME", "null", "null", "last name"},
+      {"EMAIL", "null", "null", "e-mail address"},
+      {"PASSWORD", "null", "null", "the user's password (never shown)"},
+      {"MUST_CHANGE_PASSWORD", "false", "false", "a password change is due at the next login"},
+      {"DISABLED", "false", "false", "the user cannot log in"},
+      {"SNOWFLAKE_LOCK", "false", "false", "the user is locked by the service"},
+      {"SNOWFLAKE_SUPPORT", "false", "false", "support may act as this user"},
+      {"DAYS_TO_EXPIRY", "null", "null", "days until the user expires"},
+      {"MINS_TO_UNLOCK", "null", "null", "minutes until a temporary lock ends"},
+      {"DEFAULT_WAREHOUSE", or_null(p.default_warehouse), "null", "the session's warehouse"},
+      {"DEFAULT_NAMESPACE", or_null(p.default_namespace), "null",
+       "the session's database (and schema)"},
+      {"DEFAULT_ROLE", or_null(p.default_role), "null", "the session's role"},
+      {"DEFAULT_SECONDARY_ROLES", "null", "null", "the session's secondary roles"},
+      {"EXT_AUTHN_DUO", "false", "false", "Duo multi-factor authentication is enrolled"},
+      {"EXT_AUTHN_UID", "null", "null", "the user's Duo identifier"},
+      {"HAS_MFA", "false", "false", "multi-factor authentication is enrolled"},
+      {"MINS_TO_BYPASS_MFA", "null", "null", "minutes left of a multi-factor bypass"},
+      {"MINS_TO_BYPASS_NETWORK_POLICY", "null", "null", "minutes left of a network policy bypass"},
+      {"RSA_PUBLIC_KEY", or_null(p.rsa_public_key), "null", "the first registered public key"},
+      {"RSA_PUBLIC_KEY_FP", or_null(p.rsa_public_key_fp), "null",
+       "SHA-256 fingerprint of the first public key"},
+      {"RSA_PUBLIC_KEY_2", or_null(p.rsa_public_key_2), "null", "the second registered public key"},
+      {"RSA_PUBLIC_KEY_2_FP", or_null(p.rsa_public_key_2_fp), "null",
+       "SHA-256 fingerprint of the second public key"},
+      {"PASSWORD_LAST_SET_TIME", "null", "null", "when the password was last set"},
+      {"CUSTOM_LANDING_PAGE_URL", "null", "null", "the page the web interface opens with"},
+      {"CUSTOM_LANDING_PAGE_URL_FLUSH_NEXT_UI_LOAD", "false", "false",
+       "the landing page is applied at the next web interface load"},
+  };
+  SmallResult r;
+  r.columns = {show_text_column("property"), show_text_column("value"), show_text_column("default"),
+               show_text_column("description")};
+  for (const auto& property : properties) {
+    r.rows.push_back({std::string(property.name), property.value,
+                      std::string(property.default_value), std::string(property.description)});
+  }
+  return r;
+}
+}  // namespace
+
 SmallResult run_show(Catalog& catalog, const Statement& s, const Session& session,
                      SequenceRegistry& sequences) {
   const std::string& what = s.show_what;
@@ -524,6 +597,7 @@ SmallResult run_show(Catalog& catalog, const Statement& s, const Session& sessio
 }
 
 SmallResult run_describe(Catalog& catalog, const Statement& s, const Session& session) {
+  if (s.object_kind == "USER") return describe_user(s, session);
   if (s.object_kind == "DATABASE" || s.object_kind == "SCHEMA") {
     // DESCRIBE DATABASE lists its schemas, DESCRIBE SCHEMA its objects.
     SmallResult r;
