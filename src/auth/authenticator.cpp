@@ -6,9 +6,9 @@
 #include <jwt/jwt.hpp>
 #include <utility>
 
-#include "sfq/names.hpp"
 #include "auth/private_key.hpp"
 #include "sfq/log.hpp"
+#include "sfq/names.hpp"
 #include "util/log.hpp"
 
 namespace sfq::detail {

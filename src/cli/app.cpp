@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "cli/connect.hpp"
-#include "cli/connections.hpp"
 #include "cli/connection_test.hpp"
+#include "cli/connections.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/interrupts.hpp"
 #include "cli/keygen.hpp"

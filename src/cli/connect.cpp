@@ -28,29 +28,6 @@ namespace {
 // library's five minutes. docs/CLI.md "Exit codes" documents it.
 constexpr std::chrono::milliseconds kConnectRetryBudget{2000};
 
-config::Overrides to_overrides(const ConnectionFlags& flags) {
-  config::Overrides o;
-  o.connection_name = flags.connection;
-  o.config_file = flags.config_file;
-  o.account = flags.account;
-  o.user = flags.user;
-  o.host = flags.host;
-  o.port = flags.port;
-  o.protocol = flags.protocol;
-  o.role = flags.role;
-  o.warehouse = flags.warehouse;
-  o.database = flags.database;
-  o.schema = flags.schema;
-  o.authenticator = flags.authenticator;
-  o.private_key_file = flags.private_key_file;
-  o.token = flags.token;
-  o.connect_timeout = flags.connect_timeout;
-  o.request_timeout = flags.request_timeout;
-  o.total_timeout = flags.total_timeout;
-  o.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
-  return o;
-}
-
 // A --*-timeout flag under --mock, which resolves no configuration: seconds, as in the files.
 Status apply_seconds(const std::optional<std::string>& flag, std::string_view name,
                      std::chrono::milliseconds& target) {
@@ -96,6 +73,29 @@ void ask_passphrase_if_needed(ConnectionOptions& options, InterruptWatcher* inte
 }
 
 }  // namespace
+
+config::Overrides to_overrides(const ConnectionFlags& flags) {
+  config::Overrides o;
+  o.connection_name = flags.connection;
+  o.config_file = flags.config_file;
+  o.account = flags.account;
+  o.user = flags.user;
+  o.host = flags.host;
+  o.port = flags.port;
+  o.protocol = flags.protocol;
+  o.role = flags.role;
+  o.warehouse = flags.warehouse;
+  o.database = flags.database;
+  o.schema = flags.schema;
+  o.authenticator = flags.authenticator;
+  o.private_key_file = flags.private_key_file;
+  o.token = flags.token;
+  o.connect_timeout = flags.connect_timeout;
+  o.request_timeout = flags.request_timeout;
+  o.total_timeout = flags.total_timeout;
+  o.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
+  return o;
+}
 
 Result<OpenedConnection> open_connection(const ConnectionFlags& flags, bool mock, bool trace_http,
                                          InterruptWatcher* interrupts) {

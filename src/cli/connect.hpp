@@ -14,6 +14,7 @@
 #include "cli/interrupts.hpp"
 #include "cli/options.hpp"
 #include "cli/session.hpp"
+#include "config/resolve.hpp"
 #include "sfq/error.hpp"
 
 namespace sfq::cli {
@@ -28,6 +29,9 @@ struct OpenedConnection {
   /// "connection prod (myorg-acct as JDOE)", for the REPL's banner.
   std::string description;
 };
+
+/// The connection flags as configuration overrides (the highest-precedence source).
+[[nodiscard]] config::Overrides to_overrides(const ConnectionFlags& flags);
 
 /// Resolves the connection (`name` overrides -c) or starts the mock. Config errors name the
 /// file, variable or flag at fault.

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/connect.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/terminal.hpp"
 #include "config/environment.hpp"
@@ -245,8 +246,10 @@ Probe probe_server(const ConnectionOptions& options) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));  // NOLINT(runtime/int)
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  // As sfq itself will connect: verification off only where the configuration turns it off.
+  const long verify = options.insecure_skip_tls_verify ? 0L : 1L;  // NOLINT(runtime/int)
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify * 2);
   if (!bundle.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, bundle.c_str());
     curl_easy_setopt(curl, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
@@ -379,6 +382,15 @@ NetworkChecks check_network(const config::ResolvedConnection& resolved) {
       probe.code == CURLE_SSL_ISSUER_ERROR || probe.code == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
   if (!https) {
     out.tls.summary = "not used: the protocol is http (" + source_of(resolved, "protocol") + ")";
+  } else if (options.insecure_skip_tls_verify && !tls_error) {
+    // sfq will connect, but nothing proves the server is the account's: not a pass.
+    out.tls.status = Status::fail;
+    out.tls.summary = "certificate of " + host + " NOT verified: verification is turned off (" +
+                      source_of(resolved, "insecure_skip_tls_verify") +
+                      "); anyone on the network path can read and change the traffic";
+    out.tls.fixes.push_back(
+        "remove insecure_skip_tls_verify and trust the server's certificate instead: ca_file = "
+        "\"<its CA certificate, PEM>\" in the connection, or add the CA to the system store");
   } else if (probe.code == CURLE_PEER_FAILED_VERIFICATION) {
     out.tls.status = Status::fail;
     out.tls.summary = "the certificate of " + host + " is not trusted: " + one(probe.error);
@@ -831,28 +843,6 @@ int exit_code_of(const std::vector<Check>& checks) {
   return code;
 }
 
-config::Overrides overrides_of(const ConnectionFlags& flags) {
-  config::Overrides o;
-  o.connection_name = flags.connection;
-  o.config_file = flags.config_file;
-  o.account = flags.account;
-  o.user = flags.user;
-  o.host = flags.host;
-  o.port = flags.port;
-  o.protocol = flags.protocol;
-  o.role = flags.role;
-  o.warehouse = flags.warehouse;
-  o.database = flags.database;
-  o.schema = flags.schema;
-  o.authenticator = flags.authenticator;
-  o.private_key_file = flags.private_key_file;
-  o.token = flags.token;
-  o.connect_timeout = flags.connect_timeout;
-  o.request_timeout = flags.request_timeout;
-  o.total_timeout = flags.total_timeout;
-  return o;
-}
-
 const char* mark(Status status) {
   switch (status) {
     case Status::pass:
@@ -887,7 +877,7 @@ ConnectionTestReport test_connection(const ConnectionFlags& flags) {
   ConnectionTestReport report;
   auto& checks = report.checks;
   auto resolved =
-      config::resolve_connection(overrides_of(flags), config::Environment::from_process());
+      config::resolve_connection(to_overrides(flags), config::Environment::from_process());
   if (!resolved) {
     checks.push_back({"configuration",
                       Status::fail,
@@ -923,7 +913,10 @@ ConnectionTestReport test_connection(const ConnectionFlags& flags) {
   checks.push_back(network.tls);
   checks.push_back(network.clock);
 
-  const bool can_login = credentials_ok && network.reachable && network.tls.status != Status::fail;
+  // A TLS step failed only because verification is off still connects: the login is tried.
+  const bool tls_usable =
+      network.tls.status != Status::fail || resolved->options.insecure_skip_tls_verify;
+  const bool can_login = credentials_ok && network.reachable && tls_usable;
   Login login;
   if (can_login) {
     checks.push_back(check_login(*resolved, key, network.clock, login));
@@ -1042,8 +1035,7 @@ std::string render_report_json(const ConnectionTestReport& report) {
   return out;
 }
 
-int run_connection_test(const ConnectionFlags& flags, bool json) {
-  const ConnectionTestReport report = test_connection(flags);
+int print_report(const ConnectionTestReport& report, bool json) {
   const std::string text = json ? render_report_json(report) : render_report_text(report);
   try {
     write_all(STDOUT_FILENO, text);
@@ -1051,6 +1043,10 @@ int run_connection_test(const ConnectionFlags& flags, bool json) {
     return kExitClientError;
   }
   return report.exit_code;
+}
+
+int run_connection_test(const ConnectionFlags& flags, bool json) {
+  return print_report(test_connection(flags), json);
 }
 
 }  // namespace sfq::cli

@@ -65,6 +65,10 @@ struct ConnectionTestReport {
 /// "summary","details","fixes"}]} on one line, ending in a newline.
 [[nodiscard]] std::string render_report_json(const ConnectionTestReport& report);
 
+/// Prints `report` on stdout (text or json); returns its exit code (kExitClientError when stdout
+/// cannot be written).
+[[nodiscard]] int print_report(const ConnectionTestReport& report, bool json);
+
 /// `sfq connection test`: runs, prints (text or json) and returns the exit code.
 [[nodiscard]] int run_connection_test(const ConnectionFlags& flags, bool json);
 

@@ -369,13 +369,7 @@ int run_mcp_doctor(int argc, char** argv) {
   report.exit_code = connection_code != kExitSuccess ? connection_code
                      : mcp_ok                        ? kExitSuccess
                                                      : kExitCommunication;
-  const std::string text = json ? render_report_json(report) : render_report_text(report);
-  try {
-    write_all(STDOUT_FILENO, text);
-  } catch (...) {
-    return kExitClientError;
-  }
-  return report.exit_code;
+  return print_report(report, json);
 }
 
 }  // namespace sfq::cli

@@ -117,6 +117,10 @@ Status ConnectionOptions::validate() const {
   if (stall_timeout.count() < 0) {
     return config_error("stall_timeout must not be negative (0 means no stall detection)");
   }
+  if (connect_retry_timeout.count() < 0) {
+    return config_error(
+        "connect_retry_timeout must not be negative (0 means retry_timeout alone applies)");
+  }
   if (retry_timeout.count() < 0) {
     return config_error("retry_timeout must not be negative (0 means the default, 5 minutes)");
   }
@@ -161,6 +165,7 @@ std::string ConnectionOptions::to_string() const {
       << "request_timeout = " << request_timeout.count() << "ms\n"
       << "stall_timeout = " << stall_timeout.count() << "ms\n"
       << "retry_timeout = " << retry_timeout.count() << "ms\n"
+      << "connect_retry_timeout = " << connect_retry_timeout.count() << "ms\n"
       << "max_retries = " << max_retries << '\n'
       << "max_in_flight = " << max_in_flight << '\n'
       << "max_control_in_flight = " << max_control_in_flight << '\n'

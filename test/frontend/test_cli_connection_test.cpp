@@ -6,20 +6,17 @@
 // DESC USER's fingerprints, the all-pass case, the exit codes, the JSON report, and that no
 // secret ever reaches the output.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <rapidjson/document.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
 
 #include "sfq/keys.hpp"
+#include "support/check_report.hpp"
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
+#include "support/net_fixtures.hpp"
 
 namespace sfq::test_support {
 namespace {
@@ -28,78 +25,6 @@ mock_snowflake::ServerOptions granting(std::vector<std::string> roles) {
   mock_snowflake::ServerOptions options;
   options.granted_roles = std::move(roles);
   return options;
-}
-
-// The line of the report for `check` ("" when absent): "✓ login ...".
-std::string line_of(const std::string& out, const std::string& check) {
-  std::size_t at = 0;
-  while (at < out.size()) {
-    const std::size_t end = out.find('\n', at);
-    const std::string line = out.substr(at, end == std::string::npos ? end : end - at);
-    const auto space = line.find(' ');
-    if (space != std::string::npos && line.compare(space + 1, check.size(), check) == 0 &&
-        line.size() > space + 1 + check.size() && line[space + 1 + check.size()] == ' ') {
-      return line;
-    }
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return {};
-}
-
-bool passed(const std::string& out, const std::string& check) {
-  return line_of(out, check).rfind("✓ ", 0) == 0;
-}
-bool failed(const std::string& out, const std::string& check) {
-  return line_of(out, check).rfind("✗ ", 0) == 0;
-}
-bool skipped(const std::string& out, const std::string& check) {
-  return line_of(out, check).rfind("- ", 0) == 0;
-}
-
-// A loopback port where nothing listens (bound, then released).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-// A self-signed certificate for 127.0.0.1 and its key, as PEM files in `dir`: trusted by nobody.
-std::pair<std::string, std::string> self_signed_certificate(const TempDir& dir) {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509_sign(cert, key, EVP_sha256());
-  auto pem = [](auto write) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    write(bio);
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio, &data);
-    std::string text(data, static_cast<std::size_t>(length));
-    BIO_free(bio);
-    return text;
-  };
-  const std::string cert_pem = pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
-  const std::string key_pem = pem(
-      [&](BIO* bio) { PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr); });
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return {dir.write_file("tls/cert.pem", cert_pem, 0600),
-          dir.write_file("tls/key.pem", key_pem, 0600)};
 }
 
 // No key material in `text`: neither the PEM body of `private_pem` nor any JWT.

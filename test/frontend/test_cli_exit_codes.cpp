@@ -11,6 +11,7 @@
 
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
+#include "support/net_fixtures.hpp"
 
 namespace sfq::test_support {
 namespace {
@@ -66,20 +67,6 @@ TEST(CliExitCodes, Two_BadConfiguration_UnknownConnection) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
-}
-
-// A port that was free a moment ago: bound, then closed.
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  ::close(fd);
-  return port;
 }
 
 TEST(CliExitCodes, Three_CannotConnect_NothingListens) {

@@ -6,35 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "support/check_report.hpp"
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
 
 namespace sfq::test_support {
 namespace {
-
-// The line of the report for `check` ("" when absent), e.g. "✓ tools/list ...".
-std::string line_of(const std::string& out, const std::string& check) {
-  std::size_t at = 0;
-  while (at < out.size()) {
-    const std::size_t end = out.find('\n', at);
-    const std::string line = out.substr(at, end == std::string::npos ? end : end - at);
-    const auto space = line.find(' ');
-    if (space != std::string::npos && line.compare(space + 1, check.size(), check) == 0 &&
-        line.size() > space + 1 + check.size() && line[space + 1 + check.size()] == ' ') {
-      return line;
-    }
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return {};
-}
-
-bool passed(const std::string& out, const std::string& check) {
-  return line_of(out, check).rfind("✓ ", 0) == 0;
-}
-bool failed(const std::string& out, const std::string& check) {
-  return line_of(out, check).rfind("✗ ", 0) == 0;
-}
 
 TEST(CliMcpDoctor, ConnectionAndRoundTripPass) {
   CliAccount account;

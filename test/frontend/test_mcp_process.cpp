@@ -6,14 +6,11 @@
 // for the signal.
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <string>
 
 #include "support/mcp_pipe.hpp"
+#include "support/net_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -63,31 +60,18 @@ TEST(mcp_process, EndOfInputAnswersTheRequestsAlreadyReadBeforeExiting) {
             std::string::npos);
 }
 
-// A port nothing listens on: bound, then closed.
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return 0;
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 TEST(mcp_process, AServerThatCannotBeReachedFailsTheCallInSeconds) {
   // Without the MCP server's own connect budget the library would retry for five minutes; the
   // response() wait below (20 s) would then fail.
   const sfq::test_support::TempDir home;
-  const int port = closed_port();
+  const int port = sfq::test_support::closed_port();
   ASSERT_NE(port, 0);
-  McpPipe mcp({SFQ_BINARY, "mcp"},
-              {"HOME=" + home.path(), "SNOWFLAKE_HOME=" + home.path(), "SNOWFLAKE_ACCOUNT=acct",
-               "SNOWFLAKE_USER=JDOE", "SNOWFLAKE_HOST=127.0.0.1",
-               "SNOWFLAKE_PORT=" + std::to_string(port), "SNOWFLAKE_PROTOCOL=http",
-               std::string("SNOWFLAKE_PRIVATE_KEY_FILE=") + SFQ_TEST_DATA_DIR +
-                   "/keys/rsa_2048.p8"});
+  McpPipe mcp(
+      {SFQ_BINARY, "mcp"},
+      {"HOME=" + home.path(), "SNOWFLAKE_HOME=" + home.path(), "SNOWFLAKE_ACCOUNT=acct",
+       "SNOWFLAKE_USER=JDOE", "SNOWFLAKE_HOST=127.0.0.1", "SNOWFLAKE_PORT=" + std::to_string(port),
+       "SNOWFLAKE_PROTOCOL=http",
+       std::string("SNOWFLAKE_PRIVATE_KEY_FILE=") + SFQ_TEST_DATA_DIR + "/keys/rsa_2048.p8"});
   ASSERT_TRUE(mcp.request(kInitialize, "1")["result"].IsObject()) << mcp.stderr_text();
   auto answer = mcp.request(
       R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_query",)"

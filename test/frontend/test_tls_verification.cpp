@@ -5,16 +5,13 @@
 // turns verification off and is warned about on stderr on every run, whatever the log level.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <string>
 #include <utility>
 
 #include "support/cli_account.hpp"
 #include "support/mcp_pipe.hpp"
+#include "support/net_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -29,51 +26,13 @@ using ::testing::Not;
 
 constexpr std::string_view kWarning = "TLS certificate verification is OFF";
 
-/// A self-signed certificate for 127.0.0.1 (subjectAltName IP, as host checks need) and its key,
-/// written to `dir`: {certificate, key}.
-std::pair<std::string, std::string> make_certificate(const TempDir& dir) {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509V3_CTX context;
-  X509V3_set_ctx_nodb(&context);
-  X509V3_set_ctx(&context, cert, cert, nullptr, nullptr, 0);
-  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1"},
-                                   std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-    X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value);
-    X509_add_ext(cert, extension, -1);
-    X509_EXTENSION_free(extension);
-  }
-  X509_sign(cert, key, EVP_sha256());
-  BIO* cert_bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(cert_bio, cert);
-  BIO* key_bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(key_bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long cert_length = BIO_get_mem_data(cert_bio, &data);
-  const std::string cert_pem(data, static_cast<std::size_t>(cert_length));
-  const long key_length = BIO_get_mem_data(key_bio, &data);
-  const std::string key_pem(data, static_cast<std::size_t>(key_length));
-  BIO_free(cert_bio);
-  BIO_free(key_bio);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return {dir.write_file("tls-cert.pem", cert_pem, 0600),
-          dir.write_file("tls-key.pem", key_pem, 0600)};
-}
-
 /// The emulator on HTTPS with a certificate nobody trusts, and a CLI account for it.
 class TlsAccount {
  public:
-  TlsAccount() : files_(), certificate_(make_certificate(files_)), account_(options()) {}
+  TlsAccount()
+      : files_(),
+        certificate_(sfq::test_support::self_signed_certificate(files_)),
+        account_(options()) {}
 
   [[nodiscard]] CliAccount& account() { return account_; }
   [[nodiscard]] const std::string& certificate() const { return certificate_.first; }
@@ -125,6 +84,23 @@ TEST(TlsVerification, TheFlagTurnsVerificationOffAndIsWarnedAbout) {
   EXPECT_EQ(r.out, "N\n42\n");
   EXPECT_THAT(r.err, HasSubstr(kWarning));
   EXPECT_THAT(r.err, HasSubstr("flag --insecure-skip-tls-verify"));
+}
+
+TEST(TlsVerification, ConnectionTestFailsTheTlsStepWhileVerificationIsOff) {
+  TlsAccount tls;
+  // Verification on: the certificate is named as untrusted.
+  const auto on = run_sfq({"connection", "test", "--protocol", "https"}, tls.account().env());
+  EXPECT_EQ(on.exit_code, 3) << on.out << on.err;
+  EXPECT_THAT(on.out, HasSubstr("is not trusted"));
+  // Off: sfq connects and logs in, but the TLS step says nothing was verified, and why.
+  const auto off =
+      run_sfq({"connection", "test", "--protocol", "https", "--insecure-skip-tls-verify"},
+              tls.account().env());
+  EXPECT_EQ(off.exit_code, 3) << off.out << off.err;
+  EXPECT_THAT(off.out, HasSubstr("NOT verified: verification is turned off (flag "
+                                 "--insecure-skip-tls-verify)"));
+  EXPECT_THAT(off.out, HasSubstr("✓ login"));
+  EXPECT_THAT(off.out, HasSubstr("ca_file"));
 }
 
 TEST(TlsVerification, TheKeyAndTheVariableTurnItOffTooAndFalseKeepsItOn) {

@@ -375,7 +375,7 @@ TEST(NothingHangsRefused, ARefusedConnectionIsRetriedThenCannotConnect) {
   EXPECT_EQ(c.stats().retries, 2U);
 }
 
-TEST(NothingHangs, TheConnectRetryBudgetEndsRetriesThatNeverReachedTheServer) {
+TEST(NothingHangsRefused, TheConnectRetryBudgetEndsRetriesThatNeverReachedTheServer) {
   // Without the budget these retries would go on for minutes (backoff up to 16 s each); the
   // hang guard of the test run is what would catch that.
   RefusingPort refusing;

@@ -205,7 +205,7 @@ TEST(auth_options_to_string, ShowsEveryFieldOnePerLineAndMasksSecrets) {
 
   int lines = 0;
   for (const char c : text) lines += c == '\n' ? 1 : 0;
-  EXPECT_EQ(lines, 32);  // every field of ConnectionOptions plus base_url
+  EXPECT_EQ(lines, 34);  // every field of ConnectionOptions plus base_url
 }
 
 TEST(auth_options_to_string, EmptySecretsPrintEmpty) {
