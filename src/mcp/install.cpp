@@ -21,6 +21,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/config_files.hpp"
@@ -231,9 +232,11 @@ int list_clients(const config::Environment& env) {
             content->c_str());
         if (document.HasParseError() || !document.IsObject()) {
           state = "unreadable JSON";
-        } else if (const auto servers = document.FindMember(client.servers_key.data());
-                   servers != document.MemberEnd() && servers->value.IsObject()) {
-          for (const auto& server : servers->value.GetObject()) {
+        } else if (const std::string key(client.servers_key);
+                   document.HasMember(key.c_str()) && document[key.c_str()].IsObject()) {
+          // Through const views: comparing a rapidjson iterator with one of the other
+          // constness is ambiguous in C++20 (clang rejects it).
+          for (const auto& server : std::as_const(document)[key.c_str()].GetObject()) {
             if (runs_sfq(server.value)) {
               state = std::string("yes (") + server.name.GetString() + ")";
               break;
@@ -314,11 +317,11 @@ int install(const InstallOptions& options, const config::Environment& env) {
   }
 
   const std::string key(client->servers_key);
-  auto servers = document.FindMember(key.c_str());
-  if (servers == document.MemberEnd()) {
+  if (!document.HasMember(key.c_str())) {
     document.AddMember(text(key, allocator), rapidjson::Value(rapidjson::kObjectType), allocator);
-    servers = document.FindMember(key.c_str());
-  } else if (!servers->value.IsObject()) {
+  }
+  rapidjson::Value& servers = document[key.c_str()];
+  if (!servers.IsObject()) {
     std::cerr << "sfq mcp install: \"" << key << "\" in " << path
               << " is not an object; fix it first — nothing was changed\n";
     return 1;
@@ -350,22 +353,23 @@ int install(const InstallOptions& options, const config::Environment& env) {
   }
 
   bool updated = false;
-  const auto existing = servers->value.FindMember(options.name.c_str());
-  if (existing != servers->value.MemberEnd()) {
-    if (!runs_sfq(existing->value) && !options.force) {
+  rapidjson::Value* existing =
+      servers.HasMember(options.name.c_str()) ? &servers[options.name.c_str()] : nullptr;
+  if (existing != nullptr) {
+    if (!runs_sfq(*existing) && !options.force) {
       std::cerr << "sfq mcp install: " << path << " already has a server named \"" << options.name
                 << "\" that does not run sfq; choose another --name, or --force to replace it\n";
       return 1;
     }
-    if (existing->value == entry) {
+    if (*existing == entry) {
       std::cout << client->title << " already runs this sfq as \"" << options.name << "\" in "
                 << path << "; nothing to change\n";
       return 0;
     }
-    existing->value = entry;
+    *existing = entry;
     updated = true;
   } else {
-    servers->value.AddMember(text(options.name, allocator), entry, allocator);
+    servers.AddMember(text(options.name, allocator), entry, allocator);
   }
   const std::string after = pretty(document);
 

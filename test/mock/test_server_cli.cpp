@@ -2,9 +2,6 @@
 // SIGTERM/SIGINT shutdown) and HTTPS with a certificate generated in the test, both in-process
 // and through the executable.
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +14,7 @@
 #include <regex>
 
 #include "support/mock_test_support.hpp"
+#include "support/self_signed_certificate.hpp"
 
 extern char** environ;
 
@@ -119,31 +117,8 @@ class Process {
 
 /// A self-signed certificate for 127.0.0.1 and its key, as PEM files.
 std::pair<std::string, std::string> make_certificate() {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509_sign(cert, key, EVP_sha256());
-  BIO* cert_bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(cert_bio, cert);
-  BIO* key_bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(key_bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long cert_length = BIO_get_mem_data(cert_bio, &data);
-  const std::string cert_pem(data, static_cast<std::size_t>(cert_length));
-  const long key_length = BIO_get_mem_data(key_bio, &data);
-  const std::string key_pem(data, static_cast<std::size_t>(key_length));
-  BIO_free(cert_bio);
-  BIO_free(key_bio);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return {write_temp("cert.pem", cert_pem), write_temp("key.pem", key_pem)};
+  const auto pem = sfq::test_support::self_signed_certificate_pem();
+  return {write_temp("cert.pem", pem.certificate), write_temp("key.pem", pem.key)};
 }
 
 const mock_test::RsaKey& user_key() {
