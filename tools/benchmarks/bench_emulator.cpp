@@ -46,23 +46,13 @@
 #include <thread>
 #include <vector>
 
+#include "support/raw_client.hpp"
+
 namespace {
 
+using namespace sfq::bench;  // NOLINT(google-build-using-namespace)
+
 using Clock = std::chrono::steady_clock;
-
-void pin_to(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  sched_setaffinity(0, sizeof set, &set);
-}
-
-void raise_descriptor_limit() {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-}
 
 /// The emulator as a child process on CPU 0.
 class Emulator {
@@ -311,68 +301,6 @@ class MultiClient {
   std::vector<long long> held_us_;  ///< per transfer: request sent to first byte of the answer
 };
 
-std::string base64(const unsigned char* data, std::size_t size, bool url) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(n));
-  if (!url) return out;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return out;
-}
-
-std::string base64url(const std::string& text) {
-  return base64(reinterpret_cast<const unsigned char*>(text.data()), text.size(), true);
-}
-
-/// A fresh RSA key: its public PEM and an "Authorization: Bearer <JWT>" value for the
-/// emulator's default account and user, valid for 59 minutes.
-std::pair<std::string, std::string> make_key_and_authorization() {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  if (key == nullptr) throw std::runtime_error("cannot generate an RSA key");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, key);
-  char* pem_data = nullptr;
-  const long pem_size = BIO_get_mem_data(bio, &pem_data);
-  const std::string public_pem(pem_data, static_cast<std::size_t>(pem_size));
-  BIO_free(bio);
-  unsigned char* der = nullptr;
-  const int der_size = i2d_PUBKEY(key, &der);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  EVP_Digest(der, static_cast<std::size_t>(der_size), digest, &digest_size, EVP_sha256(), nullptr);
-  OPENSSL_free(der);
-  const std::string fingerprint = "SHA256:" + base64(digest, digest_size, false);
-  const long long now = static_cast<long long>(std::time(nullptr));
-  const std::string header = base64url(R"({"alg":"RS256","typ":"JWT"})");
-  const std::string claims =
-      base64url(R"({"iss":"MOCKACCOUNT.MOCKUSER.)" + fingerprint +
-                R"(","sub":"MOCKACCOUNT.MOCKUSER","iat":)" + std::to_string(now) + R"(,"exp":)" +
-                std::to_string(now + 59 * 60) + "}");
-  const std::string signing_input = header + "." + claims;
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  std::size_t signature_size = 0;
-  EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr, key);
-  EVP_DigestSign(context, nullptr, &signature_size,
-                 reinterpret_cast<const unsigned char*>(signing_input.data()),
-                 signing_input.size());
-  std::vector<unsigned char> signature(signature_size);
-  EVP_DigestSign(context, signature.data(), &signature_size,
-                 reinterpret_cast<const unsigned char*>(signing_input.data()),
-                 signing_input.size());
-  EVP_MD_CTX_free(context);
-  EVP_PKEY_free(key);
-  return {public_pem,
-          "Bearer " + signing_input + "." + base64(signature.data(), signature_size, true)};
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 std::string describe(const std::map<long, int>& statuses) {
   std::string text;
   for (const auto& [status, count] : statuses) {
@@ -406,7 +334,9 @@ int main(int argc, char** argv) {
   pin_to(1);
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
-  const auto [public_pem, authorization] = make_key_and_authorization();
+  const Credentials credentials = make_credentials();
+  const std::string& public_pem = credentials.public_pem;
+  const std::string& authorization = credentials.authorization;
   const std::string key_file = "/tmp/bench_emulator_key_" + std::to_string(getpid()) + ".pem";
   std::ofstream(key_file) << public_pem;
 
