@@ -176,6 +176,10 @@ struct CurlCallbacks {
     return static_cast<HttpClient*>(client)->on_curl_timer_change(timeout_ms);
   }
 
+  static int close_socket(void* client, curl_socket_t fd) {
+    return static_cast<HttpClient*>(client)->on_curl_close_socket(fd);
+  }
+
   static std::size_t write(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<HttpClient::Transfer*>(user);
     const std::size_t bytes = size * count;
@@ -349,6 +353,8 @@ std::size_t HttpClient::in_flight() const noexcept {
   return in_flight_.load(std::memory_order_relaxed);
 }
 std::size_t HttpClient::queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
+std::size_t HttpClient::watched_sockets() const noexcept { return sockets_.size(); }
+std::uint64_t HttpClient::sockets_closed() const noexcept { return sockets_closed_; }
 std::uint64_t HttpClient::curl_calls_off_loop_thread() const noexcept {
   return off_thread_calls_.load(std::memory_order_relaxed);
 }
@@ -449,6 +455,8 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   set(CURLOPT_URL, request.url.c_str());
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_CLOSESOCKETFUNCTION, &CurlCallbacks::close_socket);
+  set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
   set(CURLOPT_ERRORBUFFER, transfer.error_buffer.data());
   set(CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
   set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
@@ -625,11 +633,20 @@ void HttpClient::deliver_completions() {
   delivering_ = false;
 }
 
+int HttpClient::on_curl_close_socket(int fd) noexcept {
+  // libcurl sometimes reports CURL_POLL_REMOVE only after it has closed the socket, by which
+  // time the number may belong to a new descriptor of another thread (an in-process server, a
+  // file): an EPOLL_CTL_DEL then would act on the wrong one. So stop watching here, while the
+  // descriptor is still ours; the late REMOVE then finds nothing to do.
+  if (sockets_.erase(fd) > 0) loop_.unwatch(fd);
+  ++sockets_closed_;
+  return ::close(fd);
+}
+
 int HttpClient::on_curl_socket(void* easy, int fd, int what) noexcept {
   try {
     if (what == CURL_POLL_REMOVE) {
-      sockets_.erase(fd);
-      loop_.unwatch(fd);
+      if (sockets_.erase(fd) > 0) loop_.unwatch(fd);
       return 0;
     }
     std::uint32_t events = 0;

@@ -150,6 +150,10 @@ class HttpClient {
   /// Transfers handed to libcurl, and transfers waiting for a slot. Any thread.
   [[nodiscard]] std::size_t in_flight() const noexcept;
   [[nodiscard]] std::size_t queued() const noexcept;
+  /// Sockets watched for libcurl now, and sockets libcurl has closed (each unwatched before
+  /// its close). Loop thread only.
+  [[nodiscard]] std::size_t watched_sockets() const noexcept;
+  [[nodiscard]] std::uint64_t sockets_closed() const noexcept;
   /// libcurl calls made off the loop thread (a bug: tests assert 0). Any thread.
   [[nodiscard]] std::uint64_t curl_calls_off_loop_thread() const noexcept;
 
@@ -184,6 +188,8 @@ class HttpClient {
   // libcurl's socket and timer callbacks land here (loop thread, inside libcurl: no curl calls).
   int on_curl_socket(void* easy, int fd, int what) noexcept;
   int on_curl_timer_change(long timeout_ms) noexcept;
+  // CURLOPT_CLOSESOCKETFUNCTION: unwatches, then closes (see the definition for why).
+  int on_curl_close_socket(int fd) noexcept;
 
   EventLoop& loop_;
   HttpClientOptions options_;
@@ -205,6 +211,7 @@ class HttpClient {
   EventLoop::TimerId curl_timer_ = 0;               // libcurl's single timer (0: none)
   EventLoop::TimerId delivery_timer_ = 0;           // a pending schedule_delivery() (0: none)
   TransferId next_id_ = 1;
+  std::uint64_t sockets_closed_ = 0;  // by libcurl, through on_curl_close_socket
   bool delivering_ = false;
 
   std::atomic<std::size_t> in_flight_{0};

@@ -632,6 +632,35 @@ TEST_F(Http, CancelledRunningTransferNeverCallsBack) {
   EXPECT_EQ(cancelled_callbacks.load(), 0);
 }
 
+// libcurl may report a socket's removal after closing it, when the number can already belong to
+// someone else's new descriptor (CI's TSan run caught an in-process server's accept() reusing it).
+// Every socket libcurl closes goes through our close callback, which unwatches it first.
+TEST_F(Http, SocketsAreUnwatchedBeforeLibcurlClosesThem) {
+  std::string base;
+  Served& served = serve(base);
+  HttpClient& http = client();
+  const HttpClient::TransferId id = run_on(loop_, [&] {
+    HttpRequest request;
+    request.url = base + "/block";
+    return http.start(std::move(request), [](HttpResult) {});
+  });
+  ASSERT_TRUE(wait_until_at_least(served.stats.entered_block, 1));
+  run_on(loop_, [&] {
+    EXPECT_EQ(http.watched_sockets(), 1U);
+    EXPECT_EQ(http.sockets_closed(), 0U);
+    http.cancel(id);  // a running HTTP/1.1 transfer: its connection is closed
+    EXPECT_EQ(http.sockets_closed(), 1U);
+    EXPECT_EQ(http.watched_sockets(), 0U);
+    return 0;
+  });
+  served.stats.open_gate();
+  EXPECT_TRUE(get(http, base + "/hello").ok());  // a new connection, kept for reuse
+  run_on(loop_, [&] {
+    EXPECT_EQ(http.sockets_closed(), 1U);
+    return 0;
+  });
+}
+
 TEST_F(Http, CancelledQueuedTransferNeverStarts) {
   std::string base;
   Served& served = serve(base);
