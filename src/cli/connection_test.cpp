@@ -489,6 +489,8 @@ std::vector<std::optional<std::string>> first_row(const QueryResult& result) {
 }
 
 std::string show(const std::optional<std::string>& cell) { return cell ? *cell : "NULL"; }
+// A user's default (role, warehouse, database, schema) as shown: SQL NULL means it has none.
+std::string show_default(const std::optional<std::string>& cell) { return cell ? *cell : "none"; }
 
 // Why a key-pair login was refused (401 390144), most likely first, from what is known here.
 std::vector<std::string> ranked_causes(const config::ResolvedConnection& resolved,
@@ -605,11 +607,12 @@ Check check_login(const config::ResolvedConnection& resolved, const KeyFacts& ke
       check.summary = "logged in, but the answer to SELECT CURRENT_USER() ... had no row";
       return check;
     }
-    login.default_role = show(cells[1]);
-    login.default_warehouse = show(cells[2]);
+    login.default_role = show_default(cells[1]);
+    login.default_warehouse = show_default(cells[2]);
     check.summary = "logged in as " + show(cells[0]) + " (" + auth_name(options.auth) +
-                    "); the user's defaults: role " + show(cells[1]) + ", warehouse " +
-                    show(cells[2]) + ", database " + show(cells[3]) + ", schema " + show(cells[4]);
+                    "); the user's defaults: role " + show_default(cells[1]) + ", warehouse " +
+                    show_default(cells[2]) + ", database " + show_default(cells[3]) + ", schema " +
+                    show_default(cells[4]);
     return check;
   } catch (const Error& error) {
     login.client.reset();

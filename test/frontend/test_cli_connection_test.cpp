@@ -192,6 +192,8 @@ TEST(CliConnectionTest, LowerCaseUserIsSentUpperCaseAndPasses) {
   const auto r = run_sfq({"connection", "test", "--user", "mockuser"}, account.env());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(line_of(r.out, "login").find("logged in as MOCKUSER"), std::string::npos) << r.out;
+  // The emulator's user has no default database or schema: said as "none", not as SQL's NULL.
+  EXPECT_NE(line_of(r.out, "login").find("database none, schema none"), std::string::npos) << r.out;
 }
 
 TEST(CliConnectionTest, AccountWithADotInsteadOfAHyphenIsTheFirstCause) {

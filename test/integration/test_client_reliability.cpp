@@ -14,6 +14,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -150,10 +151,13 @@ TEST_F(ExactlyOnce, DestroyingTheClientNeverStartsQueuedSubmissions) {
     (void)setup.execute("create or replace table mockdb.public.t_close (n int)");
   }
   server().reset_counters();
-  std::vector<Query> inserts;  // outlive the client
+  // Every handle outlives the client: dropping the held one first would cancel it on its own,
+  // and its free slot would rightly start the first insert before ~Client begins.
+  std::optional<Query> held;
+  std::vector<Query> inserts;
   {
     Client c = client([](ConnectionOptions& o) { o.max_in_flight = 1; });
-    Query held = c.submit(Statement("select system$wait(30) as w"));
+    held = c.submit(Statement("select system$wait(30) as w"));
     ASSERT_TRUE(
         server().wait_until([](const Counters& k) { return k.statements_running >= 1; }, kGuard));
     for (int i = 0; i < 5; ++i) {
