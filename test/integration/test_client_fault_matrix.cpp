@@ -63,9 +63,10 @@ struct Row {
   std::optional<ErrorCategory> category = std::nullopt;
   std::optional<ErrorDetail> detail = std::nullopt;
   CancelOutcome outcome = CancelOutcome::cancelled_on_server;  // cancel rows
-  std::chrono::milliseconds total_timeout{0};                  // the statement's deadline
-  const char* why_not = "";                                    // not_applicable rows
-  int max_retries = 0;  // ConnectionOptions::max_retries; 0: the default
+  std::chrono::milliseconds total_timeout{
+      0};                    // the statement's deadline (Statement::total_timeout)
+  const char* why_not = "";  // not_applicable rows
+  int max_retries = 0;       // ConnectionOptions::max_retries; 0: the default
 };
 
 void PrintTo(const Row& row, std::ostream* os) { *os << row.fault << " × " << op_name(row.op); }
@@ -147,14 +148,14 @@ const std::vector<Row>& matrix() {
       Row{"SlowDripPastTheDeadline", Op::submit,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed,
           ErrorCategory::timeout, ErrorDetail::client_deadline, CancelOutcome::cancelled_on_server,
-          600ms},
+          1s},
       Row{"SlowDripPastTheDeadline", Op::poll, "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000",
           Expect::typed, ErrorCategory::timeout, ErrorDetail::client_deadline,
-          CancelOutcome::cancelled_on_server, 600ms},
+          CancelOutcome::cancelled_on_server, 1s},
       Row{"SlowDripPastTheDeadline", Op::fetch,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed,
           ErrorCategory::timeout, ErrorDetail::client_deadline, CancelOutcome::cancelled_on_server,
-          600ms},
+          1s},
       // A cancel has a deadline of its own (retry_timeout here): its attempts time out.
       Row{"SlowDripPastTheDeadline", Op::cancel,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed, std::nullopt,
@@ -254,11 +255,17 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
     options.request_timeout = 1s;
     options.stall_timeout = 1s;
     options.retry_timeout = 1500ms;
-    options.total_timeout = row.total_timeout;
     if (row.max_retries > 0) options.max_retries = row.max_retries;
     // One fetch at a time: every fetch then reuses the one connection a fault cuts.
     options.prefetch_partitions = 1;
     return options;
+  }
+
+  // The row's statement, with the row's deadline (only it: the warm-up has none).
+  static Statement statement_for(const Row& row, std::string sql) {
+    Statement statement(std::move(sql));
+    if (row.total_timeout.count() > 0) statement.total_timeout = row.total_timeout;
+    return statement;
   }
 
   // Reads one statement's result within the hang guard (taking each batch as it comes, so the
@@ -303,7 +310,7 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
     // Two statements one after the other: the second reuses the first one's connection (what
     // the KeepAliveClose row needs); the first meets every other fault.
     for (int i = 0; i < 2; ++i) {
-      Statement statement("select 40 + " + std::to_string(i) + " as answer");
+      Statement statement = statement_for(row, "select 40 + " + std::to_string(i) + " as answer");
       Query query = c.submit(statement);
       const Result<QueryResult> result = run(query);
       const auto executions = server().counters().executions_of(query.request_id());
@@ -321,7 +328,8 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
   void poll_case(Client& c, const Row& row) {
     server().set_sync_window(30ms);  // answers 202: the statement is polled
     inject(row);
-    Query query = c.submit(Statement("select system$wait(100, 'MILLISECONDS') as w, 5 as five"));
+    Query query =
+        c.submit(statement_for(row, "select system$wait(100, 'MILLISECONDS') as w, 5 as five"));
     const Result<QueryResult> result = run(query);
     EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
     if (row.expect == Expect::typed) {
@@ -334,7 +342,8 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
 
   void fetch_case(Client& c, const Row& row) {
     inject(row);
-    Query query = c.submit(Statement("select seq4() as n from table(generator(rowcount => 2000))"));
+    Query query =
+        c.submit(statement_for(row, "select seq4() as n from table(generator(rowcount => 2000))"));
     const Result<QueryResult> result = run(query);
     EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
     if (row.expect == Expect::typed) {

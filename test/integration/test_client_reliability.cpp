@@ -672,7 +672,9 @@ TEST_F(TruthfulCancel, AServerGoneIsNotConfirmed) {
   Query query = running(c);
   server().stop();
   const CancelResult result = outcome_of(query);
-  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed);
+  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed)
+      << to_string(result.outcome) << "; the query: " << to_string(query.state()) << ", "
+      << (query.error() ? query.error()->what() : "no error");
   ASSERT_TRUE(result.error.has_value());
   EXPECT_EQ(result.error->detail(), ErrorDetail::cannot_connect) << result.error->what();
 }
