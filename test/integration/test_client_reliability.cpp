@@ -337,31 +337,56 @@ struct SeqRows {
   }
 };
 
+// Opens once, at the latest when it goes out of scope: a test that fails while a callback waits
+// on it ends instead of hanging.
+class Gate {
+ public:
+  Gate() = default;
+  ~Gate() { open(); }
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+  void open() {
+    if (!opened_.exchange(true)) promise_.set_value();
+  }
+  [[nodiscard]] std::shared_future<void> future() const { return future_; }
+
+ private:
+  std::promise<void> promise_;
+  std::shared_future<void> future_ = promise_.get_future().share();
+  std::atomic<bool> opened_{false};
+};
+
 TEST_F(Callbacks, AnOnBatchThatBlocksDelaysNoOtherQuery) {
   // One decode worker: before on_batch ran on a callback thread of its own, the blocked consumer
   // held that worker and no other query's partition was decoded until it returned.
-  Client c = client([](ConnectionOptions& o) { o.decode_threads = 1; });
-  const std::string sql = "select seq4() as n from table(generator(rowcount => 3000))";
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> a_entered{false};
-  std::atomic<bool> a_completed_inside{false};
-  std::atomic<bool> a_inside{false};
-  std::atomic<int> a_completions{0};
-  SeqRows a_rows;
-  SubmitOptions a;
-  a.on_batch = [&](RowBatch&& batch) {
-    a_inside = true;
-    a_rows.add(batch);
-    if (!a_entered.exchange(true)) released.wait();  // blocks on its first batch
-    a_inside = false;
+  // A's callbacks use only this, shared with them: it outlives every call whatever happens.
+  struct A {
+    Gate release;
+    std::atomic<bool> entered{false};
+    std::atomic<bool> inside{false};
+    std::atomic<bool> completed_inside{false};
+    std::atomic<int> completions{0};
+    SeqRows rows;
   };
-  a.on_complete = [&](const Query&) {
-    if (a_inside) a_completed_inside = true;
-    ++a_completions;
+  auto a_state = std::make_shared<A>();
+  Client c = client([](ConnectionOptions& o) { o.decode_threads = 1; });
+  // Destroyed before the Client: a failing test opens the gate, so no ~Client waits on it.
+  const std::unique_ptr<A, void (*)(A*)> open_on_exit(a_state.get(),
+                                                      [](A* state) { state->release.open(); });
+  const std::string sql = "select seq4() as n from table(generator(rowcount => 3000))";
+  SubmitOptions a;
+  a.on_batch = [a_state](RowBatch&& batch) {
+    a_state->inside = true;
+    a_state->rows.add(batch);
+    if (!a_state->entered.exchange(true)) a_state->release.future().wait();  // the first batch
+    a_state->inside = false;
+  };
+  a.on_complete = [a_state](const Query&) {
+    if (a_state->inside) a_state->completed_inside = true;
+    ++a_state->completions;
   };
   Query query_a = c.submit(Statement(sql), a);
-  ASSERT_TRUE(eventually([&] { return a_entered.load(); }, kGuard));
+  ASSERT_TRUE(eventually([&] { return a_state->entered.load(); }, kGuard));
 
   // B, pull mode: every partition is fetched, decoded and read while A's consumer is blocked.
   Query query_b = c.submit(Statement(sql));
@@ -384,23 +409,23 @@ TEST_F(Callbacks, AnOnBatchThatBlocksDelaysNoOtherQuery) {
   EXPECT_TRUE(eventually([&] { return c_completions.load() == 1; }, kGuard));
 
   // A is still inside its first on_batch call, and has not ended.
-  EXPECT_TRUE(a_inside.load());
-  EXPECT_EQ(a_completions.load(), 0);
+  EXPECT_TRUE(a_state->inside.load());
+  EXPECT_EQ(a_state->completions.load(), 0);
   EXPECT_NE(query_a.state(), QueryState::succeeded);
 
-  release.set_value();
+  a_state->release.open();
   ASSERT_TRUE(query_a.wait_done_until(std::chrono::steady_clock::now() + kGuard));
   EXPECT_EQ(query_a.state(), QueryState::succeeded);
-  EXPECT_TRUE(a_rows.complete(3000));
-  ASSERT_TRUE(eventually([&] { return a_completions.load() == 1; }, kGuard));
-  EXPECT_FALSE(a_completed_inside.load()) << "on_complete ran while on_batch was running";
+  EXPECT_TRUE(a_state->rows.complete(3000));
+  ASSERT_TRUE(eventually([&] { return a_state->completions.load() == 1; }, kGuard));
+  EXPECT_FALSE(a_state->completed_inside.load()) << "on_complete ran while on_batch was running";
 }
 
 TEST_F(Callbacks, DestroyingTheClientDoesNotWaitForABlockedOnBatch) {
   // What the callbacks use outlives the Client: they may still run after ~Client returned.
   struct Shared {
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
+    Gate release;
+    std::shared_future<void> released = release.future();
     std::atomic<int> batches{0};
     std::atomic<bool> inside{false};
     std::atomic<bool> completed_inside{false};
@@ -422,10 +447,12 @@ TEST_F(Callbacks, DestroyingTheClientDoesNotWaitForABlockedOnBatch) {
       c->submit(Statement("select seq4() as n from table(generator(rowcount => 3000))"), options);
   ASSERT_TRUE(eventually([&] { return shared->batches.load() == 1; }, kGuard));
   auto destroyed = std::async(std::launch::async, [&c] { c.reset(); });
-  ASSERT_EQ(destroyed.wait_for(kGuard), std::future_status::ready) << "~Client blocked";
+  const bool returned = destroyed.wait_for(kGuard) == std::future_status::ready;
+  const int completions_while_blocked = shared->completions.load();
+  shared->release.open();  // whatever happened: a ~Client that waits returns now
+  ASSERT_TRUE(returned) << "~Client waited for on_batch";
   EXPECT_EQ(query.state(), QueryState::cancelled);
-  EXPECT_EQ(shared->completions.load(), 0) << "on_complete waits for the running on_batch";
-  shared->release.set_value();
+  EXPECT_EQ(completions_while_blocked, 0) << "on_complete waits for the running on_batch";
   ASSERT_TRUE(eventually([&] { return shared->completions.load() == 1; }, kGuard));
   EXPECT_EQ(shared->batches.load(), 1) << "no batch after the query was cancelled";
   EXPECT_FALSE(shared->completed_inside.load());
