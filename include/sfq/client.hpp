@@ -1,8 +1,9 @@
 // sfq/client.hpp — the asynchronous Snowflake SQL API client.
 //
 // A Client owns one I/O thread, which drives every HTTP request through libcurl's multi interface
-// from an epoll loop and runs every statement's state machine, and a small pool of decode
-// threads, which inflate and decode result partitions. Nothing else touches the network.
+// from an epoll loop and runs every statement's state machine, a small pool of decode
+// threads, which inflate and decode result partitions, and callback threads started as needed
+// for on_batch. Nothing else touches the network.
 //
 //   sfq::Client client(options);                       // no network yet
 //   sfq::Query q = client.submit(sfq::Statement("select ..."));   // returns at once
@@ -79,18 +80,22 @@ struct CancelResult {
 
 class Query;
 
-/// Optional callbacks. They run on the library's threads: keep them short, never block in
-/// them, and never call Query::next_batch() or Client::execute() from them. A callback that
-/// throws fails its query with an Error naming it (ErrorDetail::callback); on_complete still
-/// runs, once.
+/// Optional callbacks. They run on the library's threads: never call Query::next_batch() or
+/// Client::execute() from them, and keep on_progress and on_complete short (they may run on the
+/// I/O thread). A callback that throws fails its query with an Error naming it
+/// (ErrorDetail::callback); on_complete still runs, once.
 struct SubmitOptions {
   /// When set, every batch is pushed here, in order, one call at a time, instead of being queued
-  /// for next_batch(). Runs on a decode thread.
+  /// for next_batch(). Runs on a callback thread of the Client's, never on a decode or I/O
+  /// thread: a consumer that takes its time (or blocks) delays only its own query, whose
+  /// partitions stop being fetched once its prefetch window is full; other queries are fetched,
+  /// decoded and delivered meanwhile. The Client starts such threads as needed (at most one per
+  /// query delivering at that moment) and lets them go after 2 s without work.
   std::function<void(RowBatch&&)> on_batch;
   /// Called exactly once when the query reaches succeeded, failed or cancelled, after the last
   /// on_batch call has returned. Runs on the I/O thread (or, when the query ended while
-  /// on_batch was running, right after it returned). An exception from it is logged and
-  /// dropped.
+  /// on_batch was running or about to run, on that callback thread, right after it returned).
+  /// An exception from it is logged and dropped.
   std::function<void(const Query&)> on_complete;
   /// Called when the state changes and after each partition. Runs on the I/O thread.
   std::function<void(const QueryProgress&)> on_progress;
@@ -181,7 +186,11 @@ class Client {
   /// Validates the options and loads credentials (config and auth errors are thrown as
   /// sfq::Error); starts the I/O thread and the decode pool. Does not touch the network.
   explicit Client(ConnectionOptions options);
-  /// Cancels queries still running (on the server too, briefly, best effort) and joins threads.
+  /// Cancels queries still running (on the server too, briefly, best effort) and joins its I/O
+  /// and decode threads. It never waits for an on_batch call: one still running when the Client
+  /// is destroyed finishes on its own thread, with no further batch after it, followed by its
+  /// query's on_complete; what those callbacks use must outlive them (capture it by value or
+  /// shared_ptr, or wait for on_complete before destroying the Client).
   ~Client();
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;

@@ -1,12 +1,110 @@
-// decode_pool.cpp — a mutex + condition-variable FIFO feeding a fixed set of worker threads.
+// decode_pool.cpp — a mutex + condition-variable FIFO feeding a fixed set of worker threads,
+// and the growable executor of the callers' callbacks.
 #include "decode/decode_pool.hpp"
 
 #include <algorithm>
 #include <exception>
+#include <system_error>
 
 #include "util/log.hpp"
 
 namespace sfq::detail {
+
+// ---------------------------------------------------------------------------------------------
+// CallbackExecutor
+
+struct CallbackExecutor::Shared {
+  explicit Shared(std::chrono::milliseconds wait) : linger(wait) {}
+  const std::chrono::milliseconds linger;
+  mutable std::mutex mutex;
+  std::condition_variable task_ready;  // a task was queued, or stopping
+  std::deque<std::function<void()>> tasks;
+  std::size_t idle = 0;  // threads waiting for a task
+  std::size_t alive = 0;
+  std::size_t started = 0;
+  std::size_t running = 0;
+  bool stopping = false;
+
+  static void run_thread(const std::shared_ptr<Shared>& self) {
+    std::unique_lock lock(self->mutex);
+    for (;;) {
+      if (self->tasks.empty() && !self->stopping) {
+        ++self->idle;
+        self->task_ready.wait_for(lock, self->linger,
+                                  [&] { return !self->tasks.empty() || self->stopping; });
+        --self->idle;
+      }
+      // Idle for `linger`, or the executor is gone and nothing is left: leave.
+      if (self->tasks.empty()) break;
+      std::function<void()> task = std::move(self->tasks.front());
+      self->tasks.pop_front();
+      ++self->running;
+      lock.unlock();
+      try {
+        task();
+      } catch (const std::exception& e) {
+        SFQ_LOG_ERROR("callback task failed: {}", e.what());
+      } catch (...) {
+        SFQ_LOG_ERROR("callback task failed with a non-standard exception");
+      }
+      task = nullptr;  // the captures go outside the lock
+      lock.lock();
+      --self->running;
+    }
+    --self->alive;
+  }
+};
+
+CallbackExecutor::CallbackExecutor(std::chrono::milliseconds linger)
+    : shared_(std::make_shared<Shared>(linger)) {}
+
+CallbackExecutor::~CallbackExecutor() {
+  {
+    const std::lock_guard lock(shared_->mutex);
+    shared_->stopping = true;
+  }
+  shared_->task_ready.notify_all();
+}
+
+void CallbackExecutor::run(std::function<void()> task) {
+  std::unique_lock lock(shared_->mutex);
+  shared_->tasks.push_back(std::move(task));
+  if (shared_->tasks.size() <= shared_->idle) {
+    lock.unlock();
+    shared_->task_ready.notify_one();
+    return;
+  }
+  // Every thread is busy (perhaps inside a callback that blocks): one more.
+  try {
+    std::thread([shared = shared_] { Shared::run_thread(shared); }).detach();
+  } catch (const std::system_error&) {
+    if (shared_->alive == 0) {
+      shared_->tasks.pop_back();  // nobody would run it: the caller hears of it
+      throw;
+    }
+    return;  // a running thread takes it when its task returns
+  }
+  ++shared_->alive;
+  ++shared_->started;
+}
+
+std::size_t CallbackExecutor::threads_alive() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->alive;
+}
+
+std::size_t CallbackExecutor::threads_started() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->started;
+}
+
+std::size_t CallbackExecutor::tasks_running() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->running;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DecodePool
 
 DecodePool::DecodePool(std::size_t threads) {
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());

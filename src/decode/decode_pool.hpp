@@ -12,18 +12,53 @@
 //
 // Thread safety: every member function may be called from any thread, except that the
 // destructor and wait_idle() must not be called from a job.
+//
+// CallbackExecutor runs the callers' code (on_batch) off the decode workers, so that a consumer
+// that takes its time never holds up another query's decoding. It is growable: a task goes to an
+// idle thread or to a new one, never behind a task that is still running, so one callback that
+// blocks delays nothing but itself. Its threads are detached and exit after `linger` without
+// work; each holds the executor's shared state, so nobody ever waits for a callback to return
+// (the pool only asks idle threads to leave when it is destroyed). The number of threads is
+// bounded by the tasks running at once: the statement layer runs at most one per query
+// (Query::State::delivering), so at most one per query delivering batches right now.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace sfq::detail {
+
+class CallbackExecutor {
+ public:
+  explicit CallbackExecutor(std::chrono::milliseconds linger = std::chrono::seconds(2));
+  /// Asks idle threads to leave; tasks still running or queued finish on their own threads.
+  ~CallbackExecutor();
+
+  CallbackExecutor(const CallbackExecutor&) = delete;
+  CallbackExecutor& operator=(const CallbackExecutor&) = delete;
+  CallbackExecutor(CallbackExecutor&&) = delete;
+  CallbackExecutor& operator=(CallbackExecutor&&) = delete;
+
+  /// Runs `task` on an idle thread, or on a new one when none is idle; never blocks and never
+  /// queues behind a running task. What the task throws is logged and dropped.
+  void run(std::function<void()> task);
+
+  [[nodiscard]] std::size_t threads_alive() const;  ///< started and not yet exited
+  [[nodiscard]] std::size_t threads_started() const;
+  [[nodiscard]] std::size_t tasks_running() const;
+
+ private:
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+};
 
 class DecodePool {
  public:
@@ -49,6 +84,11 @@ class DecodePool {
   [[nodiscard]] std::size_t queue_depth() const;
   [[nodiscard]] std::size_t queue_high_water() const;
 
+  /// Where the callers' on_batch runs (never on a decode worker). Shared: a task keeps it.
+  [[nodiscard]] const std::shared_ptr<CallbackExecutor>& callbacks() const noexcept {
+    return callbacks_;
+  }
+
  private:
   void run_worker();
 
@@ -62,6 +102,7 @@ class DecodePool {
   std::uint64_t run_ = 0;
   std::uint64_t failed_ = 0;
   std::size_t high_water_ = 0;
+  std::shared_ptr<CallbackExecutor> callbacks_ = std::make_shared<CallbackExecutor>();
   std::vector<std::thread> workers_;  // last: started after everything above exists
 };
 

@@ -1,9 +1,10 @@
 // query_state.hpp — the shared state behind a sfq::Query handle.
 //
 // One Query::State exists per submitted statement. Caller threads (Query methods), decode
-// workers (delivering batches) and the I/O thread (the statement machine) all touch it, always
-// under `mutex`. The machine itself (statement_machine.hpp) lives on the I/O thread only and is
-// reached from other threads by posting to the loop with the query's id, never by pointer.
+// workers (delivering batches), the callback thread running its on_batch and the I/O thread
+// (the statement machine) all touch it, always under `mutex`. The machine itself
+// (statement_machine.hpp) lives on the I/O thread only and is reached from other threads by posting
+// to the loop with the query's id, never by pointer.
 #pragma once
 
 #include <chrono>
@@ -54,9 +55,11 @@ struct Query::State {
   std::map<std::size_t, RowBatch> decoded;  // waiting for earlier partitions
   std::size_t next_to_queue = 0;
   std::deque<RowBatch> ready;  // pull mode: in order, not yet taken by next_batch()
-  bool delivering = false;     // push mode: a thread is inside on_batch
+  // Push mode: the query's one callback task (drain_to_on_batch in statement_machine.cpp) is
+  // queued on the CallbackExecutor or running, perhaps inside on_batch.
+  bool delivering = false;
   bool complete_notified = false;
-  bool complete_pending = false;  // ended while on_batch ran: the deliverer runs on_complete
+  bool complete_pending = false;  // ended while delivering: that task runs on_complete
 
   // The outcome of a cancel, set once (resolve_cancel), by the machine or when none can exist.
   std::promise<CancelResult> cancel_promise;

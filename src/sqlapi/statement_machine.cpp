@@ -74,8 +74,76 @@ ErrorCategory category_for(int status, const std::string& code) {
   }
 }
 
+// Posts `fn` to the query's machine on the loop, if the client still exists. For the callback
+// threads, which may outlive the Client (nobody waits for them).
+template <typename Fn>
+void post_to_machine(const std::shared_ptr<Query::State>& state, Fn fn) {
+  const std::shared_ptr<ClientCore> core = state->core.lock();
+  if (!core) return;
+  ClientCore* raw = core.get();
+  raw->post([raw, id = state->id, fn = std::move(fn)] {
+    if (auto* machine = raw->machine(id)) fn(*machine);
+  });
+}
+
+// Push mode: calls on_batch with every batch that is next in partition order, one after
+// another, then on_complete when the query ended meanwhile. Runs as the query's one task on the
+// CallbackExecutor (Query::State::delivering is true while it runs), never on a decode worker.
+void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
+  std::unique_lock lock(state->mutex);
+  for (auto it = state->decoded.find(state->next_to_queue); it != state->decoded.end();
+       it = state->decoded.find(state->next_to_queue)) {
+    if (state->state == QueryState::failed || state->state == QueryState::cancelled) break;
+    RowBatch next = std::move(it->second);
+    state->decoded.erase(it);
+    ++state->next_to_queue;
+    state->rows_received += next.rows;
+    const std::size_t partition = next.partition;
+    lock.unlock();
+    std::optional<Error> thrown;
+    try {
+      state->options.on_batch(std::move(next));
+    } catch (const std::exception& e) {
+      thrown = callback_error("on_batch", e.what());
+    } catch (...) {
+      thrown = callback_error("on_batch", nullptr);
+    }
+    lock.lock();
+    if (thrown) {
+      // No batch goes to on_batch after this; the loop ends the query (and runs on_complete).
+      if (!state->terminal()) {
+        state->state = QueryState::failed;
+        state->error = *thrown;
+      }
+      post_to_machine(state,
+                      [error = *thrown](StatementMachine& machine) { machine.fail_with(error); });
+      break;
+    }
+    ++state->partitions_queued;
+    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
+    post_to_machine(state, [partition](StatementMachine& machine) {
+      machine.on_delivered(partition);
+      machine.on_consumed();
+    });
+  }
+  if (state->state == QueryState::failed || state->state == QueryState::cancelled) {
+    state->decoded.clear();  // never delivered: free them now
+  }
+  state->delivering = false;
+  // The query ended while on_batch ran: on_complete was held back until it returned.
+  const bool run_complete = state->complete_pending && !state->complete_notified;
+  if (run_complete) {
+    state->complete_pending = false;
+    state->complete_notified = true;
+  }
+  lock.unlock();
+  state->changed.notify_all();
+  if (run_complete) StatementMachine::notify_complete(state);
+}
+
 // Hands a decoded batch to the consumer in partition order. Runs on decode workers.
-void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state, RowBatch batch) {
+void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
+                   const std::shared_ptr<CallbackExecutor>& callbacks, RowBatch batch) {
   const std::uint64_t id = state->id;
   std::unique_lock lock(state->mutex);
   if (state->state == QueryState::failed || state->state == QueryState::cancelled) return;
@@ -103,57 +171,19 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     }
     return;
   }
-  // Push mode: one thread at a time calls on_batch, in order.
-  if (state->delivering) return;
+  // Push mode: the query's strand. A task that is already draining takes this batch too;
+  // otherwise one starts when this batch is the next in order. The user's code runs there, so a
+  // consumer that blocks holds up only its own query, never this worker.
+  if (state->delivering || !state->decoded.contains(state->next_to_queue)) return;
   state->delivering = true;
-  for (auto it = state->decoded.find(state->next_to_queue); it != state->decoded.end();
-       it = state->decoded.find(state->next_to_queue)) {
-    RowBatch next = std::move(it->second);
-    state->decoded.erase(it);
-    ++state->next_to_queue;
-    state->rows_received += next.rows;
-    const std::size_t partition = next.partition;
-    lock.unlock();
-    std::optional<Error> thrown;
-    try {
-      state->options.on_batch(std::move(next));
-    } catch (const std::exception& e) {
-      thrown = callback_error("on_batch", e.what());
-    } catch (...) {
-      thrown = callback_error("on_batch", nullptr);
-    }
-    lock.lock();
-    if (thrown) {
-      // No batch goes to on_batch after this; the loop ends the query (and runs on_complete).
-      if (!state->terminal()) {
-        state->state = QueryState::failed;
-        state->error = *thrown;
-      }
-      core.post([&core, id, error = *thrown] {
-        if (auto* machine = core.machine(id)) machine->fail_with(error);
-      });
-      break;
-    }
-    ++state->partitions_queued;
-    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
-    core.post([&core, id, partition] {
-      if (auto* machine = core.machine(id)) {
-        machine->on_delivered(partition);
-        machine->on_consumed();
-      }
-    });
-    if (state->state == QueryState::failed || state->state == QueryState::cancelled) break;
-  }
-  state->delivering = false;
-  // The query ended while on_batch ran: on_complete was held back until it returned.
-  const bool run_complete = state->complete_pending && !state->complete_notified;
-  if (run_complete) {
-    state->complete_pending = false;
-    state->complete_notified = true;
-  }
   lock.unlock();
-  state->changed.notify_all();
-  if (run_complete) StatementMachine::notify_complete(state);
+  try {
+    callbacks->run([state] { drain_to_on_batch(state); });
+  } catch (...) {
+    lock.lock();
+    state->delivering = false;
+    throw;  // fails the query (guarded_job)
+  }
 }
 
 }  // namespace
@@ -368,42 +398,43 @@ void StatementMachine::handle_result_200(HttpResponse response) {
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const bool accepted = pool->submit([&core, state, cap, response = std::move(response)]() {
-    guarded_job(core, state->id, "decoding the first result", [&] {
-      const std::uint64_t id = state->id;
-      auto text = response_text(response, cap);
-      Result<ParsedResultSet> parsed =
-          text.ok() ? parse_result_set(text.value()) : Result<ParsedResultSet>(text.error());
-      if (!parsed.ok()) {
-        core.post([&core, id, error = parsed.error()] {
-          if (auto* machine = core.machine(id)) machine->on_first_decode_failed(error);
+  const bool accepted = pool->submit(
+      [&core, state, cap, callbacks = pool->callbacks(), response = std::move(response)]() {
+        guarded_job(core, state->id, "decoding the first result", [&] {
+          const std::uint64_t id = state->id;
+          auto text = response_text(response, cap);
+          Result<ParsedResultSet> parsed =
+              text.ok() ? parse_result_set(text.value()) : Result<ParsedResultSet>(text.error());
+          if (!parsed.ok()) {
+            core.post([&core, id, error = parsed.error()] {
+              if (auto* machine = core.machine(id)) machine->on_first_decode_failed(error);
+            });
+            return;
+          }
+          ParsedResultSet& set = parsed.value();
+          auto meta = std::make_shared<const ResultMeta>(std::move(set.meta));
+          const std::size_t first = partition_of_row(*meta, state->options.start_row);
+          {
+            std::lock_guard lock(state->mutex);
+            if (state->terminal()) return;
+            state->meta = meta;
+            if (state->statement_handle.empty()) state->statement_handle = meta->statement_handle;
+            state->partitions_total = partition_count(*meta);
+            state->next_to_queue = first;
+            state->partitions_queued = first;
+            if (state->state == QueryState::queued || state->state == QueryState::running) {
+              state->state = QueryState::fetching;
+            }
+          }
+          state->changed.notify_all();
+          core.post([&core, id, meta, columns = set.columns] {
+            if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
+          });
+          if (first == 0 && state->options.fetch_rows) {
+            deliver_batch(core, state, callbacks, std::move(set.first_batch));
+          }
         });
-        return;
-      }
-      ParsedResultSet& set = parsed.value();
-      auto meta = std::make_shared<const ResultMeta>(std::move(set.meta));
-      const std::size_t first = partition_of_row(*meta, state->options.start_row);
-      {
-        std::lock_guard lock(state->mutex);
-        if (state->terminal()) return;
-        state->meta = meta;
-        if (state->statement_handle.empty()) state->statement_handle = meta->statement_handle;
-        state->partitions_total = partition_count(*meta);
-        state->next_to_queue = first;
-        state->partitions_queued = first;
-        if (state->state == QueryState::queued || state->state == QueryState::running) {
-          state->state = QueryState::fetching;
-        }
-      }
-      state->changed.notify_all();
-      core.post([&core, id, meta, columns = set.columns] {
-        if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
       });
-      if (first == 0 && state->options.fetch_rows) {
-        deliver_batch(core, state, std::move(set.first_batch));
-      }
-    });
-  });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
@@ -487,36 +518,37 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   const bool known = partition < meta_->partitions.size();
   const std::uint64_t expected = known ? meta_->partitions[partition].uncompressed_size : 0;
   const std::uint64_t expected_rows = known ? meta_->partitions[partition].row_count : 0;
-  const bool accepted = pool->submit([&core, state, cap, expected, expected_rows, partition,
-                                      first_row = first_rows_[partition], columns = columns_,
-                                      response = std::move(response).value()]() mutable {
-    guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
-      const std::uint64_t id = state->id;
-      // The inflated text (never zero-filled first) or the body itself is handed to the
-      // decoder, which parses it in place: no copy of the partition.
-      Result<RowBatch> batch = Result<RowBatch>(RowBatch{});
-      if (response.is_gzip()) {
-        Result<TextBuffer> text = gunzip_buffer(response.body, expected, cap);
-        std::string().swap(response.body);  // the compressed bytes are no longer needed
-        batch = text.ok() ? decode_owned_partition(std::move(text).value(), columns, partition,
-                                                   first_row, expected_rows)
-                          : Result<RowBatch>(text.error());
-      } else {
-        batch = decode_owned_partition(std::move(response.body), columns, partition, first_row,
-                                       expected_rows);
-      }
-      if (!batch.ok()) {
-        core.post([&core, id, partition,
-                   error = batch.error().with_context("decoding partition " +
-                                                      std::to_string(partition))] {
-          if (auto* machine = core.machine(id))
-            machine->on_partition_decode_failed(partition, error);
+  const bool accepted =
+      pool->submit([&core, state, cap, callbacks = pool->callbacks(), expected, expected_rows,
+                    partition, first_row = first_rows_[partition], columns = columns_,
+                    response = std::move(response).value()]() mutable {
+        guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
+          const std::uint64_t id = state->id;
+          // The inflated text (never zero-filled first) or the body itself is handed to the
+          // decoder, which parses it in place: no copy of the partition.
+          Result<RowBatch> batch = Result<RowBatch>(RowBatch{});
+          if (response.is_gzip()) {
+            Result<TextBuffer> text = gunzip_buffer(response.body, expected, cap);
+            std::string().swap(response.body);  // the compressed bytes are no longer needed
+            batch = text.ok() ? decode_owned_partition(std::move(text).value(), columns, partition,
+                                                       first_row, expected_rows)
+                              : Result<RowBatch>(text.error());
+          } else {
+            batch = decode_owned_partition(std::move(response.body), columns, partition, first_row,
+                                           expected_rows);
+          }
+          if (!batch.ok()) {
+            core.post([&core, id, partition,
+                       error = batch.error().with_context("decoding partition " +
+                                                          std::to_string(partition))] {
+              if (auto* machine = core.machine(id))
+                machine->on_partition_decode_failed(partition, error);
+            });
+            return;
+          }
+          deliver_batch(core, state, callbacks, std::move(batch).value());
         });
-        return;
-      }
-      deliver_batch(core, state, std::move(batch).value());
-    });
-  });
+      });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 
@@ -708,7 +740,8 @@ void StatementMachine::conclude(QueryState final_state, std::optional<Error> err
     }
     if (!state_->complete_notified) {
       if (state_->delivering) {
-        // A worker is inside on_batch: it runs on_complete when that returns.
+        // The query's callback task is delivering (perhaps inside on_batch): it runs
+        // on_complete when it is done.
         state_->complete_pending = true;
       } else {
         state_->complete_notified = true;

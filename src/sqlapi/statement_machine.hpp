@@ -16,8 +16,9 @@
 // timeout error (ErrorDetail::client_deadline). Giving up for any other reason also sends a
 // best-effort server cancel when the handle is known and the statement may still run.
 //
-// Callbacks of the caller may throw: on_progress (here) and on_batch (decode workers) fail the
-// query with an Error naming them; on_complete runs once, after the last on_batch returned.
+// Callbacks of the caller may throw: on_progress (here) and on_batch (the query's task on the
+// pool's CallbackExecutor, never a decode worker) fail the query with an Error naming them;
+// on_complete runs once, after the last on_batch returned.
 //
 // Thread: every method runs on the I/O thread. Decode workers and consumers report back by
 // posting to the loop with the query id.

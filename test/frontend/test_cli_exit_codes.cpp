@@ -1,5 +1,6 @@
 // test_cli_exit_codes.cpp — one test per exit code of the built `sfq` binary (0, 1, 2, 3, 4, 5,
-// 6, 130, 143; 4 also for a Ctrl-C whose cancel the server never confirmed), each against a
+// 6, 130, 143; 4 also for a server gone after accepting the statement and for a Ctrl-C whose
+// cancel the server never confirmed), each against a
 // mock_snowflake in the test process, and the one-line error format.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -106,16 +107,44 @@ TEST(CliExitCodes, Three_CannotConnect_KeyNotRegistered) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
 }
 
+// An answer sfq cannot use: a 202 without a statement handle. (A 200 of invalid JSON is asked
+// for again, with backoff, max_retries times first: the library's fault matrix has that row.)
 TEST(CliExitCodes, Four_CommunicationError_UnreadableAnswer) {
   CliAccount account;
-  mock_snowflake::Fault fault;
-  fault.kind = mock_snowflake::FaultKind::invalid_json;
-  fault.method = "POST";
-  fault.path = "/api/v2/statements";
-  fault.count = 100;
-  account.server().inject_fault(fault);
+  std::string error;
+  const auto fault = mock_snowflake::parse_fault_spec(
+      R"(kind=status,status=202,method=POST,path=/api/v2/statements,count=100,body={"message":"Asynchronous execution in progress."})",
+      error);
+  ASSERT_TRUE(fault) << error;
+  account.server().inject_fault(*fault);
   const auto r = run_sfq({"-q", "select 1"}, account.env());
   EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("without a statement handle"), std::string::npos) << r.err;
+}
+
+// The emulator goes away for good after accepting the statement: every poll is cut and every new
+// connect refused. Not "cannot connect" (exit 3): the server has the statement, so the error
+// names it.
+TEST(CliExitCodes, Four_CommunicationError_ServerGoneAfterAcceptingTheStatement) {
+  CliAccount account;
+  account.server().set_sync_window(100ms);  // answered 202: the statement is polled
+  std::string error;
+  const auto fault = mock_snowflake::parse_fault_spec(
+      "kind=refuse,duration_ms=600000,count=1000,method=GET,path=/api/v2/statements/*", error);
+  ASSERT_TRUE(fault) << error;
+  account.server().inject_fault(*fault);
+  ProcessOptions options;
+  options.args = {sfq_binary(), "-q", "select system$wait(3) as w"};
+  options.timeout = 120s;  // hang guard only
+  const ProcessResult r = run_process(options, account.env());
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(r.err.rfind("sfq: error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("query id "), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  const auto counters = account.server().counters();
+  EXPECT_EQ(counters.executions, 1u);
+  EXPECT_GE(counters.faults_injected, 1u);
 }
 
 TEST(CliExitCodes, Five_SqlError_OneLineWithCodeSqlStateAndQueryId) {
@@ -210,6 +239,12 @@ TEST(CliExitCodes, Two_BadTimeout) {
   EXPECT_EQ(account.server().counters().executions, 0u);
 }
 
+std::uint64_t cancels_confirmed(const mock_snowflake::Counters& c) {
+  std::uint64_t cancels = 0;
+  for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
+  return cancels;
+}
+
 TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
   CliAccount account;
   ProcessOptions options;
@@ -226,17 +261,9 @@ TEST(CliExitCodes, OneHundredThirty_SigintCancelsTheStatementOnTheServer) {
   // The server saw the cancel and the statement stopped well before its 30 s.
   EXPECT_TRUE(account.server().wait_until(
       [](const mock_snowflake::Counters& c) {
-        std::uint64_t cancels = 0;
-        for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
-        return cancels >= 1 && c.statements_running == 0;
+        return cancels_confirmed(c) >= 1 && c.statements_running == 0;
       },
       10s));
-}
-
-std::uint64_t cancels_confirmed(const mock_snowflake::Counters& c) {
-  std::uint64_t cancels = 0;
-  for (const auto& [handle, n] : c.cancels_by_handle) cancels += n;
-  return cancels;
 }
 
 TEST(CliExitCodes, OneHundredFortyThree_SigtermCancelsTheStatementOnTheServer) {
@@ -257,7 +284,7 @@ TEST(CliExitCodes, Four_SigintWhenTheServerRefusesEveryCancel_SaysItIsNotConfirm
   CliAccount account;
   std::string error;
   const auto fault = mock_snowflake::parse_fault_spec(
-      "kind=status,status=503,path=/api/v2/statements/*/cancel,count=1000", error);
+      "kind=status,status=403,path=/api/v2/statements/*/cancel,count=1000", error);
   ASSERT_TRUE(fault) << error;
   account.server().inject_fault(*fault);
   ProcessOptions options;
@@ -267,7 +294,9 @@ TEST(CliExitCodes, Four_SigintWhenTheServerRefusesEveryCancel_SaysItIsNotConfirm
   ASSERT_TRUE(account.server().wait_until(
       [](const mock_snowflake::Counters& c) { return c.statements_running >= 1; }, 30s));
   sfq.signal(SIGINT);
-  // The library retries the cancel for its whole deadline before giving up.
+  // A refusal (403) is not retried, so the answer comes at once. (A cancel answered 503 is
+  // retried for its whole 30 s deadline first: the library's fault matrix, Persistent503 ×
+  // cancel, covers that.)
   const ProcessResult r = sfq.finish(120s);
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 4) << r.err;

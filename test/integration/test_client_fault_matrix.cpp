@@ -63,8 +63,10 @@ struct Row {
   std::optional<ErrorCategory> category = std::nullopt;
   std::optional<ErrorDetail> detail = std::nullopt;
   CancelOutcome outcome = CancelOutcome::cancelled_on_server;  // cancel rows
-  std::chrono::milliseconds total_timeout{0};                  // the statement's deadline
-  const char* why_not = "";                                    // not_applicable rows
+  std::chrono::milliseconds total_timeout{
+      0};                    // the statement's deadline (Statement::total_timeout)
+  const char* why_not = "";  // not_applicable rows
+  int max_retries = 0;       // ConnectionOptions::max_retries; 0: the default
 };
 
 void PrintTo(const Row& row, std::ostream* os) { *os << row.fault << " × " << op_name(row.op); }
@@ -86,6 +88,8 @@ std::string target_of(Op op) {
 
 constexpr const char* kExpiredJwt =
     R"(kind=status,status=401,body={"code":"390144","message":"JWT token is invalid."})";
+// Longer than any case: the emulator does not come back while the case runs.
+constexpr const char* kRefusedPersistent = "kind=refuse,duration_ms=600000,count=1000";
 constexpr const char* kExpiredJwtPersistent =
     R"(kind=status,status=401,count=1000,body={"code":"390144","message":"JWT token is invalid."})";
 
@@ -130,12 +134,13 @@ const std::vector<Row>& matrix() {
       SFQ_ALL_OPS("ResetMidBody", "kind=truncated_body,count=2", Expect::once),
       SFQ_ALL_OPS("CorruptGzip", "kind=corrupt_gzip,count=2", Expect::once),
       SFQ_ALL_OPS("InvalidJsonOnce", "kind=invalid_json", Expect::once),
+      // Asked for again max_retries times (2 here, to keep the case short), then given up.
       Row{"InvalidJsonPersistent", Op::submit, "kind=invalid_json,count=1000", Expect::typed,
-          ErrorCategory::protocol},
+          ErrorCategory::protocol, std::nullopt, CancelOutcome::cancelled_on_server, 0ms, "", 2},
       Row{"InvalidJsonPersistent", Op::poll, "kind=invalid_json,count=1000", Expect::typed,
-          ErrorCategory::protocol},
+          ErrorCategory::protocol, std::nullopt, CancelOutcome::cancelled_on_server, 0ms, "", 2},
       Row{"InvalidJsonPersistent", Op::fetch, "kind=invalid_json,count=1000", Expect::typed,
-          ErrorCategory::protocol},
+          ErrorCategory::protocol, std::nullopt, CancelOutcome::cancelled_on_server, 0ms, "", 2},
       // The cancel's answer is 200 whatever its body says: the server did cancel.
       Row{"InvalidJsonPersistent", Op::cancel, "kind=invalid_json,count=1000", Expect::once},
       SFQ_ALL_OPS("SlowDrip", "kind=slow_drip,drip_bytes=64,drip_ms=5", Expect::once),
@@ -143,14 +148,14 @@ const std::vector<Row>& matrix() {
       Row{"SlowDripPastTheDeadline", Op::submit,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed,
           ErrorCategory::timeout, ErrorDetail::client_deadline, CancelOutcome::cancelled_on_server,
-          2s},
+          1s},
       Row{"SlowDripPastTheDeadline", Op::poll, "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000",
           Expect::typed, ErrorCategory::timeout, ErrorDetail::client_deadline,
-          CancelOutcome::cancelled_on_server, 2s},
+          CancelOutcome::cancelled_on_server, 1s},
       Row{"SlowDripPastTheDeadline", Op::fetch,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed,
           ErrorCategory::timeout, ErrorDetail::client_deadline, CancelOutcome::cancelled_on_server,
-          2s},
+          1s},
       // A cancel has a deadline of its own (retry_timeout here): its attempts time out.
       Row{"SlowDripPastTheDeadline", Op::cancel,
           "kind=slow_drip,drip_bytes=4,drip_ms=200,count=1000", Expect::typed, std::nullopt,
@@ -178,10 +183,28 @@ const std::vector<Row>& matrix() {
           Expect::once},
       Row{"KeepAliveClose", Op::cancel, "kind=close_idle,method=GET,path=/api/v2/statements/*",
           Expect::once},
-      // Refused for half a second, then listening again: the retries get through.
-      SFQ_ALL_OPS("ConnectionRefused", "kind=refuse,duration_ms=500", Expect::once),
-      // New connects neither complete nor fail for a second: connect_timeout, then retries.
-      SFQ_ALL_OPS("ConnectTimeout", "kind=connect_timeout,duration_ms=1000", Expect::once),
+      // Refused for 300 ms, then listening again: the retries get through.
+      SFQ_ALL_OPS("ConnectionRefused", "kind=refuse,duration_ms=300", Expect::once),
+      // The emulator goes away for good once the operation starts (after the submission was
+      // answered, for all but the submit row): every request of the operation is cut without an
+      // answer and every new connect is refused. The request fails once its time budget
+      // (retry_timeout) is spent; a poll or fetch names the statement the server accepted and
+      // is not `cannot_connect`; a cancel is not confirmed.
+      // Submit: the detail is not checked. The first attempt went out on the warm-up's
+      // keep-alive connection and was cut; libcurl resent it by itself on a new connection,
+      // which was refused, and reports only the refusal, so the client says cannot_connect
+      // although the request was sent (the emulator counts it; `refuse` strikes before the
+      // statement runs, so nothing ran, but the client cannot know that).
+      Row{"ConnectionRefusedPersistent", Op::submit, kRefusedPersistent, Expect::typed,
+          ErrorCategory::transport},
+      Row{"ConnectionRefusedPersistent", Op::poll, kRefusedPersistent, Expect::typed,
+          ErrorCategory::transport, ErrorDetail::none},
+      Row{"ConnectionRefusedPersistent", Op::fetch, kRefusedPersistent, Expect::typed,
+          ErrorCategory::transport, ErrorDetail::none},
+      Row{"ConnectionRefusedPersistent", Op::cancel, kRefusedPersistent, Expect::typed,
+          std::nullopt, std::nullopt, CancelOutcome::not_confirmed},
+      // New connects neither complete nor fail for half a second: connect_timeout, then retries.
+      SFQ_ALL_OPS("ConnectTimeout", "kind=connect_timeout,duration_ms=500", Expect::once),
       // The token is rejected as invalid once (what the service answers for an expired one):
       // a new one is minted and the request sent again.
       SFQ_ALL_OPS("ExpiredJwt", kExpiredJwt, Expect::once),
@@ -224,15 +247,25 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
   }
 
   ConnectionOptions options_for(const Row& row) const {
+    // Short limits keep the cases that wait one out short: an attempt that is never answered
+    // (request_timeout), a stall (stall_timeout: whole seconds, 1 is the least) and a budget
+    // of retries (retry_timeout; above the 1 s a Retry-After row asks for).
     ConnectionOptions options = connection();
-    options.connect_timeout = 300ms;
-    options.request_timeout = 2s;
+    options.connect_timeout = 200ms;
+    options.request_timeout = 1s;
     options.stall_timeout = 1s;
-    options.retry_timeout = 3s;
-    options.total_timeout = row.total_timeout;
+    options.retry_timeout = 1500ms;
+    if (row.max_retries > 0) options.max_retries = row.max_retries;
     // One fetch at a time: every fetch then reuses the one connection a fault cuts.
     options.prefetch_partitions = 1;
     return options;
+  }
+
+  // The row's statement, with the row's deadline (only it: the warm-up has none).
+  static Statement statement_for(const Row& row, std::string sql) {
+    Statement statement(std::move(sql));
+    if (row.total_timeout.count() > 0) statement.total_timeout = row.total_timeout;
+    return statement;
   }
 
   // Reads one statement's result within the hang guard (taking each batch as it comes, so the
@@ -277,7 +310,7 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
     // Two statements one after the other: the second reuses the first one's connection (what
     // the KeepAliveClose row needs); the first meets every other fault.
     for (int i = 0; i < 2; ++i) {
-      Statement statement("select 40 + " + std::to_string(i) + " as answer");
+      Statement statement = statement_for(row, "select 40 + " + std::to_string(i) + " as answer");
       Query query = c.submit(statement);
       const Result<QueryResult> result = run(query);
       const auto executions = server().counters().executions_of(query.request_id());
@@ -295,7 +328,8 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
   void poll_case(Client& c, const Row& row) {
     server().set_sync_window(30ms);  // answers 202: the statement is polled
     inject(row);
-    Query query = c.submit(Statement("select system$wait(300, 'MILLISECONDS') as w, 5 as five"));
+    Query query =
+        c.submit(statement_for(row, "select system$wait(100, 'MILLISECONDS') as w, 5 as five"));
     const Result<QueryResult> result = run(query);
     EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
     if (row.expect == Expect::typed) {
@@ -308,7 +342,8 @@ class FaultMatrix : public MockTest, public ::testing::WithParamInterface<Row> {
 
   void fetch_case(Client& c, const Row& row) {
     inject(row);
-    Query query = c.submit(Statement("select seq4() as n from table(generator(rowcount => 2000))"));
+    Query query =
+        c.submit(statement_for(row, "select seq4() as n from table(generator(rowcount => 2000))"));
     const Result<QueryResult> result = run(query);
     EXPECT_EQ(server().counters().executions_of(query.request_id()), 1U);
     if (row.expect == Expect::typed) {

@@ -78,17 +78,17 @@ const std::vector<CliRow>& cli_rows() {
        "statement_timeout = 1\n"},
       {"SlowDripPastTheDeadline",
        "kind=slow_drip,drip_bytes=4,drip_ms=200,method=POST,path=/api/v2/statements,count=1000",
-       {"--total-timeout", "2"},
+       {"--total-timeout", "1"},
        "select 42 as answer",
        6},
       {"BlackholePastTheDeadline",
        "kind=blackhole,method=POST,path=/api/v2/statements,count=1000",
-       {"--total-timeout", "2"},
+       {"--total-timeout", "1"},
        "select 42 as answer",
        6},
       {"SilentAfter202PastTheDeadline",
        "kind=silent_after,answers=1,path=/api/v2/statements*,count=1000",
-       {"--total-timeout", "2"},
+       {"--total-timeout", "1"},
        "select system$wait(30) as w",
        6},
   };
@@ -110,7 +110,7 @@ std::string slurp(const std::string& path) {
 class CliFaultMatrix : public MockTest, public ::testing::WithParamInterface<CliRow> {
  protected:
   void configure(mock_snowflake::ServerOptions& options) override {
-    options.sync_window = 500ms;  // long statements answer 202 and are polled
+    options.sync_window = 200ms;  // long statements answer 202 and are polled
   }
 
   void SetUp() override {

@@ -317,6 +317,151 @@ TEST_F(Callbacks, OnCompleteThrowingDoesNotBlockClientDestruction) {
   EXPECT_EQ(query.state(), QueryState::cancelled);
 }
 
+// Rows 0..n-1 of `select seq4() ...`, collected from batches in partition order.
+struct SeqRows {
+  std::mutex mutex;
+  std::vector<std::size_t> partitions;
+  std::vector<std::int64_t> values;
+  void add(const RowBatch& batch) {
+    std::lock_guard lock(mutex);
+    partitions.push_back(batch.partition);
+    for (std::size_t r = 0; r < batch.rows; ++r) values.push_back(batch.columns[0].int64_value(r));
+  }
+  // Every partition once, in order, and the values 0..n-1 in order.
+  bool complete(std::size_t n) {
+    std::lock_guard lock(mutex);
+    for (std::size_t i = 0; i < partitions.size(); ++i) {
+      if (partitions[i] != i) return false;
+    }
+    if (values.size() != n) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (values[i] != static_cast<std::int64_t>(i)) return false;
+    }
+    return true;
+  }
+};
+
+// Opens once, at the latest when it goes out of scope: a test that fails while a callback waits
+// on it ends instead of hanging.
+class Gate {
+ public:
+  Gate() = default;
+  ~Gate() { open(); }
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+  void open() {
+    if (!opened_.exchange(true)) promise_.set_value();
+  }
+  [[nodiscard]] std::shared_future<void> future() const { return future_; }
+
+ private:
+  std::promise<void> promise_;
+  std::shared_future<void> future_ = promise_.get_future().share();
+  std::atomic<bool> opened_{false};
+};
+
+TEST_F(Callbacks, AnOnBatchThatBlocksDelaysNoOtherQuery) {
+  // One decode worker: before on_batch ran on a callback thread of its own, the blocked consumer
+  // held that worker and no other query's partition was decoded until it returned.
+  // A's callbacks use only this, shared with them: it outlives every call whatever happens.
+  struct A {
+    Gate release;
+    std::atomic<bool> entered{false};
+    std::atomic<bool> inside{false};
+    std::atomic<bool> completed_inside{false};
+    std::atomic<int> completions{0};
+    SeqRows rows;
+  };
+  auto a_state = std::make_shared<A>();
+  Client c = client([](ConnectionOptions& o) { o.decode_threads = 1; });
+  // Destroyed before the Client: a failing test opens the gate, so no ~Client waits on it.
+  const std::unique_ptr<A, void (*)(A*)> open_on_exit(a_state.get(),
+                                                      [](A* state) { state->release.open(); });
+  const std::string sql = "select seq4() as n from table(generator(rowcount => 3000))";
+  SubmitOptions a;
+  a.on_batch = [a_state](RowBatch&& batch) {
+    a_state->inside = true;
+    a_state->rows.add(batch);
+    if (!a_state->entered.exchange(true)) a_state->release.future().wait();  // the first batch
+    a_state->inside = false;
+  };
+  a.on_complete = [a_state](const Query&) {
+    if (a_state->inside) a_state->completed_inside = true;
+    ++a_state->completions;
+  };
+  Query query_a = c.submit(Statement(sql), a);
+  ASSERT_TRUE(eventually([&] { return a_state->entered.load(); }, kGuard));
+
+  // B, pull mode: every partition is fetched, decoded and read while A's consumer is blocked.
+  Query query_b = c.submit(Statement(sql));
+  SeqRows b_rows;
+  const auto deadline = std::chrono::steady_clock::now() + kGuard;
+  while (auto batch = query_b.next_batch_until(deadline)) b_rows.add(*batch);
+  EXPECT_EQ(query_b.state(), QueryState::succeeded);
+  EXPECT_TRUE(b_rows.complete(3000));
+
+  // C, push mode: delivered to its own on_batch and completed meanwhile.
+  SeqRows c_rows;
+  std::atomic<int> c_completions{0};
+  SubmitOptions push;
+  push.on_batch = [&](RowBatch&& batch) { c_rows.add(batch); };
+  push.on_complete = [&](const Query&) { ++c_completions; };
+  Query query_c = c.submit(Statement(sql), push);
+  ASSERT_TRUE(query_c.wait_done_until(std::chrono::steady_clock::now() + kGuard));
+  EXPECT_EQ(query_c.state(), QueryState::succeeded);
+  EXPECT_TRUE(c_rows.complete(3000));
+  EXPECT_TRUE(eventually([&] { return c_completions.load() == 1; }, kGuard));
+
+  // A is still inside its first on_batch call, and has not ended.
+  EXPECT_TRUE(a_state->inside.load());
+  EXPECT_EQ(a_state->completions.load(), 0);
+  EXPECT_NE(query_a.state(), QueryState::succeeded);
+
+  a_state->release.open();
+  ASSERT_TRUE(query_a.wait_done_until(std::chrono::steady_clock::now() + kGuard));
+  EXPECT_EQ(query_a.state(), QueryState::succeeded);
+  EXPECT_TRUE(a_state->rows.complete(3000));
+  ASSERT_TRUE(eventually([&] { return a_state->completions.load() == 1; }, kGuard));
+  EXPECT_FALSE(a_state->completed_inside.load()) << "on_complete ran while on_batch was running";
+}
+
+TEST_F(Callbacks, DestroyingTheClientDoesNotWaitForABlockedOnBatch) {
+  // What the callbacks use outlives the Client: they may still run after ~Client returned.
+  struct Shared {
+    Gate release;
+    std::shared_future<void> released = release.future();
+    std::atomic<int> batches{0};
+    std::atomic<bool> inside{false};
+    std::atomic<bool> completed_inside{false};
+    std::atomic<int> completions{0};
+  };
+  auto shared = std::make_shared<Shared>();
+  auto c = std::make_unique<Client>(connection());
+  SubmitOptions options;
+  options.on_batch = [shared](RowBatch&&) {
+    shared->inside = true;
+    if (++shared->batches == 1) shared->released.wait();
+    shared->inside = false;
+  };
+  options.on_complete = [shared](const Query&) {
+    if (shared->inside) shared->completed_inside = true;
+    ++shared->completions;
+  };
+  Query query =
+      c->submit(Statement("select seq4() as n from table(generator(rowcount => 3000))"), options);
+  ASSERT_TRUE(eventually([&] { return shared->batches.load() == 1; }, kGuard));
+  auto destroyed = std::async(std::launch::async, [&c] { c.reset(); });
+  const bool returned = destroyed.wait_for(kGuard) == std::future_status::ready;
+  const int completions_while_blocked = shared->completions.load();
+  shared->release.open();  // whatever happened: a ~Client that waits returns now
+  ASSERT_TRUE(returned) << "~Client waited for on_batch";
+  EXPECT_EQ(query.state(), QueryState::cancelled);
+  EXPECT_EQ(completions_while_blocked, 0) << "on_complete waits for the running on_batch";
+  ASSERT_TRUE(eventually([&] { return shared->completions.load() == 1; }, kGuard));
+  EXPECT_EQ(shared->batches.load(), 1) << "no batch after the query was cancelled";
+  EXPECT_FALSE(shared->completed_inside.load());
+}
+
 // --- 3. nothing hangs ---------------------------------------------------------------------------
 
 class NothingHangs : public MockTest {
@@ -558,7 +703,9 @@ TEST_F(TruthfulCancel, AServerGoneIsNotConfirmed) {
   Query query = running(c);
   server().stop();
   const CancelResult result = outcome_of(query);
-  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed);
+  EXPECT_EQ(result.outcome, CancelOutcome::not_confirmed)
+      << to_string(result.outcome) << "; the query: " << to_string(query.state()) << ", "
+      << (query.error() ? query.error()->what() : "no error");
   ASSERT_TRUE(result.error.has_value());
   EXPECT_EQ(result.error->detail(), ErrorDetail::cannot_connect) << result.error->what();
 }

@@ -1,9 +1,12 @@
 // DecodePool: every job runs exactly once, from any number of submitting threads; the destructor
-// drains the queue; a throwing job does not stop a worker; the counters tell the truth. Run under
-// TSan as well. No sleeps: a job that must stay busy waits on a gate the test opens.
+// drains the queue; a throwing job does not stop a worker; the counters tell the truth.
+// CallbackExecutor: a task that blocks never delays another, idle threads leave, and nobody waits
+// for a running task. Run under TSan as well. No sleeps: a job that must stay busy waits on a
+// gate the test opens.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <mutex>
 #include <set>
@@ -15,7 +18,22 @@
 
 namespace {
 
+using sfq::detail::CallbackExecutor;
 using sfq::detail::DecodePool;
+using namespace std::chrono_literals;
+
+constexpr auto kGuard = 30s;  // hang guard only
+
+// Polls `predicate` until it holds or `guard` passes (a hang guard, not a timing assertion).
+template <typename Predicate>
+bool eventually(Predicate&& predicate, std::chrono::milliseconds guard = kGuard) {
+  const auto deadline = std::chrono::steady_clock::now() + guard;
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
 
 TEST(DecodePool, RunsEveryJobExactlyOnce) {
   struct Case {
@@ -127,6 +145,95 @@ TEST(DecodePool, JobsMaySubmitJobs) {
   // wait_idle() sees the queue refilled by the first job before it finishes.
   pool.wait_idle();
   EXPECT_EQ(done.load(), 50);
+}
+
+TEST(CallbackExecutor, ATaskThatBlocksDelaysNoOtherTask) {
+  CallbackExecutor executor;
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::promise<void> blocked;
+  executor.run([&blocked, opened] {
+    blocked.set_value();
+    opened.wait();
+  });
+  blocked.get_future().wait();
+  // Every thread is busy: each further task gets a thread of its own at once.
+  std::vector<std::promise<void>> ran(3);
+  for (auto& done : ran) executor.run([&done] { done.set_value(); });
+  for (auto& done : ran) {
+    EXPECT_EQ(done.get_future().wait_for(kGuard), std::future_status::ready);
+  }
+  EXPECT_GE(executor.threads_started(), 2U);
+  EXPECT_EQ(executor.tasks_running(), 1U) << "the first task is still blocked";
+  gate.set_value();
+  EXPECT_TRUE(eventually([&] { return executor.tasks_running() == 0; }));
+}
+
+TEST(CallbackExecutor, AnIdleThreadTakesTheNextTask) {
+  CallbackExecutor executor(std::chrono::minutes(1));
+  for (int i = 0; i < 20; ++i) {
+    std::promise<std::thread::id> ran;
+    executor.run([&ran] { ran.set_value(std::this_thread::get_id()); });
+    ASSERT_EQ(ran.get_future().wait_for(kGuard), std::future_status::ready);
+    // Once nothing runs, the thread waits for the next task (it counts as idle under the same
+    // lock that ends its task).
+    ASSERT_TRUE(eventually([&] { return executor.tasks_running() == 0; }));
+  }
+  EXPECT_EQ(executor.threads_started(), 1U);
+  EXPECT_EQ(executor.threads_alive(), 1U);
+}
+
+TEST(CallbackExecutor, IdleThreadsLeave) {
+  CallbackExecutor executor(20ms);
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> started{0};
+  for (int i = 0; i < 4; ++i) {
+    executor.run([&started, opened] {
+      ++started;
+      opened.wait();
+    });
+  }
+  ASSERT_TRUE(eventually([&] { return started.load() == 4; }));
+  EXPECT_EQ(executor.threads_alive(), 4U);
+  gate.set_value();
+  EXPECT_TRUE(eventually([&] { return executor.threads_alive() == 0; }));
+  EXPECT_EQ(executor.threads_started(), 4U);
+}
+
+TEST(CallbackExecutor, NobodyWaitsForARunningTaskAndItStillFinishes) {
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::promise<void> entered;
+  auto finished = std::make_shared<std::promise<void>>();
+  std::future<void> finished_future = finished->get_future();
+  {
+    DecodePool pool(1);
+    pool.callbacks()->run([&entered, opened, finished] {
+      entered.set_value();
+      opened.wait();
+      finished->set_value();
+    });
+    entered.get_future().wait();
+  }  // neither ~DecodePool nor ~CallbackExecutor waits for the task
+  EXPECT_EQ(finished_future.wait_for(0ms), std::future_status::timeout);
+  gate.set_value();
+  EXPECT_EQ(finished_future.wait_for(kGuard), std::future_status::ready);
+}
+
+TEST(CallbackExecutor, AThrowingTaskDoesNotStopItsThread) {
+  CallbackExecutor executor(std::chrono::minutes(1));
+  std::promise<void> entered;
+  executor.run([&entered] {
+    entered.set_value();
+    throw std::runtime_error("consumer broke");
+  });
+  entered.get_future().wait();
+  ASSERT_TRUE(eventually([&] { return executor.tasks_running() == 0; }));
+  std::promise<void> ran;
+  executor.run([&ran] { ran.set_value(); });
+  EXPECT_EQ(ran.get_future().wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(executor.threads_started(), 1U);
 }
 
 }  // namespace
