@@ -61,7 +61,8 @@ Result<std::unique_ptr<Authenticator>> Authenticator::create(const ConnectionOpt
       }
       auth->token_type_ = oauth ? kTokenTypeOauth : kTokenTypePat;
       auth->identity_ = oauth ? "OAuth token" : "programmatic access token";
-      auth->header_ = std::string(kBearer) + options.token.reveal();
+      auth->header_ =
+          std::make_shared<const std::string>(std::string(kBearer) + options.token.reveal());
       return auth;
     }
     case AuthMethod::key_pair:
@@ -96,6 +97,12 @@ Result<std::unique_ptr<Authenticator>> Authenticator::create(const ConnectionOpt
 }
 
 Result<std::string> Authenticator::authorization() {
+  auto shared = shared_authorization();
+  if (!shared) return shared.error();
+  return *shared.value();
+}
+
+Result<std::shared_ptr<const std::string>> Authenticator::shared_authorization() {
   if (!signing_key_) return header_;  // static token: immutable after create()
   const std::scoped_lock lock(mutex_);
   const auto now = clock_();
@@ -118,7 +125,7 @@ void Authenticator::invalidate(std::string_view rejected) {
     last_rejected_.assign(rejected);
   }
   token_.clear();
-  header_.clear();
+  header_.reset();
 }
 
 Status Authenticator::mint_locked(std::chrono::system_clock::time_point now) {
@@ -158,7 +165,7 @@ Status Authenticator::mint_locked(std::chrono::system_clock::time_point now) {
     return Error(ErrorCategory::auth, std::string("cannot build the key-pair JWT: ") + e.what());
   }
   token_ = std::move(token);
-  header_ = std::string(kBearer) + token_;
+  header_ = std::make_shared<const std::string>(std::string(kBearer) + token_);
   refresh_at_ = iat + settings_.lifetime - settings_.refresh_margin;
   mints_.fetch_add(1, std::memory_order_relaxed);
   SFQ_LOG_DEBUG("minted a key-pair JWT for {}, valid {} s", subject_, settings_.lifetime.count());

@@ -60,6 +60,9 @@ class Authenticator {
   /// The Authorization header value, "Bearer <token>". Key pair: the cached JWT, minted first
   /// when there is none or it is within the refresh margin of expiry.
   [[nodiscard]] Result<std::string> authorization();
+  /// The same value, shared rather than copied: the pointer stays the same until the token
+  /// changes, so a caller can keep what it built from it (a request's header list) until then.
+  [[nodiscard]] Result<std::shared_ptr<const std::string>> shared_authorization();
 
   /// "KEYPAIR_JWT", "OAUTH" or "PROGRAMMATIC_ACCESS_TOKEN": send it as
   /// X-Snowflake-Authorization-Token-Type (the server's default differs between its docs).
@@ -105,8 +108,10 @@ class Authenticator {
   std::unique_ptr<SecretBuffer> signing_key_;
 
   mutable std::mutex mutex_;
-  std::string header_;  // "Bearer <token>"; for static tokens set once and never changed
-  std::string token_;   // the JWT alone, to compare with invalidate()'s argument
+  // "Bearer <token>"; for static tokens set once and never changed. Replaced (never modified)
+  // when a token is minted, so values handed out stay valid and equal pointers mean equal tokens.
+  std::shared_ptr<const std::string> header_;
+  std::string token_;  // the JWT alone, to compare with invalidate()'s argument
   std::chrono::system_clock::time_point refresh_at_{};
   std::string last_rejected_;
   std::atomic<std::uint64_t> mints_{0};

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +30,8 @@ namespace {
 
 // How much of a text body the trace log shows.
 constexpr std::size_t kTraceBodyPrefix = 200;
+// Header lines a response usually has (the vector holding them is sized for that at once).
+constexpr std::size_t kTypicalHeaderCount = 16;
 // The most a Content-Length header makes us allocate up front.
 constexpr std::uint64_t kMaxReserve = std::uint64_t{64} * 1024 * 1024;
 
@@ -149,7 +152,7 @@ struct HttpClient::Transfer {
   EventLoop::Clock::time_point started_at;
   EventLoop::TimerId queue_timer = 0;  // queued with a timeout: fails the transfer at its deadline
   CURL* easy = nullptr;                // owned while running
-  curl_slist* header_list = nullptr;   // owned while running
+  std::shared_ptr<const HttpHeaders> headers;  // held while running (libcurl reads the list)
   HttpResponse response;
   std::uint64_t max_body = 0;
   bool too_large = false;          // the body limit aborted the transfer
@@ -232,6 +235,8 @@ struct CurlCallbacks {
           }
         }
       }
+      // One allocation for a typical response's dozen headers rather than a vector doubling.
+      if (response.headers.capacity() == 0) response.headers.reserve(kTypicalHeaderCount);
       response.headers.emplace_back(std::move(name), std::string(value));
     } catch (...) {
       transfer->out_of_memory = true;
@@ -252,33 +257,79 @@ void HttpClient::ShareDeleter::operator()(void* share) const noexcept {
   curl_share_cleanup(static_cast<CURLSH*>(share));
 }
 
-std::string default_ca_bundle() {
+namespace {
+// libcurl's compile-time CA defaults, each "" when absent or unreadable.
+struct DefaultCaStore {
+  std::string bundle;
+  std::string directory;
+};
+
+const DefaultCaStore& default_ca_store() {
   ensure_curl_initialised();
-  static const std::string bundle = [] {
-    std::string path;
+  static const DefaultCaStore store = [] {
+    DefaultCaStore found;
     CURL* probe = curl_easy_init();
-    if (probe == nullptr) return path;
-    char* found = nullptr;
-    if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &found) == CURLE_OK && found != nullptr &&
-        ::access(found, R_OK) == 0) {
-      path = found;
+    if (probe == nullptr) return found;
+    char* path = nullptr;
+    if (curl_easy_getinfo(probe, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr &&
+        ::access(path, R_OK) == 0) {
+      found.bundle = path;
+    }
+    path = nullptr;
+    struct stat info {};
+    if (curl_easy_getinfo(probe, CURLINFO_CAPATH, &path) == CURLE_OK && path != nullptr &&
+        ::stat(path, &info) == 0 && S_ISDIR(info.st_mode) && ::access(path, R_OK | X_OK) == 0) {
+      found.directory = path;
     }
     curl_easy_cleanup(probe);
-    return path;
+    return found;
   }();
-  return bundle;
+  return store;
 }
+}  // namespace
+
+std::string default_ca_bundle() { return default_ca_store().bundle; }
+
+std::string default_ca_directory() { return default_ca_store().directory; }
+
+HttpHeaders::HttpHeaders(std::vector<std::string> lines) : lines_(std::move(lines)) {
+  // Plain header, not CURLOPT_ACCEPT_ENCODING: libcurl must hand us the compressed bytes.
+  if (!has_header(lines_, "accept-encoding")) lines_.emplace_back("Accept-Encoding: gzip");
+  // libcurl sends "Expect: 100-continue" for large bodies and then waits up to a second for
+  // servers that never answer it; the SQL API does not need it.
+  if (!has_header(lines_, "expect")) lines_.emplace_back("Expect:");
+  curl_slist* list = nullptr;
+  for (const std::string& line : lines_) {
+    curl_slist* grown = curl_slist_append(list, line.c_str());
+    if (grown == nullptr) {
+      curl_slist_free_all(list);
+      throw std::bad_alloc();
+    }
+    list = grown;
+  }
+  list_ = list;
+}
+
+HttpHeaders::~HttpHeaders() { curl_slist_free_all(static_cast<curl_slist*>(list_)); }
 
 HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
     : loop_(loop), options_(std::move(options)) {
   ensure_curl_initialised();
   options_.max_in_flight = std::max(options_.max_in_flight, 1);
   queues_.resize(kMaxLanes);
+  idle_easy_.reserve(kIdleEasyHandles);
   lane_in_flight_.assign(kMaxLanes, 0);
   long max_connects = 0;  // NOLINT(runtime/int): libcurl's type
   for (std::size_t lane = 0; lane < kMaxLanes; ++lane) max_connects += lane_limit(lane);
   check_thread("HttpClient::HttpClient");
-  ca_bundle_ = options_.ca_file.empty() ? default_ca_bundle() : options_.ca_file;
+  if (options_.ca_file.empty()) {
+    ca_bundle_ =
+        options_.system_ca_bundle.empty() ? default_ca_bundle() : options_.system_ca_bundle;
+    ca_directory_ = options_.system_ca_directory.empty() ? default_ca_directory()
+                                                         : options_.system_ca_directory;
+  } else {
+    ca_bundle_ = options_.ca_file;
+  }
   // One thread uses the share handle (this loop's), so it needs no lock callbacks.
   share_.reset(curl_share_init());
   if (share_) {
@@ -306,6 +357,11 @@ HttpClient::~HttpClient() {
     if (transfer->state == Transfer::State::running) remove_from_multi(*transfer);
   }
   transfers_.clear();
+  for (void* easy : idle_easy_) {
+    curl_easy_cleanup(static_cast<CURL*>(easy));
+    g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
+  }
+  idle_easy_.clear();
   // curl_multi_cleanup closes the cached connections and may report their sockets to
   // on_curl_socket (CURL_POLL_REMOVE), which only unwatches: this object is still whole here.
   multi_.reset();
@@ -423,29 +479,21 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
                                                " ms waiting for a connection slot");
     }
   }
-  CURL* easy = curl_easy_init();
+  if (request.shared_headers) {
+    transfer.headers = request.shared_headers;
+  } else {
+    try {
+      transfer.headers = std::make_shared<const HttpHeaders>(request.headers);
+    } catch (const std::bad_alloc&) {
+      return Error(ErrorCategory::transport, transfer.describe() + ": out of memory for headers");
+    }
+  }
+  auto* easy = static_cast<CURL*>(take_easy_handle());
   if (easy == nullptr) {
+    transfer.headers.reset();
     return Error(ErrorCategory::transport, transfer.describe() + ": cannot create a curl handle");
   }
-  g_live_easy_handles.fetch_add(1, std::memory_order_relaxed);
   transfer.easy = easy;
-
-  curl_slist* list = nullptr;
-  bool list_ok = true;
-  auto append = [&](const char* header) {
-    curl_slist* grown = curl_slist_append(list, header);
-    if (grown == nullptr)
-      list_ok = false;
-    else
-      list = grown;
-  };
-  for (const std::string& header : request.headers) append(header.c_str());
-  // Plain header, not CURLOPT_ACCEPT_ENCODING: libcurl must hand us the compressed bytes.
-  if (!has_header(request.headers, "accept-encoding")) append("Accept-Encoding: gzip");
-  // libcurl sends "Expect: 100-continue" for large bodies and then waits up to a second for
-  // servers that never answer it; the SQL API does not need it.
-  if (!has_header(request.headers, "expect")) append("Expect:");
-  transfer.header_list = list;
 
   CURLcode code = CURLE_OK;
   auto set = [&](CURLoption option, auto value) {
@@ -462,7 +510,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
   set(CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
   set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
-  set(CURLOPT_HTTPHEADER, list);
+  set(CURLOPT_HTTPHEADER, static_cast<curl_slist*>(transfer.headers->curl_list()));
   set(CURLOPT_HTTP_CONTENT_DECODING, 0L);
   set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   // Parallel requests to a host wait for its first connection to say whether it multiplexes
@@ -492,7 +540,11 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (!ca_bundle_.empty()) {
+  if (lazy_ca_lookup()) {
+    // Only the directory: each new connection reads the one CA it needs.
+    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
+    set(CURLOPT_CAPATH, ca_directory_.c_str());
+  } else if (!ca_bundle_.empty()) {
     set(CURLOPT_CAINFO, ca_bundle_.c_str());
     // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
     // every new TLS connection re-reads the whole store (17.8 ms instead of 0.55 ms here).
@@ -511,9 +563,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   }
 
   std::optional<Error> error;
-  if (!list_ok) {
-    error = Error(ErrorCategory::transport, transfer.describe() + ": out of memory for headers");
-  } else if (code != CURLE_OK) {
+  if (code != CURLE_OK) {
     error = Error(ErrorCategory::transport,
                   transfer.describe() + ": cannot set up the request: " + curl_easy_strerror(code));
   } else if (const CURLMcode added = curl_multi_add_handle(multi_.get(), easy); added != CURLM_OK) {
@@ -522,11 +572,10 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
               transfer.describe() + ": cannot start the transfer: " + curl_multi_strerror(added));
   }
   if (error) {
-    curl_easy_cleanup(easy);
+    curl_easy_cleanup(easy);  // not back to the pool: its state is uncertain
     g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
-    curl_slist_free_all(list);
     transfer.easy = nullptr;
-    transfer.header_list = nullptr;
+    transfer.headers.reset();
     return *error;
   }
   transfer.state = Transfer::State::running;
@@ -535,7 +584,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
 
   if (trace_enabled(options_)) {
     std::string headers;
-    for (const std::string& header : request.headers) {
+    for (const std::string& header : transfer.headers->lines()) {
       const std::string name = util::lower(header_name(header));
       headers += is_secret_header(name) ? name + ": <redacted>" : header;
       headers += "; ";
@@ -550,18 +599,61 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
 void HttpClient::remove_from_multi(Transfer& transfer) {
   check_thread("HttpClient::remove_from_multi");
   if (transfer.easy != nullptr) {
-    curl_multi_remove_handle(multi_.get(), transfer.easy);
-    curl_easy_cleanup(transfer.easy);
-    g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
+    if (curl_multi_remove_handle(multi_.get(), transfer.easy) == CURLM_OK) {
+      return_easy_handle(transfer.easy);
+    } else {
+      curl_easy_cleanup(transfer.easy);
+      g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
+    }
     transfer.easy = nullptr;
   }
-  curl_slist_free_all(transfer.header_list);
-  transfer.header_list = nullptr;
+  transfer.headers.reset();
   if (transfer.state == Transfer::State::running) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     --lane_in_flight_[transfer.lane];
     transfer.state = Transfer::State::done;  // idempotent; finish() or erasure follows
   }
+}
+
+bool HttpClient::lazy_ca_lookup() const noexcept {
+  return options_.verify_tls && !ca_directory_.empty() &&
+         tls_connections_ < options_.lazy_ca_connections;
+}
+
+std::string HttpClient::ca_store_description() const {
+  if (!options_.ca_file.empty()) return "the CA file " + options_.ca_file;
+  std::string where = ca_bundle_;
+  if (!ca_directory_.empty()) where = where.empty() ? ca_directory_ : ca_directory_ + ", " + where;
+  return "the system CA store" + (where.empty() ? std::string() : " (" + where + ")");
+}
+
+void* HttpClient::take_easy_handle() {
+  if (!idle_easy_.empty()) {
+    CURL* easy = static_cast<CURL*>(idle_easy_.back());
+    idle_easy_.pop_back();
+    // Every option back to its default (and the previous transfer's figures cleared): the
+    // caller sets what this transfer needs, as for a new handle. The handle's buffers stay.
+    curl_easy_reset(easy);
+    return easy;
+  }
+  CURL* easy = curl_easy_init();
+  if (easy != nullptr) g_live_easy_handles.fetch_add(1, std::memory_order_relaxed);
+  return easy;
+}
+
+void HttpClient::return_easy_handle(void* easy) noexcept {
+  // Nothing of the finished transfer stays reachable from the idle handle.
+  curl_easy_setopt(static_cast<CURL*>(easy), CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  curl_easy_setopt(static_cast<CURL*>(easy), CURLOPT_PRIVATE, static_cast<void*>(nullptr));
+  if (idle_easy_.size() < kIdleEasyHandles) {
+    try {
+      idle_easy_.push_back(easy);
+      return;
+    } catch (...) {  // no room to keep it: clean it up below
+    }
+  }
+  curl_easy_cleanup(static_cast<CURL*>(easy));
+  g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void HttpClient::promote_queued() {
@@ -681,23 +773,42 @@ int HttpClient::on_curl_socket(void* easy, int fd, int what) noexcept {
 
 int HttpClient::on_curl_timer_change(long timeout_ms) noexcept {  // NOLINT(runtime/int)
   try {
-    // Each call replaces the previous timer; -1 deletes it. 0 runs at the next iteration, never
-    // from inside this callback (libcurl forbids the recursion).
-    if (curl_timer_ != 0) {
-      loop_.cancel_timer(curl_timer_);
-      curl_timer_ = 0;
+    // Each call replaces the previous deadline; -1 deletes it. 0 runs at the next iteration,
+    // never from inside this callback (libcurl forbids the recursion). libcurl moves its
+    // deadline on almost every call, mostly later: a loop timer already armed for an earlier
+    // time is kept (when it fires it re-arms for the deadline then in force), so only a deadline
+    // earlier than the armed timer costs a new one.
+    if (timeout_ms < 0) {
+      curl_deadline_.reset();  // an armed timer finds nothing to do
+      return 0;
     }
-    if (timeout_ms >= 0) {
-      curl_timer_ = loop_.add_timer(std::chrono::milliseconds(timeout_ms), [this] {
-        curl_timer_ = 0;
-        on_curl_timer();
-      });
-    }
+    const auto when = EventLoop::Clock::now() + std::chrono::milliseconds(timeout_ms);
+    curl_deadline_ = when;
+    arm_curl_timer(when);
     return 0;
   } catch (const std::exception& e) {
     SFQ_LOG_ERROR("http: timer callback failed: {}", e.what());
     return -1;  // libcurl fails the transfers rather than leave them without a heartbeat
   }
+}
+
+void HttpClient::arm_curl_timer(EventLoop::Clock::time_point when) {
+  if (curl_timer_ != 0) {
+    if (curl_timer_due_ <= when) return;  // fires first, then re-arms
+    loop_.cancel_timer(curl_timer_);
+    curl_timer_ = 0;
+  }
+  curl_timer_ = loop_.add_timer(when, [this] {
+    curl_timer_ = 0;
+    if (!curl_deadline_) return;
+    if (EventLoop::Clock::now() < *curl_deadline_) {
+      arm_curl_timer(*curl_deadline_);  // libcurl moved its deadline later meanwhile
+      return;
+    }
+    curl_deadline_.reset();
+    on_curl_timer();
+  });
+  curl_timer_due_ = when;
 }
 
 void HttpClient::on_socket_event(int fd, std::uint32_t revents) {
@@ -766,6 +877,11 @@ void HttpClient::collect_completions() {
     curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     long os_errno = 0;  // NOLINT(runtime/int): libcurl's type
     curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+    long connects = 0;  // NOLINT(runtime/int): libcurl's type
+    if (util::istarts_with(transfer.request.url, "https://") &&
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
+      tls_connections_ += static_cast<std::uint64_t>(connects);
+    }
     remove_from_multi(transfer);
 
     HttpResponse& response = transfer.response;
@@ -832,11 +948,7 @@ void HttpClient::collect_completions() {
       if (code == CURLE_PEER_FAILED_VERIFICATION) {
         detail_kind = ErrorDetail::untrusted_certificate;
         // The fix is the user's to make; say which store was used and what to change.
-        info.message += ". The server's certificate is not trusted by " +
-                        (options_.ca_file.empty()
-                             ? "the system CA store" +
-                                   (ca_bundle_.empty() ? std::string() : " (" + ca_bundle_ + ")")
-                             : "the CA file " + options_.ca_file) +
+        info.message += ". The server's certificate is not trusted by " + ca_store_description() +
                         ": add the CA that signed it to the system store (update-ca-certificates)"
                         " or name a CA bundle with ca_file";
       } else if (code == CURLE_SSL_CACERT_BADFILE) {

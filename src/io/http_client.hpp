@@ -26,20 +26,34 @@
 // opening its own. Plain HTTP is HTTP/1.1 and never waits: there libcurl would learn that a
 // connection cannot multiplex only from its first response.
 //
-// TLS: the CA store is read once per HttpClient, not once per connection. With the system store
-// (ca_file empty) the client asks libcurl for its built-in CA bundle file and names it explicitly
-// without a CA directory, because libcurl keeps its parsed-store cache (in the multi handle) only
-// when no CA directory is set, and Debian's libcurl sets one by default. TLS sessions and DNS
-// answers live in a share handle used by every request of this client, so a new connection to a
-// host resumes the TLS session of an earlier one instead of a full handshake.
+// TLS: the CA store is never read per request, and read whole at most once per HttpClient.
+// Parsing a whole CA bundle costs tens of milliseconds (Debian's has about 140 CAs), while
+// looking up the one CA a connection needs in a hashed CA directory costs about 0.2 ms. So:
+//   - ca_file set: that file, parsed once and kept in libcurl's CA cache (in the multi handle,
+//     which libcurl keeps only while no CA directory is set — and Debian's libcurl sets one by
+//     default — so the directory is cleared explicitly).
+//   - the system store (ca_file empty), when libcurl has a default CA directory: the first
+//     lazy_ca_connections new TLS connections look their CA up there (a one-shot CLI opens one
+//     connection and never pays for the bundle); past that many, the client has shown it opens
+//     connections often and switches to its bundle file, parsed once and cached as above. (Its
+//     earlier connections are then no longer reused: libcurl reuses a connection only for the
+//     same CA settings. They are closed as the connection cache needs room.)
+//   - the system store without a CA directory: the bundle file, parsed once and cached.
+// TLS sessions and DNS answers live in a share handle used by every request of this client, so
+// a new connection to a host resumes the TLS session of an earlier one instead of a full
+// handshake.
 //
 // Bodies: "Accept-Encoding: gzip" is sent as a plain header and libcurl never decodes: a gzip'd
 // body stays compressed (decode workers inflate it, off the I/O thread). A body larger than
 // max_response_bytes aborts its transfer with a protocol error, and so does a header block
 // larger than kMaxHeaderBytes.
 //
+// Handles: a finished transfer's easy handle is reset and reused by the next transfer (a few
+// dozen are kept idle), so a steady stream of requests creates no handles.
+//
 // Ownership: the EventLoop must outlive the HttpClient. Destroying the client removes every
-// transfer without calling its callback, then cleans up the easy handles, then the multi handle;
+// transfer without calling its callback, then cleans up the easy handles (the idle ones too),
+// then the multi handle;
 // it unwatches its sockets, but the epoll fd itself belongs to (and is closed by) the EventLoop.
 #pragma once
 
@@ -49,6 +63,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,11 +75,36 @@
 
 namespace sfq::detail {
 
+/// An immutable set of request headers ("Name: value"), turned into libcurl's header list once
+/// and shared by every request that carries it: a client sends the very same headers (the same
+/// token) with thousands of requests, and building the list per request was a dozen
+/// allocations each. "Accept-Encoding: gzip" and an empty "Expect:" are added when absent (see
+/// "Bodies" above, and HttpClient's add_to_multi). Immutable, so any thread may hold one.
+class HttpHeaders {
+ public:
+  /// Throws std::bad_alloc when libcurl cannot allocate the list.
+  explicit HttpHeaders(std::vector<std::string> lines);
+  ~HttpHeaders();
+  HttpHeaders(const HttpHeaders&) = delete;
+  HttpHeaders& operator=(const HttpHeaders&) = delete;
+
+  /// The header lines as sent (the two defaults included).
+  [[nodiscard]] const std::vector<std::string>& lines() const noexcept { return lines_; }
+  /// libcurl's curl_slist of the lines (opaque here; read-only for libcurl).
+  [[nodiscard]] void* curl_list() const noexcept { return list_; }
+
+ private:
+  std::vector<std::string> lines_;
+  void* list_ = nullptr;
+};
+
 struct HttpRequest {
   std::string method = "GET";  ///< GET, POST, PUT, DELETE, HEAD, ...
   std::string url;
   std::vector<std::string> headers;  ///< "Name: value"; never logged unredacted, never in errors
-  std::string body;                  ///< sent for any method when non-empty (always for POST)
+  /// When set, sent instead of `headers` (which is then ignored): a list built once and shared.
+  std::shared_ptr<const HttpHeaders> shared_headers;
+  std::string body;                      ///< sent for any method when non-empty (always for POST)
   std::chrono::milliseconds timeout{0};  ///< whole transfer, from start(); 0 = none
   /// Limit once handed to libcurl (time queued does not count); 0 = none.
   std::chrono::milliseconds attempt_timeout{0};
@@ -93,8 +133,17 @@ struct HttpResponse {
 struct HttpClientOptions {
   /// TCP + TLS connect timeout.
   std::chrono::milliseconds connect_timeout{15000};
-  /// Trusted CAs (PEM file). Empty: the system store (libcurl's built-in CA bundle).
+  /// Trusted CAs (PEM file). Empty: the system store (libcurl's built-in CA directory and bundle;
+  /// see "TLS" above).
   std::string ca_file;
+  /// With the system store and a CA directory: how many new TLS connections look their CA up in
+  /// the directory before the client parses the whole bundle once instead (see "TLS" above).
+  /// About the break-even point here: a bundle parse costs as much as ~150 directory lookups.
+  std::uint64_t lazy_ca_connections = 128;
+  /// Where the system store is; empty: libcurl's compile-time defaults (default_ca_bundle(),
+  /// default_ca_directory()). Tests point them at a store of their own.
+  std::string system_ca_bundle;
+  std::string system_ca_directory;
   /// Most transfers of a lane handed to libcurl at once; more wait in the lane's FIFO queue.
   /// Values < 1 mean 1.
   int max_in_flight = 256;
@@ -184,23 +233,42 @@ class HttpClient {
   void schedule_delivery();
   void expire_queued(TransferId id);
   void remove_from_multi(Transfer& transfer);
+  // An easy handle for a new transfer: an idle one reset to its defaults, else a new one. Null
+  // when libcurl cannot allocate one.
+  [[nodiscard]] void* take_easy_handle();
+  // Keeps a handle removed from the multi handle for the next transfer (up to kIdleEasyHandles),
+  // else cleans it up.
+  void return_easy_handle(void* easy) noexcept;
 
   // libcurl's socket and timer callbacks land here (loop thread, inside libcurl: no curl calls).
   int on_curl_socket(void* easy, int fd, int what) noexcept;
   int on_curl_timer_change(long timeout_ms) noexcept;
+  // Arms the loop timer for libcurl's deadline `when` unless one is armed for earlier.
+  void arm_curl_timer(EventLoop::Clock::time_point when);
   // CURLOPT_CLOSESOCKETFUNCTION: unwatches, then closes (see the definition for why).
   int on_curl_close_socket(int fd) noexcept;
 
   EventLoop& loop_;
   HttpClientOptions options_;
-  // The CA bundle every transfer names (options_.ca_file, else libcurl's built-in bundle when it
-  // exists), and whether to clear libcurl's default CA directory: see "TLS" above.
+  // The CA bundle transfers name (options_.ca_file, else libcurl's built-in bundle when it
+  // exists), and the CA directory of the system store ("" when ca_file is set or there is none):
+  // see "TLS" above.
   std::string ca_bundle_;
+  std::string ca_directory_;
+  std::uint64_t tls_connections_ = 0;  // new TLS connections made by finished transfers
+  // Whether the next transfer looks its CA up in ca_directory_ rather than the bundle.
+  [[nodiscard]] bool lazy_ca_lookup() const noexcept;
+  // What the store is, for error messages.
+  [[nodiscard]] std::string ca_store_description() const;
   // Declared before multi_, so destroyed after it: closing cached connections may still touch
   // the shared TLS session cache.
   std::unique_ptr<void, ShareDeleter> share_;
   std::unique_ptr<void, MultiDeleter> multi_;
   std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;
+  // Easy handles of finished transfers, kept for the next ones: creating and cleaning up a handle
+  // per request (its state, its buffers) was a large part of the I/O thread's allocations.
+  static constexpr std::size_t kIdleEasyHandles = 64;
+  std::vector<void*> idle_easy_;
   [[nodiscard]] std::size_t lane_limit(std::size_t lane) const noexcept;
 
   std::vector<std::deque<TransferId>> queues_;  // per lane: FIFO; cancelled ids are skipped
@@ -208,8 +276,12 @@ class HttpClient {
   std::vector<TransferId> done_;  // finished, callbacks not yet called (in completion order)
   std::unordered_map<int, std::uint32_t> sockets_;  // fd -> epoll events we watch it for
   std::vector<TransferId> broken_;                  // transfers whose socket could not be watched
-  EventLoop::TimerId curl_timer_ = 0;               // libcurl's single timer (0: none)
-  EventLoop::TimerId delivery_timer_ = 0;           // a pending schedule_delivery() (0: none)
+  // libcurl's single timer: the deadline it asked for (none: no timer), and the loop timer armed
+  // for it (0: none), due at curl_timer_due_, never after the deadline.
+  std::optional<EventLoop::Clock::time_point> curl_deadline_;
+  EventLoop::TimerId curl_timer_ = 0;
+  EventLoop::Clock::time_point curl_timer_due_{};
+  EventLoop::TimerId delivery_timer_ = 0;  // a pending schedule_delivery() (0: none)
   TransferId next_id_ = 1;
   std::uint64_t sockets_closed_ = 0;  // by libcurl, through on_curl_close_socket
   bool delivering_ = false;
@@ -228,8 +300,13 @@ void ensure_curl_initialised();
 /// when it has none or the file is not readable. Any thread.
 [[nodiscard]] std::string default_ca_bundle();
 
+/// The CA directory libcurl uses when none is configured (its compile-time default, e.g.
+/// /etc/ssl/certs), or "" when it has none or it is not a readable directory. Any thread.
+[[nodiscard]] std::string default_ca_directory();
+
 /// libcurl easy handles alive in this process (created by any HttpClient and not yet cleaned
-/// up): for tests that check nothing leaks. Any thread.
+/// up, the idle ones a client keeps for reuse included): for tests that check nothing leaks.
+/// Any thread.
 [[nodiscard]] std::uint64_t live_easy_handles() noexcept;
 
 /// Sets SIGPIPE to SIG_IGN if, and only if, it is still SIG_DFL. Returns true if it changed it.

@@ -49,7 +49,7 @@ struct ClientCore::PendingRequest {
   int retries = 0;        // retries counted against max_retries (throttling excluded)
   bool reauthed = false;  // a fresh token was minted once for this request
   bool reached = false;   // an earlier attempt may have reached the server
-  std::string token;      // the Authorization value of the last attempt
+  std::shared_ptr<const std::string> token;  // the Authorization value of the last attempt
   std::chrono::steady_clock::time_point first_attempt;
   HttpClient::TransferId transfer = 0;
   EventLoop::TimerId timer = 0;
@@ -196,7 +196,7 @@ void ClientCore::attempt(std::uint64_t request_id) {
   if (it == requests_.end() || !http_) return;
   PendingRequest& request = *it->second;
   request.timer = 0;
-  auto authorization = auth_->authorization();
+  auto authorization = auth_->shared_authorization();
   if (!authorization) {
     // Report on the next iteration: the caller of send() has not recorded the id yet.
     RequestDone done = std::move(request.done);
@@ -204,7 +204,7 @@ void ClientCore::attempt(std::uint64_t request_id) {
     loop_.post([done = std::move(done), error = authorization.error()] { done(error); });
     return;
   }
-  request.token = authorization.value();
+  request.token = std::move(authorization).value();
   HttpRequest http_request;
   http_request.method = request.spec.method;
   http_request.url = (request.attempts > 0 && !request.spec.retry_url.empty())
@@ -231,16 +231,29 @@ void ClientCore::attempt(std::uint64_t request_id) {
   if (request.spec.kind != RequestKind::submit) {
     http_request.stall_timeout = options_.stall_timeout;
   }
-  http_request.headers =
-      common_headers(request.token, auth_->token_type(),
-                     options_.user_agent.empty() ? default_user_agent() : options_.user_agent,
-                     request.spec.method == "POST");
+  http_request.shared_headers = headers_for(request.token, request.spec.method == "POST");
   ++request.attempts;
   counters.requests_sent.fetch_add(1, std::memory_order_relaxed);
   request.transfer =
       http_->start(std::move(http_request), [this, request_id](Result<HttpResponse> response) {
         on_response(request_id, std::move(response));
       });
+}
+
+std::shared_ptr<const HttpHeaders> ClientCore::headers_for(
+    const std::shared_ptr<const std::string>& authorization, bool has_body) {
+  if (authorization != headers_token_) {
+    headers_token_ = authorization;
+    headers_with_body_.reset();
+    headers_without_body_.reset();
+  }
+  auto& cached = has_body ? headers_with_body_ : headers_without_body_;
+  if (!cached) {
+    cached = std::make_shared<const HttpHeaders>(common_headers(
+        *authorization, auth_->token_type(),
+        options_.user_agent.empty() ? default_user_agent() : options_.user_agent, has_body));
+  }
+  return cached;
 }
 
 void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> response) {
@@ -259,7 +272,7 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
   if (verdict == Verdict::reauth && !request.reauthed) {
     SFQ_LOG_INFO("token rejected (code {}); minting a new one", code);
     request.reauthed = true;
-    auth_->invalidate(request.token);
+    auth_->invalidate(request.token ? std::string_view(*request.token) : std::string_view());
     attempt(request_id);
     return;
   }

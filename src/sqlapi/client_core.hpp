@@ -120,6 +120,13 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::unordered_map<std::uint64_t, std::unique_ptr<PendingRequest>> requests_;  // loop thread
   std::unordered_map<std::uint64_t, std::unique_ptr<StatementMachine>> machines_;  // loop thread
   std::uint64_t next_request_id_ = 1;                                              // loop thread
+  // The header lists of the current token (with and without a body), shared by every request
+  // until the token changes (loop thread).
+  std::shared_ptr<const std::string> headers_token_;
+  std::shared_ptr<const HttpHeaders> headers_with_body_;
+  std::shared_ptr<const HttpHeaders> headers_without_body_;
+  [[nodiscard]] std::shared_ptr<const HttpHeaders> headers_for(
+      const std::shared_ptr<const std::string>& authorization, bool has_body);
   std::atomic<std::uint64_t> next_query_id_{1};
   std::atomic<std::uint64_t> curl_off_loop_at_shutdown_{0};
   BackoffPolicy backoff_;

@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,9 +22,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <future>
@@ -513,6 +516,46 @@ TEST_F(Http, PutDeleteAndEmptyPostUseTheirMethods) {
     EXPECT_EQ(result->status, 200) << method;
     EXPECT_EQ(result->header("x-echo-method"), method);
     EXPECT_EQ(result->body, request.body) << method;
+  }
+}
+
+TEST_F(Http, OneEasyHandleServesRequestAfterRequestWithNothingCarriedOver) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  const std::uint64_t handles_before = sfq::detail::live_easy_handles();
+  struct Step {
+    std::string method;
+    std::string path;
+    std::string body;
+    std::vector<std::string> headers;
+  };
+  // Every method after every other: a reused handle must not keep the last one's method, body
+  // or headers.
+  const std::vector<Step> steps = {
+      {"HEAD", "/hello", "", {}}, {"POST", "/echo", "posted", {"X-Custom: first"}},
+      {"GET", "/hello", "", {}},  {"PUT", "/echo", "put", {}},
+      {"HEAD", "/hello", "", {}}, {"DELETE", "/echo", "", {}},
+      {"POST", "/echo", "", {}},  {"GET", "/hello", "", {}},
+  };
+  for (const Step& step : steps) {
+    HttpRequest request;
+    request.method = step.method;
+    request.url = base + step.path;
+    request.body = step.body;
+    request.headers = step.headers;
+    const HttpResult result = fetch(http, request);
+    ASSERT_TRUE(result.ok()) << step.method << ": " << result.error().what();
+    EXPECT_EQ(result->status, 200) << step.method;
+    if (step.path == "/echo") {
+      EXPECT_EQ(result->header("x-echo-method"), step.method);
+      EXPECT_EQ(result->body, step.body) << step.method;
+      EXPECT_EQ(result->header("x-echo-x-custom"), step.headers.empty() ? "" : "first");
+    } else {
+      EXPECT_EQ(result->body, step.method == "HEAD" ? "" : "hello") << step.method;
+    }
+    // One request at a time: the first handle serves them all.
+    EXPECT_EQ(sfq::detail::live_easy_handles(), handles_before + 1) << step.method;
   }
 }
 
@@ -1205,13 +1248,15 @@ TEST_F(Http, TheCaFileIsReadOncePerClientAndTlsSessionsAreResumed) {
   EXPECT_EQ(served.stats.resumed.load(), kConnections - 1);
 }
 
-TEST_F(Http, TheSystemCaStoreIsReadOncePerClient) {
+TEST_F(Http, TheSystemCaBundleIsReadOncePerClient) {
   const std::string bundle = sfq::detail::default_ca_bundle();
   if (bundle.empty()) GTEST_SKIP() << "this libcurl has no built-in CA bundle file";
   const SelfSignedCertificate certificate;  // not in the system store: every handshake fails
   std::string base;
   serve_tls(base, certificate);
-  HttpClient& http = client();  // the system store, as users have it
+  HttpClientOptions options;        // the system store, as users have it
+  options.lazy_ca_connections = 0;  // the bundle from the first connection on
+  HttpClient& http = client(options);
   constexpr int kConnections = 8;
   const int opens = count_opens(bundle, [&] {
     for (int i = 0; i < kConnections; ++i) {
@@ -1224,6 +1269,55 @@ TEST_F(Http, TheSystemCaStoreIsReadOncePerClient) {
   // slack — reading it per connection would count at least kConnections.
   EXPECT_GE(opens, 1);
   EXPECT_LT(opens, kConnections / 2);
+}
+
+TEST_F(Http, TheSystemStoreIsLookedUpPerConnectionUntilTheBundlePaysOff) {
+  const SelfSignedCertificate certificate;
+  ASSERT_NE(certificate.cert, nullptr);
+  std::string base;
+  Served& served = serve_tls(base, certificate);
+  // A system store of this test's own, laid out as Debian's: a hashed CA directory
+  // (<subject hash>.0) and a bundle file, both holding the test CA.
+  const std::string directory = testing::TempDir() + "sfq_io_ca_dir_" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(directory.c_str(), 0700) == 0 || errno == EEXIST, true);
+  char hashed[32];
+  std::snprintf(hashed, sizeof hashed, "/%08lx.0", X509_subject_name_hash(certificate.cert));
+  const std::string entry = directory + hashed;
+  const std::string bundle =
+      testing::TempDir() + "sfq_io_ca_bundle_" + std::to_string(::getpid()) + ".pem";
+  for (const std::string& copy : {entry, bundle}) {
+    std::ifstream in(certificate.pem_path, std::ios::binary);
+    std::ofstream out(copy, std::ios::binary);
+    out << in.rdbuf();
+    ASSERT_TRUE(out.good()) << copy;
+  }
+  HttpClientOptions options;
+  options.system_ca_directory = directory;
+  options.system_ca_bundle = bundle;
+  options.lazy_ca_connections = 3;
+  HttpClient& http = client(options);
+  auto connect = [&](int connections) {
+    for (int i = 0; i < connections; ++i) {
+      const HttpResult result = get(http, base + "/bye");  // "/bye" closes the connection
+      ASSERT_TRUE(result.ok()) << result.error().what();
+      EXPECT_EQ(result->status, 200);
+    }
+  };
+  // The first connections look the CA up in the directory and never read the bundle.
+  int bundle_opens = 0;
+  const int lookups =
+      count_opens(entry, [&] { bundle_opens = count_opens(bundle, [&] { connect(3); }); });
+  EXPECT_EQ(bundle_opens, 0);
+  EXPECT_GE(lookups, 1);  // the first handshake; the later ones may resume its TLS session
+  // Past lazy_ca_connections the bundle is parsed, once, for every later connection.
+  const int later_lookups =
+      count_opens(entry, [&] { bundle_opens = count_opens(bundle, [&] { connect(5); }); });
+  EXPECT_EQ(bundle_opens, 1);
+  EXPECT_EQ(later_lookups, 0);
+  EXPECT_EQ(served.stats.connections(), 8U);
+  std::remove(entry.c_str());
+  std::remove(bundle.c_str());
+  ::rmdir(directory.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@
 
 #include "sfq/client.hpp"
 
+#include "support/emulator.hpp"
 #include "support/raw_client.hpp"
 
 namespace {
@@ -69,59 +70,6 @@ struct Settings {
   std::string json_file;
   int runs = 3;
   std::vector<std::string> designs;
-};
-
-/// The emulator as a child process on CPU 0.
-class Emulator {
- public:
-  Emulator(const Settings& settings, const std::string& public_key_file) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      pin_to(0);
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      const int null_fd = open("/dev/null", O_WRONLY);
-      if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);  // its "stopping" line
-      std::vector<std::string> args = {settings.emulator, "--public-key", public_key_file,
-                                       "--no-sample-data"};
-      if (!settings.tls_cert.empty()) {
-        args.insert(args.end(), {"--tls-cert", settings.tls_cert, "--tls-key", settings.tls_key});
-      }
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c = 0;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    const auto at = line.find("://");
-    if (at == std::string::npos) throw std::runtime_error("the emulator did not start: " + line);
-    const auto scheme = line.rfind(' ', at);
-    url_ = line.substr(scheme + 1);
-    const auto colon = url_.rfind(':');
-    port_ = std::stoi(url_.substr(colon + 1));
-  }
-  ~Emulator() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  Emulator(const Emulator&) = delete;
-  Emulator& operator=(const Emulator&) = delete;
-  [[nodiscard]] const std::string& url() const { return url_; }
-  [[nodiscard]] int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string url_;
-  int port_ = 0;
 };
 
 /// What one design does against one emulator: statements that got a 200, of `count`.
@@ -498,7 +446,11 @@ int main(int argc, char** argv) {
       std::vector<double> rsses;
       std::size_t ok = count;
       for (int run = 0; run < settings.runs; ++run) {
-        Emulator emulator(settings, key_file);
+        Emulator emulator({.program = settings.emulator,
+                           .public_key_file = key_file,
+                           .tls_cert = settings.tls_cert,
+                           .tls_key = settings.tls_key,
+                           .quiet_stderr = true});
         Target target{emulator.url(), emulator.port(), https, settings.ca_file, &credentials};
         const Sample sample = measure(target, design, sql, count, in_flight);
         walls.push_back(sample.wall_s);

@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/emulator.hpp"
 #include "support/raw_client.hpp"
 
 namespace {
@@ -53,75 +54,6 @@ namespace {
 using namespace sfq::bench;  // NOLINT(google-build-using-namespace)
 
 using Clock = std::chrono::steady_clock;
-
-/// The emulator as a child process on CPU 0.
-class Emulator {
- public:
-  Emulator(const std::string& program, const std::string& public_key_file) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      pin_to(0);
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      execl(program.c_str(), program.c_str(), "--public-key", public_key_file.c_str(),
-            "--no-sample-data", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c = 0;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    const auto at = line.find("http://");
-    if (at == std::string::npos) throw std::runtime_error("the emulator did not start: " + line);
-    url_ = line.substr(at);
-  }
-  ~Emulator() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  [[nodiscard]] const std::string& url() const { return url_; }
-  /// Open descriptors of the emulator (its connections, the listener, a few more).
-  [[nodiscard]] std::size_t descriptors() const {
-    std::size_t count = 0;
-    for ([[maybe_unused]] const auto& entry :
-         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/fd")) {
-      ++count;
-    }
-    return count;
-  }
-  /// Threads of the emulator.
-  [[nodiscard]] std::size_t threads() const {
-    std::size_t count = 0;
-    for ([[maybe_unused]] const auto& entry :
-         std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task")) {
-      ++count;
-    }
-    return count;
-  }
-  /// utime + stime of the emulator, in clock ticks.
-  [[nodiscard]] long long cpu_ticks() const {
-    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string field;
-    long long utime = 0;
-    long long stime = 0;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-      if (i == 14) utime = std::stoll(field);
-      if (i == 15) stime = std::stoll(field);
-    }
-    return utime + stime;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string url_;
-};
 
 /// Curl multi handles driven by one epoll loop through curl_multi_socket_action. The transfers
 /// are spread over several multi handles of at most kShardSize each: libcurl 7.88 walks its
@@ -344,7 +276,10 @@ int main(int argc, char** argv) {
   for (const auto& [kind, count] : cases) {
     std::vector<double> values;
     for (int run = 0; run < runs; ++run) {
-      Emulator emulator(emulator_program, key_file);
+      EmulatorSettings settings;
+      settings.program = emulator_program;
+      settings.public_key_file = key_file;
+      Emulator emulator(settings);
       MultiClient client;
       if (kind == "burst" || kind == "warm") {
         if (kind == "warm") {
