@@ -160,6 +160,10 @@ struct HttpClient::Transfer {
   bool headers_too_large = false;  // kMaxHeaderBytes aborted the transfer
   bool out_of_memory = false;      // a libcurl data callback could not store what it got
   bool nothing_sent = false;       // ended before the connection could carry the request
+  // libcurl was about to send the request on a connection (CURLOPT_PREREQFUNCTION), in any of
+  // its attempts: libcurl resends by itself on a new connection when a reused one closes, and
+  // that resend failing to connect does not make the first copy unsent.
+  bool request_left = false;
   std::size_t lane = 0;
   std::optional<sfq::Result<HttpResponse>> outcome;  // set when done
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
@@ -177,6 +181,12 @@ struct CurlCallbacks {
 
   static int timer(CURLM* /*multi*/, long timeout_ms, void* client) {  // NOLINT(runtime/int)
     return static_cast<HttpClient*>(client)->on_curl_timer_change(timeout_ms);
+  }
+
+  static int prereq(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/,
+                    int /*local_port*/) {
+    static_cast<HttpClient::Transfer*>(user)->request_left = true;
+    return CURL_PREREQFUNC_OK;
   }
 
   static int close_socket(void* client, curl_socket_t fd) {
@@ -392,6 +402,7 @@ bool HttpClient::request_sent(TransferId id) const {
     case Transfer::State::queued:
       return false;
     case Transfer::State::running: {
+      if (transfer.request_left) return true;
       if (transfer.response.status != 0 || !transfer.response.headers.empty()) return true;
       curl_off_t pretransfer = 0;
       if (curl_easy_getinfo(transfer.easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) != CURLE_OK) {
@@ -503,6 +514,8 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   set(CURLOPT_URL, request.url.c_str());
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_PREREQFUNCTION, &CurlCallbacks::prereq);
+  set(CURLOPT_PREREQDATA, static_cast<void*>(&transfer));
   set(CURLOPT_CLOSESOCKETFUNCTION, &CurlCallbacks::close_socket);
   set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
   set(CURLOPT_ERRORBUFFER, transfer.error_buffer.data());
@@ -925,9 +938,10 @@ void HttpClient::collect_completions() {
       // Before the connection was ready to carry the request (name lookup, connect, TLS
       // handshake) nothing of it can have reached the server.
       transfer.nothing_sent =
-          code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
-          code == CURLE_COULDNT_CONNECT ||
-          (pretransfer <= 0 && response.status == 0 && response.headers.empty());
+          !transfer.request_left &&
+          (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
+           code == CURLE_COULDNT_CONNECT ||
+           (pretransfer <= 0 && response.status == 0 && response.headers.empty()));
       if (transfer.nothing_sent) {
         info.category = ErrorCategory::transport;
         detail_kind = ErrorDetail::cannot_connect;

@@ -190,13 +190,13 @@ const std::vector<Row>& matrix() {
       // answer and every new connect is refused. The request fails once its time budget
       // (retry_timeout) is spent; a poll or fetch names the statement the server accepted and
       // is not `cannot_connect`; a cancel is not confirmed.
-      // Submit: the detail is not checked. The first attempt went out on the warm-up's
-      // keep-alive connection and was cut; libcurl resent it by itself on a new connection,
-      // which was refused, and reports only the refusal, so the client says cannot_connect
-      // although the request was sent (the emulator counts it; `refuse` strikes before the
-      // statement runs, so nothing ran, but the client cannot know that).
+      // Submit: the first attempt goes out on the warm-up's keep-alive connection and is cut;
+      // libcurl resends it by itself on a new connection, which is refused, and reports only
+      // the refusal. The request did leave (CURLOPT_PREREQFUNCTION saw it), so the error is not
+      // `cannot_connect`: the server may have the statement (here `refuse` strikes before it
+      // runs, but the client cannot know that).
       Row{"ConnectionRefusedPersistent", Op::submit, kRefusedPersistent, Expect::typed,
-          ErrorCategory::transport},
+          ErrorCategory::transport, ErrorDetail::none},
       Row{"ConnectionRefusedPersistent", Op::poll, kRefusedPersistent, Expect::typed,
           ErrorCategory::transport, ErrorDetail::none},
       Row{"ConnectionRefusedPersistent", Op::fetch, kRefusedPersistent, Expect::typed,
