@@ -217,7 +217,7 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       ->group(kInput);
   app.add_option("--max-statement-bytes", o.max_statement_bytes,
                  "longest statement (or !command line) accepted, in bytes; a longer one is "
-                 "refused and skipped up to its ';' (1024 to 1073741824)")
+                 "refused and skipped up to its ';'")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
       ->type_name("N")
