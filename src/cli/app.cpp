@@ -161,6 +161,7 @@ int run_sql(const CliOptions& options, InterruptWatcher& interrupts) {
   }
   Runner runner(std::move(opened->session), settings, variables, interrupts, terminal, interactive,
                 std::move(connect));
+  runner.set_max_statement_bytes(options.max_statement_bytes);
 
   if (interactive) {
     if (options.single_request) {

@@ -17,7 +17,9 @@ constexpr const char* kDiagnostics = "Diagnostics";
 constexpr const char* kFooter =
     R"(Input: the SQL of -q and -f runs in the order given; without them, standard input is read
 when it is not a terminal, and on a terminal an interactive session starts (type !help).
-Statements are separated by ';'. Variables: <% name %>, &{name} and &name (with -D).
+Statements are separated by ';', each at most 1 MiB of text (--max-statement-bytes; Snowflake
+recommends no more): a longer one is refused (exit 1) and skipped up to its ';'.
+Variables: <% name %>, &{name} and &name (with -D).
 Connection: -c, else $SNOWFLAKE_DEFAULT_CONNECTION_NAME, else config.toml's
 default_connection_name, else "default".
 
@@ -212,6 +214,13 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
       ->group(kInput);
   app.add_flag("--continue-on-error", o.continue_on_error,
                "go on after a failed statement (exit code: the first failure's)")
+      ->group(kInput);
+  app.add_option("--max-statement-bytes", o.max_statement_bytes,
+                 "longest statement (or !command line) accepted, in bytes; a longer one is "
+                 "refused and skipped up to its ';'")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->type_name("N")
       ->group(kInput);
 
   add_connection_flags(app, o.connection);

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/splitter.hpp"
+
 namespace sfq::cli {
 
 /// One -q or -f, in command-line order.
@@ -78,6 +80,7 @@ struct CliOptions {
   bool no_progress = false;
   bool continue_on_error = false;
   bool single_request = false;
+  std::size_t max_statement_bytes = kDefaultMaxStatementBytes;  ///< --max-statement-bytes
   std::optional<std::string> expanded;
   std::optional<std::string> box;
   std::vector<std::string> settings;  ///< -o NAME=VALUE, in order

@@ -334,9 +334,10 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
   std::fputs(banner.c_str(), out);
   std::fflush(out);
 
-  StatementSplitter splitter;
+  StatementSplitter splitter(runner.max_statement_bytes());
   std::vector<ScriptItem> items;
-  std::string pending;  // the raw text of the input in progress, for history
+  std::string pending;    // the raw text of the input in progress, for history
+  bool too_long = false;  // the input in progress passed the cap: not kept, not remembered
   while (true) {
     const std::string prompt =
         splitter.in_statement() ? continuation_prompt(splitter) : main_prompt(runner);
@@ -353,6 +354,7 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
       std::fflush(out);
       splitter.reset();
       pending.clear();
+      too_long = false;
       continue;
     }
     if (!splitter.in_statement()) {
@@ -370,12 +372,23 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
         continue;
       }
     }
-    pending += *line;
-    pending += '\n';
+    if (!too_long) {
+      pending += *line;
+      pending += '\n';
+    }
     splitter.feed(*line + "\n", items);
-    if (!splitter.in_statement()) {
-      if (const auto entry = trim(pending); !entry.empty()) editor.remember(std::string(entry));
+    if (splitter.skipping() || std::any_of(items.begin(), items.end(), [](const ScriptItem& item) {
+          return item.kind == ScriptItem::Kind::too_long;
+        })) {
+      too_long = true;
       pending.clear();
+    }
+    if (!splitter.in_statement()) {
+      if (const auto entry = trim(pending); !entry.empty() && !too_long) {
+        editor.remember(std::string(entry));
+      }
+      pending.clear();
+      too_long = false;
     }
     bool quit = false;
     for (const auto& item : items) {

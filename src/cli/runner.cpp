@@ -293,11 +293,26 @@ Runner::Flow Runner::run_item(const ScriptItem& item) {
   line_ = item.line;
   in_command_ = item.kind == ScriptItem::Kind::command;
   if (item.kind == ScriptItem::Kind::command) return run_command(item.text);
+  if (item.kind == ScriptItem::Kind::too_long) return refuse_too_long(item);
   return run_statement(item.text);
 }
 
+Runner::Flow Runner::refuse_too_long(const ScriptItem& item) {
+  // Counted as a statement of the script (or as the command it was), so that the message names
+  // it as the script's others are named; the rest of it was skipped by the splitter.
+  const bool command = item.text == "command";
+  in_command_ = command;
+  if (!command) ++statement_number_;
+  std::string what = command ? "the client command" : "the statement";
+  if (location().empty()) what += " at line " + std::to_string(item.line);
+  return fail(kExitClientError,
+              what + " is longer than " + std::to_string(max_statement_bytes_) +
+                  " bytes, the limit of one statement's text (--max-statement-bytes); it was "
+                  "not run");
+}
+
 Runner::Flow Runner::run_text(std::string_view text) {
-  for (const auto& item : split_script(text)) {
+  for (const auto& item : split_script(text, max_statement_bytes_)) {
     const Flow flow = run_item(item);
     if (flow != Flow::next) return flow;
   }
@@ -305,7 +320,7 @@ Runner::Flow Runner::run_text(std::string_view text) {
 }
 
 Runner::Flow Runner::run_fd(int fd) {
-  StatementSplitter splitter;
+  StatementSplitter splitter(max_statement_bytes_);
   std::vector<ScriptItem> items;
   std::vector<char> buffer(kReadChunk);
   bool first = true;

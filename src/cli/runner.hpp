@@ -74,6 +74,9 @@ class Runner {
   Flow run_fd(int fd);
   /// -f FILE ("-" = standard input).
   Flow run_file(const std::string& path);
+  /// The cap of one statement's text (splitter.hpp); a longer one is refused and skipped.
+  void set_max_statement_bytes(std::size_t bytes) noexcept { max_statement_bytes_ = bytes; }
+  [[nodiscard]] std::size_t max_statement_bytes() const noexcept { return max_statement_bytes_; }
   /// Names the SQL that follows in error messages ("" for -q and the REPL).
   void set_origin(std::string origin) { origin_ = std::move(origin); }
 
@@ -111,6 +114,8 @@ class Runner {
                    std::atomic<int>& signal_number, std::atomic<bool>& paging);
   Flow run_session_statement(const std::string& sql, const SessionStatement& kind);
   Flow run_command(const std::string& line);
+  /// A statement or command longer than max_statement_bytes_: one failure, nothing run.
+  Flow refuse_too_long(const ScriptItem& item);
   /// Records a failure and prints `message` as one line; the flow depends on the mode.
   Flow fail(int code, std::string_view message);
   Flow fail(const Error& error);
@@ -154,6 +159,7 @@ class Runner {
   std::size_t line_ = 0;
   std::size_t statement_number_ = 0;
   bool in_command_ = false;  // the item running is a !command, not a statement
+  std::size_t max_statement_bytes_ = kDefaultMaxStatementBytes;
 };
 
 /// The REPL's !help text.

@@ -43,6 +43,22 @@ void StatementSplitter::reset() {
   state_ = State::normal;
   has_content_ = false;
   line_blank_ = true;
+  skipping_ = false;
+}
+
+void StatementSplitter::start_skipping(std::vector<ScriptItem>& out) {
+  const bool command = state_ == State::command;
+  out.push_back(
+      ScriptItem{ScriptItem::Kind::too_long, command ? "command" : "statement", item_line_});
+  skipping_ = true;
+  drop_scanned();
+}
+
+void StatementSplitter::drop_scanned() {
+  if (pos_ <= 1) return;
+  buffer_.erase(0, pos_ - 1);
+  pos_ = 1;
+  item_start_ = 0;
 }
 
 void StatementSplitter::emit(ScriptItem::Kind kind, std::size_t end, std::vector<ScriptItem>& out) {
@@ -52,12 +68,67 @@ void StatementSplitter::emit(ScriptItem::Kind kind, std::size_t end, std::vector
     text = trim(text);
     if (!text.empty() && text.back() == ';') text = trim(text.substr(0, text.size() - 1));
   }
-  out.push_back(ScriptItem{kind, std::string(text), item_line_});
+  if (text.size() > max_item_bytes_) {
+    out.push_back(ScriptItem{ScriptItem::Kind::too_long,
+                             kind == ScriptItem::Kind::command ? "command" : "statement",
+                             item_line_});
+  } else {
+    out.push_back(ScriptItem{kind, std::string(text), item_line_});
+  }
   buffer_.erase(0, end);
   pos_ -= end;
   item_start_ = 0;
   has_content_ = false;
   state_ = State::normal;
+}
+
+std::size_t StatementSplitter::plain_run() {
+  // Plain loops over raw characters: this is the splitter's inner loop, also in debug builds.
+  const char* const begin = buffer_.data() + pos_;
+  const char* const end = buffer_.data() + buffer_.size();
+  const char* p = begin;
+  auto up_to = [&](char a, char b, char c) {
+    while (p != end && *p != a && *p != b && *p != c) ++p;
+    return static_cast<std::size_t>(p - begin);
+  };
+  switch (state_) {
+    case State::line_comment:
+    case State::command:
+      return up_to('\n', '\n', '\n');
+    case State::block_comment:
+      return up_to('*', '\n', '\n');
+    case State::single_quote:
+      return up_to('\'', '\\', '\n');
+    case State::double_quote:
+      return up_to('"', '\n', '\n');
+    case State::dollar_body:
+      return up_to('$', '\n', '\n');
+    case State::normal:
+      break;
+  }
+  if (p == end) return 0;
+  if (is_blank(*p)) {
+    // Blanks between tokens; a newline starts a line on which a `!` may start a command.
+    for (; p != end && is_blank(*p); ++p) {
+      if (*p == '\n') {
+        ++line_;
+        line_blank_ = true;
+      }
+    }
+    return static_cast<std::size_t>(p - begin);
+  }
+  // A word: its first character (not a `$`, which may start a $$ body) starts or continues the
+  // statement; a `$` within it is part of it.
+  if (*p == '$' || !is_identifier_char(*p)) return 0;
+  if (!has_content_) {
+    has_content_ = true;
+    item_start_ = pos_;
+    item_line_ = line_;
+  }
+  line_blank_ = false;
+  for (++p; p != end && is_identifier_char(*p); ++p) {
+  }
+  return static_cast<std::size_t>(p - begin);
 }
 
 void StatementSplitter::feed(std::string_view text, std::vector<ScriptItem>& out) {
@@ -67,7 +138,23 @@ void StatementSplitter::feed(std::string_view text, std::vector<ScriptItem>& out
 
 void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
   // A construct that needs one character of lookahead waits for more input unless `final`.
+  // Blanks at the end of an item do not count against the cap, but only so many are held. What
+  // the item holds only grows until its end, and it is checked before every step and after the
+  // last, so the verdict does not depend on how the input was cut or how far a step went.
+  auto check_held = [&] {
+    if (!skipping_ && (has_content_ || state_ == State::command) &&
+        pos_ - item_start_ > max_item_bytes_ + blank_allowance_) {
+      start_skipping(out);
+    }
+  };
   while (pos_ < buffer_.size()) {
+    check_held();
+    // Runs that only move the position (within a quote, a comment, a command line or a word)
+    // are stepped over at once: long inputs are mostly such runs.
+    if (const std::size_t run = plain_run(); run > 0) {
+      pos_ += run;
+      continue;
+    }
     const char c = buffer_[pos_];
     const bool has_next = pos_ + 1 < buffer_.size();
     const char next = has_next ? buffer_[pos_ + 1] : '\0';
@@ -85,6 +172,15 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
     switch (state_) {
       case State::normal:
         if (c == ';') {
+          if (skipping_) {  // the end of a statement that was too long
+            buffer_.erase(0, pos_ + 1);
+            pos_ = 0;
+            item_start_ = 0;
+            has_content_ = false;
+            skipping_ = false;
+            line_blank_ = false;
+            continue;
+          }
           if (has_content_) {
             emit(ScriptItem::Kind::statement, pos_, out);
             buffer_.erase(0, 1);  // the ';'
@@ -205,6 +301,14 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
 
       case State::command:
         if (c == '\n') {
+          if (skipping_) {  // the end of a command line that was too long
+            buffer_.erase(0, pos_);
+            pos_ = 0;
+            item_start_ = 0;
+            state_ = State::normal;
+            skipping_ = false;
+            continue;
+          }
           emit(ScriptItem::Kind::command, pos_, out);
           continue;  // the newline ends the line in the normal state
         }
@@ -212,19 +316,26 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
         break;
     }
   }
-  // Leading blanks and comments are never part of an item: drop them so that a long run of them
-  // (a commented-out block, a pipe of blank lines) does not accumulate.
-  if (!has_content_ && state_ == State::normal) {
-    buffer_.erase(0, pos_);
-    pos_ = 0;
-    item_start_ = 0;
+  check_held();
+  if (skipping_) {
+    drop_scanned();  // the rest of an item that was too long is read, never kept
+    return;
   }
+  if (has_content_ || state_ == State::command) return;
+  // Leading blanks and comments are never part of an item: drop them so that a long run of them
+  // (a commented-out block, a pipe of blank lines, a comment without an end) does not
+  // accumulate. What follows a blank or a comment starts a token, so no character is kept.
+  buffer_.erase(0, pos_);
+  pos_ = 0;
+  item_start_ = 0;
 }
 
 std::optional<ScriptItem> StatementSplitter::finish() {
   std::vector<ScriptItem> out;
   scan(true, out);
-  if (state_ == State::command) {
+  if (skipping_) {
+    // The item that was too long has been reported; its rest ends with the input.
+  } else if (state_ == State::command) {
     emit(ScriptItem::Kind::command, buffer_.size(), out);
   } else if (has_content_) {
     emit(ScriptItem::Kind::statement, buffer_.size(), out);
@@ -237,8 +348,9 @@ std::optional<ScriptItem> StatementSplitter::finish() {
   return last;
 }
 
-std::vector<ScriptItem> split_script(std::string_view text) {
-  StatementSplitter splitter;
+std::vector<ScriptItem> split_script(std::string_view text, std::size_t max_item_bytes,
+                                     std::size_t blank_allowance) {
+  StatementSplitter splitter(max_item_bytes, blank_allowance);
   std::vector<ScriptItem> items;
   splitter.feed(text, items);
   if (auto last = splitter.finish()) items.push_back(std::move(*last));

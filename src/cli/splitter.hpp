@@ -16,6 +16,17 @@
 // lexical state between calls, so a quote or comment may span pieces. Leading blanks and
 // comments are dropped from each statement; a statement made only of comments is no statement.
 //
+// Caps: a statement (from its first token to its `;`, blanks at either end not counted) or a
+// client command line may be at most `max_item_bytes` long (default 1 MiB, Snowflake's own
+// recommendation for one statement's text; `sfq --max-statement-bytes`). Past it the splitter
+// yields a `too_long` item — at the `;` (or the end of the input), or as soon as the text it
+// holds for the item passes the cap plus 64 KiB (blanks at the end, which trimming would
+// remove, are held only that far) — and then skips the rest of that item (still reading
+// quotes and comments, so the `;` that ends it is found) without keeping it. Blanks and
+// comments between statements are never kept either, so what the splitter holds stays below
+// the cap plus 64 KiB plus one piece of input, whatever it is fed. The items do not depend on
+// how the input is cut into pieces.
+//
 // Thread safety: a plain value; one thread at a time.
 #pragma once
 
@@ -28,11 +39,20 @@
 
 namespace sfq::cli {
 
-/// One unit of a script: a SQL statement (without its `;`) or a client command line.
+/// The default cap of one statement's (or client command line's) text: 1 MiB.
+inline constexpr std::size_t kDefaultMaxStatementBytes = std::size_t{1} << 20;
+/// Blanks at the end of a statement that are held beyond the cap before it counts as too long
+/// (trimming removes them, but they must be held until a token or the `;` says so).
+inline constexpr std::size_t kTrailingBlankAllowance = std::size_t{64} << 10;
+
+/// One unit of a script: a SQL statement (without its `;`) or a client command line, or the
+/// report of one that was longer than the cap (then skipped).
 struct ScriptItem {
-  enum class Kind : std::uint8_t { statement, command };
+  enum class Kind : std::uint8_t { statement, command, too_long };
   Kind kind = Kind::statement;
-  std::string text;      ///< statement text, or the command line without its `!`, trimmed
+  /// statement text, or the command line without its `!`, trimmed; for `too_long`, what was
+  /// too long: "statement" or "command"
+  std::string text;
   std::size_t line = 1;  ///< 1-based line of the item's first character in the input fed
 
   friend bool operator==(const ScriptItem&, const ScriptItem&) = default;
@@ -40,6 +60,14 @@ struct ScriptItem {
 
 class StatementSplitter {
  public:
+  /// `blank_allowance`: blanks held beyond the cap before an item counts as too long (tests
+  /// make it small).
+  explicit StatementSplitter(std::size_t max_item_bytes = kDefaultMaxStatementBytes,
+                             std::size_t blank_allowance = kTrailingBlankAllowance)
+      : max_item_bytes_(max_item_bytes), blank_allowance_(blank_allowance) {}
+
+  [[nodiscard]] std::size_t max_item_bytes() const noexcept { return max_item_bytes_; }
+
   /// Appends `text` and moves every item it completes to `out`, in order.
   void feed(std::string_view text, std::vector<ScriptItem>& out);
 
@@ -52,6 +80,12 @@ class StatementSplitter {
   [[nodiscard]] bool in_statement() const noexcept {
     return has_content_ || (state_ != State::normal && state_ != State::line_comment);
   }
+
+  /// True while the rest of a statement or command that was too long is being skipped.
+  [[nodiscard]] bool skipping() const noexcept { return skipping_; }
+
+  /// Bytes of input held (pending text), for tests of the memory bound.
+  [[nodiscard]] std::size_t held_bytes() const noexcept { return buffer_.size(); }
 
   /// What the pending text is inside of, for the REPL's continuation prompt: "'", "\"", "$$",
   /// "/*" or "" (plain SQL).
@@ -72,7 +106,14 @@ class StatementSplitter {
   };
 
   void scan(bool final, std::vector<ScriptItem>& out);
+  /// How many characters from pos_ only move the position in the current state (0: none);
+  /// a word in plain SQL also marks the statement's start.
+  std::size_t plain_run();
   void emit(ScriptItem::Kind kind, std::size_t end, std::vector<ScriptItem>& out);
+  /// Reports the current item as too long and starts skipping the rest of it.
+  void start_skipping(std::vector<ScriptItem>& out);
+  /// Drops the text scanned so far (keeping the last character for the `$$` rule).
+  void drop_scanned();
 
   std::string buffer_;          // pending text; the current item starts at item_start_
   std::size_t pos_ = 0;         // next character of buffer_ to scan
@@ -82,9 +123,14 @@ class StatementSplitter {
   bool line_blank_ = true;    // only blanks so far on the current line (a `!` starts a command)
   std::size_t line_ = 1;      // line of buffer_[pos_]
   std::size_t item_line_ = 1;
+  std::size_t max_item_bytes_;
+  std::size_t blank_allowance_;
+  bool skipping_ = false;  // the current item was too long: its text is not kept
 };
 
-/// Splits a whole text at once (for -q strings and files): feed() then finish().
-[[nodiscard]] std::vector<ScriptItem> split_script(std::string_view text);
+/// Splits a whole text at once (for -q strings): feed() then finish().
+[[nodiscard]] std::vector<ScriptItem> split_script(
+    std::string_view text, std::size_t max_item_bytes = kDefaultMaxStatementBytes,
+    std::size_t blank_allowance = kTrailingBlankAllowance);
 
 }  // namespace sfq::cli

@@ -554,6 +554,8 @@ class Lexer {
       const unsigned char next = peek(0);
       const bool next_ok = next == 0 || next == ' ' || next == '\t' || next == '\n' ||
                            next == '\r' || next == ';' || next == '(' || next == ')' || next == ',';
+      // A `$$` in it could open a $$ string for another reader, as in a name.
+      if (token.text.find("$$") != std::string_view::npos) return dollar_ambiguity();
       if (token.text.find("//") != std::string_view::npos ||
           token.text.find("--") != std::string_view::npos || !next_ok) {
         return Refusal{"its stage reference " + clip(token.text) +

@@ -1,14 +1,27 @@
 // Every cap on input sfq does not control, tested at the cap (accepted) and one byte or level
 // past it (a clear error naming the cap), through the built binaries: an MCP line, a JSON nesting
-// depth, a SQL text given to `sfq mcp`, an HTTP header block and a configuration file. The HTTP
+// depth, a SQL text given to `sfq mcp`, a statement given to the CLI (-q, -f, standard input,
+// and an endless stream of one that never ends), an HTTP header block and a configuration
+// file. The HTTP
 // body cap (max_response_bytes) is tested the same way in test/unit/test_io_http.cpp. The caps
 // and their numbers are listed in docs/RELIABILITY.md ("Caps").
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "support/cli_account.hpp"
 #include "support/mcp_pipe.hpp"
@@ -18,11 +31,15 @@ namespace {
 
 using sfq::mcp::testing::McpPipe;
 using sfq::mcp::testing::to_json;
+using sfq::test_support::ChildEnv;
 using sfq::test_support::CliAccount;
 using sfq::test_support::raw_response;
 using sfq::test_support::RawHttpServer;
 using sfq::test_support::RawRequest;
+using sfq::test_support::read_file;
 using sfq::test_support::run_sfq;
+using sfq::test_support::sfq_binary;
+using sfq::test_support::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -123,6 +140,210 @@ TEST(Caps, AQueryOfOneMebibyteRunsAndOneByteMoreIsRefused) {
   answer = mcp.request(query_call(2, query_of_size((1u << 20) + 1)), "2");
   const std::string text = to_json(answer);
   EXPECT_THAT(text, HasSubstr("longer than 1048576 bytes")) << text.substr(0, 2000);
+}
+
+// --- the CLI: one statement's text ---------------------------------------------------------
+
+constexpr std::size_t kStatementCap = std::size_t{1} << 20;
+
+// Three statements, the second of `bytes` bytes (query_of_size: SELECT 42 AS N and a comment).
+std::string script_with_statement_of_size(std::size_t bytes) {
+  return "SELECT 1 AS A;\n" + query_of_size(bytes) + ";\nSELECT 3 AS C;\n";
+}
+
+TEST(Caps, AStatementOfOneMebibyteRunsFromAFileAndOneByteMoreIsRefused) {
+  CliAccount account;
+  const std::string at_cap =
+      account.dir().write_file("at_cap.sql", script_with_statement_of_size(kStatementCap));
+  auto r = run_sfq({"--format", "csv", "-f", at_cap}, account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n\nN\n42\n\nC\n3\n");
+  EXPECT_EQ(account.server().counters().executions, 3u);
+
+  // One byte more: refused, naming the file, the line and the cap; what ran before stays done,
+  // the script stops there (exit 1, a client error), and nothing of it reached the server.
+  const std::string past =
+      account.dir().write_file("past.sql", script_with_statement_of_size(kStatementCap + 1));
+  r = run_sfq({"--format", "csv", "-f", past}, account.env());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n");
+  EXPECT_THAT(r.err, HasSubstr(past + ":2: error: statement 2: the statement is longer than "
+                                      "1048576 bytes, the limit of one statement's text "
+                                      "(--max-statement-bytes); it was not run"));
+  EXPECT_EQ(account.server().counters().executions, 4u);
+
+  // --continue-on-error goes on after it, with the exit code of the failure.
+  r = run_sfq({"--format", "csv", "--continue-on-error", "-f", past}, account.env());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n\nC\n3\n");
+  EXPECT_EQ(account.server().counters().executions, 6u);
+
+  // The cap can be raised (and lowered) for a run.
+  r = run_sfq({"--format", "csv", "--max-statement-bytes", "2000000", "-f", past}, account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n\nN\n42\n\nC\n3\n");
+}
+
+TEST(Caps, AStatementOfOneMebibyteRunsFromStandardInputAndOneByteMoreIsRefused) {
+  std::signal(SIGPIPE, SIG_IGN);  // sfq stops reading at the refused statement
+  CliAccount account;
+  auto r =
+      run_sfq({"--format", "csv"}, account.env(), script_with_statement_of_size(kStatementCap));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n\nN\n42\n\nC\n3\n");
+
+  r = run_sfq({"--format", "csv"}, account.env(), script_with_statement_of_size(kStatementCap + 1));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n");
+  EXPECT_THAT(r.err, HasSubstr("<stdin>:2: error: statement 2: the statement is longer than "
+                               "1048576 bytes"));
+  EXPECT_EQ(account.server().counters().executions, 4u);
+}
+
+// Linux passes at most 128 KiB in one argument, so a -q text cannot reach the default cap; the
+// same splitter reads it, tested here with a smaller cap.
+TEST(Caps, AQueryArgumentAtTheCapRunsAndOneByteMoreIsRefused) {
+  CliAccount account;
+  auto r = run_sfq({"--format", "csv", "--max-statement-bytes", "65536", "-q",
+                    script_with_statement_of_size(65536)},
+                   account.env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n\nN\n42\n\nC\n3\n");
+
+  r = run_sfq({"--format", "csv", "--max-statement-bytes", "65536", "-q",
+               script_with_statement_of_size(65537)},
+              account.env());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "A\n1\n");
+  EXPECT_THAT(r.err, HasSubstr("sfq: error: the statement at line 2 is longer than 65536 bytes"));
+  EXPECT_EQ(account.server().counters().executions, 4u);
+
+  // The cap itself has bounds.
+  r = run_sfq({"--max-statement-bytes", "1023", "-q", "select 1"}, account.env());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--max-statement-bytes"));
+}
+
+// What an endless stream on standard input did to sfq: how much of it was written before sfq
+// stopped reading, its exit status and output, and its peak resident set (wait4).
+struct StreamRun {
+  std::size_t written = 0;
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  long max_rss_kb = 0;
+};
+
+// Runs sfq with `args`, writes `head`, then `body_byte` until `body_bytes` are written or sfq
+// stops reading, then `tail`, and closes its input.
+StreamRun stream_to_sfq(const std::vector<std::string>& args, const ChildEnv& env,
+                        const std::string& head, char body_byte, std::size_t body_bytes,
+                        const std::string& tail) {
+  std::signal(SIGPIPE, SIG_IGN);
+  TempDir files;
+  const std::string out_path = files.at("out");
+  const std::string err_path = files.at("err");
+  std::vector<std::string> argv_storage{sfq_binary()};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage = env.entries();
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int in[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out_fd);
+  ::close(err_fd);
+
+  StreamRun run;
+  auto write_all = [&](std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::write(in[1], data.data(), data.size());
+      if (n <= 0) return false;  // sfq closed its input (EPIPE)
+      data.remove_prefix(static_cast<std::size_t>(n));
+      run.written += static_cast<std::size_t>(n);
+    }
+    return true;
+  };
+  const std::string chunk(64 * 1024, body_byte);
+  bool open = write_all(head);
+  for (std::size_t sent = 0; open && sent < body_bytes; sent += chunk.size()) {
+    open = write_all(chunk);
+  }
+  if (open) write_all(tail);
+  ::close(in[1]);
+
+  // A hang guard only: sfq should have finished long before.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int status = 0;
+  rusage usage{};
+  while (true) {
+    const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::wait4(pid, &status, 0, &usage);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.max_rss_kb = usage.ru_maxrss;
+  run.out = read_file(out_path);
+  run.err = read_file(err_path);
+  return run;
+}
+
+TEST(Caps, AnEndlessStatementOnStandardInputFailsPromptlyWithFlatMemory) {
+  CliAccount account;
+  // The resident set of a run that reads a small script, for comparison.
+  const auto small = run_sfq({"--format", "csv"}, account.env(), "SELECT 1 AS A;\n");
+  ASSERT_EQ(small.exit_code, 0) << small.err;
+
+  // 1 GiB offered, with no `;`: sfq refuses the statement once it passes the cap (plus the
+  // 64 KiB of blanks it may hold) and stops reading.
+  constexpr std::size_t kOffered = std::size_t{1} << 30;
+  auto run = stream_to_sfq({"--format", "csv"}, account.env(), "SELECT 1 AS A;\nSELECT '", 'x',
+                           kOffered, "';\n");
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.out, "A\n1\n");
+  EXPECT_THAT(run.err, HasSubstr("<stdin>:2: error: statement 2: the statement is longer than "
+                                 "1048576 bytes"));
+  EXPECT_LT(run.written, std::size_t{64} << 20) << "sfq went on reading past the cap";
+  EXPECT_LT(run.max_rss_kb, small.max_rss_kb + 32 * 1024)
+      << "peak RSS " << run.max_rss_kb << " KiB, a small script's " << small.max_rss_kb;
+  EXPECT_EQ(account.server().counters().executions, 2u);
+
+  // With --continue-on-error sfq reads the whole stream, keeping none of it, and runs what
+  // follows the statement's end: 64 MiB through a resident set that does not grow with it.
+  run =
+      stream_to_sfq({"--format", "csv", "--continue-on-error"}, account.env(),
+                    "SELECT 1 AS A;\nSELECT '", 'x', std::size_t{64} << 20, "';\nSELECT 3 AS C;\n");
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.out, "A\n1\n\nC\n3\n");
+  EXPECT_GT(run.written, std::size_t{64} << 20);
+  EXPECT_LT(run.max_rss_kb, small.max_rss_kb + 32 * 1024)
+      << "peak RSS " << run.max_rss_kb << " KiB, a small script's " << small.max_rss_kb;
+  EXPECT_THAT(run.err, HasSubstr("<stdin>:2: error: statement 2: the statement is longer than"));
+  std::printf("peak RSS: a small script %ld KiB, the endless statement %ld KiB\n", small.max_rss_kb,
+              run.max_rss_kb);
 }
 
 // --- HTTP: the header block ------------------------------------------------------------------

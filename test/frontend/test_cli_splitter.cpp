@@ -2,6 +2,7 @@
 // and client-side variable substitution.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,131 @@ TEST(CliSplitter, InStatementDrivesTheContinuationPrompt) {
   splitter.feed("select 2;\n", items);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[1].text, "select 2");
+}
+
+// --- the cap of one statement (or command line) ------------------------------------------
+
+// "select '<pad>'" of exactly `bytes` bytes.
+std::string statement_of_size(std::size_t bytes) {
+  return "select '" + std::string(bytes - 9, 'p') + "'";
+}
+
+TEST(CliSplitterCap, AStatementAtTheCapIsKeptAndOneByteMoreIsReportedAndSkipped) {
+  constexpr std::size_t kCap = 100;
+  const std::string at = statement_of_size(kCap);
+  const std::string past = statement_of_size(kCap + 1);
+  // Blanks around a statement are not part of it; a `;` inside the skipped one's quote does not
+  // end it.
+  std::string hidden = past;  // the same length, with a `;` inside its quote
+  hidden[20] = ';';
+  const std::string script = "select 1;\n  " + at + "  ;\n" + hidden + "\n;\nselect 2;";
+  const auto items = split_script(script, kCap, 10);
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0].text, "select 1");
+  EXPECT_EQ(items[1].text, at);
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_EQ(items[2].kind, Kind::too_long);
+  EXPECT_EQ(items[2].text, "statement");
+  EXPECT_EQ(items[2].line, 3u);
+  EXPECT_EQ(items[3].text, "select 2");
+  EXPECT_EQ(items[3].line, 5u);
+  // The last statement of the input needs no `;`.
+  const auto last = split_script("select 1;\n" + past, kCap, 10);
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[1].kind, Kind::too_long);
+  EXPECT_EQ(last[1].line, 2u);
+}
+
+TEST(CliSplitterCap, CommandLinesHaveTheSameCap) {
+  const std::string line = "!define x=" + std::string(90, 'v');  // 100 bytes, 99 without the !
+  auto items = split_script(line + "\n" + line + "vv\nselect 1;", 99, 10);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].kind, Kind::command);
+  EXPECT_EQ(items[1].kind, Kind::too_long);
+  EXPECT_EQ(items[1].text, "command");
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_EQ(items[2].text, "select 1");
+}
+
+TEST(CliSplitterCap, BlanksAtTheEndAreHeldOnlyUpToTheAllowance) {
+  const std::string at = statement_of_size(100);
+  auto items = split_script(at + std::string(10, '\n') + ";", 100, 10);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].text, at);
+  items = split_script(at + std::string(11, '\n') + ";select 2;", 100, 10);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, Kind::too_long);
+  EXPECT_EQ(items[1].text, "select 2");
+  EXPECT_EQ(items[1].line, 12u);
+}
+
+// A stream that never ends its statement is reported once it passes the cap, and from then on
+// is read without being kept: what the splitter holds stays flat.
+TEST(CliSplitterCap, AnEndlessStatementIsReportedPromptlyAndNotKept) {
+  StatementSplitter splitter(1000, 100);
+  std::vector<ScriptItem> items;
+  const std::string chunk(4096, 'x');
+  splitter.feed("select 1;\nselect ", items);
+  ASSERT_EQ(items.size(), 1u);
+  std::size_t fed = 0;
+  std::size_t reported_after = 0;
+  std::size_t most_held = 0;
+  for (int i = 0; i < 512; ++i) {  // 2 MiB
+    splitter.feed(chunk, items);
+    fed += chunk.size();
+    if (reported_after == 0 && items.size() == 2) reported_after = fed;
+    most_held = std::max(most_held, splitter.held_bytes());
+  }
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].kind, Kind::too_long);
+  EXPECT_EQ(items[1].line, 2u);
+  EXPECT_LE(reported_after, 1100u + chunk.size());
+  EXPECT_LE(most_held, 1101u + chunk.size());
+  EXPECT_TRUE(splitter.skipping());
+  EXPECT_TRUE(splitter.in_statement());
+  // A quote in the skipped text still hides a `;`; the statement ends at the next real one.
+  splitter.feed("'a;b' ; select 3;", items);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[2].text, "select 3");
+  EXPECT_FALSE(splitter.skipping());
+  EXPECT_FALSE(splitter.finish().has_value());
+}
+
+TEST(CliSplitterCap, CommentsAndBlanksBetweenStatementsAreNeverKept) {
+  for (const char* start : {"-- ", "// ", "/* ", "\n"}) {
+    const std::string opener = start;
+    StatementSplitter splitter(1000, 100);
+    std::vector<ScriptItem> items;
+    splitter.feed(opener, items);
+    const std::string chunk(4096, opener == "\n" ? '\n' : 'c');
+    std::size_t most_held = 0;
+    for (int i = 0; i < 256; ++i) {
+      splitter.feed(chunk, items);
+      most_held = std::max(most_held, splitter.held_bytes());
+    }
+    EXPECT_LE(most_held, 1u) << opener;
+    EXPECT_TRUE(items.empty()) << opener;
+  }
+}
+
+TEST(CliSplitterCap, TheItemsDoNotDependOnHowTheInputIsCut) {
+  const std::string script = "select 1;\n" + statement_of_size(40) + std::string(12, ' ') + ";\n!" +
+                             std::string(50, 'c') + "\nselect '" + std::string(40, ';') + "' ;\n" +
+                             statement_of_size(30) + ";";
+  const auto whole = split_script(script, 40, 10);
+  ASSERT_EQ(whole.size(), 5u);
+  EXPECT_EQ(whole[1].kind, Kind::too_long);
+  EXPECT_EQ(whole[2].kind, Kind::too_long);
+  EXPECT_EQ(whole[3].kind, Kind::too_long);
+  EXPECT_EQ(whole[4].kind, Kind::statement);
+  for (std::size_t cut = 0; cut <= script.size(); ++cut) {
+    StatementSplitter splitter(40, 10);
+    std::vector<ScriptItem> items;
+    splitter.feed(std::string_view(script).substr(0, cut), items);
+    splitter.feed(std::string_view(script).substr(cut), items);
+    if (auto last = splitter.finish()) items.push_back(*last);
+    EXPECT_EQ(items, whole) << "cut at " << cut;
+  }
 }
 
 TEST(CliVariables, DefineAndSubstituteAllThreeSyntaxes) {

@@ -363,6 +363,10 @@ const std::vector<std::string>& rejected() {
       "SELECT * FROM @s/x->> DELETE FROM t",
       "SELECT * FROM @s//x ->> DELETE FROM t",
       "SELECT * FROM @s/x--y",
+      // Found by fuzzing: `$$` inside a stage reference, which a reader may take for a $$
+      // string.
+      "SELECT * FROM @s$$ ->> DELETE FROM t --$$",
+      "LIST @s$$x$$",
       "LIST @s/*'*/",
       "LIST @\"my stage\"",
       // LIST only in its plain form.

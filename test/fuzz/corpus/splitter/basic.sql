@@ -1,4 +1,4 @@
-select 1;
+select 1;
 -- c
 select
 2;

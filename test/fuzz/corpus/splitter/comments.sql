@@ -1,3 +1,3 @@
-/* block ; */ select 1 // line ; 
+/* block ; */ select 1 // line ; 
 ; select 'it\'s;' ;
 !source other.sql;

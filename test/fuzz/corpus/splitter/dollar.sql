@@ -1,3 +1,3 @@
 
-create procedure p() returns int language sql as $$ begin return 1; end $$;
+create procedure p() returns int language sql as $$ begin return 1; end $$;
 select a$$b from t;

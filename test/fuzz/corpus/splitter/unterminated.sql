@@ -1,2 +1,2 @@
-select 'open
+select 'open
 ; select 2

@@ -1,0 +1,4 @@
+0E-- c
+select "ident;ifier" /* ; */ xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   	
+
+;select 3;
