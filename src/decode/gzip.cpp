@@ -1,5 +1,5 @@
 // gzip.cpp — gunzip() on libdeflate: whole-buffer inflate, grow-and-retry when the size hint is
-// wrong, concatenated members, a hard cap on the output.
+// wrong, concatenated members, a hard cap on the output; TextBuffer, mapped for large texts.
 #include "decode/gzip.hpp"
 
 #include <libdeflate.h>
