@@ -62,9 +62,6 @@ std::size_t page_size() noexcept {
   return size;
 }
 
-// Texts from this size on ask for transparent huge pages.
-constexpr std::size_t kHugePageBytes = std::size_t{4} << 20;
-
 std::size_t round_up_to_page(std::size_t bytes) noexcept {
   const std::size_t page = page_size();
   return (bytes + page - 1) / page * page;
@@ -80,10 +77,6 @@ TextBuffer::TextBuffer(std::size_t capacity) : capacity_(capacity) {
     if (mapping == MAP_FAILED) throw std::bad_alloc();
     data_ = static_cast<char*>(mapping);
     mapped_bytes_ = length;
-    // Huge pages where the system allows them: a partition's text is written once from end to
-    // end, and faulting it in 4 KiB at a time took about a twentieth of the decode time
-    // (tools/benchmarks/bench_decode). Only a hint; pages handed back split a huge page.
-    if (length >= kHugePageBytes) ::madvise(mapping, length, MADV_HUGEPAGE);
   } else {
     data_ = new char[capacity + 1];
   }

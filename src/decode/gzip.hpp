@@ -30,11 +30,10 @@ namespace sfq::detail {
 /// Inflated text owned by a decode worker: a buffer that is never zero-filled first (the
 /// inflater writes every byte it reports; a std::string would be zeroed on resize), always
 /// followed by a NUL so it can be parsed in place. Buffers of kMapBytes or more are mapped from
-/// the system directly (huge pages where allowed) rather than taken from malloc: growing one
-/// remaps it without a copy, freeing one returns it to the system at once (whatever malloc's
-/// thresholds), and the decoder hands back the pages of text it has finished with while it
-/// parses (release_before), so that a partition does not hold its whole text and its whole
-/// columns at the same time.
+/// the system directly rather than taken from malloc: growing one remaps it without a copy,
+/// freeing one returns it to the system at once (whatever malloc's thresholds), and the decoder
+/// hands back the pages of text it has finished with while it parses (release_before), so that a
+/// partition does not hold its whole text and its whole columns at the same time.
 class TextBuffer {
  public:
   /// Buffers from this size on are mapped (smaller ones come from malloc).
