@@ -4,6 +4,7 @@
 #include "decode/column_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -71,9 +72,48 @@ std::size_t skip_digits(std::string_view s, std::size_t i) noexcept {
 
 enum class FixedParse { exact, big, malformed };
 
+constexpr std::size_t kFastFixedDigits = 18;  // 10^18 - 1 fits an int64 with room to spare
+constexpr std::array<std::uint64_t, kFastFixedDigits + 1> kPowersOfTen = [] {
+  std::array<std::uint64_t, kFastFixedDigits + 1> powers{};
+  std::uint64_t power = 1;
+  for (auto& p : powers) {
+    p = power;
+    power *= 10;
+  }
+  return powers;
+}();
+
+// The common case of parse_fixed in one pass: "[-+]digits[.digits]" with no more fraction digits
+// than the scale and at most 18 digits once scaled, so that nothing can overflow. False: not
+// such a value (parse_fixed then decides what it is).
+bool parse_fixed_fast(std::string_view s, int scale, std::int64_t& out) noexcept {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  bool negative = false;
+  if (p != end && (*p == '-' || *p == '+')) negative = *p++ == '-';
+  const char* const int_begin = p;
+  std::uint64_t acc = 0;  // wraps harmlessly when there are too many digits: rejected below
+  while (p != end && is_digit(*p)) acc = acc * 10 + static_cast<unsigned>(*p++ - '0');
+  const auto int_digits = static_cast<std::size_t>(p - int_begin);
+  const auto scale_digits = static_cast<std::size_t>(scale);
+  if (int_digits == 0 || int_digits + scale_digits > kFastFixedDigits) return false;
+  std::size_t fraction_digits = 0;
+  if (p != end) {
+    if (*p != '.') return false;
+    const char* const fraction_begin = ++p;
+    while (p != end && is_digit(*p)) acc = acc * 10 + static_cast<unsigned>(*p++ - '0');
+    fraction_digits = static_cast<std::size_t>(p - fraction_begin);
+    if (p != end || fraction_digits == 0 || fraction_digits > scale_digits) return false;
+  }
+  acc *= kPowersOfTen[scale_digits - fraction_digits];
+  out = negative ? -static_cast<std::int64_t>(acc) : static_cast<std::int64_t>(acc);
+  return true;
+}
+
 // "[-+]digits[.digits]" at `scale` → unscaled int64. `big` when the value is a decimal but not an
 // int64 at that scale (too many digits, or non-zero digits beyond the scale).
 FixedParse parse_fixed(std::string_view s, int scale, std::int64_t& out) noexcept {
+  if (parse_fixed_fast(s, scale, out)) return FixedParse::exact;
   std::size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
@@ -332,7 +372,8 @@ void ColumnBuilder::ensure_text() {
   }
 }
 
-void ColumnBuilder::push_flag(bool raw) {
+// Inlined: called for every cell.
+[[gnu::always_inline]] inline void ColumnBuilder::push_flag(bool raw) {
   if (raw) {
     if (column_.big_.empty()) column_.big_.assign(column_.nulls_.size(), 0);
     column_.big_.push_back(1);
@@ -341,7 +382,8 @@ void ColumnBuilder::push_flag(bool raw) {
   }
 }
 
-void ColumnBuilder::push_text_offset() {
+// Inlined: called for every cell.
+[[gnu::always_inline]] inline void ColumnBuilder::push_text_offset() {
   if (!column_.text_offsets_.empty()) column_.text_offsets_.push_back(column_.arena_.size());
 }
 
@@ -385,7 +427,8 @@ void ColumnBuilder::append_raw_text(std::string_view cell) {
   column_.nulls_.push_back(0);
 }
 
-void ColumnBuilder::append_text(std::string_view cell) {
+// Inlined: called for every cell.
+[[gnu::always_inline]] inline void ColumnBuilder::append_text(std::string_view cell) {
   column_.arena_.append(cell);
   push_flag(false);
   push_text_offset();

@@ -1,12 +1,16 @@
 // gzip.cpp — gunzip() on libdeflate: whole-buffer inflate, grow-and-retry when the size hint is
-// wrong, concatenated members, a hard cap on the output.
+// wrong, concatenated members, a hard cap on the output; TextBuffer, mapped for large texts.
 #include "decode/gzip.hpp"
 
 #include <libdeflate.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
+#include <utility>
 
 namespace sfq::detail {
 namespace {
@@ -48,14 +52,98 @@ bool is_gzip(std::string_view data) noexcept {
          static_cast<unsigned char>(data[1]) == 0x8b;
 }
 
+namespace {
+
+std::size_t page_size() noexcept {
+  static const std::size_t size = [] {
+    const long value = ::sysconf(_SC_PAGESIZE);
+    return value > 0 ? static_cast<std::size_t>(value) : std::size_t{4096};
+  }();
+  return size;
+}
+
+std::size_t round_up_to_page(std::size_t bytes) noexcept {
+  const std::size_t page = page_size();
+  return (bytes + page - 1) / page * page;
+}
+
+}  // namespace
+
+TextBuffer::TextBuffer(std::size_t capacity) : capacity_(capacity) {
+  if (capacity + 1 >= kMapBytes) {
+    const std::size_t length = round_up_to_page(capacity + 1);
+    void* mapping =
+        ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping == MAP_FAILED) throw std::bad_alloc();
+    data_ = static_cast<char*>(mapping);
+    mapped_bytes_ = length;
+  } else {
+    data_ = new char[capacity + 1];
+  }
+  data_[0] = '\0';
+}
+
+TextBuffer::TextBuffer(TextBuffer&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)),
+      mapped_bytes_(std::exchange(other.mapped_bytes_, 0)),
+      released_(std::exchange(other.released_, 0)) {}
+
+TextBuffer& TextBuffer::operator=(TextBuffer&& other) noexcept {
+  if (this != &other) {
+    reset();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    mapped_bytes_ = std::exchange(other.mapped_bytes_, 0);
+    released_ = std::exchange(other.released_, 0);
+  }
+  return *this;
+}
+
+TextBuffer::~TextBuffer() { reset(); }
+
+void TextBuffer::reset() noexcept {
+  if (data_ == nullptr) return;
+  if (mapped_bytes_ != 0) {
+    ::munmap(data_, mapped_bytes_);
+  } else {
+    delete[] data_;
+  }
+  data_ = nullptr;
+  size_ = capacity_ = mapped_bytes_ = released_ = 0;
+}
+
 void TextBuffer::grow(std::size_t capacity, std::size_t keep) {
-  std::unique_ptr<char[]> larger(new char[capacity + 1]);
-  if (keep > 0) std::memcpy(larger.get(), data_.get(), keep);
-  data_ = std::move(larger);
-  capacity_ = capacity;
+  const std::size_t kept = std::min(size_, keep);
+  if (mapped_bytes_ != 0 && released_ == 0) {
+    // The kernel moves the pages: no copy, and no second buffer while it does.
+    const std::size_t length = round_up_to_page(capacity + 1);
+    void* mapping = ::mremap(data_, mapped_bytes_, length, MREMAP_MAYMOVE);
+    if (mapping == MAP_FAILED) throw std::bad_alloc();
+    data_ = static_cast<char*>(mapping);
+    mapped_bytes_ = length;
+    capacity_ = capacity;
+  } else {
+    TextBuffer larger(capacity);
+    if (keep > 0) std::memcpy(larger.data_, data_, keep);
+    *this = std::move(larger);
+  }
   // Bytes past `keep` are the writer's until it calls set_size(), which terminates the text.
-  size_ = std::min(size_, keep);
+  size_ = kept;
   if (size_ == keep) data_[size_] = '\0';
+}
+
+std::size_t TextBuffer::release_before(const char* end) noexcept {
+  if (mapped_bytes_ == 0 || end < data_ || end > data_ + capacity_) return 0;
+  const std::size_t page = page_size();
+  const auto upto = static_cast<std::size_t>(end - data_) / page * page;
+  if (upto <= released_) return 0;
+  if (::madvise(data_ + released_, upto - released_, MADV_DONTNEED) != 0) return 0;
+  const std::size_t given = upto - released_;
+  released_ = upto;
+  return given;
 }
 
 namespace {

@@ -27,21 +27,34 @@ namespace sfq::detail {
 [[nodiscard]] Result<std::string> gunzip(std::string_view compressed, std::uint64_t expected_size,
                                          std::uint64_t max_size);
 
-/// Inflated text owned by a decode worker: a heap buffer that is never zero-filled first (the
+/// Inflated text owned by a decode worker: a buffer that is never zero-filled first (the
 /// inflater writes every byte it reports; a std::string would be zeroed on resize), always
-/// followed by a NUL so it can be parsed in place.
+/// followed by a NUL so it can be parsed in place. Buffers of kMapBytes or more are mapped from
+/// the system directly rather than taken from malloc: growing one remaps it without a copy,
+/// freeing one returns it to the system at once (whatever malloc's thresholds), and the decoder
+/// hands back the pages of text it has finished with while it parses (release_before), so that a
+/// partition does not hold its whole text and its whole columns at the same time.
 class TextBuffer {
  public:
+  /// Buffers from this size on are mapped (smaller ones come from malloc).
+  static constexpr std::size_t kMapBytes = std::size_t{1} << 20;
+
   TextBuffer() = default;
   /// Room for `capacity` bytes plus the NUL; the contents are indeterminate until written.
-  explicit TextBuffer(std::size_t capacity) : data_(new char[capacity + 1]), capacity_(capacity) {
-    data_[0] = '\0';
-  }
-  [[nodiscard]] char* data() noexcept { return data_.get(); }
-  [[nodiscard]] const char* data() const noexcept { return data_.get(); }
+  explicit TextBuffer(std::size_t capacity);
+  TextBuffer(TextBuffer&& other) noexcept;
+  TextBuffer& operator=(TextBuffer&& other) noexcept;
+  TextBuffer(const TextBuffer&) = delete;
+  TextBuffer& operator=(const TextBuffer&) = delete;
+  ~TextBuffer();
+
+  [[nodiscard]] char* data() noexcept { return data_; }
+  [[nodiscard]] const char* data() const noexcept { return data_; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
-  [[nodiscard]] std::string_view view() const noexcept { return {data_.get(), size_}; }
+  [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
+  /// True when the buffer is mapped (release_before can give pages back).
+  [[nodiscard]] bool mapped() const noexcept { return mapped_bytes_ != 0; }
   /// Marks the first `size` bytes (≤ capacity) as the text and terminates it.
   void set_size(std::size_t size) noexcept {
     size_ = size;
@@ -50,11 +63,19 @@ class TextBuffer {
   /// A larger buffer holding the first `keep` bytes of this one (what follows them is the
   /// writer's to fill; set_size() then marks the text).
   void grow(std::size_t capacity, std::size_t keep);
+  /// Gives the whole pages before `end` (a pointer into the buffer) back to the system: the
+  /// caller promises never to read those bytes again. A mapped buffer's pages read as zero
+  /// afterwards; an unmapped buffer is left as it is. Returns the bytes given back.
+  std::size_t release_before(const char* end) noexcept;
 
  private:
-  std::unique_ptr<char[]> data_;
+  void reset() noexcept;
+
+  char* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+  std::size_t mapped_bytes_ = 0;  // the mapping's length; 0 = from malloc (or empty)
+  std::size_t released_ = 0;      // bytes from data_ already given back
 };
 
 /// gunzip() into a TextBuffer: the same checks and errors, without zero-filling the output

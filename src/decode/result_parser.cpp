@@ -3,6 +3,21 @@
 // hands every cell to a ColumnBuilder.
 #include "decode/result_parser.hpp"
 
+// RapidJSON's SSE2 scanners for whitespace and for strings parsed in place (every x86-64 CPU has
+// SSE2): most of a partition is string cells. Not under AddressSanitizer, which would report
+// their aligned 16-byte reads, which can run past the text's end (never past its page).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SFQ_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SFQ_ADDRESS_SANITIZER 1
+#endif
+#if defined(__SSE2__) && !defined(SFQ_ADDRESS_SANITIZER) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -115,6 +130,7 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
   bool Null() { return scalar(std::nullopt); }
   bool Bool(bool value) { return scalar(value ? "true" : "false"); }
   bool String(const char* text, rapidjson::SizeType length, bool /*copy*/) {
+    last_text_ = text;
     return scalar(std::string_view(text, length));
   }
   // With kParseNumbersAsStringsFlag numbers arrive here (via the base class) as their text.
@@ -183,6 +199,7 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     if (skip_depth_ > 0) return --skip_depth_, true;
     if (state_ == State::in_row) {
       state_ = State::in_data;
+      if (text_ != nullptr && last_text_ - released_to_ >= kReleaseStep) release_text();
       return rows_.end_row();
     }
     state_ = State::in_root;  // the end of `data`
@@ -191,7 +208,23 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
 
   [[nodiscard]] bool data_seen() const noexcept { return data_seen_; }
 
+  /// Parsing `text` in place: the text before the last cell read is dead (in-situ parsing writes
+  /// each string where it starts, and the builders copied every earlier cell), so its pages are
+  /// handed back as parsing goes.
+  void release_as_parsed(TextBuffer& text) noexcept {
+    text_ = &text;
+    released_to_ = text.data();
+    last_text_ = text.data();
+  }
+
  private:
+  // Pages are handed back in steps of this many bytes: few system calls, little held.
+  static constexpr std::ptrdiff_t kReleaseStep = std::ptrdiff_t{1} << 20;
+
+  void release_text() noexcept {
+    text_->release_before(last_text_);
+    released_to_ = last_text_;
+  }
   enum class State { before_root, in_root, in_data, in_row, after_root };
 
   bool scalar(std::optional<std::string_view> text) {
@@ -221,6 +254,9 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
   }
 
   RowDecoder& rows_;
+  TextBuffer* text_ = nullptr;
+  const char* released_to_ = nullptr;
+  const char* last_text_ = nullptr;
   State state_ = State::before_root;
   bool next_is_data_ = false;
   bool data_seen_ = false;
@@ -363,15 +399,10 @@ namespace {
 
 // Decodes `size` bytes at `json` (followed by a NUL) in place: strings without escapes are handed
 // to the builders where they lie, with no copy. The buffer is rewritten.
+// `owner`, when given, is the buffer holding `json`; its pages are handed back as they are parsed.
 Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr& columns,
                                  std::size_t partition, std::uint64_t first_row,
-                                 std::uint64_t expected_rows) {
-  // JSON never contains a raw NUL, and the in-situ stream below would take one for the end.
-  if (const void* nul = std::memchr(json, '\0', size); nul != nullptr) {
-    return protocol_error("partition " + std::to_string(partition) +
-                          ": body is not valid JSON: a NUL byte at byte " +
-                          std::to_string(static_cast<const char*>(nul) - json));
-  }
+                                 std::uint64_t expected_rows, TextBuffer* owner = nullptr) {
   // Kept for error messages: in-situ parsing rewrites the buffer.
   const std::string head(json, std::min<std::size_t>(size, 64));
   RowDecoder rows(columns, partition, first_row);
@@ -381,9 +412,23 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
     rows.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected_rows, size / 3)));
   }
   PartitionHandler handler(rows);
+  if (owner != nullptr && owner->mapped()) handler.release_as_parsed(*owner);
   rapidjson::InsituStringStream input(json);
   rapidjson::Reader reader;
   reader.Parse<kParseFlags | rapidjson::kParseInsituFlag>(input, handler);
+  // JSON never contains a raw NUL, and the in-situ stream takes one for the end of the text: a
+  // NUL stops the parser with an error, or ends the text early. The parser has read every byte
+  // before the point where it stopped, so a NUL can only lie from there on (and the bytes from
+  // there on are as they were sent: in-situ parsing writes only behind that point).
+  if (reader.HasParseError() || input.Tell() != size) {
+    const std::size_t from =
+        std::min(reader.HasParseError() ? reader.GetErrorOffset() : input.Tell(), size);
+    if (const void* nul = std::memchr(json + from, '\0', size - from); nul != nullptr) {
+      return protocol_error("partition " + std::to_string(partition) +
+                            ": body is not valid JSON: a NUL byte at byte " +
+                            std::to_string(static_cast<const char*>(nul) - json));
+    }
+  }
   if (rows.error()) return *rows.error();
   if (reader.HasParseError()) {
     return protocol_error("partition " + std::to_string(partition) + ": " +
@@ -409,7 +454,8 @@ Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& colum
                                         std::uint64_t expected_rows) {
   if (json.data() == nullptr)
     return decode_owned_partition(std::string(), columns, partition, first_row, expected_rows);
-  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows);
+  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows,
+                         &json);
 }
 
 Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,

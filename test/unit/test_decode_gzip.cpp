@@ -1,8 +1,11 @@
 // gunzip(): libdeflate against zlib-made gzip data — exact and wrong size hints, concatenated
 // members, the output cap, and corrupt, truncated or non-gzip input as protocol errors.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -56,6 +59,63 @@ TEST(DecodeGzip, InflatesWithAnySizeHint) {
     EXPECT_EQ(buffer->view(), original) << c.name;
     EXPECT_EQ(buffer->data()[buffer->size()], '\0') << c.name;
   }
+}
+
+TEST(DecodeGzip, LargeTextIsMappedAndGrowsWithoutLosingBytes) {
+  // From TextBuffer::kMapBytes on the text is mapped; a hint too small grows it (a malloc'd
+  // buffer copied into a mapping, then the mapping remapped larger).
+  const std::string original = sample((std::size_t{3} << 19) + 12345, 6);
+  const std::string compressed = gzip(original);
+  for (const std::uint64_t hint : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1} << 20,
+                                   std::uint64_t{original.size()}, std::uint64_t{40} << 20}) {
+    auto buffer = sfq::detail::gunzip_buffer(compressed, hint, kCap);
+    ASSERT_TRUE(buffer.ok()) << hint << ": " << buffer.error().message();
+    EXPECT_TRUE(buffer->mapped()) << hint;
+    EXPECT_EQ(buffer->view(), original) << hint;
+    EXPECT_EQ(buffer->data()[buffer->size()], '\0') << hint;
+  }
+}
+
+// How many of the pages of [begin, begin + length) are resident (mincore).
+std::size_t resident_pages(const char* begin, std::size_t length) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> pages((length + page - 1) / page);
+  EXPECT_EQ(::mincore(const_cast<char*>(begin), length, pages.data()), 0);
+  std::size_t resident = 0;
+  for (const unsigned char p : pages) resident += p & 1U;
+  return resident;
+}
+
+TEST(DecodeGzip, TextBufferHandsBackWholePagesBeforeAPoint) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t size = std::size_t{4} << 20;
+  sfq::detail::TextBuffer buffer(size);
+  ASSERT_TRUE(buffer.mapped());
+  std::memset(buffer.data(), 'x', size);
+  buffer.set_size(size);
+  EXPECT_EQ(resident_pages(buffer.data(), size), size / page);
+  EXPECT_EQ(buffer.release_before(buffer.data() + 10), 0U) << "less than a page";
+  const std::size_t cut = (std::size_t{2} << 20) + 100;
+  const std::size_t kept_from = cut / page * page;
+  EXPECT_EQ(buffer.release_before(buffer.data() + cut), kept_from);
+  EXPECT_EQ(buffer.release_before(buffer.data() + cut), 0U) << "already given back";
+  EXPECT_EQ(resident_pages(buffer.data(), kept_from), 0U);
+  // From the page holding the cut on, nothing changed.
+  EXPECT_EQ(std::string_view(buffer.data() + kept_from, size - kept_from),
+            std::string(size - kept_from, 'x'));
+  EXPECT_EQ(buffer.data()[size], '\0');
+  // A move carries the mapping.
+  sfq::detail::TextBuffer moved(std::move(buffer));
+  EXPECT_TRUE(moved.mapped());
+  EXPECT_EQ(moved.size(), size);
+  EXPECT_EQ(moved.release_before(moved.data() + size), size - kept_from);
+  // A small buffer comes from malloc and is never touched.
+  sfq::detail::TextBuffer small(1000);
+  EXPECT_FALSE(small.mapped());
+  std::memset(small.data(), 'y', 1000);
+  small.set_size(1000);
+  EXPECT_EQ(small.release_before(small.data() + 1000), 0U);
+  EXPECT_EQ(small.view(), std::string(1000, 'y'));
 }
 
 TEST(DecodeGzip, ConcatenatedMembersAndEmptyContent) {
