@@ -3,21 +3,6 @@
 // hands every cell to a ColumnBuilder.
 #include "decode/result_parser.hpp"
 
-// RapidJSON's SSE2 scanners for whitespace and for strings parsed in place (every x86-64 CPU has
-// SSE2): most of a partition is string cells. Not under AddressSanitizer, which would report
-// their aligned 16-byte reads, which can run past the text's end (never past its page).
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SFQ_ADDRESS_SANITIZER 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SFQ_ADDRESS_SANITIZER 1
-#endif
-#if defined(__SSE2__) && !defined(SFQ_ADDRESS_SANITIZER) && !defined(RAPIDJSON_SSE2)
-#define RAPIDJSON_SSE2
-#endif
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
