@@ -375,6 +375,14 @@ Runner::Flow Runner::run_statement(const std::string& text) {
   if (!variables_.substitute(text, sql, substitution_error)) {
     return fail(kExitClientError, substitution_error);
   }
+  // The splitter capped the text as written; variables may have made it longer.
+  if (sql.size() > max_statement_bytes_) {
+    return fail(kExitClientError,
+                "with its variables substituted, the statement is " + std::to_string(sql.size()) +
+                    " bytes, longer than " + std::to_string(max_statement_bytes_) +
+                    " bytes, the limit of one statement's text (--max-statement-bytes); it was "
+                    "not run");
+  }
   if (batch_) {
     batch_->push_back(std::move(sql));
     return Flow::next;
@@ -621,6 +629,18 @@ Runner::Flow Runner::flush_batch() {
   const bool transaction = batch_transaction_;
   batch_.reset();
   if (statements.empty()) return Flow::next;
+  // One request carries them all, and the cap is on a request's text: each statement within it
+  // was capped already, their sum is checked here.
+  std::size_t total = 0;
+  for (const std::string& statement : statements) total += statement.size() + 2;  // ";\n"
+  if (total > max_statement_bytes_) {
+    return fail(kExitClientError,
+                "the " + std::to_string(statements.size()) + " statements gathered for one " +
+                    "request are " + std::to_string(total) + " bytes in all, longer than " +
+                    std::to_string(max_statement_bytes_) +
+                    " bytes, the limit of one request's text (--max-statement-bytes); none of "
+                    "them was run");
+  }
   if (!session_) return fail(kExitUsage, "not connected; use !connect NAME");
   std::vector<std::size_t> shown;
   for (std::size_t i = 0; i < statements.size(); ++i) shown.push_back(transaction ? i + 1 : i);

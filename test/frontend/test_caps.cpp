@@ -224,6 +224,42 @@ TEST(Caps, AQueryArgumentAtTheCapRunsAndOneByteMoreIsRefused) {
   EXPECT_THAT(r.err, HasSubstr("--max-statement-bytes"));
 }
 
+// Variables are substituted after the splitter capped the text as written: the text that
+// would be sent is capped too.
+TEST(Caps, AStatementThatVariablesMakeLongerThanTheCapIsRefused) {
+  CliAccount account;
+  const std::string value(1500, 'x');
+  auto r = run_sfq({"--format", "csv", "--max-statement-bytes", "2048", "-D", "v=" + value, "-q",
+                    "select '&v' as a; select '&v&v' as b; select 2 as c"},
+                   account.env());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "A\n" + value + "\n") << "the first statement ran, the second did not";
+  EXPECT_THAT(r.err, HasSubstr("with its variables substituted, the statement is 3014 bytes, "
+                               "longer than 2048 bytes"));
+  EXPECT_EQ(account.server().counters().executions, 1u) << "nothing after the refusal either";
+}
+
+// --single-request (and !begin ... !commit) send every statement in one request, whose text is
+// capped as a whole: nothing is sent when the sum is past the cap.
+TEST(Caps, StatementsGatheredForOneRequestAreCappedTogether) {
+  CliAccount account;
+  const std::string statement =
+      "select '" + std::string(900, 'y') + "' as a;\n";  // 914 bytes and its ;
+  auto r = run_sfq({"--format", "csv", "--max-statement-bytes", "2048", "--single-request"},
+                   account.env(), statement + statement);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(account.server().counters().executions, 1u);
+
+  r = run_sfq({"--format", "csv", "--max-statement-bytes", "2048", "--single-request"},
+              account.env(), statement + statement + statement);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("the 3 statements gathered for one request are 2748 bytes in all, "
+                               "longer than 2048 bytes"));
+  EXPECT_THAT(r.err, HasSubstr("none of them was run"));
+  EXPECT_EQ(account.server().counters().executions, 1u) << "the second run sent nothing";
+}
+
 // What an endless stream on standard input did to sfq: how much of it was written before sfq
 // stopped reading, its exit status and output, and its peak resident set (wait4).
 struct StreamRun {
