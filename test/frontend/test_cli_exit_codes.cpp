@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <string_view>
 
 #include "support/cli_account.hpp"
 #include "support/cli_process.hpp"
@@ -18,6 +19,15 @@ namespace sfq::test_support {
 namespace {
 
 using namespace std::chrono_literals;
+
+// Injects the fault a spec describes (mock_snowflake's --fault syntax) into the account's emulator.
+::testing::AssertionResult inject_fault(CliAccount& account, std::string_view spec) {
+  std::string error;
+  const auto fault = mock_snowflake::parse_fault_spec(spec, error);
+  if (!fault) return ::testing::AssertionFailure() << spec << ": " << error;
+  account.server().inject_fault(*fault);
+  return ::testing::AssertionSuccess();
+}
 
 int count_lines(const std::string& text) {
   int lines = 0;
@@ -111,12 +121,9 @@ TEST(CliExitCodes, Three_CannotConnect_KeyNotRegistered) {
 // for again, with backoff, max_retries times first: the library's fault matrix has that row.)
 TEST(CliExitCodes, Four_CommunicationError_UnreadableAnswer) {
   CliAccount account;
-  std::string error;
-  const auto fault = mock_snowflake::parse_fault_spec(
-      R"(kind=status,status=202,method=POST,path=/api/v2/statements,count=100,body={"message":"Asynchronous execution in progress."})",
-      error);
-  ASSERT_TRUE(fault) << error;
-  account.server().inject_fault(*fault);
+  ASSERT_TRUE(inject_fault(
+      account,
+      R"(kind=status,status=202,method=POST,path=/api/v2/statements,count=100,body={"message":"Asynchronous execution in progress."})"));
   const auto r = run_sfq({"-q", "select 1"}, account.env());
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("without a statement handle"), std::string::npos) << r.err;
@@ -128,11 +135,8 @@ TEST(CliExitCodes, Four_CommunicationError_UnreadableAnswer) {
 TEST(CliExitCodes, Four_CommunicationError_ServerGoneAfterAcceptingTheStatement) {
   CliAccount account;
   account.server().set_sync_window(100ms);  // answered 202: the statement is polled
-  std::string error;
-  const auto fault = mock_snowflake::parse_fault_spec(
-      "kind=refuse,duration_ms=600000,count=1000,method=GET,path=/api/v2/statements/*", error);
-  ASSERT_TRUE(fault) << error;
-  account.server().inject_fault(*fault);
+  ASSERT_TRUE(inject_fault(
+      account, "kind=refuse,duration_ms=600000,count=1000,method=GET,path=/api/v2/statements/*"));
   ProcessOptions options;
   options.args = {sfq_binary(), "-q", "select system$wait(3) as w"};
   options.timeout = 120s;  // hang guard only
@@ -282,11 +286,8 @@ TEST(CliExitCodes, OneHundredFortyThree_SigtermCancelsTheStatementOnTheServer) {
 
 TEST(CliExitCodes, Four_SigintWhenTheServerRefusesEveryCancel_SaysItIsNotConfirmed) {
   CliAccount account;
-  std::string error;
-  const auto fault = mock_snowflake::parse_fault_spec(
-      "kind=status,status=403,path=/api/v2/statements/*/cancel,count=1000", error);
-  ASSERT_TRUE(fault) << error;
-  account.server().inject_fault(*fault);
+  ASSERT_TRUE(
+      inject_fault(account, "kind=status,status=403,path=/api/v2/statements/*/cancel,count=1000"));
   ProcessOptions options;
   options.args = {sfq_binary(), "-q", "select system$wait(120)"};
   options.timeout = 150s;

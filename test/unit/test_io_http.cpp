@@ -44,6 +44,7 @@
 #include "io/http_client.hpp"
 #include "sfq/log.hpp"
 #include "support/loop_support.hpp"
+#include "support/self_signed_certificate.hpp"
 #include "support/stuck_listener.hpp"
 #include "support/zlib_support.hpp"
 
@@ -86,39 +87,26 @@ bool looks_gzipped(std::string_view body) {
          static_cast<unsigned char>(body[1]) == 0x8b;
 }
 
-// A self-signed certificate for 127.0.0.1 and localhost, made with OpenSSL in the test.
+// The shared self-signed certificate for 127.0.0.1 and localhost (test/support), as the OpenSSL
+// objects the in-process TLS server takes and as a PEM file to name as ca_file.
 struct SelfSignedCertificate {
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   std::string pem_path;
 
   SelfSignedCertificate() {
-    key = EVP_EC_gen("P-256");
-    cert = X509_new();
+    const ::sfq::test_support::CertificatePem pem =
+        ::sfq::test_support::self_signed_certificate_pem();
+    BIO* cert_bio =
+        BIO_new_mem_buf(pem.certificate.data(), static_cast<int>(pem.certificate.size()));
+    BIO* key_bio = BIO_new_mem_buf(pem.key.data(), static_cast<int>(pem.key.size()));
+    cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+    key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+    BIO_free(cert_bio);
+    BIO_free(key_bio);
     if (key == nullptr || cert == nullptr) return;
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("sfq io test"), -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    X509V3_CTX context;
-    X509V3_set_ctx_nodb(&context);
-    X509V3_set_ctx(&context, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* san =
-        X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
-    X509_add_ext(cert, san, -1);
-    X509_EXTENSION_free(san);
-    X509_sign(cert, key, EVP_sha256());
-
     pem_path = testing::TempDir() + "sfq_io_test_ca_" + std::to_string(::getpid()) + ".pem";
-    FILE* file = std::fopen(pem_path.c_str(), "w");
-    if (file == nullptr) return;
-    PEM_write_X509(file, cert);
-    std::fclose(file);
+    std::ofstream(pem_path, std::ios::binary) << pem.certificate;
   }
   ~SelfSignedCertificate() {
     if (!pem_path.empty()) std::remove(pem_path.c_str());
