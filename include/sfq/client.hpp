@@ -49,8 +49,11 @@ struct QueryProgress {
   std::chrono::milliseconds elapsed{0};
   std::uint64_t rows_received = 0;  ///< rows decoded so far
   std::uint64_t total_rows = 0;     ///< numRows, once known
+  /// Partitions whose last batch was delivered (a partition may arrive in several batches).
   std::size_t partitions_received = 0;
   std::size_t partitions_total = 0;  ///< once known
+  /// Bytes of decoded batches waiting for the consumer now (bounded by the streaming budget).
+  std::uint64_t bytes_held = 0;
   /// Retries of the submission so far while it is queued (cannot connect, 5xx, throttling),
   /// and what its last failed attempt saw, e.g. "cannot connect: ... (Connection refused)".
   std::uint32_t retries = 0;

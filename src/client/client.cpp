@@ -1,6 +1,7 @@
 // client.cpp — sfq::Client and sfq::Query: the public face of the statement machinery.
 #include "sfq/client.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "sqlapi/client_core.hpp"
@@ -202,17 +203,18 @@ std::optional<RowBatch> Query::next_batch_until(std::chrono::steady_clock::time_
     throw state_->error.value_or(Error(ErrorCategory::cancelled, "cancelled"));
   }
   if (state_->ready.empty()) return std::nullopt;
-  RowBatch batch = std::move(state_->ready.front());
+  Query::State::Slice slice = std::move(state_->ready.front());
   state_->ready.pop_front();
+  state_->held_bytes -= std::min(state_->held_bytes, static_cast<std::uint64_t>(slice.bytes));
   lock.unlock();
   if (auto core = state_->core.lock()) {
     ClientCore* raw = core.get();
     const std::uint64_t id = state_->id;
-    raw->post([raw, id] {
-      if (auto* machine = raw->machine(id)) machine->on_consumed();
+    raw->post([raw, id, last = slice.last] {
+      if (auto* machine = raw->machine(id)) machine->on_consumed(last);
     });
   }
-  return batch;
+  return std::move(slice.batch);
 }
 
 QueryResult Query::result() {

@@ -1,7 +1,9 @@
 // gzip.cpp — gunzip() on libdeflate: whole-buffer inflate, grow-and-retry when the size hint is
-// wrong, concatenated members, a hard cap on the output; TextBuffer, mapped for large texts.
+// wrong, concatenated members, a hard cap on the output; GzipStream on ISA-L's streaming
+// inflater; TextBuffer, mapped for large texts.
 #include "decode/gzip.hpp"
 
+#include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -237,6 +239,92 @@ Result<TextBuffer> gunzip_buffer(std::string_view compressed, std::uint64_t expe
     return status.error();
   }
   return std::move(out.buffer);
+}
+
+struct GzipStream::State {
+  inflate_state inflater;
+};
+
+GzipStream::GzipStream(std::uint64_t max_size)
+    : state_(std::make_unique<State>()), max_size_(max_size) {
+  isal_inflate_init(&state_->inflater);
+  state_->inflater.crc_flag = ISAL_GZIP;
+}
+
+GzipStream::~GzipStream() = default;
+
+Result<std::size_t> GzipStream::inflate(std::string_view& input, char* out, std::size_t room) {
+  if (!error_.empty()) return protocol_error(error_);
+  const auto failed = [this](std::string message) -> Result<std::size_t> {
+    error_ = std::move(message);
+    return protocol_error(error_);
+  };
+  std::size_t written = 0;
+  inflate_state& s = state_->inflater;
+  while (!input.empty() && written < room) {
+    if (member_done_) {
+      // Another member follows (RFC 1952 §2.2): it must start with the magic bytes. Its header
+      // is checked by the inflater; a first byte that cannot start one is rejected here.
+      if (static_cast<unsigned char>(input.front()) != 0x1f) {
+        return failed("corrupt gzip data: " + std::to_string(input.size()) +
+                      " unexpected bytes after member ending at offset " +
+                      std::to_string(in_total_));
+      }
+      isal_inflate_reset(&s);
+      s.crc_flag = ISAL_GZIP;
+      member_done_ = false;
+      member_start_ = in_total_;
+    }
+    if (!started_) {
+      started_ = true;
+      if (static_cast<unsigned char>(input.front()) != 0x1f ||
+          (input.size() >= 2 && static_cast<unsigned char>(input[1]) != 0x8b)) {
+        return failed("body is not gzip data (no gzip magic bytes)");
+      }
+    }
+    // ISA-L counts in 32 bits: feed and fill at most 1 GiB at a time.
+    constexpr std::size_t kStep = std::size_t{1} << 30;
+    std::size_t allowed = std::min(room - written, kStep);
+    if (out_total_ + allowed > max_size_ + 1) {
+      allowed = static_cast<std::size_t>(max_size_ + 1 - out_total_);
+    }
+    const std::size_t in_size = std::min(input.size(), kStep);
+    s.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(input.data()));
+    s.avail_in = static_cast<std::uint32_t>(in_size);
+    s.next_out = reinterpret_cast<std::uint8_t*>(out + written);
+    s.avail_out = static_cast<std::uint32_t>(allowed);
+    const int rc = isal_inflate(&s);
+    const std::size_t used = in_size - s.avail_in;
+    const std::size_t produced = allowed - s.avail_out;
+    input.remove_prefix(used);
+    in_total_ += used;
+    written += produced;
+    out_total_ += produced;
+    if (rc != ISAL_DECOMP_OK) {
+      return failed("corrupt gzip data in the member at offset " + std::to_string(member_start_) +
+                    (rc == ISAL_INCORRECT_CHECKSUM ? " (checksum mismatch)" : ""));
+    }
+    if (out_total_ > max_size_) {
+      return failed("gzip body inflates to more than the limit of " + std::to_string(max_size_) +
+                    " bytes");
+    }
+    if (s.block_state == ISAL_BLOCK_FINISH) {
+      member_done_ = true;
+    } else if (used == 0 && produced == 0) {
+      break;  // needs more input than a piece holds (a header split across pieces)
+    }
+  }
+  return written;
+}
+
+Status GzipStream::finish() const {
+  if (!error_.empty()) return protocol_error(error_);
+  if (!started_) return protocol_error("gzip body is empty");
+  if (!member_done_) {
+    return protocol_error("corrupt gzip data in the member at offset " +
+                          std::to_string(member_start_) + ": the body ends inside it (truncated)");
+  }
+  return {};
 }
 
 }  // namespace sfq::detail

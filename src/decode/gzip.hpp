@@ -1,10 +1,14 @@
-// gzip.hpp (internal) — inflating gzip'd partition bodies with libdeflate.
+// gzip.hpp (internal) — inflating gzip'd response bodies: whole buffers with libdeflate, and
+// streams in pieces with ISA-L (GzipStream).
 //
 // Partitions after the first arrive with `Content-Encoding: gzip` and stay compressed on the I/O
-// thread; a decode worker inflates them here. libdeflate inflates whole buffers (about twice as
-// fast as zlib), so the output is sized up front from partitionInfo's `uncompressedSize`; when
-// that is missing or wrong the buffer grows and the member is inflated again, never past
-// `max_size`. Every function is thread-safe (each thread keeps its own decompressor).
+// thread; a decode worker inflates them. Small whole bodies (the first response, status bodies)
+// go through gunzip(): libdeflate inflates whole buffers, so the output is sized up front (from
+// a hint, else the trailer); when that is wrong the buffer grows and the member is inflated
+// again, never past `max_size`. Partitions go through GzipStream (decode/partition_stream.hpp):
+// ISA-L's inflater takes the body in pieces and writes into a small window, so neither the whole
+// compressed body nor its whole text has to be held (and it inflates faster than libdeflate
+// here). Every function is thread-safe (each thread keeps its own libdeflate decompressor).
 #pragma once
 
 #include <cstddef>
@@ -76,6 +80,38 @@ class TextBuffer {
   std::size_t capacity_ = 0;
   std::size_t mapped_bytes_ = 0;  // the mapping's length; 0 = from malloc (or empty)
   std::size_t released_ = 0;      // bytes from data_ already given back
+};
+
+/// Inflates gzip data given in pieces of any size (ISA-L's streaming inflater): one member or
+/// several concatenated. The same kinds of errors as gunzip() (ErrorCategory::protocol): not gzip,
+/// corrupt data, a body that ends inside a member (finish()), output past `max_size`. After an
+/// error the stream stays failed. Not thread-safe; one per body.
+class GzipStream {
+ public:
+  explicit GzipStream(std::uint64_t max_size);
+  ~GzipStream();
+  GzipStream(const GzipStream&) = delete;
+  GzipStream& operator=(const GzipStream&) = delete;
+
+  /// Inflates from the front of `input` into `out` (at most `room` bytes), removing what it
+  /// consumed from `input`; returns the bytes written. It stops when `input` is used up or `out`
+  /// is full, so call again while either has something left.
+  [[nodiscard]] Result<std::size_t> inflate(std::string_view& input, char* out, std::size_t room);
+  /// The body ended: an error unless it ended right after a complete member.
+  [[nodiscard]] Status finish() const;
+  [[nodiscard]] std::uint64_t bytes_in() const noexcept { return in_total_; }
+  [[nodiscard]] std::uint64_t bytes_out() const noexcept { return out_total_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::uint64_t max_size_;
+  std::uint64_t in_total_ = 0;
+  std::uint64_t out_total_ = 0;
+  std::uint64_t member_start_ = 0;  // input offset of the current member
+  bool member_done_ = false;        // the last member ended; the next byte starts a new one
+  bool started_ = false;            // any member begun
+  std::string error_;               // set once failed
 };
 
 /// gunzip() into a TextBuffer: the same checks and errors, without zero-filling the output

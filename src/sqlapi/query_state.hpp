@@ -11,12 +11,15 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sfq/client.hpp"
 
@@ -50,11 +53,34 @@ struct Query::State {
   std::uint64_t rows_received = 0;
   std::uint32_t retries = 0;  // of the submission, with what its last attempt saw
   std::string last_failure;
-  std::size_t partitions_total = 0;         // known with meta
-  std::size_t partitions_queued = 0;        // handed to the consumer (queue or on_batch)
-  std::map<std::size_t, RowBatch> decoded;  // waiting for earlier partitions
+  std::size_t partitions_total = 0;   // known with meta
+  std::size_t partitions_queued = 0;  // whose last batch went to the consumer (queue or on_batch)
+  // A partition arrives as one or more batches (slices of its rows, decode/partition_stream.hpp);
+  // `last` marks its final one.
+  struct Slice {
+    RowBatch batch;
+    bool last = true;
+    std::size_t bytes = 0;  // batch.memory_bytes(), counted in held_bytes until taken
+  };
+  std::map<std::size_t, std::deque<Slice>> decoded;  // by partition, waiting for earlier ones
   std::size_t next_to_queue = 0;
-  std::deque<RowBatch> ready;  // pull mode: in order, not yet taken by next_batch()
+  std::deque<Slice> ready;  // pull mode: in order, not yet taken by next_batch()
+  // The streaming budget's live part: bytes of decoded batches not yet taken by the consumer
+  // (decoded + ready, and the batch on_batch is being given), and its high-water mark (tests).
+  std::uint64_t held_bytes = 0;
+  std::uint64_t held_bytes_high_water = 0;
+  // Decode jobs that stopped because held_bytes went over the budget, by partition: the machine
+  // runs them again once the consumer has taken enough (StatementMachine::on_consumed). The job
+  // of the partition the consumer waits for never parks while the consumer has nothing to take.
+  std::vector<std::pair<std::size_t, std::function<void()>>> parked;
+
+  /// Whether the consumer has a batch it can take now (or on_batch is running).
+  [[nodiscard]] bool consumer_has_work() const {
+    if (options.on_batch && delivering) return true;
+    if (!ready.empty()) return true;
+    const auto next = decoded.find(next_to_queue);
+    return options.on_batch && next != decoded.end() && !next->second.empty();
+  }
   // Push mode: the query's one callback task (drain_to_on_batch in statement_machine.cpp) is
   // queued on the CallbackExecutor or running, perhaps inside on_batch.
   bool delivering = false;
@@ -89,6 +115,7 @@ struct Query::State {
     p.total_rows = meta ? meta->total_rows : 0;
     p.partitions_received = partitions_queued;
     p.partitions_total = partitions_total;
+    p.bytes_held = held_bytes;
     p.retries = retries;
     p.last_failure = last_failure;
     return p;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "decode/partition_stream.hpp"
 #include "sqlapi/client_core.hpp"
 #include "sqlapi/request.hpp"
 #include "util/log.hpp"
@@ -86,29 +87,36 @@ void post_to_machine(const std::shared_ptr<Query::State>& state, Fn fn) {
   });
 }
 
-// Push mode: calls on_batch with every batch that is next in partition order, one after
-// another, then on_complete when the query ended meanwhile. Runs as the query's one task on the
+// Push mode: calls on_batch with every batch that is next in order, one after another, then
+// on_complete when the query ended meanwhile. Runs as the query's one task on the
 // CallbackExecutor (Query::State::delivering is true while it runs), never on a decode worker.
 void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
   std::unique_lock lock(state->mutex);
-  for (auto it = state->decoded.find(state->next_to_queue); it != state->decoded.end();
+  for (auto it = state->decoded.find(state->next_to_queue);
+       it != state->decoded.end() && !it->second.empty();
        it = state->decoded.find(state->next_to_queue)) {
     if (state->state == QueryState::failed || state->state == QueryState::cancelled) break;
-    RowBatch next = std::move(it->second);
-    state->decoded.erase(it);
-    ++state->next_to_queue;
-    state->rows_received += next.rows;
-    const std::size_t partition = next.partition;
+    Query::State::Slice next = std::move(it->second.front());
+    it->second.pop_front();
+    if (next.last) {
+      state->decoded.erase(it);
+      ++state->next_to_queue;
+    }
+    state->rows_received += next.batch.rows;
+    const std::size_t partition = next.batch.partition;
+    const bool last = next.last;
+    const std::size_t bytes = next.bytes;
     lock.unlock();
     std::optional<Error> thrown;
     try {
-      state->options.on_batch(std::move(next));
+      state->options.on_batch(std::move(next.batch));
     } catch (const std::exception& e) {
       thrown = callback_error("on_batch", e.what());
     } catch (...) {
       thrown = callback_error("on_batch", nullptr);
     }
     lock.lock();
+    state->held_bytes -= std::min<std::uint64_t>(state->held_bytes, bytes);
     if (thrown) {
       // No batch goes to on_batch after this; the loop ends the query (and runs on_complete).
       if (!state->terminal()) {
@@ -119,15 +127,18 @@ void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
                       [error = *thrown](StatementMachine& machine) { machine.fail_with(error); });
       break;
     }
-    ++state->partitions_queued;
-    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
-    post_to_machine(state, [partition](StatementMachine& machine) {
-      machine.on_delivered(partition);
-      machine.on_consumed();
+    if (last) {
+      ++state->partitions_queued;
+      if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
+    }
+    post_to_machine(state, [partition, last](StatementMachine& machine) {
+      if (last) machine.on_delivered(partition);
+      machine.on_consumed(last);
     });
   }
   if (state->state == QueryState::failed || state->state == QueryState::cancelled) {
     state->decoded.clear();  // never delivered: free them now
+    state->held_bytes = 0;
   }
   state->delivering = false;
   // The query ended while on_batch ran: on_complete was held back until it returned.
@@ -141,21 +152,36 @@ void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
   if (run_complete) StatementMachine::notify_complete(state);
 }
 
-// Hands a decoded batch to the consumer in partition order. Runs on decode workers.
-void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
-                   const std::shared_ptr<CallbackExecutor>& callbacks, RowBatch batch) {
+// Hands a decoded batch (a partition's `last` one, or a slice before it) to the consumer in
+// order. Runs on decode workers. Returns true when the query now holds more than `budget` bytes
+// of batches its consumer has not taken.
+bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
+                   const std::shared_ptr<CallbackExecutor>& callbacks, RowBatch batch, bool last,
+                   std::uint64_t budget) {
   const std::uint64_t id = state->id;
+  const std::size_t bytes = batch.memory_bytes();
   std::unique_lock lock(state->mutex);
-  if (state->state == QueryState::failed || state->state == QueryState::cancelled) return;
-  state->decoded.emplace(batch.partition, std::move(batch));
+  if (state->state == QueryState::failed || state->state == QueryState::cancelled) return false;
+  const std::size_t partition = batch.partition;
+  state->decoded[partition].push_back(Query::State::Slice{std::move(batch), last, bytes});
+  state->held_bytes += bytes;
+  state->held_bytes_high_water = std::max(state->held_bytes_high_water, state->held_bytes);
+  const bool over = state->held_bytes > budget;
   if (!state->options.on_batch) {
     std::vector<std::size_t> queued;
     for (auto it = state->decoded.find(state->next_to_queue); it != state->decoded.end();
          it = state->decoded.find(state->next_to_queue)) {
-      state->rows_received += it->second.rows;
-      state->ready.push_back(std::move(it->second));
-      queued.push_back(it->first);
+      bool finished = false;
+      while (!it->second.empty() && !finished) {
+        Query::State::Slice& front = it->second.front();
+        finished = front.last;
+        state->rows_received += front.batch.rows;
+        state->ready.push_back(std::move(front));
+        it->second.pop_front();
+      }
+      if (!finished) break;
       state->decoded.erase(it);
+      queued.push_back(state->next_to_queue);
       ++state->next_to_queue;
       ++state->partitions_queued;
     }
@@ -164,17 +190,18 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
     lock.unlock();
     state->changed.notify_all();
-    for (const std::size_t partition : queued) {
-      core.post([&core, id, partition] {
-        if (auto* machine = core.machine(id)) machine->on_delivered(partition);
+    for (const std::size_t done : queued) {
+      core.post([&core, id, done] {
+        if (auto* machine = core.machine(id)) machine->on_delivered(done);
       });
     }
-    return;
+    return over;
   }
   // Push mode: the query's strand. A task that is already draining takes this batch too;
   // otherwise one starts when this batch is the next in order. The user's code runs there, so a
   // consumer that blocks holds up only its own query, never this worker.
-  if (state->delivering || !state->decoded.contains(state->next_to_queue)) return;
+  const auto next = state->decoded.find(state->next_to_queue);
+  if (state->delivering || next == state->decoded.end() || next->second.empty()) return over;
   state->delivering = true;
   lock.unlock();
   try {
@@ -183,6 +210,93 @@ void deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
     lock.lock();
     state->delivering = false;
     throw;  // fails the query (guarded_job)
+  }
+  return over;
+}
+
+// One later partition being decoded: its body, the stream decoding it, and the batch held back
+// so that the partition's final batch can be marked `last`. Its job decodes a slice at a time
+// and hands each over; when the query holds more than its budget of batches not yet taken it
+// stops and parks itself (Query::State::parked) instead of waiting, and the machine submits it
+// again when the consumer has taken some (StatementMachine::on_consumed). One job of a
+// partition runs at a time.
+struct PartitionJob {
+  PartitionJob(PartitionStream::Options options, std::string text)
+      : stream(std::move(options)), body(std::move(text)), rest(body) {}
+  PartitionStream stream;
+  std::string body;       // the compressed (or identity) body; freed once fed
+  std::string_view rest;  // what of it the stream has not taken yet
+  std::optional<RowBatch> held;
+  bool ending = false;  // the whole body was fed; finish() is draining
+  std::uint64_t skip = 0;
+  std::size_t partition = 0;
+  std::uint64_t first_row = 0;
+};
+
+void run_partition_job(ClientCore& core, const std::shared_ptr<Query::State>& state,
+                       const std::shared_ptr<CallbackExecutor>& callbacks,
+                       const std::shared_ptr<PartitionJob>& job, std::uint64_t budget) {
+  const std::uint64_t id = state->id;
+  const std::size_t partition = job->partition;
+  while (true) {
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->terminal()) return;
+    }
+    Result<std::optional<RowBatch>> next =
+        job->ending ? job->stream.finish() : job->stream.next(job->rest);
+    if (!next.ok()) {
+      // Rows already handed over are not handed over again: the next attempt skips them.
+      const std::uint64_t delivered =
+          job->skip + job->stream.rows_delivered() - (job->held ? job->held->rows : 0);
+      core.post(
+          [&core, id, partition, delivered,
+           error = next.error().with_context("decoding partition " + std::to_string(partition))] {
+            if (auto* machine = core.machine(id)) {
+              machine->on_partition_job_done(partition);
+              machine->on_partition_decode_failed(partition, error, delivered);
+            }
+          });
+      return;
+    }
+    if (!next.value()) {
+      if (job->ending) {
+        // The end: the held batch (or an empty one, for a partition without rows) is the last.
+        RowBatch last = job->held ? std::move(*job->held) : RowBatch{};
+        if (!job->held) {
+          last.partition = partition;
+          last.first_row = job->first_row + job->skip + job->stream.rows_delivered();
+        }
+        job->held.reset();
+        deliver_batch(core, state, callbacks, std::move(last), true, budget);
+        core.post([&core, id, partition] {
+          if (auto* machine = core.machine(id)) machine->on_partition_job_done(partition);
+        });
+        return;
+      }
+      if (!job->rest.empty()) continue;
+      // Every byte is in the stream: the body can go.
+      job->ending = true;
+      std::string().swap(job->body);
+      job->rest = {};
+      continue;
+    }
+    if (!job->held) {
+      job->held = std::move(*next.value());
+      continue;
+    }
+    RowBatch ready = std::exchange(*job->held, std::move(*next.value()));
+    if (deliver_batch(core, state, callbacks, std::move(ready), false, budget)) {
+      std::lock_guard lock(state->mutex);
+      if (state->held_bytes > budget && !state->terminal() &&
+          (partition != state->next_to_queue || state->consumer_has_work())) {
+        state->parked.emplace_back(partition, [&core, state, callbacks, job, budget] {
+          guarded_job(core, state->id, "decoding partition " + std::to_string(job->partition),
+                      [&] { run_partition_job(core, state, callbacks, job, budget); });
+        });
+        return;
+      }
+    }
   }
 }
 
@@ -398,8 +512,9 @@ void StatementMachine::handle_result_200(HttpResponse response) {
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const bool accepted = pool->submit(
-      [&core, state, cap, callbacks = pool->callbacks(), response = std::move(response)]() {
+  const bool accepted =
+      pool->submit([&core, state, cap, budget = budget_, callbacks = pool->callbacks(),
+                    response = std::move(response)]() {
         guarded_job(core, state->id, "decoding the first result", [&] {
           const std::uint64_t id = state->id;
           auto text = response_text(response, cap);
@@ -431,7 +546,7 @@ void StatementMachine::handle_result_200(HttpResponse response) {
             if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
           });
           if (first == 0 && state->options.fetch_rows) {
-            deliver_batch(core, state, callbacks, std::move(set.first_batch));
+            deliver_batch(core, state, callbacks, std::move(set.first_batch), true, budget);
           }
         });
       });
@@ -457,50 +572,72 @@ void StatementMachine::on_metadata(std::shared_ptr<const ResultMeta> meta, Colum
     return;
   }
   // Partition 0 came with the metadata and is being delivered (unless skipped).
-  outstanding_ = 0;
-  outstanding_costs_.clear();
-  outstanding_bytes_ = 0;
-  if (first_partition_ == 0) hold(0);
+  outstanding_ = first_partition_ == 0 ? 1 : 0;
+  reserved_.clear();
+  reserved_bytes_ = 0;
   next_fetch_ = std::max<std::size_t>(1, first_partition_);
   fetch_more();
 }
 
-std::uint64_t StatementMachine::partition_cost(std::size_t partition) const {
-  // The inflated text and the columns decoded from it, each about uncompressedSize (the
-  // compressed body is freed before decoding starts). Unknown sizes count as nothing: then only
-  // prefetch_partitions bounds the query.
-  if (!meta_ || partition >= meta_->partitions.size()) return 0;
-  return 2 * meta_->partitions[partition].uncompressed_size;
+std::uint64_t StatementMachine::partition_cost(std::size_t partition,
+                                               std::uint64_t body_bytes) const {
+  // While a partition is fetched and decoded it holds its body (its compressed size when known:
+  // partitionInfo's, else a third of its text, as gzip'd JSON rows shrink at least that much
+  // even when their text is random) and the window of text being cut into a batch, at most
+  // about one slice. Unknown sizes count as nothing: then only prefetch_partitions bounds it.
+  if (!meta_ || partition >= meta_->partitions.size()) return body_bytes;
+  const PartitionInfo& info = meta_->partitions[partition];
+  const std::uint64_t body = body_bytes > 0             ? body_bytes
+                             : info.compressed_size > 0 ? info.compressed_size
+                                                        : info.uncompressed_size / 3;
+  const std::uint64_t window =
+      std::min<std::uint64_t>(info.uncompressed_size, PartitionStream::kDefaultSliceBytes * 5 / 4);
+  return body + window;
 }
 
-void StatementMachine::hold(std::size_t partition) {
-  const std::uint64_t cost = partition_cost(partition);
-  outstanding_costs_.push_back(cost);
-  outstanding_bytes_ += cost;
-  ++outstanding_;
+void StatementMachine::reserve(std::size_t partition, std::uint64_t bytes) {
+  auto [it, inserted] = reserved_.try_emplace(partition, 0);
+  reserved_bytes_ = reserved_bytes_ - it->second + bytes;
+  it->second = bytes;
+}
+
+void StatementMachine::on_partition_job_done(std::size_t partition) {
+  if (const auto it = reserved_.find(partition); it != reserved_.end()) {
+    reserved_bytes_ -= it->second;
+    reserved_.erase(it);
+  }
+  fetch_more();
 }
 
 void StatementMachine::fetch_more() {
   while (phase_ == Phase::fetching && next_fetch_ < partitions_total_ && outstanding_ < window_) {
-    // Within the streaming budget; one partition is always allowed, however large, so that a
-    // partition bigger than the budget still arrives.
-    if (outstanding_ > 0 && outstanding_bytes_ + partition_cost(next_fetch_) > budget_) break;
-    hold(next_fetch_);
-    fetch_partition(next_fetch_++);
+    // Within the streaming budget (what the partitions being fetched and decoded hold, and the
+    // batches the consumer has not taken); one partition is always allowed, however large, so
+    // that a partition bigger than the budget still arrives.
+    std::uint64_t held = reserved_bytes_;
+    {
+      std::lock_guard lock(state_->mutex);
+      held += state_->held_bytes;
+    }
+    if (outstanding_ > 0 && held + partition_cost(next_fetch_, 0) > budget_) break;
+    ++outstanding_;
+    fetch_partition(next_fetch_++, 0);
   }
 }
 
-void StatementMachine::fetch_partition(std::size_t partition) {
+void StatementMachine::fetch_partition(std::size_t partition, std::uint64_t skip_rows) {
+  reserve(partition, partition_cost(partition, 0));
   RequestSpec spec;
   spec.kind = RequestKind::partition;
   spec.method = "GET";
   spec.url = status_url(core_.base_url(), handle_, partition);
-  send(std::move(spec), [this, partition](Result<HttpResponse> response) {
-    on_partition(partition, std::move(response));
+  send(std::move(spec), [this, partition, skip_rows](Result<HttpResponse> response) {
+    on_partition(partition, skip_rows, std::move(response));
   });
 }
 
-void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> response) {
+void StatementMachine::on_partition(std::size_t partition, std::uint64_t skip_rows,
+                                    Result<HttpResponse> response) {
   if (phase_ != Phase::fetching) return;
   if (!response.ok()) {
     fail(response.error().with_context("fetching partition " + std::to_string(partition)));
@@ -513,41 +650,24 @@ void StatementMachine::on_partition(std::size_t partition, Result<HttpResponse> 
   DecodePool* pool = core_.pool();
   if (pool == nullptr) return;
   ClientCore& core = core_;
-  auto state = state_;
-  const std::uint64_t cap = core_.max_response_bytes();
   const bool known = partition < meta_->partitions.size();
-  const std::uint64_t expected = known ? meta_->partitions[partition].uncompressed_size : 0;
-  const std::uint64_t expected_rows = known ? meta_->partitions[partition].row_count : 0;
+  PartitionStream::Options options;
+  options.columns = columns_;
+  options.partition = partition;
+  options.first_row = first_rows_[partition];
+  if (known) options.expected_rows = meta_->partitions[partition].row_count;
+  options.gzip = response.value().is_gzip();
+  options.max_bytes = core_.max_response_bytes();
+  options.skip_rows = skip_rows;
+  auto job = std::make_shared<PartitionJob>(std::move(options), std::move(response.value().body));
+  job->partition = partition;
+  job->first_row = first_rows_[partition];
+  job->skip = skip_rows;
+  reserve(partition, partition_cost(partition, std::max<std::uint64_t>(1, job->body.size())));
   const bool accepted =
-      pool->submit([&core, state, cap, callbacks = pool->callbacks(), expected, expected_rows,
-                    partition, first_row = first_rows_[partition], columns = columns_,
-                    response = std::move(response).value()]() mutable {
-        guarded_job(core, state->id, "decoding partition " + std::to_string(partition), [&] {
-          const std::uint64_t id = state->id;
-          // The inflated text (never zero-filled first) or the body itself is handed to the
-          // decoder, which parses it in place: no copy of the partition.
-          Result<RowBatch> batch = Result<RowBatch>(RowBatch{});
-          if (response.is_gzip()) {
-            Result<TextBuffer> text = gunzip_buffer(response.body, expected, cap);
-            std::string().swap(response.body);  // the compressed bytes are no longer needed
-            batch = text.ok() ? decode_owned_partition(std::move(text).value(), columns, partition,
-                                                       first_row, expected_rows)
-                              : Result<RowBatch>(text.error());
-          } else {
-            batch = decode_owned_partition(std::move(response.body), columns, partition, first_row,
-                                           expected_rows);
-          }
-          if (!batch.ok()) {
-            core.post([&core, id, partition,
-                       error = batch.error().with_context("decoding partition " +
-                                                          std::to_string(partition))] {
-              if (auto* machine = core.machine(id))
-                machine->on_partition_decode_failed(partition, error);
-            });
-            return;
-          }
-          deliver_batch(core, state, callbacks, std::move(batch).value());
-        });
+      pool->submit([&core, state = state_, callbacks = pool->callbacks(), job, budget = budget_] {
+        guarded_job(core, state->id, "decoding partition " + std::to_string(job->partition),
+                    [&] { run_partition_job(core, state, callbacks, job, budget); });
       });
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
@@ -563,11 +683,30 @@ void StatementMachine::on_delivered(std::size_t /*partition*/) {
   }
 }
 
-void StatementMachine::on_consumed() {
-  if (outstanding_ > 0) --outstanding_;
-  if (!outstanding_costs_.empty()) {
-    outstanding_bytes_ -= outstanding_costs_.front();
-    outstanding_costs_.pop_front();
+void StatementMachine::on_consumed(bool last_of_partition) {
+  if (last_of_partition && outstanding_ > 0) --outstanding_;
+  if (phase_ != Phase::fetching) return;
+  // Decode jobs that stopped for the budget go on once the consumer has made room.
+  std::vector<std::function<void()>> resume;
+  {
+    std::lock_guard lock(state_->mutex);
+    const bool starving = !state_->consumer_has_work();
+    for (auto it = state_->parked.begin(); it != state_->parked.end();) {
+      if (state_->held_bytes <= budget_ || (starving && it->first == state_->next_to_queue)) {
+        resume.push_back(std::move(it->second));
+        it = state_->parked.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (DecodePool* pool = core_.pool(); pool != nullptr) {
+    for (auto& job : resume) {
+      if (!pool->submit(std::move(job))) {
+        fail(Error(ErrorCategory::cancelled, "the client is closing"));
+        return;
+      }
+    }
   }
   fetch_more();
 }
@@ -588,9 +727,13 @@ void StatementMachine::on_first_decode_failed(Error error) {
   });
 }
 
-void StatementMachine::on_partition_decode_failed(std::size_t partition, Error error) {
+void StatementMachine::on_partition_decode_failed(std::size_t partition, Error error,
+                                                  std::uint64_t rows_delivered) {
   if (phase_ != Phase::fetching) return;
-  after_unreadable_body(std::move(error), [this, partition] { fetch_partition(partition); });
+  // Fetched again from its start; the rows already handed over are skipped.
+  after_unreadable_body(std::move(error), [this, partition, rows_delivered] {
+    fetch_partition(partition, rows_delivered);
+  });
 }
 
 void StatementMachine::after_unreadable_body(Error error, std::function<void()> ask_again) {
@@ -732,12 +875,15 @@ void StatementMachine::conclude(QueryState final_state, std::optional<Error> err
     core_.counters.statements_in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
   bool notify_complete = false;
+  // Destroyed outside the lock: they hold the state.
+  std::vector<std::pair<std::size_t, std::function<void()>>> parked;
   {
     std::lock_guard lock(state_->mutex);
     if (!state_->terminal()) {
       state_->state = final_state;
       state_->error = std::move(error);
     }
+    parked.swap(state_->parked);
     if (!state_->complete_notified) {
       if (state_->delivering) {
         // The query's callback task is delivering (perhaps inside on_batch): it runs

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -62,16 +63,21 @@ class StatementMachine {
   /// Stops everything and records `reason` as the outcome (unless already finished); cancels
   /// the statement on the server when it may still be running.
   void cancel(Error reason);
-  /// A decoded partition reached the consumer's queue (pull) or on_batch returned (push).
+  /// A partition's last batch reached the consumer's queue (pull) or on_batch returned (push).
   void on_delivered(std::size_t partition);
-  /// The consumer took a batch: a window slot is free.
-  void on_consumed();
+  /// The consumer took a batch (`last_of_partition`: a partition's last one, so a window slot
+  /// is free): parked decode jobs go on and more partitions may be fetched.
+  void on_consumed(bool last_of_partition);
+  /// A partition's decode job ended (every batch handed over, or failed): its body and window
+  /// no longer count against the budget.
+  void on_partition_job_done(std::size_t partition);
   /// Partition 0 was parsed: its metadata is known (the batch goes to the consumer directly).
   void on_metadata(std::shared_ptr<const ResultMeta> meta, ColumnsPtr columns);
   /// The first response (metadata + partition 0) could not be read: ask again.
   void on_first_decode_failed(Error error);
-  /// A later partition could not be read: fetch it again.
-  void on_partition_decode_failed(std::size_t partition, Error error);
+  /// A later partition could not be read: fetch it again, skipping the `rows_delivered` rows of
+  /// it already handed to the consumer.
+  void on_partition_decode_failed(std::size_t partition, Error error, std::uint64_t rows_delivered);
   /// Fails the query (any error, e.g. a decode job or a callback that threw).
   void fail_with(Error error) { fail(std::move(error)); }
 
@@ -90,11 +96,12 @@ class StatementMachine {
   void on_status_202(const HttpResponse& response);
   void handle_result_200(HttpResponse response);
   void fetch_more();
-  // The streaming budget's estimate of a partition's bytes, and counting one as outstanding.
-  [[nodiscard]] std::uint64_t partition_cost(std::size_t partition) const;
-  void hold(std::size_t partition);
-  void fetch_partition(std::size_t partition);
-  void on_partition(std::size_t partition, Result<HttpResponse> response);
+  // What a partition holds while it is fetched and decoded (its body: `body_bytes` once known,
+  // else an estimate), and recording that against the budget.
+  [[nodiscard]] std::uint64_t partition_cost(std::size_t partition, std::uint64_t body_bytes) const;
+  void reserve(std::size_t partition, std::uint64_t bytes);
+  void fetch_partition(std::size_t partition, std::uint64_t skip_rows);
+  void on_partition(std::size_t partition, std::uint64_t skip_rows, Result<HttpResponse> response);
   /// Ends the query with `error`. `server_final`: the server's own verdict (408, 422): the
   /// statement has ended there, no cancel is needed.
   void fail(Error error, bool server_final = false);
@@ -136,12 +143,14 @@ class StatementMachine {
   std::vector<std::uint64_t> first_rows_;  // first row index of each partition
   std::size_t partitions_total_ = 0;
   std::size_t next_fetch_ = 0;
-  std::size_t outstanding_ = 0;  // fetched or being fetched, not yet consumed
+  // Partitions fetched or being fetched whose last batch the consumer has not taken yet.
+  std::size_t outstanding_ = 0;
   std::size_t window_ = 4;
-  // The streaming budget: the estimated bytes of each outstanding partition, in partition order
-  // (they are consumed in that order), their sum, and the limit (ClientCore::streaming_budget).
-  std::deque<std::uint64_t> outstanding_costs_;
-  std::uint64_t outstanding_bytes_ = 0;
+  // The streaming budget (ClientCore::streaming_budget) counts bytes: what each partition being
+  // fetched or decoded holds (its body and text window: reserved_, summed in reserved_bytes_)
+  // and the batches the consumer has not taken (Query::State::held_bytes).
+  std::map<std::size_t, std::uint64_t> reserved_;
+  std::uint64_t reserved_bytes_ = 0;
   std::uint64_t budget_ = 0;
   std::size_t delivered_ = 0;
   std::size_t first_partition_ = 0;  // attach(start_row): earlier partitions are skipped

@@ -3,6 +3,7 @@
 // process so that this process's peak RSS measures the client alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -99,9 +100,10 @@ TEST_F(Streaming, PeakMemoryDoesNotGrowWithTheRowCount) {
 }
 
 // The streaming budget bounds the bytes a query holds ahead of its consumer, not a partition
-// count: with partitions of about 400 kB (estimated at twice that: text and columns) and a budget
-// of 2 MB, two partitions are held and a third is fetched only once one is taken; with the
-// default budget (64 MiB) the same query fetches every partition without being consumed.
+// count: with partitions of about 400 kB and a budget of 2 MB, a consumer that takes nothing
+// leaves the query holding about the budget (never more than a batch beyond it) and the rest of
+// the result unfetched; taking batches lets more in; with the default budget the same query
+// fetches every partition without being consumed.
 TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
   const std::string key_file = ::testing::TempDir() + "sfq_budget_key.pub";
   std::ofstream(key_file) << test_key_pair().public_key_pem;
@@ -122,34 +124,48 @@ TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
   };
   const Statement statement(
       "select seq8() as n, randstr(40, random()) as s from table(generator(rowcount => 60000))");
-  // Waits (a hang guard, not a timing check) until `want` partitions were decoded.
-  auto wait_received = [](Query& query, std::size_t want) {
+  // Waits until nothing more arrives for half a second (a hang guard of 60 s, not a timing
+  // check); returns the progress then.
+  auto settle = [](Query& query) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (query.progress().partitions_received < want &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    QueryProgress last = query.progress();
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      QueryProgress now = query.progress();
+      if (now.rows_received == last.rows_received && now.partitions_total > 0) return now;
+      last = now;
     }
-    return query.progress().partitions_received;
+    return last;
   };
 
-  auto small = connect(2'000'000);
+  constexpr std::uint64_t kBudget = 2'000'000;
+  auto small = connect(kBudget);
   Query query = small->submit(statement);
-  ASSERT_EQ(wait_received(query, 2), 2U);
-  const std::size_t total = query.progress().partitions_total;
+  const QueryProgress held = settle(query);
+  const std::size_t total = held.partitions_total;
   ASSERT_GE(total, 6U) << "the emulator's partitions are larger than asked for";
-  // Nothing more arrives while the two are held (given ample time to).
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(query.progress().partitions_received, 2U);
-  // Taking one lets exactly one more in.
+  EXPECT_GE(held.partitions_received, 2U);
+  EXPECT_LT(held.partitions_received, total) << "the whole result was fetched ahead";
+  EXPECT_GT(held.bytes_held, 0U);
+  EXPECT_LE(held.bytes_held, kBudget + (1U << 20));
+  // Taking batches lets more in.
   auto first = query.next_batch();
   ASSERT_TRUE(first.has_value());
-  EXPECT_EQ(wait_received(query, 3), 3U);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(query.progress().partitions_received, 3U);
-  // Every row still arrives, in order.
   std::uint64_t rows = first->rows;
+  std::size_t taken = 1;
+  while (taken < held.partitions_received) {
+    auto batch = query.next_batch();
+    ASSERT_TRUE(batch.has_value());
+    rows += batch->rows;
+    taken += batch->partition == taken ? 1 : 0;
+  }
+  const QueryProgress more = settle(query);
+  EXPECT_GT(more.partitions_received, held.partitions_received);
+  EXPECT_LE(more.bytes_held, kBudget + (1U << 20));
+  // Every row still arrives, in order.
   while (auto batch = query.next_batch()) {
     EXPECT_EQ(batch->columns[0].int64_value(0), static_cast<std::int64_t>(rows));
+    EXPECT_EQ(batch->first_row, rows);
     rows += batch->rows;
   }
   EXPECT_EQ(rows, 60000U);
@@ -157,7 +173,68 @@ TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
   // The default budget holds the whole result (a few MB) without a consumer.
   auto large = connect(0);
   Query all = large->submit(statement);
-  EXPECT_EQ(wait_received(all, total), total);
+  EXPECT_EQ(settle(all).partitions_received, total);
+  std::remove(key_file.c_str());
+}
+
+// Partitions larger than a batch arrive as several batches each, in order, with the partition
+// and first row of each right; a consumer that is slow (takes nothing for a while) keeps the
+// query's held bytes near the budget even though a single partition is larger than the budget
+// (partition 0, which comes whole with the first response, aside).
+TEST(StreamingBudget, LargePartitionsArriveInSeveralBatches) {
+  const std::string key_file = ::testing::TempDir() + "sfq_slices_key.pub";
+  std::ofstream(key_file) << test_key_pair().public_key_pem;
+  MockProcess mock(MOCK_SNOWFLAKE_BINARY,
+                   {"--public-key", key_file, "--no-sample-data", "--partition-bytes", "6000000",
+                    "--partition-growth", "1", "--max-partition-bytes", "6000000"});
+  ConnectionOptions options;
+  options.account = "MOCKACCOUNT";
+  options.user = "MOCKUSER";
+  options.host = "127.0.0.1";
+  options.port = mock.port();
+  options.protocol = "http";
+  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  constexpr std::uint64_t kBudget = 3'000'000;
+  options.streaming_budget_bytes = kBudget;
+  options.decode_threads = 2;
+  Client client(options);
+  Query query = client.submit(Statement(
+      "select seq8() as n, randstr(60, random()) as s from table(generator(rowcount => 250000))"));
+  // Partition 0 comes whole with the first response. Once it is taken, nothing is taken for a
+  // while: the decode jobs of the later partitions park.
+  auto first = query.next_batch();
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->partition, 0U);
+  std::uint64_t rows = first->rows;
+  std::uint64_t high = 0;
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    high = std::max(high, query.progress().bytes_held);
+  }
+  EXPECT_GT(high, 0U);
+  EXPECT_LE(high, kBudget + (2U << 20));
+  std::size_t batches = 1;
+  std::size_t partition = 0;
+  std::size_t partitions_seen = 1;
+  while (auto batch = query.next_batch()) {
+    ASSERT_GE(batch->partition, partition);
+    if (batch->partition != partition) ++partitions_seen;
+    partition = batch->partition;
+    EXPECT_EQ(batch->first_row, rows);
+    for (std::size_t r = 0; r < batch->rows; ++r) {
+      ASSERT_EQ(batch->columns[0].int64_value(r), static_cast<std::int64_t>(rows + r));
+    }
+    rows += batch->rows;
+    ++batches;
+    high = std::max(high, query.progress().bytes_held);
+  }
+  EXPECT_EQ(rows, 250000U);
+  const QueryProgress done = query.progress();
+  EXPECT_EQ(done.state, QueryState::succeeded);
+  EXPECT_EQ(done.partitions_received, done.partitions_total);
+  EXPECT_EQ(partitions_seen, done.partitions_total);
+  EXPECT_GT(batches, 2 * done.partitions_total) << "partitions of ~6 MB come in ~1 MB batches";
+  EXPECT_LE(high, kBudget + (2U << 20));
   std::remove(key_file.c_str());
 }
 

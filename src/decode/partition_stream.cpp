@@ -1,0 +1,362 @@
+// partition_stream.cpp — PartitionStream: a partition body in pieces → RowBatches of about
+// slice_bytes of rows each (see the header).
+#include "decode/partition_stream.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace sfq::detail {
+namespace {
+
+// Every slice is decoded as `{"data":[` rows `]}`: the prefix sits at the window's start and the
+// rows follow it; the closing `]}` is written over the boundary when the slice is cut.
+constexpr std::string_view kPrefix = R"({"data":[)";
+constexpr std::size_t kPrefixSize = kPrefix.size();
+// Room at the end of the window for the closing `]}`.
+constexpr std::size_t kTail = 2;
+// The body's members other than the rows of `data` are kept for the final check, up to this.
+constexpr std::size_t kMaxEnvelope = std::size_t{1} << 20;
+
+// Bytes the state machine must look at inside the data array, outside strings.
+constexpr std::array<bool, 256> kStructural = [] {
+  std::array<bool, 256> table{};
+  for (const unsigned char c : std::string_view("\"[]{},")) table[c] = true;
+  return table;
+}();
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+}  // namespace
+
+PartitionStream::PartitionStream(Options options) : options_(std::move(options)) {
+  if (options_.slice_bytes < 64) options_.slice_bytes = 64;
+  if (options_.gzip) gzip_ = std::make_unique<GzipStream>(options_.max_bytes);
+  window_capacity_ = options_.slice_bytes + options_.slice_bytes / 8 + kPrefixSize + kTail;
+  window_ = TextBuffer(window_capacity_);
+  std::memcpy(window_.data(), kPrefix.data(), kPrefixSize);
+  fill_ = scan_ = keep_ = kPrefixSize;
+}
+
+PartitionStream::~PartitionStream() = default;
+
+Error PartitionStream::error(const std::string& message) const {
+  return Error(ErrorCategory::protocol,
+               "partition " + std::to_string(options_.partition) + ": " + message);
+}
+
+Result<bool> PartitionStream::fill_from(std::string_view& input) {
+  const std::size_t room = window_.capacity() - kTail - fill_;
+  if (room == 0 || input.empty()) return false;
+  std::size_t added = 0;
+  if (gzip_) {
+    const std::size_t before = input.size();
+    Result<std::size_t> written = gzip_->inflate(input, window_.data() + fill_, room);
+    if (!written.ok()) return written.error();
+    added = written.value();
+    bytes_in_ += before - input.size();
+    if (added == 0 && before == input.size()) return false;
+  } else {
+    added = std::min(room, input.size());
+    if (text_bytes_ + added > options_.max_bytes) {
+      return error("body is larger than the limit of " + std::to_string(options_.max_bytes) +
+                   " bytes");
+    }
+    std::memcpy(window_.data() + fill_, input.data(), added);
+    input.remove_prefix(added);
+    bytes_in_ += added;
+  }
+  fill_ += added;
+  text_bytes_ += added;
+  return true;
+}
+
+Status PartitionStream::scan() {
+  char* const text = window_.data();
+  std::size_t i = scan_;
+  const std::size_t end = fill_;
+  while (i < end) {
+    if (phase_ == Phase::in_data) {
+      // The hot loop: rows of the data array (depth 2 = between rows).
+      for (; i < end; ++i) {
+        const char c = text[i];
+        if (in_string_) {
+          if (escape_) {
+            escape_ = false;
+          } else if (c == '\\') {
+            escape_ = true;
+          } else if (c == '"') {
+            in_string_ = false;
+          }
+          continue;
+        }
+        if (!kStructural[static_cast<unsigned char>(c)]) {
+          if (depth_ == 2 && !is_space(c)) row_content_ = true;
+          continue;
+        }
+        switch (c) {
+          case '"':
+            in_string_ = true;
+            row_content_ = true;
+            break;
+          case '[':
+          case '{':
+            ++depth_;
+            row_content_ = true;
+            break;
+          case '}':
+            if (depth_ <= 2) {
+              return error("body is not valid JSON: unexpected `}` at byte " +
+                           std::to_string(text_bytes_ - (end - i)));
+            }
+            --depth_;
+            break;
+          case ']':
+            if (depth_ > 2) {
+              --depth_;
+              break;
+            }
+            // The data array closes: the last row (if any) ends here.
+            depth_ = 1;
+            phase_ = Phase::after_data;
+            envelope_ += "[]";
+            if (row_content_) {
+              ++rows_scanned_;
+              if (rows_scanned_ <= options_.skip_rows) {
+                keep_ = i;
+              } else {
+                ++rows_pending_;
+              }
+            }
+            row_content_ = false;
+            boundary_ = i;
+            rows_before_boundary_ = rows_pending_;
+            ++i;
+            goto next_phase;
+          case ',':
+            if (depth_ == 2) {
+              ++rows_scanned_;
+              row_content_ = false;
+              if (rows_scanned_ <= options_.skip_rows) {
+                keep_ = i + 1;  // an already delivered row: dropped
+              } else {
+                ++rows_pending_;
+                boundary_ = i;
+                rows_before_boundary_ = rows_pending_;
+              }
+            }
+            break;
+          default:
+            break;
+        }
+      }
+      break;
+    }
+  next_phase:
+    if (i >= end) break;
+    // Outside the data array: everything goes to the envelope, checked at the end.
+    const std::size_t from = i;
+    for (; i < end && phase_ != Phase::in_data; ++i) {
+      const char c = text[i];
+      if (in_string_) {
+        if (escape_) {
+          escape_ = false;
+        } else if (c == '\\') {
+          escape_ = true;
+        } else if (c == '"') {
+          in_string_ = false;
+          if (expect_key_) {
+            expect_key_ = false;
+            key_is_data_ = key_matches_ && key_length_ == 4;
+          }
+        } else if (expect_key_) {
+          key_matches_ = key_matches_ && key_length_ < 4 && c == "data"[key_length_];
+          ++key_length_;
+        }
+        continue;
+      }
+      if (is_space(c)) continue;
+      if (phase_ == Phase::before_data && depth_ == 1 && after_data_key_) {
+        after_data_key_ = false;
+        if (c == '[') {
+          // The rows start after this bracket.
+          envelope_.append(text + from, i - from);
+          phase_ = Phase::in_data;
+          depth_ = 2;
+          keep_ = i + 1;
+          row_content_ = false;
+          ++i;
+          break;
+        }
+      }
+      switch (c) {
+        case '"':
+          in_string_ = true;
+          if (depth_ == 1 && expect_key_) {
+            key_length_ = 0;
+            key_matches_ = true;
+          }
+          break;
+        case '{':
+        case '[':
+          ++depth_;
+          expect_key_ = depth_ == 1 && c == '{';
+          break;
+        case '}':
+        case ']':
+          --depth_;
+          break;
+        case ',':
+          expect_key_ = depth_ == 1;
+          break;
+        case ':':
+          if (depth_ == 1 && key_is_data_) after_data_key_ = true;
+          key_is_data_ = false;
+          break;
+        default:
+          break;
+      }
+    }
+    if (phase_ != Phase::in_data) {
+      envelope_.append(text + from, i - from);
+      if (phase_ == Phase::before_data) keep_ = i;
+    }
+    if (envelope_.size() > kMaxEnvelope) {
+      return error("the body's members other than `data` exceed " + std::to_string(kMaxEnvelope) +
+                   " bytes");
+    }
+  }
+  scan_ = i;
+  if (phase_ == Phase::after_data && boundary_ == 0) {
+    // Nothing of the rows is left in the window: only envelope bytes, already kept aside.
+    fill_ = scan_ = keep_ = kPrefixSize;
+  }
+  return {};
+}
+
+bool PartitionStream::slice_ready(bool ending) const noexcept {
+  if (boundary_ == 0) return false;
+  if (ending || phase_ == Phase::after_data) return true;
+  return boundary_ - keep_ >= options_.slice_bytes;
+}
+
+void PartitionStream::compact() {
+  if (keep_ <= kPrefixSize) return;
+  const std::size_t shift = keep_ - kPrefixSize;
+  std::memmove(window_.data() + kPrefixSize, window_.data() + keep_, fill_ - keep_);
+  fill_ -= shift;
+  scan_ -= shift;
+  if (boundary_ != 0) boundary_ -= shift;
+  keep_ = kPrefixSize;
+}
+
+Result<std::optional<RowBatch>> PartitionStream::cut() {
+  compact();
+  const std::size_t boundary = boundary_;
+  const std::size_t rows = rows_before_boundary_;
+  boundary_ = 0;
+  rows_before_boundary_ = 0;
+  rows_pending_ -= rows;
+  // The next window: the prefix, then what follows the boundary (the next rows, in part).
+  TextBuffer next(std::max(window_capacity_, fill_ - boundary + kPrefixSize + kTail));
+  std::memcpy(next.data(), kPrefix.data(), kPrefixSize);
+  std::size_t carried = 0;
+  if (phase_ == Phase::in_data) {
+    carried = fill_ - (boundary + 1);
+    std::memcpy(next.data() + kPrefixSize, window_.data() + boundary + 1, carried);
+  }
+  const std::size_t scanned_after = phase_ == Phase::in_data ? scan_ - (boundary + 1) : 0;
+  TextBuffer slice = std::exchange(window_, std::move(next));
+  fill_ = kPrefixSize + carried;
+  scan_ = kPrefixSize + scanned_after;
+  keep_ = kPrefixSize;
+  if (rows == 0) return std::optional<RowBatch>();
+  slice.data()[boundary] = ']';
+  slice.data()[boundary + 1] = '}';
+  slice.set_size(boundary + 2);
+  Result<RowBatch> batch =
+      decode_owned_partition(std::move(slice), options_.columns, options_.partition,
+                             options_.first_row + options_.skip_rows + rows_delivered_, rows);
+  if (!batch.ok()) {
+    failed_ = true;
+    return batch.error();
+  }
+  rows_delivered_ += batch.value().rows;
+  return std::optional<RowBatch>(std::move(batch).value());
+}
+
+Result<std::optional<RowBatch>> PartitionStream::next(std::string_view& input) {
+  if (failed_) return error("the stream already failed");
+  const auto fail = [this](Error e) -> Result<std::optional<RowBatch>> {
+    failed_ = true;
+    return e;
+  };
+  while (true) {
+    if (slice_ready(false)) {
+      Result<std::optional<RowBatch>> batch = cut();
+      if (!batch.ok() || batch.value().has_value()) return batch;
+      continue;  // only skipped rows were cut
+    }
+    if (input.empty()) return std::optional<RowBatch>();
+    if (fill_ + kTail >= window_.capacity()) {
+      if (keep_ > kPrefixSize) {
+        compact();
+      } else if (boundary_ != 0) {
+        Result<std::optional<RowBatch>> batch = cut();
+        if (!batch.ok() || batch.value().has_value()) return batch;
+      } else {
+        // One row longer than the window: make room for it.
+        window_.grow(window_.capacity() * 2, fill_);
+      }
+      continue;
+    }
+    Result<bool> added = fill_from(input);
+    if (!added.ok()) return fail(added.error());
+    if (!added.value()) {
+      if (input.empty()) return std::optional<RowBatch>();
+      return fail(error("the inflater made no progress"));
+    }
+    if (Status status = scan(); !status.ok()) return fail(status.error());
+  }
+}
+
+Result<std::optional<RowBatch>> PartitionStream::finish() {
+  if (failed_) return error("the stream already failed");
+  const auto fail = [this](Error e) -> Result<std::optional<RowBatch>> {
+    failed_ = true;
+    return e;
+  };
+  if (!input_ended_) {
+    input_ended_ = true;
+    if (gzip_) {
+      if (Status status = gzip_->finish(); !status.ok()) return fail(status.error());
+    } else if (text_bytes_ == 0) {
+      return fail(error("body is empty"));
+    }
+    if (phase_ == Phase::in_data) {
+      return fail(error("the body ends inside the `data` array (truncated after " +
+                        std::to_string(text_bytes_) + " bytes)"));
+    }
+  }
+  if (boundary_ != 0) {
+    Result<std::optional<RowBatch>> batch = cut();
+    if (!batch.ok() || batch.value().has_value()) return batch;
+  }
+  if (checked_) return std::optional<RowBatch>();
+  checked_ = true;
+  // Everything but the rows, with an empty data array where they were: the decoder accepts or
+  // refuses it as it would the whole body.
+  Result<RowBatch> shape =
+      decode_partition(envelope_, options_.columns, options_.partition, options_.first_row);
+  std::string().swap(envelope_);
+  if (!shape.ok()) return fail(shape.error());
+  const std::uint64_t rows = options_.skip_rows + rows_delivered_;
+  if (options_.expected_rows && rows != *options_.expected_rows) {
+    return fail(error("the body holds " + std::to_string(rows) + " rows, but partitionInfo says " +
+                      std::to_string(*options_.expected_rows) + " (rowCount)"));
+  }
+  return std::optional<RowBatch>();
+}
+
+}  // namespace sfq::detail

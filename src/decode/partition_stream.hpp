@@ -1,0 +1,123 @@
+// partition_stream.hpp (internal) — decoding one result partition as its body arrives, in
+// slices of rows, so that neither the whole body nor its whole text nor all its columns are ever
+// held at once.
+//
+// A later partition's body is `{"data":[[row],[row],...]}` (other top-level members allowed),
+// gzip'd or not. PartitionStream is fed the body in pieces of any size. It inflates them
+// (GzipStream, decode/gzip.hpp) into a window of about `slice_bytes`, finds where rows end with
+// a small byte state machine (nesting depth, inside a string, after a backslash — all carried
+// across pieces), and every time the window holds about `slice_bytes` of complete rows it
+// decodes them with decode_owned_partition (decode/result_parser.hpp), wrapped as
+// `{"data":[` rows `]}`, into one RowBatch. The rest of the body (everything but the rows of the
+// `data` array) is kept aside and checked at the end by the same decoder, so a body is accepted
+// or refused as decode_partition would, with the same words; and at the end the partition's
+// row count is checked against its rowCount when that is known.
+//
+// `skip_rows` drops the partition's first rows without decoding them: a fetch retried after some
+// rows of the partition were already delivered starts the body again and goes on where the last
+// attempt left off.
+//
+// Not thread-safe: one owner at a time (a decode job and its continuations run one after the
+// other).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "decode/gzip.hpp"
+#include "decode/result_parser.hpp"
+#include "sfq/error.hpp"
+#include "sfq/value.hpp"
+
+namespace sfq::detail {
+
+class PartitionStream {
+ public:
+  /// About this much row text goes into one batch (a single larger row makes a larger one).
+  static constexpr std::size_t kDefaultSliceBytes = std::size_t{1} << 20;
+
+  struct Options {
+    ColumnsPtr columns;
+    std::size_t partition = 0;
+    std::uint64_t first_row = 0;  ///< the partition's first row in the whole result
+    /// The partition's rowCount, when partitionInfo gives it: checked at the end.
+    std::optional<std::uint64_t> expected_rows;
+    bool gzip = false;  ///< the body is gzip'd (Content-Encoding: gzip)
+    std::uint64_t max_bytes = std::uint64_t{512} * 1024 * 1024;  ///< the inflated body's limit
+    std::size_t slice_bytes = kDefaultSliceBytes;
+    std::uint64_t skip_rows = 0;  ///< leading rows dropped (already delivered)
+  };
+
+  explicit PartitionStream(Options options);
+  ~PartitionStream();
+  PartitionStream(const PartitionStream&) = delete;
+  PartitionStream& operator=(const PartitionStream&) = delete;
+
+  /// Takes bytes from the front of `input` (removing them) until a batch is ready or `input` is
+  /// used up. A batch, or nullopt when `input` is used up without completing one. Errors
+  /// (ErrorCategory::protocol, naming the partition) end the stream.
+  [[nodiscard]] Result<std::optional<RowBatch>> next(std::string_view& input);
+  /// The body has ended: the last batch (nullopt when no rows were left), after checking the
+  /// body's shape, that it did not end early, and its row count. Call repeatedly until it
+  /// returns nullopt (a large remainder may still make more than one batch).
+  [[nodiscard]] Result<std::optional<RowBatch>> finish();
+
+  /// Rows handed out in batches so far (skipped rows not included).
+  [[nodiscard]] std::uint64_t rows_delivered() const noexcept { return rows_delivered_; }
+  /// Compressed (or identity) bytes taken so far.
+  [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
+
+ private:
+  enum class Phase : std::uint8_t { before_data, in_data, after_data };
+
+  // Fills the window from `input`; false when nothing could be added.
+  Result<bool> fill_from(std::string_view& input);
+  // Runs the state machine over window bytes [scan_, fill_).
+  Status scan();
+  // Whether a batch should be cut now (`ending`: the body is complete).
+  [[nodiscard]] bool slice_ready(bool ending) const noexcept;
+  // Cuts the rows before the last boundary into a batch; the rest moves to a new window.
+  Result<std::optional<RowBatch>> cut();
+  // Moves the kept bytes [keep_, fill_) to just after the prefix.
+  void compact();
+  Error error(const std::string& message) const;
+
+  Options options_;
+  std::unique_ptr<GzipStream> gzip_;
+  TextBuffer window_;
+  std::size_t fill_ = 0;      // bytes of the window in use
+  std::size_t scan_ = 0;      // scanned up to here
+  std::size_t keep_ = 0;      // row text kept from here (before: envelope or skipped rows)
+  std::size_t boundary_ = 0;  // the last row boundary (`,` or the closing `]`); 0 = none
+  std::size_t rows_before_boundary_ = 0;  // complete rows in [keep_, boundary_)
+  std::size_t rows_pending_ = 0;          // complete rows in [keep_, scan_)
+
+  // The state machine.
+  Phase phase_ = Phase::before_data;
+  int depth_ = 0;
+  bool in_string_ = false;
+  bool escape_ = false;
+  bool row_content_ = false;  // a row has begun since the last boundary
+  // Top level (depth 1), before the data array: is the next string a key, is it "data".
+  bool expect_key_ = false;
+  bool key_is_data_ = false;
+  bool after_data_key_ = false;  // "data" and its ':' seen, the value comes next
+  std::size_t key_length_ = 0;
+  bool key_matches_ = false;
+
+  std::string envelope_;  // the body without the data array's rows
+  std::uint64_t rows_scanned_ = 0;
+  std::uint64_t rows_delivered_ = 0;
+  std::uint64_t bytes_in_ = 0;
+  std::uint64_t text_bytes_ = 0;
+  std::size_t window_capacity_ = 0;  // a fresh window's size
+  bool input_ended_ = false;
+  bool checked_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace sfq::detail
