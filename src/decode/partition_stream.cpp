@@ -118,6 +118,10 @@ Status PartitionStream::scan() {
               break;
             }
             // The data array closes: the last row (if any) ends here.
+            if (!row_content_ && rows_scanned_ > 0) {
+              return error("body is not valid JSON: a missing value before `]` at byte " +
+                           std::to_string(text_bytes_ - (end - i)));
+            }
             depth_ = 1;
             phase_ = Phase::after_data;
             envelope_ += "[]";
@@ -136,6 +140,10 @@ Status PartitionStream::scan() {
             goto next_phase;
           case ',':
             if (depth_ == 2) {
+              if (!row_content_) {
+                return error("body is not valid JSON: a missing value before `,` at byte " +
+                             std::to_string(text_bytes_ - (end - i)));
+              }
               ++rows_scanned_;
               row_content_ = false;
               if (rows_scanned_ <= options_.skip_rows) {
