@@ -156,6 +156,9 @@ struct HttpClient::Transfer {
   HttpResponse response;
   std::uint64_t max_body = 0;
   bool too_large = false;          // the body limit aborted the transfer
+  std::uint64_t body_bytes = 0;    // received so far (streamed to the sink or kept)
+  bool sink_started = false;       // request.sink->begin() was called for this attempt
+  bool paused = false;             // the sink was full: the write callback paused the transfer
   std::size_t header_bytes = 0;    // of every header block of this attempt
   bool headers_too_large = false;  // kMaxHeaderBytes aborted the transfer
   bool out_of_memory = false;      // a libcurl data callback could not store what it got
@@ -196,18 +199,41 @@ struct CurlCallbacks {
   static std::size_t write(char* data, std::size_t size, std::size_t count, void* user) {
     auto* transfer = static_cast<HttpClient::Transfer*>(user);
     const std::size_t bytes = size * count;
-    std::string& body = transfer->response.body;
-    if (body.size() + bytes > transfer->max_body) {
+    if (transfer->body_bytes + bytes > transfer->max_body) {
       transfer->too_large = true;
       return 0;  // a short count: libcurl aborts this transfer with CURLE_WRITE_ERROR
     }
     try {
-      body.append(data, bytes);
+      if (transfer->request.sink && streams_to_sink(*transfer)) {
+        if (!transfer->sink_started) {
+          transfer->sink_started = true;
+          transfer->request.sink->begin(transfer->response.is_gzip());
+        }
+        if (!transfer->request.sink->accept(std::string_view(data, bytes))) {
+          transfer->paused = true;
+          return CURL_WRITEFUNC_PAUSE;  // the same piece comes again after resume()
+        }
+      } else {
+        transfer->response.body.append(data, bytes);
+      }
     } catch (...) {
       transfer->out_of_memory = true;
       return 0;
     }
+    transfer->body_bytes += bytes;
     return bytes;
+  }
+
+  // Whether this attempt's body goes to the sink: a 200 answer (the status line of the last
+  // response, which the header callback saw before any body byte).
+  static bool streams_to_sink(HttpClient::Transfer& transfer) {
+    if (transfer.sink_started) return true;
+    long status = 0;  // NOLINT(runtime/int): libcurl's type
+    if (transfer.easy == nullptr ||
+        curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK) {
+      return false;
+    }
+    return status == 200;
   }
 
   static std::size_t header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -240,7 +266,7 @@ struct CurlCallbacks {
             return 0;  // fail before a single body byte is stored
           }
           // Saves the copies of a growing buffer; capped, because the length is only a claim.
-          if (transfer->request.method != "HEAD") {
+          if (transfer->request.method != "HEAD" && !transfer->request.sink) {
             response.body.reserve(std::min<std::uint64_t>(length, kMaxReserve));
           }
         }
@@ -475,6 +501,27 @@ void HttpClient::cancel(TransferId id) {
   }
   transfers_.erase(found);
   promote_queued();
+  if (!done_.empty()) schedule_delivery();
+}
+
+void HttpClient::resume(TransferId id) {
+  check_thread("HttpClient::resume");
+  const auto found = transfers_.find(id);
+  if (found == transfers_.end()) return;
+  Transfer& transfer = *found->second;
+  if (transfer.state != Transfer::State::running || transfer.easy == nullptr || !transfer.paused) {
+    return;
+  }
+  transfer.paused = false;
+  // libcurl may call the write callback from in here with the piece it held back (and pause
+  // again); it then asks for a timeout of 0 to go on reading, which the loop's timer runs.
+  const CURLcode code = curl_easy_pause(transfer.easy, CURLPAUSE_CONT);
+  if (code != CURLE_OK) {
+    remove_from_multi(transfer);
+    finish(transfer, Error(ErrorCategory::transport,
+                           transfer.describe() + " could not resume: " + curl_easy_strerror(code)));
+  }
+  collect_completions();
   if (!done_.empty()) schedule_delivery();
 }
 

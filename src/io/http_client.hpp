@@ -46,7 +46,10 @@
 // Bodies: "Accept-Encoding: gzip" is sent as a plain header and libcurl never decodes: a gzip'd
 // body stays compressed (decode workers inflate it, off the I/O thread). A body larger than
 // max_response_bytes aborts its transfer with a protocol error, and so does a header block
-// larger than kMaxHeaderBytes.
+// larger than kMaxHeaderBytes. A request with a BodySink streams its 200 body there as it
+// arrives; when the sink is full the transfer pauses (CURL_WRITEFUNC_PAUSE: the socket is no
+// longer read, so TCP slows the server down) until resume(). libcurl does not apply the stall
+// timeout (its low-speed check) while a transfer's receiving side is paused.
 //
 // Handles: a finished transfer's easy handle is reset and reused by the next transfer (a few
 // dozen are kept idle), so a steady stream of requests creates no handles.
@@ -98,6 +101,20 @@ class HttpHeaders {
   void* list_ = nullptr;
 };
 
+/// Takes a 200 answer's body piece by piece as it arrives, instead of HttpResponse::body (see
+/// "Bodies" above). Its functions run on the loop thread, inside libcurl's write callback: they
+/// must not call libcurl or the HttpClient, nor block. Any thread may hold one.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  /// A 200 answer's body begins (once per attempt, before its first piece; a retried request
+  /// starts again from the first byte). `gzip`: Content-Encoding says gzip.
+  virtual void begin(bool gzip) = 0;
+  /// False when the sink holds as much as it wants: the piece is not taken and the transfer
+  /// pauses until HttpClient::resume() (then the same piece comes again).
+  virtual bool accept(std::string_view piece) = 0;
+};
+
 struct HttpRequest {
   std::string method = "GET";  ///< GET, POST, PUT, DELETE, HEAD, ...
   std::string url;
@@ -113,6 +130,9 @@ struct HttpRequest {
   std::chrono::milliseconds stall_timeout{0};
   /// The queueing lane (0 .. kMaxLanes-1; larger values use the last lane).
   std::size_t lane = 0;
+  /// When set, a 200 answer's body goes here piece by piece and HttpResponse::body stays empty
+  /// (other statuses' bodies are kept in HttpResponse::body as usual, for the error handling).
+  std::shared_ptr<BodySink> sink;
 };
 
 struct HttpResponse {
@@ -190,6 +210,9 @@ class HttpClient {
   /// ids are ignored. Removing a running HTTP/1.1 transfer closes its connection.
   void cancel(TransferId id);
 
+  /// Resumes a transfer paused by its BodySink (accept() returned false); the held piece may be
+  /// delivered from inside this call. Unknown, finished or unpaused transfers are ignored.
+  void resume(TransferId id);
   /// Whether any byte of the request may have reached the server: false while it waits in its
   /// lane's queue or while libcurl is still resolving, connecting or shaking hands; true once
   /// the connection is ready to carry it (and for unknown ids: finished or cancelled ones).

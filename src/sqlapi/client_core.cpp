@@ -183,6 +183,12 @@ void ClientCore::cancel_request(std::uint64_t request_id) {
   requests_.erase(it);
 }
 
+void ClientCore::resume_request(std::uint64_t request_id) {
+  const auto it = requests_.find(request_id);
+  if (it == requests_.end() || it->second->transfer == 0 || !http_) return;
+  http_->resume(it->second->transfer);
+}
+
 bool ClientCore::may_have_reached_server(std::uint64_t request_id) const {
   const auto it = requests_.find(request_id);
   if (it == requests_.end()) return true;
@@ -212,6 +218,7 @@ void ClientCore::attempt(std::uint64_t request_id) {
                          : request.spec.url;
   http_request.body = request.spec.body;
   http_request.lane = lane_of(request.spec.kind);
+  http_request.sink = request.spec.sink;
   // One attempt's limits: the kind's attempt timeout, the stall timeout, and never past the
   // deadline.
   const auto now = std::chrono::steady_clock::now();

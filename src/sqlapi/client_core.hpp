@@ -39,6 +39,9 @@ struct RequestSpec {
   /// Called on the loop when a retry is scheduled: the retry's number (from 1) and what the
   /// failed attempt saw.
   std::function<void(int retry, const std::string& failure)> on_retry;
+  /// Streams every attempt's 200 body here (HttpRequest::sink); `done` then gets the response
+  /// without its body.
+  std::shared_ptr<BodySink> sink;
 };
 
 /// The HTTP lane of each request kind (HttpClient keeps a queue and a limit per lane).
@@ -73,6 +76,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   /// request is cancelled first.
   std::uint64_t send(RequestSpec spec, RequestDone done);
   void cancel_request(std::uint64_t request_id);
+  /// Resumes the current attempt of a request whose BodySink paused it (HttpClient::resume).
+  void resume_request(std::uint64_t request_id);
   /// Whether any byte of the request may have reached the server (an earlier attempt, or the
   /// current one once its connection was ready). False only while every attempt so far failed
   /// to connect and the current one, if any, is still queued or connecting. Unknown ids: true.

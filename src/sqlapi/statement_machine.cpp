@@ -214,93 +214,230 @@ bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
   return over;
 }
 
-// One later partition being decoded: its body, the stream decoding it, and the batch held back
-// so that the partition's final batch can be marked `last`. Its job decodes a slice at a time
-// and hands each over; when the query holds more than its budget of batches not yet taken it
-// stops and parks itself (Query::State::parked) instead of waiting, and the machine submits it
-// again when the consumer has taken some (StatementMachine::on_consumed). One job of a
-// partition runs at a time.
-struct PartitionJob {
-  PartitionJob(PartitionStream::Options options, std::string text)
-      : stream(std::move(options)), body(std::move(text)), rest(body) {}
-  PartitionStream stream;
-  std::string body;       // the compressed (or identity) body; freed once fed
-  std::string_view rest;  // what of it the stream has not taken yet
-  std::optional<RowBatch> held;
-  bool ending = false;  // the whole body was fed; finish() is draining
-  std::uint64_t skip = 0;
-  std::size_t partition = 0;
-  std::uint64_t first_row = 0;
-};
+}  // namespace
 
-void run_partition_job(ClientCore& core, const std::shared_ptr<Query::State>& state,
-                       const std::shared_ptr<CallbackExecutor>& callbacks,
-                       const std::shared_ptr<PartitionJob>& job, std::uint64_t budget) {
-  const std::uint64_t id = state->id;
-  const std::size_t partition = job->partition;
-  while (true) {
+// One later partition's fetch and decode. It is the BodySink of the partition's GET: the I/O
+// thread hands it the body in pieces as they arrive (accept), and a decode job takes them in
+// order, feeds them to a PartitionStream and hands each batch over as it is cut. At most
+// kHighWater bytes wait here: past that the transfer pauses (the socket is not read) until the
+// job has taken them down to kLowWater and asks the I/O thread to resume it. The job never
+// waits: with nothing to take it ends (the next piece starts another), and when the query holds
+// more than its budget of batches not yet taken it parks (Query::State::parked) until the
+// consumer catches up. A retried attempt starts the body again (begin): the job then starts a
+// new stream that skips the rows already handed over. The batch last cut is held back so that
+// the partition's final batch can be marked `last`.
+struct PartitionFetch final : BodySink, std::enable_shared_from_this<PartitionFetch> {
+  static constexpr std::size_t kHighWater = std::size_t{1} << 20;
+  static constexpr std::size_t kLowWater = std::size_t{256} << 10;
+
+  PartitionFetch(ClientCore& c, std::shared_ptr<Query::State> s,
+                 std::shared_ptr<CallbackExecutor> cb, PartitionStream::Options o, std::uint64_t b)
+      : core(c),
+        state(std::move(s)),
+        callbacks(std::move(cb)),
+        options(std::move(o)),
+        budget(b),
+        skip(options.skip_rows) {}
+
+  // ---- loop thread ----
+  void begin(bool is_gzip) override {
+    std::lock_guard lock(mutex);
+    ++generation;
+    pieces.clear();
+    queued = 0;
+    gzip = is_gzip;
+    ended = false;
+    paused = false;
+  }
+
+  bool accept(std::string_view piece) override {
+    bool start = false;
     {
-      std::lock_guard lock(state->mutex);
-      if (state->terminal()) return;
+      std::lock_guard lock(mutex);
+      if (dead) return true;  // dropped: the fetch is being abandoned
+      if (queued >= kHighWater) {
+        paused = true;
+        return false;
+      }
+      pieces.emplace_back(piece);
+      queued += piece.size();
+      start = !active;
+      active = true;
     }
-    Result<std::optional<RowBatch>> next =
-        job->ending ? job->stream.finish() : job->stream.next(job->rest);
-    if (!next.ok()) {
-      // Rows already handed over are not handed over again: the next attempt skips them.
-      const std::uint64_t delivered =
-          job->skip + job->stream.rows_delivered() - (job->held ? job->held->rows : 0);
-      core.post(
-          [&core, id, partition, delivered,
-           error = next.error().with_context("decoding partition " + std::to_string(partition))] {
-            if (auto* machine = core.machine(id)) {
-              machine->on_partition_job_done(partition);
-              machine->on_partition_decode_failed(partition, error, delivered);
-            }
-          });
-      return;
+    if (start) submit();
+    return true;
+  }
+
+  // The transfer ended with a 200: every piece has been accepted.
+  void end(bool is_gzip) {
+    bool start = false;
+    {
+      std::lock_guard lock(mutex);
+      if (generation == 0) {  // an empty body: begin() never ran
+        generation = 1;
+        gzip = is_gzip;
+      }
+      ended = true;
+      start = !active;
+      active = true;
     }
-    if (!next.value()) {
-      if (job->ending) {
-        // The end: the held batch (or an empty one, for a partition without rows) is the last.
-        RowBatch last = job->held ? std::move(*job->held) : RowBatch{};
-        if (!job->held) {
-          last.partition = partition;
-          last.first_row = job->first_row + job->skip + job->stream.rows_delivered();
+    if (start) submit();
+  }
+
+  void abandon() {
+    std::lock_guard lock(mutex);
+    dead = true;
+    pieces.clear();
+    queued = 0;
+  }
+
+  void submit() {
+    DecodePool* pool = core.pool();
+    if (pool == nullptr) return;
+    auto self = shared_from_this();
+    if (!pool->submit([self] { self->run_guarded(); })) {
+      core.post([&c = core, id = state->id] {
+        if (auto* machine = c.machine(id)) {
+          machine->fail_with(Error(ErrorCategory::cancelled, "the client is closing"));
         }
-        job->held.reset();
+      });
+    }
+  }
+
+  // ---- decode workers (one job at a time) ----
+  void run_guarded() {
+    auto self = shared_from_this();
+    guarded_job(core, state->id, "decoding partition " + std::to_string(options.partition),
+                [&] { run(); });
+  }
+
+  // Takes the next piece (or notices the end); false when there is none yet (the job ends).
+  bool take_input() {
+    bool resume = false;
+    {
+      std::lock_guard lock(mutex);
+      if (dead) {
+        active = false;
+        return false;
+      }
+      if (!stream || stream_generation != generation) {
+        // The first attempt, or a retried one that starts the body again: skip what was
+        // handed over (or is held back) already.
+        if (stream) skip += stream->rows_delivered();
+        PartitionStream::Options o = options;
+        o.gzip = gzip;
+        o.skip_rows = skip;
+        stream.emplace(std::move(o));
+        stream_generation = generation;
+        ending = false;
+        rest = {};
+        current.clear();
+      }
+      if (!pieces.empty()) {
+        current = std::move(pieces.front());
+        pieces.pop_front();
+        queued -= current.size();
+        rest = current;
+        if (paused && queued <= kLowWater) {
+          paused = false;
+          resume = true;
+        }
+      } else if (ended) {
+        ending = true;
+      } else {
+        active = false;
+        return false;
+      }
+    }
+    if (resume) {
+      core.post([&c = core, id = state->id, self = shared_from_this()] {
+        if (c.machine(id) != nullptr) c.resume_request(self->request_id);
+      });
+    }
+    return true;
+  }
+
+  void run() {
+    const std::uint64_t id = state->id;
+    const std::size_t partition = options.partition;
+    while (true) {
+      {
+        std::lock_guard lock(state->mutex);
+        if (state->terminal()) return;
+      }
+      if (!ending && rest.empty() && !take_input()) return;
+      Result<std::optional<RowBatch>> next = ending ? stream->finish() : stream->next(rest);
+      if (!next.ok()) {
+        // Rows already handed over are not handed over again: the next fetch skips them.
+        const std::uint64_t delivered = skip + stream->rows_delivered() - (held ? held->rows : 0);
+        abandon();
+        core.post(
+            [&c = core, id, partition, delivered,
+             error = next.error().with_context("decoding partition " + std::to_string(partition))] {
+              if (auto* machine = c.machine(id)) {
+                machine->on_partition_decode_failed(partition, error, delivered);
+              }
+            });
+        return;
+      }
+      if (!next.value()) {
+        if (!ending) continue;  // the piece is used up: take the next
+        // The end: the held batch (or an empty one, for a partition without rows) is the last.
+        RowBatch last = held ? std::move(*held) : RowBatch{};
+        if (!held) {
+          last.partition = partition;
+          last.first_row = options.first_row + skip + stream->rows_delivered();
+        }
+        held.reset();
         deliver_batch(core, state, callbacks, std::move(last), true, budget);
-        core.post([&core, id, partition] {
-          if (auto* machine = core.machine(id)) machine->on_partition_job_done(partition);
+        core.post([&c = core, id, partition] {
+          if (auto* machine = c.machine(id)) machine->on_partition_job_done(partition);
         });
         return;
       }
-      if (!job->rest.empty()) continue;
-      // Every byte is in the stream: the body can go.
-      job->ending = true;
-      std::string().swap(job->body);
-      job->rest = {};
-      continue;
-    }
-    if (!job->held) {
-      job->held = std::move(*next.value());
-      continue;
-    }
-    RowBatch ready = std::exchange(*job->held, std::move(*next.value()));
-    if (deliver_batch(core, state, callbacks, std::move(ready), false, budget)) {
-      std::lock_guard lock(state->mutex);
-      if (state->held_bytes > budget && !state->terminal() &&
-          (partition != state->next_to_queue || state->consumer_has_work())) {
-        state->parked.emplace_back(partition, [&core, state, callbacks, job, budget] {
-          guarded_job(core, state->id, "decoding partition " + std::to_string(job->partition),
-                      [&] { run_partition_job(core, state, callbacks, job, budget); });
-        });
-        return;
+      if (!held) {
+        held = std::move(*next.value());
+        continue;
+      }
+      RowBatch ready = std::exchange(*held, std::move(*next.value()));
+      if (deliver_batch(core, state, callbacks, std::move(ready), false, budget)) {
+        std::lock_guard lock(state->mutex);
+        if (state->held_bytes > budget && !state->terminal() &&
+            (partition != state->next_to_queue || state->consumer_has_work())) {
+          state->parked.emplace_back(partition,
+                                     [self = shared_from_this()] { self->run_guarded(); });
+          return;
+        }
       }
     }
   }
-}
 
-}  // namespace
+  ClientCore& core;
+  const std::shared_ptr<Query::State> state;
+  const std::shared_ptr<CallbackExecutor> callbacks;
+  const PartitionStream::Options options;
+  const std::uint64_t budget;
+  std::uint64_t request_id = 0;  // loop thread: the ClientCore request fetching it
+
+  std::mutex mutex;  // guards the fields up to `active`
+  std::deque<std::string> pieces;
+  std::size_t queued = 0;
+  std::uint64_t generation = 0;  // attempts whose body began
+  bool gzip = false;
+  bool ended = false;
+  bool paused = false;  // accept() refused a piece: the transfer waits for resume
+  bool dead = false;
+  bool active = false;  // a job is queued, running or parked
+
+  // The job's own (one job at a time).
+  std::optional<PartitionStream> stream;
+  std::uint64_t stream_generation = 0;
+  std::uint64_t skip = 0;  // rows of the partition before the current stream's first
+  std::string current;
+  std::string_view rest;
+  std::optional<RowBatch> held;
+  bool ending = false;
+};
 
 StatementMachine::StatementMachine(ClientCore& core, std::shared_ptr<Query::State> state,
                                    Start start)
@@ -579,20 +716,17 @@ void StatementMachine::on_metadata(std::shared_ptr<const ResultMeta> meta, Colum
   fetch_more();
 }
 
-std::uint64_t StatementMachine::partition_cost(std::size_t partition,
-                                               std::uint64_t body_bytes) const {
-  // While a partition is fetched and decoded it holds its body (its compressed size when known:
-  // partitionInfo's, else a third of its text, as gzip'd JSON rows shrink at least that much
-  // even when their text is random) and the window of text being cut into a batch, at most
-  // about one slice. Unknown sizes count as nothing: then only prefetch_partitions bounds it.
-  if (!meta_ || partition >= meta_->partitions.size()) return body_bytes;
+std::uint64_t StatementMachine::partition_cost(std::size_t partition) const {
+  // While a partition is fetched and decoded it holds at most about a megabyte of its body
+  // (PartitionFetch::kHighWater, plus a piece libcurl hands over) and the window of text being
+  // cut into a batch (about one slice).
+  const std::uint64_t body = PartitionFetch::kHighWater + (64U << 10);
+  const std::uint64_t slice = PartitionStream::kDefaultSliceBytes * 5 / 4;
+  if (!meta_ || partition >= meta_->partitions.size()) return body + slice;
   const PartitionInfo& info = meta_->partitions[partition];
-  const std::uint64_t body = body_bytes > 0             ? body_bytes
-                             : info.compressed_size > 0 ? info.compressed_size
-                                                        : info.uncompressed_size / 3;
-  const std::uint64_t window =
-      std::min<std::uint64_t>(info.uncompressed_size, PartitionStream::kDefaultSliceBytes * 5 / 4);
-  return body + window;
+  const std::uint64_t size =
+      info.compressed_size > 0 ? info.compressed_size : info.uncompressed_size;
+  return std::min(body, size) + std::min<std::uint64_t>(info.uncompressed_size, slice);
 }
 
 void StatementMachine::reserve(std::size_t partition, std::uint64_t bytes) {
@@ -606,11 +740,15 @@ void StatementMachine::on_partition_job_done(std::size_t partition) {
     reserved_bytes_ -= it->second;
     reserved_.erase(it);
   }
+  fetches_.erase(partition);
   fetch_more();
 }
 
 void StatementMachine::fetch_more() {
   while (phase_ == Phase::fetching && next_fetch_ < partitions_total_ && outstanding_ < window_) {
+    // One body arrives at a time: the next fetch starts once the current one has arrived
+    // (its last bytes may still be decoding).
+    if (!transferring_.empty()) break;
     // Within the streaming budget (what the partitions being fetched and decoded hold, and the
     // batches the consumer has not taken); one partition is always allowed, however large, so
     // that a partition bigger than the budget still arrives.
@@ -619,25 +757,44 @@ void StatementMachine::fetch_more() {
       std::lock_guard lock(state_->mutex);
       held += state_->held_bytes;
     }
-    if (outstanding_ > 0 && held + partition_cost(next_fetch_, 0) > budget_) break;
+    if (outstanding_ > 0 && held + partition_cost(next_fetch_) > budget_) break;
     ++outstanding_;
     fetch_partition(next_fetch_++, 0);
   }
 }
 
 void StatementMachine::fetch_partition(std::size_t partition, std::uint64_t skip_rows) {
-  reserve(partition, partition_cost(partition, 0));
+  DecodePool* pool = core_.pool();
+  if (pool == nullptr) return;
+  reserve(partition, partition_cost(partition));
+  PartitionStream::Options options;
+  options.columns = columns_;
+  options.partition = partition;
+  options.first_row = first_rows_[partition];
+  if (partition < meta_->partitions.size()) {
+    options.expected_rows = meta_->partitions[partition].row_count;
+  }
+  options.max_bytes = core_.max_response_bytes();
+  options.skip_rows = skip_rows;
+  auto fetch = std::make_shared<PartitionFetch>(core_, state_, pool->callbacks(),
+                                                std::move(options), budget_);
   RequestSpec spec;
   spec.kind = RequestKind::partition;
   spec.method = "GET";
   spec.url = status_url(core_.base_url(), handle_, partition);
-  send(std::move(spec), [this, partition, skip_rows](Result<HttpResponse> response) {
-    on_partition(partition, skip_rows, std::move(response));
-  });
+  spec.sink = fetch;
+  transferring_.insert(partition);
+  fetch->request_id =
+      send(std::move(spec), [this, partition, fetch](Result<HttpResponse> response) {
+        on_partition(partition, fetch, std::move(response));
+      });
+  fetches_[partition] = std::move(fetch);
 }
 
-void StatementMachine::on_partition(std::size_t partition, std::uint64_t skip_rows,
+void StatementMachine::on_partition(std::size_t partition,
+                                    const std::shared_ptr<PartitionFetch>& fetch,
                                     Result<HttpResponse> response) {
+  transferring_.erase(partition);
   if (phase_ != Phase::fetching) return;
   if (!response.ok()) {
     fail(response.error().with_context("fetching partition " + std::to_string(partition)));
@@ -647,29 +804,9 @@ void StatementMachine::on_partition(std::size_t partition, std::uint64_t skip_ro
     fail(error_from_response(response.value(), "fetching partition " + std::to_string(partition)));
     return;
   }
-  DecodePool* pool = core_.pool();
-  if (pool == nullptr) return;
-  ClientCore& core = core_;
-  const bool known = partition < meta_->partitions.size();
-  PartitionStream::Options options;
-  options.columns = columns_;
-  options.partition = partition;
-  options.first_row = first_rows_[partition];
-  if (known) options.expected_rows = meta_->partitions[partition].row_count;
-  options.gzip = response.value().is_gzip();
-  options.max_bytes = core_.max_response_bytes();
-  options.skip_rows = skip_rows;
-  auto job = std::make_shared<PartitionJob>(std::move(options), std::move(response.value().body));
-  job->partition = partition;
-  job->first_row = first_rows_[partition];
-  job->skip = skip_rows;
-  reserve(partition, partition_cost(partition, std::max<std::uint64_t>(1, job->body.size())));
-  const bool accepted =
-      pool->submit([&core, state = state_, callbacks = pool->callbacks(), job, budget = budget_] {
-        guarded_job(core, state->id, "decoding partition " + std::to_string(job->partition),
-                    [&] { run_partition_job(core, state, callbacks, job, budget); });
-      });
-  if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
+  // Every byte went to the fetch as it arrived; its job decodes the rest and ends.
+  fetch->end(response.value().is_gzip());
+  fetch_more();
 }
 
 void StatementMachine::on_delivered(std::size_t /*partition*/) {
@@ -730,6 +867,17 @@ void StatementMachine::on_first_decode_failed(Error error) {
 void StatementMachine::on_partition_decode_failed(std::size_t partition, Error error,
                                                   std::uint64_t rows_delivered) {
   if (phase_ != Phase::fetching) return;
+  // The body may still be arriving: stop its transfer.
+  if (const auto it = fetches_.find(partition); it != fetches_.end()) {
+    const std::uint64_t request = it->second->request_id;
+    if (requests_.erase(request) > 0) core_.cancel_request(request);
+    fetches_.erase(it);
+  }
+  transferring_.erase(partition);
+  if (const auto it = reserved_.find(partition); it != reserved_.end()) {
+    reserved_bytes_ -= it->second;
+    reserved_.erase(it);
+  }
   // Fetched again from its start; the rows already handed over are skipped.
   after_unreadable_body(std::move(error), [this, partition, rows_delivered] {
     fetch_partition(partition, rows_delivered);

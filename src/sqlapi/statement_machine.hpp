@@ -43,6 +43,7 @@
 namespace sfq::detail {
 
 class ClientCore;
+struct PartitionFetch;
 
 class StatementMachine {
  public:
@@ -96,12 +97,13 @@ class StatementMachine {
   void on_status_202(const HttpResponse& response);
   void handle_result_200(HttpResponse response);
   void fetch_more();
-  // What a partition holds while it is fetched and decoded (its body: `body_bytes` once known,
-  // else an estimate), and recording that against the budget.
-  [[nodiscard]] std::uint64_t partition_cost(std::size_t partition, std::uint64_t body_bytes) const;
+  // What a partition holds while it is fetched and decoded, and recording that against the
+  // budget.
+  [[nodiscard]] std::uint64_t partition_cost(std::size_t partition) const;
   void reserve(std::size_t partition, std::uint64_t bytes);
   void fetch_partition(std::size_t partition, std::uint64_t skip_rows);
-  void on_partition(std::size_t partition, std::uint64_t skip_rows, Result<HttpResponse> response);
+  void on_partition(std::size_t partition, const std::shared_ptr<PartitionFetch>& fetch,
+                    Result<HttpResponse> response);
   /// Ends the query with `error`. `server_final`: the server's own verdict (408, 422): the
   /// statement has ended there, no cancel is needed.
   void fail(Error error, bool server_final = false);
@@ -151,6 +153,9 @@ class StatementMachine {
   // and the batches the consumer has not taken (Query::State::held_bytes).
   std::map<std::size_t, std::uint64_t> reserved_;
   std::uint64_t reserved_bytes_ = 0;
+  // The partitions being fetched and decoded, and those whose body is still arriving.
+  std::map<std::size_t, std::shared_ptr<PartitionFetch>> fetches_;
+  std::set<std::size_t> transferring_;
   std::uint64_t budget_ = 0;
   std::size_t delivered_ = 0;
   std::size_t first_partition_ = 0;  // attach(start_row): earlier partitions are skipped
