@@ -127,12 +127,14 @@ struct ConnectionOptions {
   int decode_threads = 0;
   /// Partitions fetched ahead of the consumer per query (memory bound for streaming). 0 = 4.
   int prefetch_partitions = 0;
-  /// Streaming budget: the bytes one query may hold ahead of its consumer — compressed bodies,
-  /// inflated text and decoded batches not yet taken — estimated from each partition's
-  /// uncompressedSize (twice it: the text and the columns decoded from it). A query stops
-  /// fetching until the consumer takes batches; one partition is always allowed, whatever its
-  /// size. Applies together with prefetch_partitions. 0 = 32 MiB (with the batch the consumer
-  /// holds and the process itself, `sfq -q … --format csv` stays under 64 MB).
+  /// Streaming budget: the bytes one query may hold ahead of its consumer, counted as they are:
+  /// decoded batches not yet taken (RowBatch::memory_bytes), plus for each partition being
+  /// fetched and decoded the compressed body waiting to be decoded (at most about 1 MiB: the
+  /// transfer pauses past that) and its text window (about 1 MiB). Partitions arrive as they
+  /// stream, decoded in batches of about 1 MiB of text; past the budget a query stops decoding
+  /// and fetching until the consumer takes batches (one partition is always allowed). Applies
+  /// together with prefetch_partitions. 0 = 8 MiB (with the batch the consumer holds and the
+  /// process itself, `sfq -q … --format csv` stays near 30 MB whatever the result's size).
   std::uint64_t streaming_budget_bytes = 0;
   /// Largest response body accepted, compressed or not (a typed error beyond). 0 = 512 MiB.
   std::uint64_t max_response_bytes = 0;
