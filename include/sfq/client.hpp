@@ -91,7 +91,8 @@ struct SubmitOptions {
   /// When set, every batch is pushed here, in order, one call at a time, instead of being queued
   /// for next_batch(). Runs on a callback thread of the Client's, never on a decode or I/O
   /// thread: a consumer that takes its time (or blocks) delays only its own query, whose
-  /// partitions stop being fetched once its prefetch window is full; other queries are fetched,
+  /// partitions stop being decoded and fetched once it holds its streaming budget (a partition
+  /// may come as several batches, as with next_batch()); other queries are fetched,
   /// decoded and delivered meanwhile. The Client starts such threads as needed (at most one per
   /// query delivering at that moment) and lets them go after 2 s without work.
   std::function<void(RowBatch&&)> on_batch;
@@ -140,8 +141,10 @@ class Query {
   /// Blocks until the metadata is known; throws Error when the query failed.
   [[nodiscard]] ResultMeta metadata() const;
 
-  /// The next batch in partition order; blocks until one is decoded. std::nullopt after the
-  /// last one. Throws Error when the query failed or was cancelled.
+  /// The next batch in row order; blocks until one is decoded. A partition may arrive as
+  /// several batches (slices of about 1 MiB of its text; RowBatch::partition and first_row say
+  /// where each belongs). std::nullopt after the last one. Throws Error when the query failed
+  /// or was cancelled.
   [[nodiscard]] std::optional<RowBatch> next_batch();
   /// next_batch() that waits at most until `deadline`: then it throws Error (timeout,
   /// ErrorDetail::client_deadline). The query keeps running; cancel() it if it is not wanted.

@@ -45,7 +45,7 @@ struct ResultMeta {
 /// Query::next_batch() instead.
 struct QueryResult {
   ResultMeta meta;
-  std::vector<RowBatch> batches;  ///< in partition order
+  std::vector<RowBatch> batches;  ///< in row order; a partition may span several batches
   std::chrono::milliseconds elapsed{0};
 
   [[nodiscard]] std::uint64_t row_count() const noexcept {
