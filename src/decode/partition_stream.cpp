@@ -7,6 +7,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sfq::detail {
 namespace {
 
@@ -80,6 +84,24 @@ Status PartitionStream::scan() {
     if (phase_ == Phase::in_data) {
       // The hot loop: rows of the data array (depth 2 = between rows).
       for (; i < end; ++i) {
+#if defined(__SSE2__)
+        if (in_string_ && !escape_) {
+          // Inside a string only `"` and `\` matter: skip 16 bytes at a time to the next one.
+          const __m128i quote = _mm_set1_epi8('"');
+          const __m128i backslash = _mm_set1_epi8('\\');
+          while (i + 16 <= end) {
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+            const int hits = _mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+            if (hits != 0) {
+              i += static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+              break;
+            }
+            i += 16;
+          }
+          if (i >= end) break;
+        }
+#endif
         const char c = text[i];
         if (in_string_) {
           if (escape_) {

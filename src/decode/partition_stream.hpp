@@ -37,8 +37,10 @@ namespace sfq::detail {
 
 class PartitionStream {
  public:
-  /// About this much row text goes into one batch (a single larger row makes a larger one).
-  static constexpr std::size_t kDefaultSliceBytes = std::size_t{1} << 20;
+  /// About this much row text goes into one batch (a single larger row makes a larger one). Its
+  /// window (this plus an eighth) stays just under TextBuffer::kMapBytes, so windows come from
+  /// malloc and are reused, rather than mapped and faulted in afresh for every batch.
+  static constexpr std::size_t kDefaultSliceBytes = std::size_t{896} << 10;
 
   struct Options {
     ColumnsPtr columns;

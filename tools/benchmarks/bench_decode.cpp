@@ -5,8 +5,8 @@
 // The partition: 50 000 rows (--rows=N) × 10 columns of the types a typical table has, encoded
 // the way the real server sends them (compact, rows separated by ",\n"). Generated with a fixed
 // seed. BM_Workers/N is what N decode workers do at once, each with its own copy of the gzip'd
-// partition: inflate + decode_owned_partition, as the pool does (tools/bench runs it on a
-// 1 000 000-row partition).
+// partition: streamed through PartitionStream in 16 KiB pieces, as the client does (tools/bench
+// runs it on a 1 000 000-row partition).
 #include <benchmark/benchmark.h>
 #include <pthread.h>
 #include <time.h>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "decode/gzip.hpp"
+#include "decode/partition_stream.hpp"
 #include "decode/result_parser.hpp"
 #include "sfq/format.hpp"
 
@@ -221,8 +222,10 @@ void BM_GunzipAndDecode(benchmark::State& state) {
 BENCHMARK(BM_GunzipAndDecode)->Unit(benchmark::kMillisecond);
 
 // N workers at once, each inflating and decoding its own copy of the partition (as N decode
-// pool threads do with N partitions). Bytes processed = JSON text bytes over all workers.
+// pool threads do with N partitions) with the client's streaming decoder. Bytes processed =
+// JSON text bytes over all workers.
 void BM_Workers(benchmark::State& state) {
+  constexpr std::size_t kPiece = 16 * 1024;
   const Fixture& f = fixture();
   const auto workers = static_cast<std::size_t>(state.range(0));
   std::vector<std::string> copies(workers, f.compressed);
@@ -235,14 +238,40 @@ void BM_Workers(benchmark::State& state) {
         ::pthread_setname_np(::pthread_self(), "decode-worker");  // for profiles (tools/bench)
         timespec cpu_start{};
         ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
-        auto body = sfq::detail::gunzip_buffer(copies[w], f.partition.size(), 1ULL << 34);
-        if (!body.ok()) {
-          ++failures;
-          return;
+        // As the client decodes a partition: the gzip'd body in the pieces libcurl hands over
+        // (16 KiB), streamed through PartitionStream into batches of ~1 MiB of text.
+        sfq::detail::PartitionStream::Options options;
+        options.columns = f.columns;
+        options.partition = 1;
+        options.expected_rows = kRows;
+        options.gzip = true;
+        options.max_bytes = 1ULL << 34;
+        sfq::detail::PartitionStream stream(std::move(options));
+        std::uint64_t rows = 0;
+        const std::string_view body = copies[w];
+        for (std::size_t at = 0; at < body.size(); at += kPiece) {
+          std::string_view piece = body.substr(at, kPiece);
+          while (true) {
+            auto batch = stream.next(piece);
+            if (!batch.ok()) {
+              ++failures;
+              return;
+            }
+            if (!batch.value()) break;
+            rows += batch.value()->rows;
+            benchmark::DoNotOptimize(batch);
+          }
         }
-        auto batch = sfq::detail::decode_owned_partition(std::move(*body), f.columns, 1, 0, kRows);
-        if (!batch.ok() || batch->rows != kRows) ++failures;
-        benchmark::DoNotOptimize(batch);
+        while (true) {
+          auto batch = stream.finish();
+          if (!batch.ok()) {
+            ++failures;
+            return;
+          }
+          if (!batch.value()) break;
+          rows += batch.value()->rows;
+        }
+        if (rows != kRows) ++failures;
         timespec cpu_end{};
         ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_end);
         worker_cpu_ns += (cpu_end.tv_sec - cpu_start.tv_sec) * 1'000'000'000LL +
