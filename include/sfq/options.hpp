@@ -133,8 +133,8 @@ struct ConnectionOptions {
   /// transfer pauses past that) and its text window (about 1 MiB). Partitions arrive as they
   /// stream, decoded in batches of about 1 MiB of text; past the budget a query stops decoding
   /// and fetching until the consumer takes batches (one partition is always allowed). Applies
-  /// together with prefetch_partitions. 0 = 8 MiB (with the batch the consumer holds and the
-  /// process itself, `sfq -q … --format csv` stays near 30 MB whatever the result's size).
+  /// together with prefetch_partitions. 0 = 4 MiB (with the batch the consumer holds and the
+  /// process itself, `sfq -q … --format csv` stays near 25 MB whatever the result's size).
   std::uint64_t streaming_budget_bytes = 0;
   /// Largest response body accepted, compressed or not (a typed error beyond). 0 = 512 MiB.
   std::uint64_t max_response_bytes = 0;

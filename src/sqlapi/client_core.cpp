@@ -15,7 +15,7 @@ namespace sfq::detail {
 
 namespace {
 constexpr std::size_t kDefaultPrefetch = 4;
-constexpr std::uint64_t kDefaultStreamingBudget = std::uint64_t{8} << 20;
+constexpr std::uint64_t kDefaultStreamingBudget = std::uint64_t{4} << 20;
 constexpr std::uint64_t kDefaultMaxResponseBytes = 512ULL << 20;
 constexpr int kDefaultMaxInFlight = 256;
 constexpr auto kDefaultRetryBudget = std::chrono::minutes(5);
