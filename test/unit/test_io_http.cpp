@@ -26,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -36,6 +37,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -573,6 +575,110 @@ TEST_F(Http, GzipBodiesStayCompressed) {
   EXPECT_EQ(std::to_string(plain->size()), result->header("x-plain-size"));
   EXPECT_THAT(*plain, testing::StartsWith("row 0,row 1,"));
   EXPECT_LT(result->body.size(), plain->size());
+}
+
+// A BodySink that takes pieces up to `limit` bytes, then refuses (pausing the transfer) until
+// the test raises the limit. Its functions run on the loop thread; the test reads it under the
+// Shared lock.
+struct SinkState {
+  int begins = 0;
+  bool gzip = false;
+  std::string received;
+  std::size_t limit = 0;
+  int refusals = 0;
+  std::optional<HttpResult> result;
+};
+
+class LimitedSink final : public sfq::detail::BodySink {
+ public:
+  explicit LimitedSink(Shared<SinkState>& state) : state_(state) {}
+  void begin(bool gzip) override {
+    state_.update([&](SinkState& s) {
+      ++s.begins;
+      s.gzip = gzip;
+      s.received.clear();
+    });
+  }
+  bool accept(std::string_view piece) override {
+    bool taken = false;
+    state_.update([&](SinkState& s) {
+      if (s.received.size() >= s.limit) {
+        ++s.refusals;
+        return;
+      }
+      s.received.append(piece);
+      taken = true;
+    });
+    return taken;
+  }
+
+ private:
+  Shared<SinkState>& state_;
+};
+
+// A 200 body goes to the sink piece by piece, not into the response; a full sink pauses the
+// transfer — for longer than its stall timeout, which a paused transfer does not count — until
+// resume(); the piece refused is delivered again, nothing is lost or repeated.
+TEST_F(Http, ASinkTakesTheBodyInPiecesAndPausesTheTransferWhenFull) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  Shared<SinkState> state;
+  state.update([](SinkState& s) { s.limit = 64 * 1024; });
+  constexpr std::size_t kSize = 3'000'000;
+  HttpRequest request;
+  request.url = base + "/big?n=" + std::to_string(kSize);
+  request.stall_timeout = 1s;
+  request.sink = std::make_shared<LimitedSink>(state);
+  const HttpClient::TransferId id = run_on(loop_, [&] {
+    return http.start(std::move(request), [&state](HttpResult result) {
+      state.update([&](SinkState& s) { s.result.emplace(std::move(result)); });
+    });
+  });
+  ASSERT_TRUE(state.wait([](const SinkState& s) { return s.refusals > 0; }));
+  std::this_thread::sleep_for(2500ms);  // past the stall timeout, paused all along
+  state.read([](const SinkState& s) {
+    EXPECT_FALSE(s.result.has_value())
+        << "a paused transfer ended: " << (s.result->ok() ? "ok" : s.result->error().what());
+    EXPECT_EQ(s.begins, 1);
+    EXPECT_GE(s.received.size(), 64U * 1024);
+  });
+  state.update([](SinkState& s) { s.limit = SIZE_MAX; });
+  run_on(loop_, [&] {
+    http.resume(id + 1000);  // unknown: ignored
+    http.resume(id);
+    return 0;
+  });
+  ASSERT_TRUE(state.wait([](const SinkState& s) { return s.result.has_value(); }));
+  state.read([&](const SinkState& s) {
+    ASSERT_TRUE(s.result->ok()) << s.result->error().what();
+    EXPECT_EQ(s.result->value().status, 200);
+    EXPECT_TRUE(s.result->value().body.empty());
+    EXPECT_EQ(s.begins, 1);
+    EXPECT_FALSE(s.gzip);
+    EXPECT_EQ(s.received, std::string(kSize, 'x'));
+  });
+}
+
+// Other statuses keep their body in the response (for the error handling); the sink hears
+// nothing of them.
+TEST_F(Http, ASinkGetsNothingOfOtherStatuses) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  Shared<SinkState> state;
+  state.update([](SinkState& s) { s.limit = SIZE_MAX; });
+  HttpRequest request;
+  request.url = base + "/status/404";
+  request.sink = std::make_shared<LimitedSink>(state);
+  const HttpResult result = fetch(http, std::move(request));
+  ASSERT_TRUE(result.ok()) << result.error().what();
+  EXPECT_EQ(result->status, 404);
+  EXPECT_EQ(result->body, "status body");
+  state.read([](const SinkState& s) {
+    EXPECT_EQ(s.begins, 0);
+    EXPECT_TRUE(s.received.empty());
+  });
 }
 
 TEST_F(Http, ServerSideCompressionIsKeptCompressedToo) {
