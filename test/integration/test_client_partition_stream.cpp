@@ -5,9 +5,11 @@
 // The emulator runs as a separate process, with partitions of ~3 MB (several batches each).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -136,6 +138,54 @@ TEST_F(PartitionStreaming, AConsumerPausingLongerThanTheStallTimeoutIsNoStall) {
   EXPECT_EQ(rows, kRows);
   EXPECT_EQ(query.progress().state, QueryState::succeeded);
   EXPECT_EQ(client.stats().retries, 0U) << "a paused transfer was taken for a stalled one";
+}
+
+// Pushed to on_batch: a partition's batches come one call at a time, in row order, the query
+// succeeding after the last; a slow callback holds the query to its budget (partition 0, which
+// comes whole with the first response, aside).
+TEST_F(PartitionStreaming, OnBatchGetsEveryBatchInOrder) {
+  auto mock = start_mock("");
+  ConnectionOptions options = options_for(*mock);
+  options.streaming_budget_bytes = 1'000'000;
+  Client client(options);
+  struct Seen {
+    std::mutex mutex;
+    std::uint64_t next = 0;
+    std::size_t batches = 0;
+    bool in_order = true;
+    std::uint64_t max_held = 0;
+  };
+  auto seen = std::make_shared<Seen>();
+  SubmitOptions submit;
+  Query* self = nullptr;
+  submit.on_batch = [seen, &self](RowBatch&& batch) {
+    std::lock_guard lock(seen->mutex);
+    if (batch.first_row != seen->next ||
+        (batch.rows > 0 &&
+         batch.columns[0].int64_value(0) != static_cast<std::int64_t>(seen->next))) {
+      seen->in_order = false;
+    }
+    seen->next += batch.rows;
+    ++seen->batches;
+    if (self != nullptr && batch.partition > 0)
+      seen->max_held = std::max(seen->max_held, self->progress().bytes_held);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  Query query = client.submit(statement(), std::move(submit));
+  {
+    std::lock_guard lock(seen->mutex);
+    self = &query;
+  }
+  ASSERT_TRUE(query.wait_done_until(std::chrono::steady_clock::now() + std::chrono::seconds(120)));
+  {
+    std::lock_guard lock(seen->mutex);
+    self = nullptr;
+    EXPECT_TRUE(seen->in_order);
+    EXPECT_EQ(seen->next, kRows);
+    EXPECT_GT(seen->batches, query.progress().partitions_total);
+    EXPECT_LE(seen->max_held, 1'000'000U + (2U << 20));
+  }
+  EXPECT_EQ(query.progress().state, QueryState::succeeded);
 }
 
 TEST_F(PartitionStreaming, CancelMidPartition) {
