@@ -1,9 +1,11 @@
 // decode_pool.hpp (internal) — the worker threads that inflate and decode result partitions.
 //
 // The I/O thread must never block, so the queue is unbounded and submit() never waits: its size
-// is bounded by the caller instead. The statement layer submits a partition only when it fits the
-// query's prefetch window, so at most (prefetch window × running queries) jobs are ever queued;
-// queue_high_water() shows how deep it really got.
+// is bounded by the caller instead. The statement layer fetches a partition only when it fits the
+// query's prefetch window, and each partition has at most one decode job queued or running at a
+// time (a job never waits: it ends when it has no input and parks past the streaming budget), so
+// at most (prefetch window × running queries) jobs are ever queued; queue_high_water() shows how
+// deep it really got.
 //
 // Jobs run in submission order (FIFO), each exactly once, on one of the workers. A job that
 // throws is counted (jobs_failed) and logged; the worker goes on. ~DecodePool stops accepting
