@@ -141,6 +141,9 @@ void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
     state->held_bytes = 0;
   }
   state->delivering = false;
+  // A decode job that parked while this task was delivering may be what the consumer waits for
+  // now: the machine looks again (the on_consumed posted above may have run before this point).
+  const bool nudge = !state->parked.empty() && !state->terminal();
   // The query ended while on_batch ran: on_complete was held back until it returned.
   const bool run_complete = state->complete_pending && !state->complete_notified;
   if (run_complete) {
@@ -149,6 +152,7 @@ void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
   }
   lock.unlock();
   state->changed.notify_all();
+  if (nudge) post_to_machine(state, [](StatementMachine& machine) { machine.on_consumed(false); });
   if (run_complete) StatementMachine::notify_complete(state);
 }
 
@@ -450,6 +454,13 @@ StatementMachine::StatementMachine(ClientCore& core, std::shared_ptr<Query::Stat
 
 StatementMachine::~StatementMachine() {
   stop_io();
+  // Parked decode jobs hold the state (and it holds them): let them go.
+  std::vector<std::pair<std::size_t, std::function<void()>>> parked;
+  {
+    std::lock_guard lock(state_->mutex);
+    parked.swap(state_->parked);
+  }
+  parked.clear();
   // Only a machine torn down by Client shutdown gets here without an outcome.
   state_->resolve_cancel(
       CancelOutcome::not_confirmed,

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -186,6 +187,33 @@ TEST_F(PartitionStreaming, OnBatchGetsEveryBatchInOrder) {
     EXPECT_LE(seen->max_held, 1'000'000U + (2U << 20));
   }
   EXPECT_EQ(query.progress().state, QueryState::succeeded);
+}
+
+// The Client goes away while a query's decode jobs are parked and its transfer paused (its
+// Query handle outlives the Client): nothing hangs, nothing leaks (LeakSanitizer), and the
+// handle reports the query as ended.
+TEST_F(PartitionStreaming, DestroyingTheClientMidPartition) {
+  auto mock = start_mock("");
+  ConnectionOptions options = options_for(*mock);
+  options.streaming_budget_bytes = 1'000'000;
+  std::optional<Query> query;
+  {
+    Client client(options);
+    query.emplace(client.submit(statement()));
+    auto first = query->next_batch();
+    ASSERT_TRUE(first.has_value());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (query->progress().bytes_held == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_NE(query->progress().state, QueryState::succeeded);
+  EXPECT_THROW(
+      {
+        while (query->next_batch()) {
+        }
+      },
+      Error);
 }
 
 TEST_F(PartitionStreaming, CancelMidPartition) {
