@@ -444,6 +444,66 @@ def section_frontend(args, scratch):
     return result
 
 
+def dso_class(dso):
+    if dso.startswith("[kernel") or dso == "[vdso]":
+        return "kernel"
+    if dso.startswith("libc.so") or dso.startswith("ld-linux"):
+        return "libc"
+    if dso.startswith("libcurl"):
+        return "libcurl"
+    if dso.startswith("libz.") or dso.startswith("libdeflate") or dso.startswith("libisal"):
+        return "inflate"
+    if dso.startswith("libcrypto") or dso.startswith("libssl"):
+        return "crypto"
+    return "sfq"  # the program itself (libsfq is linked in) and libstdc++
+
+
+def cpu_breakdown(scratch, count, in_flight):
+    """Where the client's CPU goes, by thread and library, in µs per statement: `perf record`
+    of a sfq-window and a raw run. The emulator's samples are left out, and so is libcrypto (on
+    plain HTTP it is the parent process generating the benchmark's RSA key; the client signs one
+    JWT). None when perf is missing or not allowed."""
+    if not shutil.which("perf"):
+        return None
+    data = os.path.join(RESULTS, "perf-churn.data")
+    result = {}
+    hz = 2000
+    try:
+        for design in ("sfq-window", "raw"):
+            cmd = bench_concurrency_cmd(scratch, 1, os.path.join(RESULTS, "x.jsonl"),
+                                        ["--designs", design, "load", str(count), str(in_flight)])
+            subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", str(hz), "-o", data,
+                            "--"] + cmd, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                                     "--sort", "comm,dso", "-F", "sample,comm,dso"],
+                                    check=True, capture_output=True, text=True).stdout
+            cells = {}
+            for line in report.splitlines():
+                fields = line.split()
+                if len(fields) < 3 or not fields[0].isdigit():
+                    continue
+                samples, comm, dso = int(fields[0]), fields[1], fields[-1]
+                if comm.startswith("mock-snowflake"):
+                    continue
+                where = "io" if comm == "sfq-io" else "other"
+                if design == "raw":
+                    where = "raw"
+                kind = dso_class(dso)
+                if kind == "crypto":
+                    continue
+                key = f"{where}/{kind}"
+                cells[key] = cells.get(key, 0.0) + samples * 1e6 / hz / count
+            result[design] = cells
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    finally:
+        for path in (data, os.path.join(RESULTS, "x.jsonl")):
+            with contextlib.suppress(OSError):
+                os.remove(path)
+    return result
+
+
 def section_churn(args, scratch):
     """Many `select 1` through one Client, 100 in flight, each taken as it completes."""
     sizes = [20, 200] if args.quick else [1000, 10000, 100000]
@@ -456,7 +516,9 @@ def section_churn(args, scratch):
         cases += ["load", str(n), str(in_flight)]
     run(bench_concurrency_cmd(scratch, 1, json_file,
                               ["--designs", "sfq-window,raw"] + cases))
-    return {"rows": read_jsonl(json_file), "in_flight": in_flight}
+    breakdown = None if args.quick else cpu_breakdown(scratch, 20000, in_flight)
+    return {"rows": read_jsonl(json_file), "in_flight": in_flight, "breakdown": breakdown,
+            "breakdown_count": 20000}
 
 
 LATENCY_HELD_S = [0.1, 1.0, 3.0, 10.0]
@@ -900,6 +962,27 @@ def report_churn(data, out, missed):
         if flat > 1.2:
             missed.append(f"churn: RSS grows {flat:.2f} × from {num(sizes[0])} to "
                           f"{num(sizes[-1])} statements")
+        out.append("")
+    breakdown = data.get("breakdown")
+    if breakdown:
+        kinds = ["kernel", "libc", "libcurl", "inflate", "sfq"]
+        heads = {"kernel": "kernel", "libc": "libc (malloc, free, memcpy…)", "libcurl": "libcurl",
+                 "inflate": "gunzip (zlib / libdeflate)", "sfq": "the program (libsfq, libstdc++)"}
+        out.append(f"Where the client's CPU goes: `perf record` at 2 kHz of one run of "
+                   f"{num(data['breakdown_count'])} statements of each design (µs of CPU per "
+                   "statement; the emulator's samples and libcrypto — the benchmark's own key "
+                   "generation — left out). The raw loop inflates with zlib (libcurl's "
+                   "automatic decoding); sfq with libdeflate on a decode worker.\n")
+        out.append("| thread | " + " | ".join(heads[k] for k in kinds) + " | all |")
+        out.append("|---|" + "---|" * (len(kinds) + 1))
+        rows = [("raw loop (its one thread)", breakdown.get("raw", {}), "raw"),
+                ("sfq: the I/O thread", breakdown.get("sfq-window", {}), "io"),
+                ("sfq: decode workers and the consumer", breakdown.get("sfq-window", {}),
+                 "other")]
+        for name, cells, where in rows:
+            values = [cells.get(f"{where}/{k}", 0.0) for k in kinds]
+            out.append(f"| {name} | " + " | ".join(f"{v:.1f}" for v in values) +
+                       f" | {sum(values):.1f} |")
         out.append("")
 
 
