@@ -366,6 +366,33 @@ void ColumnBuilder::reserve(std::size_t rows) {
   }
 }
 
+void ColumnBuilder::truncate(std::size_t rows) {
+  if (rows >= column_.nulls_.size()) return;
+  auto cut = [rows](auto& values) {
+    if (values.size() > rows) values.resize(rows);
+  };
+  cut(column_.nulls_);
+  cut(column_.ints_);
+  cut(column_.nanos_);
+  cut(column_.offsets_);
+  cut(column_.reals_);
+  if (!column_.text_offsets_.empty()) {
+    column_.text_offsets_.resize(rows + 1);
+    column_.arena_.resize(column_.text_offsets_[rows]);
+  }
+  cut(column_.big_);
+  // The raw-text flags (and, in a type that keeps no text, the text offsets) exist only once a
+  // raw cell was appended: when the remaining rows have none, they go too.
+  if (!column_.big_.empty() &&
+      std::find(column_.big_.begin(), column_.big_.end(), 1) == column_.big_.end()) {
+    column_.big_.clear();
+    if (!stores_text(type_)) {
+      column_.text_offsets_.clear();
+      column_.arena_.clear();
+    }
+  }
+}
+
 void ColumnBuilder::ensure_text() {
   if (column_.text_offsets_.empty()) {
     column_.text_offsets_.assign(column_.nulls_.size() + 1, column_.arena_.size());

@@ -57,6 +57,10 @@ struct ColumnBuilder {
   /// used in the error message. On error nothing is appended.
   [[nodiscard]] Status append(std::string_view cell, std::uint64_t result_row);
 
+  /// Drops the rows from `rows` on (rows <= rows()), leaving the column as if they had never
+  /// been appended (the partition scanner's rows it stopped inside).
+  void truncate(std::size_t rows);
+
   /// The number of rows appended so far.
   [[nodiscard]] std::size_t rows() const noexcept { return column_.nulls_.size(); }
 

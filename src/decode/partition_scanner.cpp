@@ -1,0 +1,238 @@
+// partition_scanner.cpp — the fast reader of `{"data":[[...],...]}` bodies (see the header). A
+// hand-written loop over rows and cells; strings are searched 16 bytes at a time with SSE2 where
+// the compiler targets it. Anything it does not expect ends the scan (RapidJSON reads the rest).
+#include "decode/partition_scanner.hpp"
+
+#include <cstring>
+#include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace sfq::detail {
+namespace {
+
+// Pages of a mapped body are handed back in steps of this many bytes (as the RapidJSON reader
+// does): few system calls, little held.
+constexpr std::ptrdiff_t kReleaseStep = std::ptrdiff_t{1} << 20;
+
+constexpr std::string_view kOpening = R"({"data":[)";
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// A byte that ends the plain run of a string: its closing quote, an escape, or a control
+// character (which JSON does not allow raw, NUL included).
+bool is_special(char c) noexcept {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+// The first special byte in [p, end), or end.
+const char* find_special(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(chunk, control_max), chunk));  // byte <= 0x1F
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  while (p < end && !is_special(*p)) ++p;
+  return p;
+}
+
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Four hex digits at p (p + 4 <= end checked by the caller); -1 when they are not.
+long hex4(const char* p) noexcept {
+  long value = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int digit = hex_digit(p[i]);
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp <= 0x7F) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp <= 0x7FF) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp <= 0xFFFF) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the rest of a string whose plain run [start, p) ended at a backslash (p) into
+// `scratch`. Returns the position after the closing quote, or nullptr where anything is not a
+// plain, well-formed JSON string (RapidJSON then decides).
+const char* unescape(const char* start, const char* p, const char* end, std::string& scratch) {
+  scratch.assign(start, p);
+  while (true) {
+    // p is at a backslash.
+    if (end - p < 2) return nullptr;
+    const char e = p[1];
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        scratch.push_back(e);
+        p += 2;
+        break;
+      case 'b':
+        scratch.push_back('\b');
+        p += 2;
+        break;
+      case 'f':
+        scratch.push_back('\f');
+        p += 2;
+        break;
+      case 'n':
+        scratch.push_back('\n');
+        p += 2;
+        break;
+      case 'r':
+        scratch.push_back('\r');
+        p += 2;
+        break;
+      case 't':
+        scratch.push_back('\t');
+        p += 2;
+        break;
+      case 'u': {
+        if (end - p < 6) return nullptr;
+        long cp = hex4(p + 2);
+        if (cp < 0) return nullptr;
+        p += 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          // Only a well-formed pair; anything else (a lone half) is RapidJSON's to judge.
+          if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return nullptr;
+          const long low = hex4(p + 2);
+          if (low < 0xDC00 || low > 0xDFFF) return nullptr;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          p += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return nullptr;
+        }
+        append_utf8(scratch, static_cast<unsigned long>(cp));
+        break;
+      }
+      default:
+        return nullptr;
+    }
+    const char* stop = find_special(p, end);
+    if (stop == end) return nullptr;
+    scratch.append(p, stop);
+    if (*stop == '"') return stop + 1;
+    if (*stop != '\\') return nullptr;
+    p = stop;
+  }
+}
+
+const char* skip_space(const char* p, const char* end) noexcept {
+  while (p < end && is_space(*p)) ++p;
+  return p;
+}
+
+}  // namespace
+
+PartitionScan scan_partition(const char* begin, const char* end,
+                             std::vector<ColumnBuilder>& builders, std::uint64_t first_row,
+                             TextBuffer* owner) {
+  PartitionScan scan;
+  const auto size = static_cast<std::size_t>(end - begin);
+  if (size < kOpening.size() || std::memcmp(begin, kOpening.data(), kOpening.size()) != 0) {
+    return scan;
+  }
+  const bool release = owner != nullptr && owner->mapped();
+  const char* released_to = begin;
+  const std::size_t width = builders.size();
+  std::string scratch;
+  const char* p = skip_space(begin + kOpening.size(), end);
+  if (p < end && *p == ']') {  // no rows
+    ++p;
+  } else {
+    while (true) {
+      // p: where a row belongs.
+      if (p == end || *p != '[') return scan;
+      p = skip_space(p + 1, end);
+      const std::uint64_t result_row = first_row + scan.rows;
+      for (std::size_t column = 0; column < width; ++column) {
+        if (p == end) return scan;
+        if (*p == '"') {
+          const char* const start = p + 1;
+          const char* stop = find_special(start, end);
+          if (stop == end) return scan;
+          std::string_view cell;
+          if (*stop == '"') {
+            cell = std::string_view(start, static_cast<std::size_t>(stop - start));
+            p = stop + 1;
+          } else if (*stop == '\\') {
+            p = unescape(start, stop, end, scratch);
+            if (p == nullptr) return scan;
+            cell = scratch;
+          } else {
+            return scan;
+          }
+          if (!builders[column].append(cell, result_row).ok()) return scan;
+        } else if (end - p >= 4 && std::memcmp(p, "null", 4) == 0) {
+          builders[column].append_null();
+          p += 4;
+        } else {
+          return scan;
+        }
+        if (p < end && is_space(*p)) p = skip_space(p, end);
+        if (p == end) return scan;
+        if (column + 1 < width) {
+          if (*p != ',') return scan;
+          p = skip_space(p + 1, end);
+        }
+      }
+      if (p == end || *p != ']') return scan;
+      ++p;
+      ++scan.rows;
+      scan.resume = p;
+      if (release && p - released_to >= kReleaseStep) {
+        // Every cell before this point is copied into the columns.
+        owner->release_before(p);
+        released_to = p;
+      }
+      p = skip_space(p, end);
+      if (p == end) return scan;
+      if (*p == ']') {
+        ++p;
+        break;
+      }
+      if (*p != ',') return scan;
+      p = skip_space(p + 1, end);
+    }
+  }
+  // After `data`: the end of the object, then nothing but whitespace.
+  p = skip_space(p, end);
+  if (p == end || *p != '}') return scan;
+  p = skip_space(p + 1, end);
+  scan.finished = p == end;
+  return scan;
+}
+
+}  // namespace sfq::detail
