@@ -3,6 +3,8 @@
 // the compiler targets it. Anything it does not expect ends the scan (RapidJSON reads the rest).
 #include "decode/partition_scanner.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -65,61 +67,64 @@ long hex4(const char* p) noexcept {
   return value;
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
+// Writes code point `cp` as UTF-8 at `out`; returns the bytes written (1 to 4).
+std::size_t put_utf8(char* out, unsigned long cp) noexcept {
   if (cp <= 0x7F) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp <= 0x7FF) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp <= 0xFFFF) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    out[0] = static_cast<char>(cp);
+    return 1;
   }
+  if (cp <= 0x7FF) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp <= 0xFFFF) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
 }
 
-// Decodes the rest of a string whose plain run [start, p) ended at a backslash (p) into
-// `scratch`. Returns the position after the closing quote, or nullptr where anything is not a
-// plain, well-formed JSON string (RapidJSON then decides).
-const char* unescape(const char* start, const char* p, const char* end, std::string& scratch) {
-  scratch.assign(start, p);
-  while (true) {
-    // p is at a backslash.
-    if (end - p < 2) return nullptr;
-    const char e = p[1];
-    switch (e) {
-      case '"':
-      case '\\':
-      case '/':
-        scratch.push_back(e);
+// The byte an escape letter stands for ('u' and invalid letters: 0).
+constexpr std::array<char, 128> kEscapes = [] {
+  std::array<char, 128> table{};
+  table['"'] = '"';
+  table['\\'] = '\\';
+  table['/'] = '/';
+  table['b'] = '\b';
+  table['f'] = '\f';
+  table['n'] = '\n';
+  table['r'] = '\r';
+  table['t'] = '\t';
+  return table;
+}();
+
+// A string's text with its escapes decoded, in a buffer reused from cell to cell.
+class Unescaper {
+ public:
+  // Decodes the rest of a string whose plain run [start, p) ended at a backslash (p). Returns
+  // the position after the closing quote and sets `cell`, or nullptr where anything is not a
+  // plain, well-formed JSON string (RapidJSON then decides).
+  const char* run(const char* start, const char* p, const char* end, std::string_view& cell) {
+    std::size_t n = 0;
+    copy(n, start, p, end);
+    while (true) {
+      // p is at a backslash.
+      if (end - p < 2) return nullptr;
+      const auto letter = static_cast<unsigned char>(p[1]);
+      room(n, 4);
+      if (letter != 'u') {
+        const char byte = letter < kEscapes.size() ? kEscapes[letter] : '\0';
+        if (byte == '\0') return nullptr;
+        buffer_[n++] = byte;
         p += 2;
-        break;
-      case 'b':
-        scratch.push_back('\b');
-        p += 2;
-        break;
-      case 'f':
-        scratch.push_back('\f');
-        p += 2;
-        break;
-      case 'n':
-        scratch.push_back('\n');
-        p += 2;
-        break;
-      case 'r':
-        scratch.push_back('\r');
-        p += 2;
-        break;
-      case 't':
-        scratch.push_back('\t');
-        p += 2;
-        break;
-      case 'u': {
+      } else {
         if (end - p < 6) return nullptr;
         long cp = hex4(p + 2);
         if (cp < 0) return nullptr;
@@ -134,20 +139,46 @@ const char* unescape(const char* start, const char* p, const char* end, std::str
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           return nullptr;
         }
-        append_utf8(scratch, static_cast<unsigned long>(cp));
-        break;
+        n += put_utf8(buffer_.data() + n, static_cast<unsigned long>(cp));
       }
-      default:
-        return nullptr;
+      const char* stop = find_special(p, end);
+      if (stop == end) return nullptr;
+      copy(n, p, stop, end);
+      if (*stop == '"') {
+        cell = std::string_view(buffer_.data(), n);
+        return stop + 1;
+      }
+      if (*stop != '\\') return nullptr;
+      p = stop;
     }
-    const char* stop = find_special(p, end);
-    if (stop == end) return nullptr;
-    scratch.append(p, stop);
-    if (*stop == '"') return stop + 1;
-    if (*stop != '\\') return nullptr;
-    p = stop;
   }
-}
+
+ private:
+  // Makes room for `more` bytes after the first n.
+  void room(std::size_t n, std::size_t more) {
+    if (n + more > buffer_.size()) buffer_.resize(std::max(2 * buffer_.size(), n + more + 256));
+  }
+
+  // Appends [from, to) (inside a body that goes on to `end`) after the first n bytes.
+  void copy(std::size_t& n, const char* from, const char* to, const char* end) {
+    const auto length = static_cast<std::size_t>(to - from);
+    room(n, length + 16);
+#if defined(__SSE2__)
+    if (length <= 16 && end - from >= 16) {  // most runs between escapes are short
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(buffer_.data() + n),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(from)));
+      n += length;
+      return;
+    }
+#else
+    (void)end;
+#endif
+    std::memcpy(buffer_.data() + n, from, length);
+    n += length;
+  }
+
+  std::string buffer_;
+};
 
 const char* skip_space(const char* p, const char* end) noexcept {
   while (p < end && is_space(*p)) ++p;
@@ -167,7 +198,7 @@ PartitionScan scan_partition(const char* begin, const char* end,
   const bool release = owner != nullptr && owner->mapped();
   const char* released_to = begin;
   const std::size_t width = builders.size();
-  std::string scratch;
+  Unescaper unescaper;
   const char* p = skip_space(begin + kOpening.size(), end);
   if (p < end && *p == ']') {  // no rows
     ++p;
@@ -188,9 +219,8 @@ PartitionScan scan_partition(const char* begin, const char* end,
             cell = std::string_view(start, static_cast<std::size_t>(stop - start));
             p = stop + 1;
           } else if (*stop == '\\') {
-            p = unescape(start, stop, end, scratch);
+            p = unescaper.run(start, stop, end, cell);
             if (p == nullptr) return scan;
-            cell = scratch;
           } else {
             return scan;
           }

@@ -403,14 +403,16 @@ std::string cell_text(const Value& cell) {
 
 namespace {
 
-// Decodes `size` bytes at `json` (followed by a NUL) in place: the partition scanner reads what
-// it can, RapidJSON's SAX reader the rest (all of it with `reader` = rapidjson), parsing in situ
-// so that strings without escapes are handed to the builders where they lie, with no copy. The
-// buffer is rewritten. `owner`, when given, is the buffer holding `json`; its pages are handed
-// back as they are parsed.
-Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr& columns,
-                                 std::size_t partition, std::uint64_t first_row,
-                                 std::uint64_t expected_rows, TextBuffer* owner = nullptr,
+// Decodes the `size` bytes at `json`: the partition scanner reads what it can where it lies,
+// RapidJSON's SAX reader the rest (all of it with `reader` = rapidjson), parsing in situ so that
+// strings without escapes are handed to the builders where they lie. `writable`: `json` itself,
+// which may then be rewritten (it is followed by a NUL), or nullptr (RapidJSON gets a copy of its
+// part). `owner`, when given, is the buffer holding `json`; its pages are handed back as they are
+// parsed.
+Result<RowBatch> decode_in_place(const char* json, std::size_t size, char* writable,
+                                 const ColumnsPtr& columns, std::size_t partition,
+                                 std::uint64_t first_row, std::uint64_t expected_rows,
+                                 TextBuffer* owner = nullptr,
                                  PartitionReader reader_choice = PartitionReader::scanner,
                                  std::size_t* scanned_rows = nullptr) {
   // Kept for error messages: in-situ parsing rewrites the buffer.
@@ -421,7 +423,7 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
   if (expected_rows > 0) {
     rows.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected_rows, size / 3)));
   }
-  char* start = json;  // where RapidJSON starts reading
+  const char* start = json;  // where RapidJSON starts reading
   if (scanned_rows != nullptr) *scanned_rows = 0;
   if (reader_choice == PartitionReader::scanner) {
     const PartitionScan scan = scan_partition(json, json + size, rows.builders(), first_row, owner);
@@ -430,15 +432,25 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
     if (scan.finished) return rows.finish();
     if (scan.rows > 0) {
       // scan.resume is past `{"data":[` and a row: there is room for the prefix before it.
-      start = json + (scan.resume - json) - kResumePrefix.size();
-      std::memcpy(start, kResumePrefix.data(), kResumePrefix.size());
+      start = scan.resume - kResumePrefix.size();
     }
   }
   // Offsets in the text RapidJSON reads are `base` less than in the body.
   const auto base = static_cast<std::size_t>(start - json);
-  PartitionHandler handler(rows, start != json);
-  if (owner != nullptr && owner->mapped()) handler.release_as_parsed(*owner, start);
-  rapidjson::InsituStringStream input(start);
+  // RapidJSON parses in situ: in the caller's buffer when it may be rewritten, else in a copy of
+  // the part it reads (followed by a NUL, as std::string is).
+  std::string copy;
+  char* text = nullptr;
+  if (writable != nullptr) {
+    text = writable + base;
+  } else {
+    copy.assign(start, size - base);
+    text = copy.data();
+  }
+  if (base != 0) std::memcpy(text, kResumePrefix.data(), kResumePrefix.size());
+  PartitionHandler handler(rows, base != 0);
+  if (owner != nullptr && owner->mapped()) handler.release_as_parsed(*owner, text);
+  rapidjson::InsituStringStream input(text);
   rapidjson::Reader reader;
   reader.Parse<kParseFlags | rapidjson::kParseInsituFlag>(input, handler);
   // JSON never contains a raw NUL, and the in-situ stream takes one for the end of the text: a
@@ -448,10 +460,11 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
   if (reader.HasParseError() || base + input.Tell() != size) {
     const std::size_t from =
         std::min(base + (reader.HasParseError() ? reader.GetErrorOffset() : input.Tell()), size);
-    if (const void* nul = std::memchr(json + from, '\0', size - from); nul != nullptr) {
-      return protocol_error("partition " + std::to_string(partition) +
-                            ": body is not valid JSON: a NUL byte at byte " +
-                            std::to_string(static_cast<const char*>(nul) - json));
+    if (const void* nul = std::memchr(text + (from - base), '\0', size - from); nul != nullptr) {
+      return protocol_error(
+          "partition " + std::to_string(partition) +
+          ": body is not valid JSON: a NUL byte at byte " +
+          std::to_string(base + static_cast<std::size_t>(static_cast<const char*>(nul) - text)));
     }
   }
   if (rows.error()) return *rows.error();
@@ -471,7 +484,8 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
 Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
                                         std::size_t partition, std::uint64_t first_row,
                                         std::uint64_t expected_rows) {
-  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows);
+  return decode_in_place(json.data(), json.size(), json.data(), columns, partition, first_row,
+                         expected_rows);
 }
 
 Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& columns,
@@ -479,23 +493,22 @@ Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& colum
                                         std::uint64_t expected_rows) {
   if (json.data() == nullptr)
     return decode_owned_partition(std::string(), columns, partition, first_row, expected_rows);
-  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows,
-                         &json);
+  return decode_in_place(json.data(), json.size(), json.data(), columns, partition, first_row,
+                         expected_rows, &json);
 }
 
 Result<RowBatch> decode_partition_with(PartitionReader reader, std::string_view json,
                                        const ColumnsPtr& columns, std::size_t partition,
                                        std::uint64_t first_row, std::size_t* scanned_rows) {
-  std::string copy(json);
-  return decode_in_place(copy.data(), copy.size(), columns, partition, first_row, 0, nullptr,
-                         reader, scanned_rows);
+  return decode_in_place(json.data(), json.size(), nullptr, columns, partition, first_row, 0,
+                         nullptr, reader, scanned_rows);
 }
 
 Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,
                                   std::size_t partition, std::uint64_t first_row) {
-  // The copy costs a few percent of the parse; parsing it in situ made decoding about twice as
-  // fast (tools/bench/bench_decode).
-  return decode_owned_partition(std::string(json), columns, partition, first_row);
+  // The scanner reads the text where it lies; RapidJSON (parsing in situ made it about twice as
+  // fast) gets a copy of whatever part of it the scanner leaves.
+  return decode_in_place(json.data(), json.size(), nullptr, columns, partition, first_row, 0);
 }
 
 Result<ParsedResultSet> parse_result_set(std::string_view json, std::size_t decode_rows) {
