@@ -180,6 +180,217 @@ class Unescaper {
   std::string buffer_;
 };
 
+// A JSON-typed cell sent pretty-printed (`"{\n  \"k\": [\n    1\n  ]\n}"`) minified straight from
+// its escaped text, without decoding the escapes first: the same output as decoding them and then
+// minify_snowflake_json (decode/json_text.hpp), in one pass. It takes what the server writes —
+// whitespace as spaces and \n, \t, \r escapes, strings and keys in \" escapes, ASCII — and gives
+// up (nullptr) on anything else, valid or not, which then goes the general way.
+class EscapedJsonMinifier {
+ public:
+  // `p`: just after the cell's opening quote. Returns the position after its closing quote and
+  // sets `minified`, or nullptr.
+  const char* run(const char* p, const char* end, std::string_view& minified) {
+    n_ = 0;
+    depth_ = 0;
+    stack_ = 0;
+    expect_ = Expect::value;
+    while (true) {
+      if (p == end) return nullptr;
+      const char c = *p;
+      if (c == ' ') {
+        ++p;
+        continue;
+      }
+      if (c == '"') break;  // the cell's closing quote
+      if (c == '\\') {
+        if (end - p < 2) return nullptr;
+        const char e = p[1];
+        if (e == 'n' || e == 't' || e == 'r') {  // whitespace
+          p += 2;
+          continue;
+        }
+        if (e != '"') return nullptr;
+        if (expect_ == Expect::value || expect_ == Expect::value_or_end) {
+          p = string(p + 2, end);
+          after_value();
+        } else if (expect_ == Expect::key || expect_ == Expect::key_or_end) {
+          p = string(p + 2, end);
+          expect_ = Expect::colon;
+        } else {
+          return nullptr;
+        }
+        if (p == nullptr) return nullptr;
+        continue;
+      }
+      p = token(p, end);
+      if (p == nullptr) return nullptr;
+    }
+    if (expect_ != Expect::done) return nullptr;
+    minified = std::string_view(buffer_.data(), n_);
+    return p + 1;
+  }
+
+ private:
+  enum class Expect { value, value_or_end, key, key_or_end, colon, comma_or_end, done };
+
+  void put(char c) {
+    if (n_ == buffer_.size()) buffer_.resize(2 * buffer_.size() + 256);
+    buffer_[n_++] = c;
+  }
+
+  [[nodiscard]] bool top_is_object() const noexcept { return ((stack_ >> (depth_ - 1)) & 1U) != 0; }
+
+  void after_value() { expect_ = depth_ == 0 ? Expect::done : Expect::comma_or_end; }
+
+  // An inner string after its opening \" (p). Returns the position after its closing \".
+  const char* string(const char* p, const char* end) {
+    put('"');
+    while (true) {
+      if (p == end) return nullptr;
+      const char c = *p;
+      if (c == '\\') {
+        if (end - p < 2) return nullptr;
+        const char e = p[1];
+        if (e == '"') {
+          put('"');
+          return p + 2;
+        }
+        if (e != '\\') return nullptr;  // e.g. \n: a raw control character in the inner string
+        // An escape inside the inner string: `\\` then what it escapes.
+        p += 2;
+        if (p == end) return nullptr;
+        const char x = *p;
+        if (x == '\\') {
+          if (end - p < 2 || (p[1] != '"' && p[1] != '\\')) return nullptr;
+          put('\\');
+          put(p[1]);
+          p += 2;
+        } else if (x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' || x == 't') {
+          put('\\');
+          put(x);
+          ++p;
+        } else if (x == 'u') {
+          if (end - p < 5 || hex4(p + 1) < 0) return nullptr;
+          put('\\');
+          for (int k = 0; k < 5; ++k) put(p[k]);
+          p += 5;
+        } else {
+          return nullptr;
+        }
+      } else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80 ||
+                 c == '"') {
+        return nullptr;
+      } else {
+        put(c);
+        ++p;
+      }
+    }
+  }
+
+  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+  const char* digits(const char* p, const char* end) {
+    const char* const begin = p;
+    while (p < end && is_digit(*p)) put(*p++);
+    return p != begin ? p : nullptr;
+  }
+
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  const char* number(const char* p, const char* end) {
+    if (*p == '-') put(*p++);
+    if (p < end && *p == '0') {
+      put(*p++);
+    } else if ((p = digits(p, end)) == nullptr) {
+      return nullptr;
+    }
+    if (p < end && *p == '.') {
+      put(*p++);
+      if ((p = digits(p, end)) == nullptr) return nullptr;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      put(*p++);
+      if (p < end && (*p == '+' || *p == '-')) put(*p++);
+      if ((p = digits(p, end)) == nullptr) return nullptr;
+    }
+    return p;
+  }
+
+  const char* literal(const char* p, const char* end) {
+    const char* const begin = p;
+    while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) ++p;
+    const std::string_view word(begin, static_cast<std::size_t>(p - begin));
+    std::string_view emitted;
+    if (word == "true" || word == "false" || word == "null") {
+      emitted = word;
+    } else if (word == "undefined") {
+      emitted = "null";
+    } else {
+      return nullptr;
+    }
+    for (const char c : emitted) put(c);
+    return p;
+  }
+
+  // Anything but whitespace and strings, at p.
+  const char* token(const char* p, const char* end) {
+    const char c = *p;
+    switch (expect_) {
+      case Expect::value:
+      case Expect::value_or_end:
+        if (c == ']' && expect_ == Expect::value_or_end) {
+          put(']');
+          --depth_;
+          after_value();
+          return p + 1;
+        }
+        if (c == '{' || c == '[') {
+          if (depth_ == 64) return nullptr;  // deeper: the general way
+          put(c);
+          stack_ = c == '{' ? stack_ | (std::uint64_t{1} << depth_)
+                            : stack_ & ~(std::uint64_t{1} << depth_);
+          ++depth_;
+          expect_ = c == '{' ? Expect::key_or_end : Expect::value_or_end;
+          return p + 1;
+        }
+        p = (c == '-' || is_digit(c)) ? number(p, end) : literal(p, end);
+        if (p != nullptr) after_value();
+        return p;
+      case Expect::key_or_end:
+        if (c != '}') return nullptr;
+        put('}');
+        --depth_;
+        after_value();
+        return p + 1;
+      case Expect::colon:
+        if (c != ':') return nullptr;
+        put(':');
+        expect_ = Expect::value;
+        return p + 1;
+      case Expect::comma_or_end:
+        if (c == ',') {
+          put(',');
+          expect_ = top_is_object() ? Expect::key : Expect::value;
+          return p + 1;
+        }
+        if (c != (top_is_object() ? '}' : ']')) return nullptr;
+        put(c);
+        --depth_;
+        after_value();
+        return p + 1;
+      case Expect::key:
+      case Expect::done:
+        break;
+    }
+    return nullptr;
+  }
+
+  std::string buffer_;
+  std::size_t n_ = 0;
+  int depth_ = 0;
+  std::uint64_t stack_ = 0;  // bit i: level i is an object
+  Expect expect_ = Expect::value;
+};
+
 const char* skip_space(const char* p, const char* end) noexcept {
   while (p < end && is_space(*p)) ++p;
   return p;
@@ -199,6 +410,7 @@ PartitionScan scan_partition(const char* begin, const char* end,
   const char* released_to = begin;
   const std::size_t width = builders.size();
   Unescaper unescaper;
+  EscapedJsonMinifier json_minifier;
   const char* p = skip_space(begin + kOpening.size(), end);
   if (p < end && *p == ']') {  // no rows
     ++p;
@@ -215,16 +427,29 @@ PartitionScan scan_partition(const char* begin, const char* end,
           const char* stop = find_special(start, end);
           if (stop == end) return scan;
           std::string_view cell;
+          bool minified = false;
           if (*stop == '"') {
             cell = std::string_view(start, static_cast<std::size_t>(stop - start));
             p = stop + 1;
           } else if (*stop == '\\') {
-            p = unescaper.run(start, stop, end, cell);
-            if (p == nullptr) return scan;
+            // A JSON-typed value is minified from its escaped text where it can be.
+            const char* after =
+                builders[column].json_typed() ? json_minifier.run(start, end, cell) : nullptr;
+            if (after != nullptr) {
+              minified = true;
+              p = after;
+            } else {
+              p = unescaper.run(start, stop, end, cell);
+              if (p == nullptr) return scan;
+            }
           } else {
             return scan;
           }
-          if (!builders[column].append(cell, result_row).ok()) return scan;
+          if (minified) {
+            builders[column].append_minified_json(cell);
+          } else if (!builders[column].append(cell, result_row).ok()) {
+            return scan;
+          }
         } else if (end - p >= 4 && std::memcmp(p, "null", 4) == 0) {
           builders[column].append_null();
           p += 4;

@@ -163,9 +163,44 @@ std::string cell_for(const std::string& type, std::mt19937_64& random) {
   }
   if (type == "binary") return pick({"DEADBEEF", "deadbeef", "ABC", "XYZ0", "00"});
   if (type == "variant" || type == "object" || type == "array" || type == "vector") {
-    return pick({R"({\n  \"a\": 1,\n  \"b\": [\n    undefined\n  ]\n})", R"([1,2,3])", R"(\"str\")",
-                 R"({\"k\": \"\\u00e9\\n\"})", R"({bad)", "undefined", "42",
-                 R"([\n  \"\ud83d\ude00\",\n  null\n])", R"({\"x\":tru})"});
+    // Pretty-printed values (minified straight from their escaped text), inner escapes of every
+    // kind, and values that are not JSON (kept as raw text).
+    return pick({R"({\n  \"a\": 1,\n  \"b\": [\n    undefined\n  ]\n})",
+                 R"([1,2,3])",
+                 R"(\"str\")",
+                 R"({\"k\": \"\\u00e9\\n\"})",
+                 R"({bad)",
+                 "undefined",
+                 "42",
+                 R"([\n  \"\ud83d\ude00\",\n  null\n])",
+                 R"({\"x\":tru})",
+                 R"({\r\n\t\"q\\\"uote\\\\d\\/\\b\\f\\r\\t\" : -1.5e+3 , \"e\":{}, \"f\":[ ]})",
+                 R"([\n  0,\n  -0.25,\n  1E-7,\n  true,\n  false,\n  null\n]  )",
+                 R"([\n  1,\n]\n)",
+                 R"({\"a\" 1})",
+                 R"(1 2)",
+                 R"([01])",
+                 R"([1.])",
+                 R"(\"\\x\")",
+                 R"({\"\\u12\": 1})",
+                 R"({\"\\u12ab\": 1})",
+                 R"([\"tab\there\"])",
+                 R"([\"caf\u00e9\"])",
+                 "[\\\"h\xc3\xa9\\\"]",
+                 R"(\n  \"lone\" \/ )",
+                 R"({\n \"k\": [[[[[]]]]]\n})",
+                 R"({\"a\":1}\n\n)",
+                 R"({\"a\":1,})",
+                 R"({\"a\"})",
+                 R"(})",
+                 R"(\u0020[1])",
+                 R"([\"\u0041\"])",
+                 R"([nulls])",
+                 R"(tru)",
+                 R"([-])",
+                 R"([1e])",
+                 R"({]})",
+                 R"([\n  \"a\",\n  \"b\"\n]\n,)"});
   }
   // text, decfloat, unknown: anything a string can hold.
   switch (random() % 10) {
@@ -208,7 +243,8 @@ std::string make_body(const std::vector<Spec>& specs, std::size_t rows, int oddi
     body += '[';
     body += space(random, ws);
     std::size_t width = specs.size();
-    if (oddity == 4 && random() % 8 == 0) width = random() % 2 ? width + 1 : width - 1;
+    if (oddity == 4 && random() % 8 == 0)
+      width = random() % 2 != 0 || width == 0 ? width + 1 : width - 1;
     for (std::size_t c = 0; c < width; ++c) {
       if (c != 0) body += std::string(space(random, ws)) + "," + space(random, ws);
       const std::string type = c < specs.size() ? specs[c].type : "text";
@@ -237,7 +273,7 @@ TEST(DecodeScanner, GeneratedBodiesDecodeAlikeWithEitherReader) {
   std::mt19937_64 random(12);
   const ColumnsPtr all = columns_of(kTypes);
   std::size_t scanned_total = 0;
-  for (int round = 0; round < 600; ++round) {
+  for (int round = 0; round < 1500; ++round) {
     // A random subset of the types, in random order (and now and then no columns at all).
     std::vector<Spec> specs;
     const std::size_t width = round % 50 == 0 ? 0 : 1 + random() % 8;
@@ -249,6 +285,24 @@ TEST(DecodeScanner, GeneratedBodiesDecodeAlikeWithEitherReader) {
   EXPECT_GT(scanned_total, 1000U);  // most regular bodies went through the scanner
 }
 
+TEST(DecodeScanner, PrettyPrintedJsonValuesDecodeAlike) {
+  // Nesting around the 64 levels the one-pass minifier keeps in a word, pretty-printed.
+  const ColumnsPtr columns = columns_of({{"V", "variant", {}}, {"A", "array", {}}});
+  for (const int depth : {1, 2, 63, 64, 65, 66, 130}) {
+    std::string value;
+    for (int i = 0; i < depth; ++i) value += i % 2 != 0 ? R"({\n\"k\": )" : R"([\n )";
+    value += "1";
+    for (int i = depth - 1; i >= 0; --i) value += i % 2 != 0 ? R"(\n})" : R"(\n])";
+    const std::string body = "{\"data\":[[\"" + value + "\",\"" + value + "\"]]}";
+    SCOPED_TRACE(depth);
+    EXPECT_EQ(expect_same(body, columns), 1U);
+    const auto batch = decode_partition_with(PartitionReader::scanner, body, columns, 3, 70);
+    ASSERT_TRUE(batch.ok());
+    EXPECT_FALSE(batch->columns[0].is_raw_text(0));  // valid JSON, kept minified
+    EXPECT_EQ(batch->columns[0].text_value(0).find('\n'), std::string_view::npos);
+  }
+}
+
 TEST(DecodeScanner, RegularBodiesAreReadByTheScannerAlone) {
   const std::vector<std::string> texts = {
       R"(\u00e9\u4e2d\ud83d\ude00)",
@@ -258,7 +312,8 @@ TEST(DecodeScanner, RegularBodiesAreReadByTheScannerAlone) {
       R"(\u0000nul inside)",
       "null",
       "short"};
-  std::vector<Spec> specs = {{"N", "fixed", 0}, {"S", "text", {}}, {"TZ", "timestamp_tz", 9}};
+  std::vector<Spec> specs = {
+      {"N", "fixed", 0}, {"S", "text", {}}, {"TZ", "timestamp_tz", 9}, {"V", "variant", {}}};
   const ColumnsPtr columns = columns_of(specs);
   // Valid cells only, whitespace between rows: the scanner must read every row.
   std::string body = "{\"data\":[";
@@ -266,7 +321,8 @@ TEST(DecodeScanner, RegularBodiesAreReadByTheScannerAlone) {
     if (r != 0) body += ",\n";
     body += "[\"" + std::to_string(r) + "\",\"" +
             texts[static_cast<std::size_t>(r) % texts.size()] + "\",\"" +
-            std::to_string(1700000000 + r) + ".5 1500\"]";
+            std::to_string(1700000000 + r) + ".5 1500\",\"" + R"({\n  \"k\": [\n    )" +
+            std::to_string(r) + R"(,\n    undefined\n  ]\n})" + "\"]";
   }
   body += "]}";
   EXPECT_EQ(expect_same(body, columns), 200U);
