@@ -231,35 +231,50 @@ struct SecondsText {
   std::int32_t nanos = 0;    // magnitude of the fraction
 };
 
+constexpr std::array<std::int32_t, 10> kFractionScale = {
+    1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+
+// One pass over the digits (the common case: at most 19 integer digits, which cannot overflow).
 bool parse_seconds(std::string_view s, std::size_t& pos, bool allow_sign,
                    SecondsText& out) noexcept {
-  if (allow_sign && pos < s.size() && s[pos] == '-') {
+  const char* const begin = s.data();
+  const char* const end = begin + s.size();
+  const char* p = begin + pos;
+  if (allow_sign && p < end && *p == '-') {
     out.negative = true;
-    ++pos;
+    ++p;
   }
-  const std::size_t int_begin = pos;
-  pos = skip_digits(s, pos);
+  const char* const int_begin = p;
+  const char* const unchecked_end =
+      end - p > static_cast<std::ptrdiff_t>(kUncheckedDigits) ? p + kUncheckedDigits : end;
   std::uint64_t acc = 0;
+  while (p < unchecked_end && is_digit(*p)) acc = acc * 10 + static_cast<unsigned>(*p++ - '0');
   bool overflow = false;
-  accumulate_span(s, int_begin, pos, acc, overflow);
-  if (pos == int_begin || overflow || acc > kInt64Max) return false;
-  out.int_digits = pos - int_begin;
+  while (p < end && is_digit(*p)) accumulate(acc, static_cast<unsigned>(*p++ - '0'), overflow);
+  if (p == int_begin || overflow || acc > kInt64Max) {
+    pos = static_cast<std::size_t>(p - begin);
+    return false;
+  }
+  out.int_digits = static_cast<std::size_t>(p - int_begin);
   out.seconds = static_cast<std::int64_t>(acc);
   std::int32_t fraction = 0;
   int fraction_digits = 0;
-  if (pos < s.size() && s[pos] == '.') {
+  if (p < end && *p == '.') {
     out.has_fraction = true;
-    const std::size_t fraction_begin = ++pos;
-    for (; pos < s.size() && is_digit(s[pos]); ++pos) {
+    const char* const fraction_begin = ++p;
+    for (; p < end && is_digit(*p); ++p) {
       if (fraction_digits < 9) {
-        fraction = fraction * 10 + (s[pos] - '0');
+        fraction = fraction * 10 + (*p - '0');
         ++fraction_digits;
       }
     }
-    if (pos == fraction_begin) return false;
+    if (p == fraction_begin) {
+      pos = static_cast<std::size_t>(p - begin);
+      return false;
+    }
   }
-  for (; fraction_digits < 9; ++fraction_digits) fraction *= 10;
-  out.nanos = fraction;
+  out.nanos = fraction * kFractionScale[static_cast<std::size_t>(fraction_digits)];
+  pos = static_cast<std::size_t>(p - begin);
   return true;
 }
 
@@ -333,7 +348,11 @@ std::string quote_snippet(std::string_view text, std::size_t max_bytes) {
 }
 
 ColumnBuilder::ColumnBuilder(Column& column, std::size_t index)
-    : column_(column), index_(index), type_(column.type()), scale_(0) {
+    : column_(column),
+      index_(index),
+      type_(column.type()),
+      scale_(0),
+      json_typed_(is_json_type(column.type())) {
   const std::int64_t scale = column.meta().scale.value_or(0);
   scale_ = static_cast<int>(scale < 0 ? 0 : (scale > 38 ? 38 : scale));
   if (stores_text(type_)) ensure_text();
@@ -363,6 +382,33 @@ void ColumnBuilder::reserve(std::size_t rows) {
     default:
       column_.text_offsets_.reserve(total + 1);
       break;
+  }
+}
+
+void ColumnBuilder::truncate(std::size_t rows) {
+  if (rows >= column_.nulls_.size()) return;
+  auto cut = [rows](auto& values) {
+    if (values.size() > rows) values.resize(rows);
+  };
+  cut(column_.nulls_);
+  cut(column_.ints_);
+  cut(column_.nanos_);
+  cut(column_.offsets_);
+  cut(column_.reals_);
+  if (!column_.text_offsets_.empty()) {
+    column_.text_offsets_.resize(rows + 1);
+    column_.arena_.resize(column_.text_offsets_[rows]);
+  }
+  cut(column_.big_);
+  // The raw-text flags (and, in a type that keeps no text, the text offsets) exist only once a
+  // raw cell was appended: when the remaining rows have none, they go too.
+  if (!column_.big_.empty() &&
+      std::find(column_.big_.begin(), column_.big_.end(), 1) == column_.big_.end()) {
+    column_.big_.clear();
+    if (!stores_text(type_)) {
+      column_.text_offsets_.clear();
+      column_.arena_.clear();
+    }
   }
 }
 
@@ -469,6 +515,13 @@ void ColumnBuilder::append_json(std::string_view cell) {
     return;
   }
   arena.resize(start + length);
+  push_flag(false);
+  push_text_offset();
+  column_.nulls_.push_back(0);
+}
+
+void ColumnBuilder::append_minified_json(std::string_view minified) {
+  column_.arena_.append(minified);
   push_flag(false);
   push_text_offset();
   column_.nulls_.push_back(0);

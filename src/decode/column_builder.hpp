@@ -57,6 +57,17 @@ struct ColumnBuilder {
   /// used in the error message. On error nothing is appended.
   [[nodiscard]] Status append(std::string_view cell, std::uint64_t result_row);
 
+  /// True for a JSON-typed column (variant, object, array, vector, geo types).
+  [[nodiscard]] bool json_typed() const noexcept { return json_typed_; }
+
+  /// JSON-typed columns: appends a cell whose minified form (what append() would store for it)
+  /// the caller has already made.
+  void append_minified_json(std::string_view minified);
+
+  /// Drops the rows from `rows` on (rows <= rows()), leaving the column as if they had never
+  /// been appended (the partition scanner's rows it stopped inside).
+  void truncate(std::size_t rows);
+
   /// The number of rows appended so far.
   [[nodiscard]] std::size_t rows() const noexcept { return column_.nulls_.size(); }
 
@@ -76,6 +87,7 @@ struct ColumnBuilder {
   std::size_t index_;
   ColumnType type_;
   int scale_;  // fixed: the column scale, clamped to 0..38
+  bool json_typed_;
 };
 
 }  // namespace sfq::detail

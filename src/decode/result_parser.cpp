@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "decode/column_builder.hpp"
+#include "decode/partition_scanner.hpp"
 #include "util/text.hpp"
 
 namespace sfq::detail {
@@ -50,6 +51,14 @@ class RowDecoder {
 
   void reserve(std::size_t rows) {
     for (auto& builder : builders_) builder.reserve(rows);
+  }
+
+  /// The partition scanner appends to the builders itself, then reports the complete rows;
+  /// what it appended of a row it stopped inside is dropped.
+  std::vector<ColumnBuilder>& builders() noexcept { return builders_; }
+  void scanned(std::size_t rows) {
+    batch_.rows += rows;
+    for (auto& builder : builders_) builder.truncate(batch_.rows);
   }
 
   bool begin_row() {
@@ -110,7 +119,9 @@ class RowDecoder {
 // `{"data":[[cell,...],...]}`; every other member is skipped whatever it holds.
 class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PartitionHandler> {
  public:
-  explicit PartitionHandler(RowDecoder& rows) : rows_(rows) {}
+  /// `resumed`: the text starts with kResumePrefix, whose one empty row stands for the rows the
+  /// partition scanner read and is not a row of the result.
+  PartitionHandler(RowDecoder& rows, bool resumed) : rows_(rows), phantom_row_(resumed) {}
 
   bool Null() { return scalar(std::nullopt); }
   bool Bool(bool value) { return scalar(value ? "true" : "false"); }
@@ -184,6 +195,10 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     if (skip_depth_ > 0) return --skip_depth_, true;
     if (state_ == State::in_row) {
       state_ = State::in_data;
+      if (phantom_row_) {
+        phantom_row_ = false;
+        return true;
+      }
       if (text_ != nullptr && last_text_ - released_to_ >= kReleaseStep) release_text();
       return rows_.end_row();
     }
@@ -196,10 +211,10 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
   /// Parsing `text` in place: the text before the last cell read is dead (in-situ parsing writes
   /// each string where it starts, and the builders copied every earlier cell), so its pages are
   /// handed back as parsing goes.
-  void release_as_parsed(TextBuffer& text) noexcept {
+  void release_as_parsed(TextBuffer& text, const char* from) noexcept {
     text_ = &text;
-    released_to_ = text.data();
-    last_text_ = text.data();
+    released_to_ = from;
+    last_text_ = from;
   }
 
  private:
@@ -245,8 +260,14 @@ class PartitionHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
   State state_ = State::before_root;
   bool next_is_data_ = false;
   bool data_seen_ = false;
+  bool phantom_row_ = false;
   int skip_depth_ = 0;
 };
+
+// Where the scanner stopped after some rows, RapidJSON goes on: these bytes, written just before
+// that point (over text already read), put the reader in the state it would have reached there
+// (inside `data`, after a row), and the handler in the matching one.
+constexpr std::string_view kResumePrefix = R"({"data":[[])";
 
 // ---- DOM: the ResultSet metadata ---------------------------------------------------------------
 
@@ -382,12 +403,18 @@ std::string cell_text(const Value& cell) {
 
 namespace {
 
-// Decodes `size` bytes at `json` (followed by a NUL) in place: strings without escapes are handed
-// to the builders where they lie, with no copy. The buffer is rewritten.
-// `owner`, when given, is the buffer holding `json`; its pages are handed back as they are parsed.
-Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr& columns,
-                                 std::size_t partition, std::uint64_t first_row,
-                                 std::uint64_t expected_rows, TextBuffer* owner = nullptr) {
+// Decodes the `size` bytes at `json`: the partition scanner reads what it can where it lies,
+// RapidJSON's SAX reader the rest (all of it with `reader` = rapidjson), parsing in situ so that
+// strings without escapes are handed to the builders where they lie. `writable`: `json` itself,
+// which may then be rewritten (it is followed by a NUL), or nullptr (RapidJSON gets a copy of its
+// part). `owner`, when given, is the buffer holding `json`; its pages are handed back as they are
+// parsed.
+Result<RowBatch> decode_in_place(const char* json, std::size_t size, char* writable,
+                                 const ColumnsPtr& columns, std::size_t partition,
+                                 std::uint64_t first_row, std::uint64_t expected_rows,
+                                 TextBuffer* owner = nullptr,
+                                 PartitionReader reader_choice = PartitionReader::scanner,
+                                 std::size_t* scanned_rows = nullptr) {
   // Kept for error messages: in-situ parsing rewrites the buffer.
   const std::string head(json, std::min<std::size_t>(size, 64));
   RowDecoder rows(columns, partition, first_row);
@@ -396,29 +423,55 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
   if (expected_rows > 0) {
     rows.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected_rows, size / 3)));
   }
-  PartitionHandler handler(rows);
-  if (owner != nullptr && owner->mapped()) handler.release_as_parsed(*owner);
-  rapidjson::InsituStringStream input(json);
+  const char* start = json;  // where RapidJSON starts reading
+  if (scanned_rows != nullptr) *scanned_rows = 0;
+  if (reader_choice == PartitionReader::scanner) {
+    const PartitionScan scan = scan_partition(json, json + size, rows.builders(), first_row, owner);
+    rows.scanned(scan.rows);
+    if (scanned_rows != nullptr) *scanned_rows = scan.rows;
+    if (scan.finished) return rows.finish();
+    if (scan.rows > 0) {
+      // scan.resume is past `{"data":[` and a row: there is room for the prefix before it.
+      start = scan.resume - kResumePrefix.size();
+    }
+  }
+  // Offsets in the text RapidJSON reads are `base` less than in the body.
+  const auto base = static_cast<std::size_t>(start - json);
+  // RapidJSON parses in situ: in the caller's buffer when it may be rewritten, else in a copy of
+  // the part it reads (followed by a NUL, as std::string is).
+  std::string copy;
+  char* text = nullptr;
+  if (writable != nullptr) {
+    text = writable + base;
+  } else {
+    copy.assign(start, size - base);
+    text = copy.data();
+  }
+  if (base != 0) std::memcpy(text, kResumePrefix.data(), kResumePrefix.size());
+  PartitionHandler handler(rows, base != 0);
+  if (owner != nullptr && owner->mapped()) handler.release_as_parsed(*owner, text);
+  rapidjson::InsituStringStream input(text);
   rapidjson::Reader reader;
   reader.Parse<kParseFlags | rapidjson::kParseInsituFlag>(input, handler);
   // JSON never contains a raw NUL, and the in-situ stream takes one for the end of the text: a
   // NUL stops the parser with an error, or ends the text early. The parser has read every byte
   // before the point where it stopped, so a NUL can only lie from there on (and the bytes from
   // there on are as they were sent: in-situ parsing writes only behind that point).
-  if (reader.HasParseError() || input.Tell() != size) {
+  if (reader.HasParseError() || base + input.Tell() != size) {
     const std::size_t from =
-        std::min(reader.HasParseError() ? reader.GetErrorOffset() : input.Tell(), size);
-    if (const void* nul = std::memchr(json + from, '\0', size - from); nul != nullptr) {
-      return protocol_error("partition " + std::to_string(partition) +
-                            ": body is not valid JSON: a NUL byte at byte " +
-                            std::to_string(static_cast<const char*>(nul) - json));
+        std::min(base + (reader.HasParseError() ? reader.GetErrorOffset() : input.Tell()), size);
+    if (const void* nul = std::memchr(text + (from - base), '\0', size - from); nul != nullptr) {
+      return protocol_error(
+          "partition " + std::to_string(partition) +
+          ": body is not valid JSON: a NUL byte at byte " +
+          std::to_string(base + static_cast<std::size_t>(static_cast<const char*>(nul) - text)));
     }
   }
   if (rows.error()) return *rows.error();
   if (reader.HasParseError()) {
     return protocol_error("partition " + std::to_string(partition) + ": " +
                           parse_error_message("body", reader.GetParseErrorCode(),
-                                              reader.GetErrorOffset(), size, head));
+                                              base + reader.GetErrorOffset(), size, head));
   }
   if (!handler.data_seen()) {
     return protocol_error("partition " + std::to_string(partition) + ": body has no `data` member");
@@ -431,7 +484,8 @@ Result<RowBatch> decode_in_place(char* json, std::size_t size, const ColumnsPtr&
 Result<RowBatch> decode_owned_partition(std::string json, const ColumnsPtr& columns,
                                         std::size_t partition, std::uint64_t first_row,
                                         std::uint64_t expected_rows) {
-  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows);
+  return decode_in_place(json.data(), json.size(), json.data(), columns, partition, first_row,
+                         expected_rows);
 }
 
 Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& columns,
@@ -439,15 +493,22 @@ Result<RowBatch> decode_owned_partition(TextBuffer json, const ColumnsPtr& colum
                                         std::uint64_t expected_rows) {
   if (json.data() == nullptr)
     return decode_owned_partition(std::string(), columns, partition, first_row, expected_rows);
-  return decode_in_place(json.data(), json.size(), columns, partition, first_row, expected_rows,
-                         &json);
+  return decode_in_place(json.data(), json.size(), json.data(), columns, partition, first_row,
+                         expected_rows, &json);
+}
+
+Result<RowBatch> decode_partition_with(PartitionReader reader, std::string_view json,
+                                       const ColumnsPtr& columns, std::size_t partition,
+                                       std::uint64_t first_row, std::size_t* scanned_rows) {
+  return decode_in_place(json.data(), json.size(), nullptr, columns, partition, first_row, 0,
+                         nullptr, reader, scanned_rows);
 }
 
 Result<RowBatch> decode_partition(std::string_view json, const ColumnsPtr& columns,
                                   std::size_t partition, std::uint64_t first_row) {
-  // The copy costs a few percent of the parse; parsing it in situ made decoding about twice as
-  // fast (tools/bench/bench_decode).
-  return decode_owned_partition(std::string(json), columns, partition, first_row);
+  // The scanner reads the text where it lies; RapidJSON (parsing in situ made it about twice as
+  // fast) gets a copy of whatever part of it the scanner leaves.
+  return decode_in_place(json.data(), json.size(), nullptr, columns, partition, first_row, 0);
 }
 
 Result<ParsedResultSet> parse_result_set(std::string_view json, std::size_t decode_rows) {

@@ -66,6 +66,18 @@ struct ParsedResultSet {
                                                       std::uint64_t first_row,
                                                       std::uint64_t expected_rows = 0);
 
+/// Which reader decodes a partition body. `scanner` (what every function above uses): the fast
+/// partition scanner (decode/partition_scanner.hpp), then RapidJSON from wherever the scanner
+/// stopped; `rapidjson`: RapidJSON's SAX reader alone. Both give the same batch or the same error.
+enum class PartitionReader { scanner, rapidjson };
+
+/// decode_partition with the reader chosen (tests and fuzzing compare the two).
+/// `scanned_rows`, when given, receives how many rows the scanner read (0 with `rapidjson`).
+[[nodiscard]] Result<RowBatch> decode_partition_with(PartitionReader reader, std::string_view json,
+                                                     const ColumnsPtr& columns,
+                                                     std::size_t partition, std::uint64_t first_row,
+                                                     std::size_t* scanned_rows = nullptr);
+
 /// The fields of a QueryStatus / QueryFailureStatus / CancelStatus or plain error body
 /// (`{"code":..., "message":...}`). Missing fields stay empty.
 struct StatusBody {

@@ -4,10 +4,13 @@
 // Input: one selector byte, then the body. The selector picks the result's columns (one of four
 // sets covering every column type) and the path: the body inflated by gunzip() then decoded in
 // place (what the decode pool does with gzip'd partitions), the body decoded as plain JSON, or
-// the body gzip'd here and sent through both paths, which must agree.
+// the body gzip'd here and sent through both paths, which must agree. On plain bodies the two
+// partition readers — the fast scanner with RapidJSON after it (what decode_partition does) and
+// RapidJSON alone — must give the same batch, cell for cell, or the same error message.
 #include <zlib.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -67,6 +70,46 @@ std::string gzip(std::string_view data) {
 
 constexpr std::uint64_t kMaxInflated = 16u << 20;
 
+bool is_timestamp(sfq::ColumnType type) {
+  return type == sfq::ColumnType::timestamp_ntz || type == sfq::ColumnType::timestamp_ltz ||
+         type == sfq::ColumnType::timestamp_tz;
+}
+
+// The same rows and, in every cell, the same nullness, raw-text flag and values.
+bool same_batch(const sfq::RowBatch& a, const sfq::RowBatch& b) {
+  if (a.rows != b.rows || a.columns.size() != b.columns.size()) return false;
+  for (std::size_t c = 0; c < a.columns.size(); ++c) {
+    const auto& x = a.columns[c];
+    const auto& y = b.columns[c];
+    if (x.size() != a.rows || y.size() != b.rows) return false;
+    for (std::size_t r = 0; r < a.rows; ++r) {
+      if (x.is_null(r) != y.is_null(r) || x.is_raw_text(r) != y.is_raw_text(r) ||
+          x.int64_value(r) != y.int64_value(r) ||
+          std::bit_cast<std::uint64_t>(x.double_value(r)) !=
+              std::bit_cast<std::uint64_t>(y.double_value(r)) ||
+          x.text_value(r) != y.text_value(r) ||
+          (is_timestamp(x.type()) && x.timestamp_value(r) != y.timestamp_value(r))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Decodes `body` with both readers; aborts when they disagree. Returns decode_partition's result.
+sfq::Result<sfq::RowBatch> decode_both_ways(std::string_view body, const ColumnsPtr& columns,
+                                            std::size_t partition, std::uint64_t first_row) {
+  using sfq::detail::PartitionReader;
+  auto fast = sfq::detail::decode_partition_with(PartitionReader::scanner, body, columns, partition,
+                                                 first_row);
+  const auto slow = sfq::detail::decode_partition_with(PartitionReader::rapidjson, body, columns,
+                                                       partition, first_row);
+  if (fast.ok() != slow.ok()) std::abort();
+  if (fast.ok() && !same_batch(*fast, *slow)) std::abort();
+  if (!fast.ok() && fast.error().message() != slow.error().message()) std::abort();
+  return fast;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -84,10 +127,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (inflated->size() > kMaxInflated) std::abort();
     (void)sfq::detail::decode_owned_partition(std::move(*inflated), columns, 1, 0);
   } else if (path == 1) {
-    auto batch = sfq::detail::decode_partition(body, columns, 1, 0);
+    auto batch = decode_both_ways(body, columns, 1, 0);
     if (batch.ok() && batch->columns.size() != columns->size()) std::abort();
   } else {
-    const auto plain = sfq::detail::decode_partition(body, columns, 2, 100);
+    const auto plain = decode_both_ways(body, columns, 2, 100);
     const std::string compressed = gzip(body);
     auto inflated = sfq::detail::gunzip(compressed, body.size(), kMaxInflated);
     if (body.size() <= kMaxInflated && !inflated.ok()) std::abort();  // our own gzip must inflate

@@ -16,7 +16,16 @@
 //                            (curl_multi_socket_action), every statement in flight at once.
 //   load N K  N × `select 1` with K in flight, for sfq and raw: CPU time per statement (the
 //             client process's user + system time over its whole run, I/O and decode threads
-//             included), wall time and peak RSS.
+//             included), wall time and peak RSS. Designs: sfq (all N submitted at once, the
+//             client's lane keeps K in flight; every Query is held until the end), sfq-window
+//             (K queries in flight, each taken as it completes and a new one submitted: what a
+//             long-running service does, so peak RSS shows whether the client's memory stays
+//             flat as statements pass through it), raw.
+//   poll D    one `select system$wait(D, 'MILLISECONDS')` after a warm-up `select 1` (connection
+//             open, token minted); the wall time is the held statement's alone. Designs:
+//             sfq-sync (submitted synchronously: the server holds the request until the
+//             statement ends, up to its sync window), sfq-async (Statement::async: answered 202
+//             at once, then polled — the latency polling adds).
 //
 // Options: --emulator PATH, --runs R (default 3; the median is reported), --tls-cert/--tls-key
 // (serve HTTPS; the clients then trust the system CA store unless --ca-file names the CA),
@@ -41,6 +50,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -281,6 +291,48 @@ std::size_t run_sfq(const Target& target, const std::string& sql, std::size_t co
   return ok;
 }
 
+/// A sliding window: `in_flight` queries outstanding, the oldest taken (its result read and the
+/// handle dropped) before the next is submitted.
+std::size_t run_sfq_window(const Target& target, const std::string& sql, std::size_t count,
+                           std::size_t in_flight) {
+  sfq::Client client(sfq_options(target, in_flight));
+  std::deque<sfq::Query> window;
+  std::size_t submitted = 0;
+  std::size_t ok = 0;
+  while (submitted < count || !window.empty()) {
+    while (submitted < count && window.size() < in_flight) {
+      window.push_back(client.submit(sfq::Statement(sql)));
+      ++submitted;
+    }
+    try {
+      (void)window.front().result();
+      ++ok;
+    } catch (const sfq::Error&) {
+    }
+    window.pop_front();
+  }
+  return ok;
+}
+
+/// The wall time of the timed part of a design that times only part of its run (poll), in s.
+double g_timed_wall = -1;
+
+/// One held statement after a warm-up, timed alone (see `poll D` above).
+std::size_t run_sfq_poll(const Target& target, const std::string& sql, bool async) {
+  sfq::Client client(sfq_options(target, 1));
+  try {
+    (void)client.execute("select 1");
+    sfq::Statement statement(sql);
+    statement.async = async;
+    const auto start = Clock::now();
+    (void)client.execute(std::move(statement));
+    g_timed_wall = std::chrono::duration<double>(Clock::now() - start).count();
+    return 1;
+  } catch (const sfq::Error&) {
+    return 0;
+  }
+}
+
 std::size_t run_sfq_sequential(const Target& target, const std::string& sql, std::size_t count) {
   sfq::Client client(sfq_options(target, 1));
   std::size_t ok = 0;
@@ -321,6 +373,10 @@ Sample measure(const Target& target, const std::string& design, const std::strin
     std::size_t ok = 0;
     if (design == "sfq") {
       ok = run_sfq(target, sql, count, in_flight);
+    } else if (design == "sfq-window") {
+      ok = run_sfq_window(target, sql, count, in_flight);
+    } else if (design == "sfq-sync" || design == "sfq-async") {
+      ok = run_sfq_poll(target, sql, design == "sfq-async");
     } else if (design == "sfq-seq") {
       ok = run_sfq_sequential(target, sql, count);
     } else if (design == "sequential") {
@@ -333,7 +389,9 @@ Sample measure(const Target& target, const std::string& design, const std::strin
       RawLoop loop;
       ok = loop.run(target, sql, count, in_flight);
     }
-    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    const double wall = g_timed_wall >= 0
+                            ? g_timed_wall
+                            : std::chrono::duration<double>(Clock::now() - start).count();
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const std::string line = std::to_string(wall) + " " + std::to_string(cpu_seconds(usage)) + " " +
@@ -385,7 +443,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> kinds;
   auto usage = [] {
     std::cerr << "usage: bench_concurrency [--emulator PATH] [--runs R] [--tls-cert C --tls-key K]"
-                 " [--ca-file F] [--designs a,b] [--json FILE] (held N | load N K)...\n";
+                 " [--ca-file F] [--designs a,b] [--json FILE] (held N | load N K | poll D)...\n";
     return 2;
   };
   for (int i = 1; i < argc; ++i) {
@@ -412,6 +470,9 @@ int main(int argc, char** argv) {
       kinds.push_back(arg);
       const std::size_t count = std::stoul(argv[++i]);
       cases.push_back({count, std::stoul(argv[++i])});
+    } else if (arg == "poll" && has_value) {
+      kinds.push_back(arg);
+      cases.push_back({std::stoul(argv[++i])});
     } else {
       return usage();
     }
@@ -431,14 +492,22 @@ int main(int argc, char** argv) {
   int failures = 0;
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const bool held = kinds[c] == "held";
-    const std::size_t count = cases[c][0];
-    const std::size_t in_flight = held ? count : cases[c][1];
-    const std::string sql = held ? kHeld : "select 1";
+    const bool poll = kinds[c] == "poll";
+    const std::size_t count = poll ? 1 : cases[c][0];
+    const std::size_t in_flight = held || poll ? count : cases[c][1];
+    const std::string sql =
+        held   ? kHeld
+        : poll ? "select system$wait(" + std::to_string(cases[c][0]) + ", 'MILLISECONDS')"
+               : "select 1";
     std::vector<std::string> designs = settings.designs;
     if (designs.empty()) {
-      designs = held ? std::vector<std::string>{"sfq",        "raw",        "pool-8",
-                                                "pool-cores", "sequential", "sfq-seq"}
-                     : std::vector<std::string>{"sfq", "raw"};
+      if (held) {
+        designs = {"sfq", "raw", "pool-8", "pool-cores", "sequential", "sfq-seq"};
+      } else if (poll) {
+        designs = {"sfq-sync", "sfq-async"};
+      } else {
+        designs = {"sfq", "raw"};
+      }
     }
     for (const auto& design : designs) {
       std::vector<double> walls;
@@ -462,7 +531,7 @@ int main(int argc, char** argv) {
       std::printf(
           "%s %zu (in flight %zu) %-10s wall %.3f s [%.3f..%.3f], CPU/statement %.1f us, peak "
           "RSS %.1f MB, %zu/%zu ok\n",
-          kinds[c].c_str(), count, in_flight, design.c_str(), median(walls),
+          kinds[c].c_str(), cases[c][0], in_flight, design.c_str(), median(walls),
           *std::min_element(walls.begin(), walls.end()),
           *std::max_element(walls.begin(), walls.end()),
           median(cpus) * 1e6 / static_cast<double>(count), median(rsses), ok, count);
@@ -471,9 +540,10 @@ int main(int argc, char** argv) {
         std::ofstream json(settings.json_file, std::ios::app);
         json << R"({"kind":")" << kinds[c] << R"(","scheme":")" << scheme << R"(","system_store":)"
              << (https && settings.ca_file.empty() ? "true" : "false") << R"(,"count":)" << count
-             << R"(,"in_flight":)" << in_flight << R"(,"design":")" << design << R"(","ok":)" << ok
-             << R"(,"wall_s":)" << json_list(walls) << R"(,"cpu_s":)" << json_list(cpus)
-             << R"(,"rss_mb":)" << json_list(rsses) << "}\n";
+             << R"(,"in_flight":)" << in_flight << R"(,"held_ms":)" << (poll ? cases[c][0] : 0)
+             << R"(,"design":")" << design << R"(","ok":)" << ok << R"(,"wall_s":)"
+             << json_list(walls) << R"(,"cpu_s":)" << json_list(cpus) << R"(,"rss_mb":)"
+             << json_list(rsses) << "}\n";
       }
     }
   }
