@@ -4,6 +4,7 @@
 // timeout pauses the transfer without making it "stall"; cancelling mid-partition ends cleanly.
 // The emulator runs as a separate process, with partitions of ~3 MB (several batches each).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,7 +28,8 @@ constexpr std::uint64_t kRows = 100'000;
 class PartitionStreaming : public ::testing::Test {
  protected:
   void SetUp() override {
-    key_file_ = ::testing::TempDir() + "sfq_partition_stream_key.pub";
+    key_file_ =
+        ::testing::TempDir() + "sfq_partition_stream_key_" + std::to_string(::getpid()) + ".pub";
     std::ofstream(key_file_) << test_key_pair().public_key_pem;
   }
   void TearDown() override { std::remove(key_file_.c_str()); }

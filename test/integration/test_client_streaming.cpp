@@ -2,6 +2,7 @@
 // stays bounded by its prefetch window, whatever the row count. The emulator runs as a separate
 // process so that this process's peak RSS measures the client alone.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,7 +32,7 @@ struct StreamRun {
 class Streaming : public ::testing::Test {
  protected:
   void SetUp() override {
-    key_file_ = ::testing::TempDir() + "sfq_streaming_key.pub";
+    key_file_ = ::testing::TempDir() + "sfq_streaming_key_" + std::to_string(::getpid()) + ".pub";
     std::ofstream(key_file_) << test_key_pair().public_key_pem;
     mock_ = std::make_unique<MockProcess>(
         MOCK_SNOWFLAKE_BINARY,
@@ -105,7 +106,8 @@ TEST_F(Streaming, PeakMemoryDoesNotGrowWithTheRowCount) {
 // the result unfetched; taking batches lets more in; with the default budget the same query
 // fetches every partition without being consumed.
 TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
-  const std::string key_file = ::testing::TempDir() + "sfq_budget_key.pub";
+  const std::string key_file =
+      ::testing::TempDir() + "sfq_budget_key_" + std::to_string(::getpid()) + ".pub";
   std::ofstream(key_file) << test_key_pair().public_key_pem;
   MockProcess mock(MOCK_SNOWFLAKE_BINARY,
                    {"--public-key", key_file, "--no-sample-data", "--partition-bytes", "400000",
@@ -182,7 +184,8 @@ TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
 // query's held bytes near the budget even though a single partition is larger than the budget
 // (partition 0, which comes whole with the first response, aside).
 TEST(StreamingBudget, LargePartitionsArriveInSeveralBatches) {
-  const std::string key_file = ::testing::TempDir() + "sfq_slices_key.pub";
+  const std::string key_file =
+      ::testing::TempDir() + "sfq_slices_key_" + std::to_string(::getpid()) + ".pub";
   std::ofstream(key_file) << test_key_pair().public_key_pem;
   MockProcess mock(MOCK_SNOWFLAKE_BINARY,
                    {"--public-key", key_file, "--no-sample-data", "--partition-bytes", "6000000",
