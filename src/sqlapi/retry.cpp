@@ -83,7 +83,7 @@ bool may_retry(std::chrono::steady_clock::time_point now, std::chrono::milliseco
 std::chrono::milliseconds poll_delay(std::chrono::milliseconds elapsed,
                                      std::chrono::milliseconds cap) {
   constexpr std::chrono::milliseconds kFloor{25};
-  return std::max(kFloor, std::min(cap, elapsed / 20));
+  return std::max(kFloor, std::min(cap, elapsed / 25));
 }
 
 }  // namespace sfq::detail

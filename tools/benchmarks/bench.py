@@ -996,7 +996,7 @@ def report_latency(data, out, missed):
                "synchronously for up to 45 s, as the real service does, so a synchronous "
                "submission is answered when the statement ends; an asynchronous one "
                "(`Statement::async`, and `sfq mcp` when the caller asked for progress) is "
-               "answered 202 at once and polled (every 5 % of the time elapsed, 25 ms to 1 s). "
+               "answered 202 at once and polled (every 4 % of the time elapsed, 25 ms to 1 s). "
                "Library: `Client::execute` after a warm-up statement, wall time − D. CLI: "
                f"`sfq -q` from spawn, wall time − D − the wall time of `sfq -q \"select 1\"` "
                f"({cli_base * 1000:.1f} ms in this run: process start, configuration, login). "
