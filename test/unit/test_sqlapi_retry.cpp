@@ -177,8 +177,8 @@ TEST(sqlapi_retry, MayRetryWithinTheBudget) {
 
 TEST(sqlapi_retry, PollDelayIsFourPercentOfTheStatementsAgeWithinItsBounds) {
   const std::vector<std::pair<std::chrono::milliseconds, std::chrono::milliseconds>> rows = {
-      {0ms, 25ms},   {100ms, 25ms}, {625ms, 25ms},  {650ms, 26ms}, {1000ms, 40ms}, {3000ms, 120ms},
-      {10s, 400ms},  {20s, 800ms},  {25s, 1000ms},  {45s, 1000ms}, {-5ms, 25ms},   {24h, 1000ms}};
+      {0ms, 25ms},  {100ms, 25ms}, {625ms, 25ms}, {650ms, 26ms}, {1000ms, 40ms}, {3000ms, 120ms},
+      {10s, 400ms}, {20s, 800ms},  {25s, 1000ms}, {45s, 1000ms}, {-5ms, 25ms},   {24h, 1000ms}};
   for (const auto& [elapsed, expected] : rows) {
     EXPECT_EQ(poll_delay(elapsed), expected) << elapsed.count() << " ms";
   }
