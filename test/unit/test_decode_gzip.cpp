@@ -130,6 +130,13 @@ TEST(DecodeGzip, ConcatenatedMembersAndEmptyContent) {
   auto unknown = gunzip(gzip(a) + gzip(b), 0, kCap);
   ASSERT_TRUE(unknown.ok()) << unknown.error().message();
   EXPECT_EQ(*unknown, a + b);
+  // Without a hint the buffer starts at the last member's size (its trailer): one byte here.
+  auto short_tail = gunzip(gzip(a) + gzip("x"), 0, kCap);
+  ASSERT_TRUE(short_tail.ok()) << short_tail.error().message();
+  EXPECT_EQ(*short_tail, a + "x");
+  auto small = gunzip(gzip("select 1"), 0, kCap);
+  ASSERT_TRUE(small.ok()) << small.error().message();
+  EXPECT_EQ(*small, "select 1");
   // Growing a buffer keeps the members already inflated (a hint far too small).
   auto buffer = sfq::detail::gunzip_buffer(gzip(a) + gzip(b, 1) + gzip(""), 1, kCap);
   ASSERT_TRUE(buffer.ok()) << buffer.error().message();
