@@ -123,7 +123,8 @@ struct ConnectionOptions {
   int max_control_in_flight = 0;
   /// Most partition fetches in flight at once. 0 = 256.
   int max_fetches_in_flight = 0;
-  /// Decode worker threads; 0 = the number of cores.
+  /// Decode worker threads; 0 = the number of cores this process may run on (its CPU affinity,
+  /// e.g. `taskset` or a container's cpuset), at least 1.
   int decode_threads = 0;
   /// Partitions fetched ahead of the consumer per query (memory bound for streaming). 0 = 4.
   int prefetch_partitions = 0;

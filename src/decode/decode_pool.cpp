@@ -2,9 +2,12 @@
 // and the growable executor of the callers' callbacks.
 #include "decode/decode_pool.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <exception>
 #include <system_error>
+#include <thread>
 
 #include "util/log.hpp"
 
@@ -106,8 +109,20 @@ std::size_t CallbackExecutor::tasks_running() const {
 // ---------------------------------------------------------------------------------------------
 // DecodePool
 
+std::size_t usable_cores() noexcept {
+  // The cores this process may run on (taskset, a cgroup's cpuset, a container's limit), which
+  // is what a pool can use; std::thread::hardware_concurrency() counts the whole machine's.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int count = CPU_COUNT(&set);
+    if (count > 0) return static_cast<std::size_t>(count);
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
 DecodePool::DecodePool(std::size_t threads) {
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  if (threads == 0) threads = usable_cores();
   workers_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run_worker(); });
 }
@@ -122,15 +137,40 @@ DecodePool::~DecodePool() {
 }
 
 bool DecodePool::submit(std::function<void()> job) {
+  bool deferred = false;
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
     queue_.push_back(std::move(job));
     ++submitted_;
     high_water_ = std::max(high_water_, queue_.size());
+    deferred = deferring_thread_ == std::this_thread::get_id();
+    if (deferred) wake_owed_.store(true, std::memory_order_relaxed);
   }
-  work_ready_.notify_one();
+  if (!deferred) {
+    wakes_.fetch_add(1, std::memory_order_relaxed);
+    work_ready_.notify_one();
+  }
   return true;
+}
+
+void DecodePool::defer_wakes_on_this_thread() {
+  const std::lock_guard lock(mutex_);
+  deferring_thread_ = std::this_thread::get_id();
+}
+
+void DecodePool::flush_wakes() {
+  if (!wake_owed_.load(std::memory_order_relaxed)) return;
+  std::size_t wakes = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    wake_owed_.store(false, std::memory_order_relaxed);
+    wakes = std::min(queue_.size(), workers_.size());
+  }
+  // A worker that is busy finds the queued jobs when it is done; notifying with nobody waiting
+  // costs no system call.
+  wakes_.fetch_add(wakes, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < wakes; ++i) work_ready_.notify_one();
 }
 
 void DecodePool::wait_idle() {

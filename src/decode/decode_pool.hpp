@@ -25,6 +25,7 @@
 // (Query::State::delivering), so at most one per query delivering batches right now.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -62,9 +63,12 @@ class CallbackExecutor {
   std::shared_ptr<Shared> shared_;
 };
 
+/// The cores this process may run on (its CPU affinity: taskset, a cgroup cpuset), at least 1.
+[[nodiscard]] std::size_t usable_cores() noexcept;
+
 class DecodePool {
  public:
-  /// Starts `threads` workers; 0 means the number of cores (at least 1).
+  /// Starts `threads` workers; 0 means usable_cores().
   explicit DecodePool(std::size_t threads = 0);
   ~DecodePool();
 
@@ -76,6 +80,14 @@ class DecodePool {
   /// Queues a job; never blocks. False (and the job is not run) once the pool is shutting down.
   [[nodiscard]] bool submit(std::function<void()> job);
 
+  /// Jobs submitted from the calling thread from now on wake no worker by themselves: the
+  /// thread calls flush_wakes() once it has submitted what it had (the I/O thread does at the
+  /// end of each loop iteration), so that a burst of jobs costs one wake-up, not one each.
+  void defer_wakes_on_this_thread();
+  /// Wakes as many workers as there are jobs queued (at most all of them) if a deferred submit
+  /// is owed a wake-up; cheap otherwise.
+  void flush_wakes();
+
   /// Blocks until the queue is empty and no job is running.
   void wait_idle();
 
@@ -85,6 +97,10 @@ class DecodePool {
   [[nodiscard]] std::uint64_t jobs_failed() const;
   [[nodiscard]] std::size_t queue_depth() const;
   [[nodiscard]] std::size_t queue_high_water() const;
+  /// Wake-ups the pool has asked for (notifications of its workers), in total.
+  [[nodiscard]] std::uint64_t wakes_requested() const noexcept {
+    return wakes_.load(std::memory_order_relaxed);
+  }
 
   /// Where the callers' on_batch runs (never on a decode worker). Shared: a task keeps it.
   [[nodiscard]] const std::shared_ptr<CallbackExecutor>& callbacks() const noexcept {
@@ -104,6 +120,9 @@ class DecodePool {
   std::uint64_t run_ = 0;
   std::uint64_t failed_ = 0;
   std::size_t high_water_ = 0;
+  std::thread::id deferring_thread_;    // guarded by mutex_: defer_wakes_on_this_thread()
+  std::atomic<bool> wake_owed_{false};  // a deferred submit has not woken anyone yet
+  std::atomic<std::uint64_t> wakes_{0};
   std::shared_ptr<CallbackExecutor> callbacks_ = std::make_shared<CallbackExecutor>();
   std::vector<std::thread> workers_;  // last: started after everything above exists
 };

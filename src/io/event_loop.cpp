@@ -225,6 +225,11 @@ void EventLoop::unwatch(int fd) {
   }
 }
 
+void EventLoop::set_iteration_end(Task fn) {
+  assert(is_owner_thread());
+  iteration_end_ = std::move(fn);
+}
+
 std::uint64_t EventLoop::iterations() const noexcept {
   return iterations_.load(std::memory_order_relaxed);
 }
@@ -264,7 +269,9 @@ void EventLoop::run() {
       }
     }
     run_due_timers();
-    if (run_posted_tasks()) break;
+    const bool stop = run_posted_tasks();
+    if (iteration_end_) invoke_guarded("iteration-end hook", callback_exceptions_, iteration_end_);
+    if (stop) break;
   }
   // Abandoned timers and watches are destroyed here, on the loop thread, because their captures
   // may expect to be released where they ran.

@@ -118,6 +118,12 @@ class EventLoop {
   /// unknown fds are ignored. Safe from inside the fd's own callback.
   void unwatch(int fd);
 
+  /// Runs `fn` on the loop thread at the end of every iteration, after the fd events, timers and
+  /// posted tasks and before the loop may sleep again; replaces any earlier one (an empty
+  /// function removes it). Loop thread only (or before start). A component that hands work to
+  /// other threads can wake them once per iteration here instead of once per item.
+  void set_iteration_end(Task fn);
+
   // --- counters: any thread, relaxed (for tests, benchmarks and diagnostics) ------------------
 
   /// Completed loop iterations (one epoll_wait each).
@@ -175,6 +181,7 @@ class EventLoop {
   bool stopping_ = false;      // guarded by mutex_
   bool wake_pending_ = false;  // guarded by mutex_: an eventfd write is already on its way
   std::vector<Task> batch_;    // loop thread: the tasks being run (swapped with tasks_)
+  Task iteration_end_;         // loop thread: set_iteration_end()
 
   // Loop-thread state.
   std::priority_queue<Timer, std::vector<Timer>, TimerLater> timer_heap_;

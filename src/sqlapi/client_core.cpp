@@ -85,6 +85,12 @@ void ClientCore::start() {
   http_options.trace = options_.trace_http;
   loop_.post([this, &ready, http_options] {
     http_ = std::make_unique<HttpClient>(loop_, http_options);
+    // Decode jobs the loop submits wake the workers once per iteration, not once per job: a
+    // burst of small answers then costs one wake-up (and on a busy core, one context switch).
+    pool_->defer_wakes_on_this_thread();
+    loop_.set_iteration_end([this] {
+      if (pool_) pool_->flush_wakes();
+    });
     ready.set_value();
   });
   ready.get_future().wait();

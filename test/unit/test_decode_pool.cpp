@@ -1,8 +1,11 @@
 // DecodePool: every job runs exactly once, from any number of submitting threads; the destructor
-// drains the queue; a throwing job does not stop a worker; the counters tell the truth.
+// drains the queue; a throwing job does not stop a worker; the counters tell the truth; deferred
+// submits wake the workers once per flush; a default pool is as large as the affinity mask.
 // CallbackExecutor: a task that blocks never delays another, idle threads leave, and nobody waits
 // for a running task. Run under TSan as well. No sleeps: a job that must stay busy waits on a
 // gate the test opens.
+#include <sched.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -145,6 +148,56 @@ TEST(DecodePool, JobsMaySubmitJobs) {
   // wait_idle() sees the queue refilled by the first job before it finishes.
   pool.wait_idle();
   EXPECT_EQ(done.load(), 50);
+}
+
+TEST(DecodePool, DeferredSubmitsWakeTheWorkersOncePerFlush) {
+  DecodePool pool(2);
+  std::atomic<int> done{0};
+  pool.defer_wakes_on_this_thread();
+  const std::uint64_t before = pool.wakes_requested();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(pool.submit([&done] { ++done; }));
+  EXPECT_EQ(pool.wakes_requested(), before) << "a deferred submit wakes nobody by itself";
+  pool.flush_wakes();
+  const std::uint64_t flushed = pool.wakes_requested();
+  EXPECT_LE(flushed, before + pool.threads()) << "one wake-up per worker at most";
+  // The flush is what runs them: without it idle workers would sleep on (the hang guard).
+  EXPECT_TRUE(eventually([&] { return done.load() == 20; }));
+  pool.flush_wakes();
+  EXPECT_EQ(pool.wakes_requested(), flushed) << "nothing owed, nothing woken";
+
+  // Another thread's submits are not deferred: each asks for a wake-up at once.
+  std::thread other([&pool, &done] {
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(pool.submit([&done] { ++done; }));
+  });
+  other.join();
+  EXPECT_EQ(pool.wakes_requested(), flushed + 3);
+  EXPECT_TRUE(eventually([&] { return done.load() == 23; }));
+}
+
+TEST(DecodePool, ADefaultPoolIsAsLargeAsTheAffinityMask) {
+  cpu_set_t saved;
+  CPU_ZERO(&saved);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof saved, &saved), 0);
+  int first = -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE && first < 0; ++cpu) {
+    if (CPU_ISSET(cpu, &saved)) first = cpu;
+  }
+  ASSERT_GE(first, 0);
+  EXPECT_EQ(sfq::detail::usable_cores(), static_cast<std::size_t>(CPU_COUNT(&saved)));
+  // Restricted to one core (as `taskset -c N` does), a default pool starts one worker.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+  const std::size_t usable = sfq::detail::usable_cores();
+  std::size_t workers = 0;
+  {
+    const DecodePool pool;
+    workers = pool.threads();
+  }
+  ASSERT_EQ(::sched_setaffinity(0, sizeof saved, &saved), 0);
+  EXPECT_EQ(usable, 1U);
+  EXPECT_EQ(workers, 1U);
 }
 
 TEST(CallbackExecutor, ATaskThatBlocksDelaysNoOtherTask) {

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "io/event_loop.hpp"
@@ -120,6 +121,55 @@ TEST(EventLoop, TasksPostedBeforeStartRunOnceStartedInOrder) {
     EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));
     return 0;
   });
+}
+
+TEST(EventLoop, TheIterationEndHookRunsOnTheLoopAfterThatIterationsTasks) {
+  EventLoop loop;
+  // Loop-thread state, read only through run_on.
+  int tasks_run = 0;
+  std::vector<int> seen;  // tasks_run as each hook call saw it
+  bool off_loop = false;
+  loop.set_iteration_end([&] {
+    seen.push_back(tasks_run);
+    if (!loop.in_loop_thread()) off_loop = true;
+  });
+  // Posted before start: one iteration runs all five, and its hook sees all five done.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(loop.post([&] { ++tasks_run; }));
+  loop.start();
+  // A task posted now may run in that same first iteration, before its hook: ask again until
+  // an iteration has ended.
+  std::tuple<std::size_t, int, bool> observed;
+  for (int attempt = 0; attempt < 100 && std::get<0>(observed) == 0; ++attempt) {
+    observed = run_on(loop, [&] {
+      return std::tuple<std::size_t, int, bool>(seen.size(), seen.empty() ? -1 : seen.front(),
+                                                off_loop);
+    });
+  }
+  const auto [calls, first_seen, off] = observed;
+  EXPECT_GE(calls, 1U);
+  EXPECT_EQ(first_seen, 5) << "the hook runs after the iteration's posted tasks";
+  EXPECT_FALSE(off);
+  // A timer's iteration ends with the hook too; an empty function removes it.
+  std::promise<void> fired;
+  run_on(loop, [&] {
+    loop.add_timer(0ms, [&] {
+      ++tasks_run;
+      fired.set_value();
+    });
+    return 0;
+  });
+  ASSERT_EQ(fired.get_future().wait_for(kDeadline), std::future_status::ready);
+  // A task posted now may still run in the timer's iteration; the one after it cannot.
+  run_on(loop, [] { return 0; });
+  const std::size_t before_removal = run_on(loop, [&] {
+    EXPECT_EQ(seen.back(), 6) << "the timer's iteration ended with the hook";
+    loop.set_iteration_end({});
+    return seen.size();
+  });
+  run_on(loop, [] { return 0; });
+  run_on(loop, [] { return 0; });
+  EXPECT_EQ(run_on(loop, [&] { return seen.size(); }), before_removal);
+  loop.stop();
 }
 
 TEST(EventLoop, OwnerThreadIsTheLoopWhileItRunsAndTheCallerOtherwise) {
