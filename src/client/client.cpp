@@ -206,7 +206,12 @@ std::optional<RowBatch> Query::next_batch_until(std::chrono::steady_clock::time_
   Query::State::Slice slice = std::move(state_->ready.front());
   state_->ready.pop_front();
   state_->held_bytes -= std::min(state_->held_bytes, static_cast<std::uint64_t>(slice.bytes));
+  // The machine hears of it only when that can matter: a parked decode job to resume, or more
+  // partitions to fetch. Once every partition is queued and nothing is parked, telling it would
+  // only cost the I/O thread a wake-up per query.
+  const bool tell_machine = !state_->all_queued() || !state_->parked.empty();
   lock.unlock();
+  if (!tell_machine) return std::move(slice.batch);
   if (auto core = state_->core.lock()) {
     ClientCore* raw = core.get();
     const std::uint64_t id = state_->id;

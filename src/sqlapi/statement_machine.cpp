@@ -689,11 +689,14 @@ void StatementMachine::handle_result_200(HttpResponse response) {
               state->state = QueryState::fetching;
             }
           }
-          state->changed.notify_all();
+          // Pull mode with partition 0 here: the delivery below wakes the waiters (for the
+          // metadata too), once instead of twice.
+          const bool delivering_now = first == 0 && state->options.fetch_rows;
+          if (!delivering_now || state->options.on_batch) state->changed.notify_all();
           core.post([&core, id, meta, columns = set.columns] {
             if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
           });
-          if (first == 0 && state->options.fetch_rows) {
+          if (delivering_now) {
             deliver_batch(core, state, callbacks, std::move(set.first_batch), true, budget);
           }
         });
