@@ -760,9 +760,6 @@ void StatementMachine::on_partition_job_done(std::size_t partition) {
 
 void StatementMachine::fetch_more() {
   while (phase_ == Phase::fetching && next_fetch_ < partitions_total_ && outstanding_ < window_) {
-    // One body arrives at a time: the next fetch starts once the current one has arrived
-    // (its last bytes may still be decoding).
-    if (!transferring_.empty()) break;
     // Within the streaming budget (what the partitions being fetched and decoded hold, and the
     // batches the consumer has not taken); one partition is always allowed, however large, so
     // that a partition bigger than the budget still arrives.
@@ -797,7 +794,6 @@ void StatementMachine::fetch_partition(std::size_t partition, std::uint64_t skip
   spec.method = "GET";
   spec.url = status_url(core_.base_url(), handle_, partition);
   spec.sink = fetch;
-  transferring_.insert(partition);
   fetch->request_id =
       send(std::move(spec), [this, partition, fetch](Result<HttpResponse> response) {
         on_partition(partition, fetch, std::move(response));
@@ -808,7 +804,6 @@ void StatementMachine::fetch_partition(std::size_t partition, std::uint64_t skip
 void StatementMachine::on_partition(std::size_t partition,
                                     const std::shared_ptr<PartitionFetch>& fetch,
                                     Result<HttpResponse> response) {
-  transferring_.erase(partition);
   if (phase_ != Phase::fetching) return;
   if (!response.ok()) {
     fail(response.error().with_context("fetching partition " + std::to_string(partition)));
@@ -887,7 +882,6 @@ void StatementMachine::on_partition_decode_failed(std::size_t partition, Error e
     if (requests_.erase(request) > 0) core_.cancel_request(request);
     fetches_.erase(it);
   }
-  transferring_.erase(partition);
   if (const auto it = reserved_.find(partition); it != reserved_.end()) {
     reserved_bytes_ -= it->second;
     reserved_.erase(it);

@@ -153,9 +153,8 @@ class StatementMachine {
   // and the batches the consumer has not taken (Query::State::held_bytes).
   std::map<std::size_t, std::uint64_t> reserved_;
   std::uint64_t reserved_bytes_ = 0;
-  // The partitions being fetched and decoded, and those whose body is still arriving.
+  // The partitions being fetched and decoded.
   std::map<std::size_t, std::shared_ptr<PartitionFetch>> fetches_;
-  std::set<std::size_t> transferring_;
   std::uint64_t budget_ = 0;
   std::size_t delivered_ = 0;
   std::size_t first_partition_ = 0;  // attach(start_row): earlier partitions are skipped
