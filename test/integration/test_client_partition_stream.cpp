@@ -4,12 +4,9 @@
 // timeout pauses the transfer without making it "stall"; cancelling mid-partition ends cleanly.
 // The emulator runs as a separate process, with partitions of ~3 MB (several batches each).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,16 +24,9 @@ constexpr std::uint64_t kRows = 100'000;
 
 class PartitionStreaming : public ::testing::Test {
  protected:
-  void SetUp() override {
-    key_file_ =
-        ::testing::TempDir() + "sfq_partition_stream_key_" + std::to_string(::getpid()) + ".pub";
-    std::ofstream(key_file_) << test_key_pair().public_key_pem;
-  }
-  void TearDown() override { std::remove(key_file_.c_str()); }
-
   std::unique_ptr<MockProcess> start_mock(const std::string& fault) {
     std::vector<std::string> args = {"--public-key",
-                                     key_file_,
+                                     key_file_.path(),
                                      "--no-sample-data",
                                      "--partition-bytes",
                                      "3000000",
@@ -52,13 +42,7 @@ class PartitionStreaming : public ::testing::Test {
   }
 
   static ConnectionOptions options_for(const MockProcess& mock) {
-    ConnectionOptions options;
-    options.account = "MOCKACCOUNT";
-    options.user = "MOCKUSER";
-    options.host = "127.0.0.1";
-    options.port = mock.port();
-    options.protocol = "http";
-    options.private_key_pem = Secret(test_key_pair().private_key_pem);
+    ConnectionOptions options = options_for_port(mock.port());
     options.decode_threads = 2;
     options.stall_timeout = std::chrono::seconds(5);
     return options;
@@ -87,7 +71,7 @@ class PartitionStreaming : public ::testing::Test {
     return next;
   }
 
-  std::string key_file_;
+  PublicKeyFile key_file_{"partition_stream"};
 };
 
 TEST_F(PartitionStreaming, FaultsMidBodyLoseAndRepeatNothing) {

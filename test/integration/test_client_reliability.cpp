@@ -58,17 +58,6 @@ class RefusingPort {
   int port_ = 0;
 };
 
-ConnectionOptions options_for_port(int port) {
-  ConnectionOptions options;
-  options.account = "MOCKACCOUNT";
-  options.user = "MOCKUSER";
-  options.host = "127.0.0.1";
-  options.port = port;
-  options.protocol = "http";
-  options.private_key_pem = Secret(test_key_pair().private_key_pem);
-  return options;
-}
-
 CancelResult outcome_of(Query& query) {
   const std::shared_future<CancelResult> future = query.cancel();
   if (future.wait_for(kGuard) != std::future_status::ready) {

@@ -289,13 +289,7 @@ TEST_F(PollFaults, TheClientDeadlineErrorSaysTheDeadlinePassed) {
 }
 
 TEST(ClientTransport, UnreachableServerIsATransportError) {
-  ConnectionOptions options;
-  options.account = "MOCKACCOUNT";
-  options.user = "MOCKUSER";
-  options.host = "127.0.0.1";
-  options.port = 1;  // nothing listens there
-  options.protocol = "http";
-  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  ConnectionOptions options = options_for_port(1);  // nothing listens there
   options.max_retries = 1;
   Client client_(options);
   try {

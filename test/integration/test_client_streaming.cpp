@@ -2,12 +2,9 @@
 // stays bounded by its prefetch window, whatever the row count. The emulator runs as a separate
 // process so that this process's peak RSS measures the client alone.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -32,26 +29,15 @@ struct StreamRun {
 class Streaming : public ::testing::Test {
  protected:
   void SetUp() override {
-    key_file_ = ::testing::TempDir() + "sfq_streaming_key_" + std::to_string(::getpid()) + ".pub";
-    std::ofstream(key_file_) << test_key_pair().public_key_pem;
     mock_ = std::make_unique<MockProcess>(
         MOCK_SNOWFLAKE_BINARY,
-        std::vector<std::string>{"--public-key", key_file_, "--no-sample-data",
+        std::vector<std::string>{"--public-key", key_file_.path(), "--no-sample-data",
                                  "--max-partition-rows", "20000", "--partition-rows", "2000"});
   }
-  void TearDown() override {
-    mock_.reset();
-    std::remove(key_file_.c_str());
-  }
+  void TearDown() override { mock_.reset(); }
 
   StreamRun stream(std::uint64_t rows) {
-    ConnectionOptions options;
-    options.account = "MOCKACCOUNT";
-    options.user = "MOCKUSER";
-    options.host = "127.0.0.1";
-    options.port = mock_->port();
-    options.protocol = "http";
-    options.private_key_pem = Secret(test_key_pair().private_key_pem);
+    ConnectionOptions options = options_for_port(mock_->port());
     options.prefetch_partitions = 3;
     options.decode_threads = 2;
     Client client(options);
@@ -79,7 +65,7 @@ class Streaming : public ::testing::Test {
     return run;
   }
 
-  std::string key_file_;
+  PublicKeyFile key_file_{"streaming"};
   std::unique_ptr<MockProcess> mock_;
 };
 
@@ -106,20 +92,12 @@ TEST_F(Streaming, PeakMemoryDoesNotGrowWithTheRowCount) {
 // the result unfetched; taking batches lets more in; with the default budget the same query
 // fetches every partition without being consumed.
 TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
-  const std::string key_file =
-      ::testing::TempDir() + "sfq_budget_key_" + std::to_string(::getpid()) + ".pub";
-  std::ofstream(key_file) << test_key_pair().public_key_pem;
+  const PublicKeyFile key_file("budget");
   MockProcess mock(MOCK_SNOWFLAKE_BINARY,
-                   {"--public-key", key_file, "--no-sample-data", "--partition-bytes", "400000",
-                    "--partition-growth", "1", "--max-partition-bytes", "400000"});
+                   {"--public-key", key_file.path(), "--no-sample-data", "--partition-bytes",
+                    "400000", "--partition-growth", "1", "--max-partition-bytes", "400000"});
   auto connect = [&](std::uint64_t budget) {
-    ConnectionOptions options;
-    options.account = "MOCKACCOUNT";
-    options.user = "MOCKUSER";
-    options.host = "127.0.0.1";
-    options.port = mock.port();
-    options.protocol = "http";
-    options.private_key_pem = Secret(test_key_pair().private_key_pem);
+    ConnectionOptions options = options_for_port(mock.port());
     options.prefetch_partitions = 100;  // not the bound here
     options.streaming_budget_bytes = budget;
     return std::make_unique<Client>(options);
@@ -176,7 +154,6 @@ TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
   auto large = connect(0);
   Query all = large->submit(statement);
   EXPECT_EQ(settle(all).partitions_received, total);
-  std::remove(key_file.c_str());
 }
 
 // Partitions larger than a batch arrive as several batches each, in order, with the partition
@@ -184,19 +161,11 @@ TEST(StreamingBudget, BoundsTheBytesHeldAheadOfTheConsumer) {
 // query's held bytes near the budget even though a single partition is larger than the budget
 // (partition 0, which comes whole with the first response, aside).
 TEST(StreamingBudget, LargePartitionsArriveInSeveralBatches) {
-  const std::string key_file =
-      ::testing::TempDir() + "sfq_slices_key_" + std::to_string(::getpid()) + ".pub";
-  std::ofstream(key_file) << test_key_pair().public_key_pem;
+  const PublicKeyFile key_file("slices");
   MockProcess mock(MOCK_SNOWFLAKE_BINARY,
-                   {"--public-key", key_file, "--no-sample-data", "--partition-bytes", "6000000",
-                    "--partition-growth", "1", "--max-partition-bytes", "6000000"});
-  ConnectionOptions options;
-  options.account = "MOCKACCOUNT";
-  options.user = "MOCKUSER";
-  options.host = "127.0.0.1";
-  options.port = mock.port();
-  options.protocol = "http";
-  options.private_key_pem = Secret(test_key_pair().private_key_pem);
+                   {"--public-key", key_file.path(), "--no-sample-data", "--partition-bytes",
+                    "6000000", "--partition-growth", "1", "--max-partition-bytes", "6000000"});
+  ConnectionOptions options = options_for_port(mock.port());
   constexpr std::uint64_t kBudget = 3'000'000;
   options.streaming_budget_bytes = kBudget;
   options.decode_threads = 2;
@@ -238,7 +207,6 @@ TEST(StreamingBudget, LargePartitionsArriveInSeveralBatches) {
   EXPECT_EQ(partitions_seen, done.partitions_total);
   EXPECT_GT(batches, 2 * done.partitions_total) << "partitions of ~6 MB come in ~1 MB batches";
   EXPECT_LE(high, kBudget + (2U << 20));
-  std::remove(key_file.c_str());
 }
 
 }  // namespace

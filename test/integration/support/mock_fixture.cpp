@@ -1,6 +1,9 @@
 // mock_fixture.cpp — the in-process emulator fixture for libsfq's integration tests.
 #include "support/mock_fixture.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -32,17 +35,31 @@ const KeyPair& test_key_pair() {
   return pair;
 }
 
-ConnectionOptions options_for(const mock_snowflake::Server& server) {
+ConnectionOptions options_for_port(int port) {
   ConnectionOptions options;
   options.account = "MOCKACCOUNT";
   options.user = "MOCKUSER";
   options.host = "127.0.0.1";
-  options.port = server.port();
+  options.port = port;
   options.protocol = "http";
   options.private_key_pem = Secret(test_key_pair().private_key_pem);
+  return options;
+}
+
+ConnectionOptions options_for(const mock_snowflake::Server& server) {
+  ConnectionOptions options = options_for_port(server.port());
   options.max_retries = 5;
   return options;
 }
+
+PublicKeyFile::PublicKeyFile(const std::string& tag)
+    : path_(::testing::TempDir() + "sfq_" + tag + "_key_" + std::to_string(::getpid()) + ".pub") {
+  std::ofstream out(path_);
+  out << test_key_pair().public_key_pem;
+  if (!out) throw std::runtime_error("cannot write " + path_);
+}
+
+PublicKeyFile::~PublicKeyFile() { std::remove(path_.c_str()); }
 
 void MockTest::SetUp() {
   mock_snowflake::ServerOptions options;

@@ -17,8 +17,28 @@ namespace sfq::testing {
 /// One RSA key pair per test program (generating one costs tens of milliseconds).
 const KeyPair& test_key_pair();
 
+/// Options for connecting as the emulator's user, with the test key pair, to an emulator on
+/// 127.0.0.1:`port` over HTTP (a MockProcess, or a port nothing listens on); libsfq's defaults
+/// otherwise.
+ConnectionOptions options_for_port(int port);
+
 /// Options for connecting to `server` as its user with the test key pair.
 ConnectionOptions options_for(const mock_snowflake::Server& server);
+
+/// The test key pair's public key in a file of its own, for a mock_snowflake child process's
+/// `--public-key`; named for `tag` and this process (ctest runs the cases of one program as
+/// parallel processes, which must not share it) and removed when this object goes.
+class PublicKeyFile {
+ public:
+  explicit PublicKeyFile(const std::string& tag);
+  ~PublicKeyFile();
+  PublicKeyFile(const PublicKeyFile&) = delete;
+  PublicKeyFile& operator=(const PublicKeyFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 /// A fixture owning a started emulator. Tests adjust `mock_options()` in their constructor or
 /// call restart() to change them.
