@@ -132,6 +132,7 @@ void ClientCore::shutdown(std::chrono::milliseconds grace) {
         }
         requests_.clear();
         machines_.clear();
+        loop_.set_iteration_end({});
         pool_.reset();
         curl_off_loop_at_shutdown_ = http_ ? http_->curl_calls_off_loop_thread() : 0;
         http_.reset();
