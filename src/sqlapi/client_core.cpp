@@ -3,6 +3,7 @@
 #include "sqlapi/client_core.hpp"
 
 #include <cstdio>
+#include <exception>
 #include <future>
 
 #include "decode/gzip.hpp"
@@ -84,7 +85,14 @@ void ClientCore::start() {
       options_.user_agent.empty() ? default_user_agent() : options_.user_agent;
   http_options.trace = options_.trace_http;
   loop_.post([this, &ready, http_options] {
-    http_ = std::make_unique<HttpClient>(loop_, http_options);
+    try {
+      http_ = std::make_unique<HttpClient>(loop_, http_options);
+    } catch (...) {
+      // libcurl could not be set up: the Client constructor throws this (instead of waiting for
+      // a ready signal that would never come).
+      ready.set_exception(std::current_exception());
+      return;
+    }
     // Decode jobs the loop submits wake the workers once per iteration, not once per job: a
     // burst of small answers then costs one wake-up (and on a busy core, one context switch).
     pool_->defer_wakes_on_this_thread();
@@ -93,7 +101,7 @@ void ClientCore::start() {
     });
     ready.set_value();
   });
-  ready.get_future().wait();
+  ready.get_future().get();
 }
 
 void ClientCore::shutdown(std::chrono::milliseconds grace) {
