@@ -181,8 +181,9 @@ Status inflate_into(std::string_view compressed, std::uint64_t expected_size,
 
   const std::uint64_t ratio_cap = compressed.size() * kMaxDeflateRatio;
   // The caller's hint, else the trailer's ISIZE, which is exact for the usual single member: a
-  // small answer gets a buffer its size, not a zero-filled 64 KiB one (most of the cost of
-  // inflating `select 1`'s answer). With neither, or a multi-member body, the buffer grows.
+  // small answer gets a buffer its size, not a zero-filled 64 KiB one (whose memset and large
+  // allocation cost a third as much as inflating `select 1`'s answer). With neither, or a
+  // multi-member body, the buffer grows.
   std::uint64_t guess = expected_size != 0 ? expected_size : trailer_size(compressed);
   if (guess == 0) guess = std::min<std::uint64_t>(kMinGuess, ratio_cap);
   guess = std::min({guess, ratio_cap, max_size});
