@@ -527,7 +527,8 @@ def section_churn(args, scratch):
     cases = []
     for n in sizes:
         cases += ["load", str(n), str(in_flight)]
-    run(bench_concurrency_cmd(scratch, 1, json_file,
+    runs = 1 if args.quick else args.runs
+    run(bench_concurrency_cmd(scratch, runs, json_file,
                               ["--designs", "sfq-window,raw"] + cases))
     breakdown = None if args.quick else cpu_breakdown(scratch, 20000, in_flight)
     return {"rows": read_jsonl(json_file), "in_flight": in_flight, "breakdown": breakdown,
@@ -978,9 +979,10 @@ def report_churn(data, out, missed):
     sizes = sorted({r["count"] for r in rows})
     out.append(f"`select 1` statements through one `Client`, {data['in_flight']} in flight: each "
                "query is taken (its result read, its handle dropped) as it completes and the "
-               "next one submitted, as a long-running service does. One run per size, each in "
-               "a fresh process against a fresh emulator; CPU/statement includes the client's "
-               "setup and its first connections, which weigh on the smallest size.\n")
+               "next one submitted, as a long-running service does. Median of the runs per size "
+               "(sfq and the raw loop taking turns), each in a fresh process against a fresh "
+               "emulator; CPU/statement includes the client's setup and its first connections, "
+               "which weigh on the smallest size.\n")
     out.append("| statements | sfq: peak RSS | sfq: CPU/statement | sfq: wall | raw loop: peak RSS "
                "| raw loop: CPU/statement | raw loop: wall | sfq CPU / raw CPU |")
     out.append("|---|---|---|---|---|---|---|---|")

@@ -27,9 +27,10 @@
 //             statement ends, up to its sync window), sfq-async (Statement::async: answered 202
 //             at once, then polled — the latency polling adds).
 //
-// Options: --emulator PATH, --runs R (default 3; the median is reported), --tls-cert/--tls-key
-// (serve HTTPS; the clients then trust the system CA store unless --ca-file names the CA),
-// --designs a,b,c, --json FILE (append one JSON object per case: what tools/bench reads).
+// Options: --emulator PATH, --runs R (default 3, the designs taking turns run by run; the median
+// is reported), --tls-cert/--tls-key (serve HTTPS; the clients then trust the system CA store
+// unless --ca-file names the CA), --designs a,b,c, --json FILE (append one JSON object per case:
+// what tools/bench reads).
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <openssl/bio.h>
@@ -509,24 +510,38 @@ int main(int argc, char** argv) {
         designs = {"sfq", "raw"};
       }
     }
-    for (const auto& design : designs) {
+    // The designs take turns, run by run (sfq, raw, sfq, raw, ...), so that a change in the
+    // shared machine's load between runs weighs on every design alike, not on whichever came
+    // last.
+    struct Samples {
       std::vector<double> walls;
       std::vector<double> cpus;
       std::vector<double> rsses;
-      std::size_t ok = count;
-      for (int run = 0; run < settings.runs; ++run) {
+      std::size_t ok = 0;
+    };
+    std::vector<Samples> samples(designs.size());
+    for (auto& each : samples) each.ok = count;
+    for (int run = 0; run < settings.runs; ++run) {
+      for (std::size_t d = 0; d < designs.size(); ++d) {
         Emulator emulator({.program = settings.emulator,
                            .public_key_file = key_file,
                            .tls_cert = settings.tls_cert,
                            .tls_key = settings.tls_key,
                            .quiet_stderr = true});
         Target target{emulator.url(), emulator.port(), https, settings.ca_file, &credentials};
-        const Sample sample = measure(target, design, sql, count, in_flight);
-        walls.push_back(sample.wall_s);
-        cpus.push_back(sample.cpu_s);
-        rsses.push_back(sample.rss_mb);
-        ok = std::min(ok, sample.ok);
+        const Sample sample = measure(target, designs[d], sql, count, in_flight);
+        samples[d].walls.push_back(sample.wall_s);
+        samples[d].cpus.push_back(sample.cpu_s);
+        samples[d].rsses.push_back(sample.rss_mb);
+        samples[d].ok = std::min(samples[d].ok, sample.ok);
       }
+    }
+    for (std::size_t d = 0; d < designs.size(); ++d) {
+      const std::string& design = designs[d];
+      const std::vector<double>& walls = samples[d].walls;
+      const std::vector<double>& cpus = samples[d].cpus;
+      const std::vector<double>& rsses = samples[d].rsses;
+      const std::size_t ok = samples[d].ok;
       if (ok != count) ++failures;
       std::printf(
           "%s %zu (in flight %zu) %-10s wall %.3f s [%.3f..%.3f], CPU/statement %.1f us, peak "
