@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string_view>
 
 #include "sfq/names.hpp"
 #include "util/text.hpp"
@@ -107,13 +108,22 @@ std::string new_request_id() {
   std::uint64_t lo = dist(engine);
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  char text[37];
-  std::snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx",
-                static_cast<unsigned long long>(hi >> 32),
-                static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
-                static_cast<unsigned long long>(hi & 0xFFFF),
-                static_cast<unsigned long long>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  // 8-4-4-4-12 hex digits, written directly (snprintf was a tenth of the consumer thread's
+  // time per statement in the churn benchmark).
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string text(36, '-');
+  std::size_t at = 0;
+  const auto put = [&](std::uint64_t bits, int digits) {
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+      text[at++] = kHex[(bits >> shift) & 0xF];
+    }
+    ++at;  // over the dash
+  };
+  put(hi >> 32, 8);
+  put((hi >> 16) & 0xFFFF, 4);
+  put(hi & 0xFFFF, 4);
+  put(lo >> 48, 4);
+  put(lo & 0xFFFFFFFFFFFFULL, 12);
   return text;
 }
 

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <optional>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -242,6 +244,21 @@ TEST(sqlapi_request, SubmitUrls) {
             base + "/api/v2/statements?requestId=id&retry=true&async=true");
   EXPECT_EQ(cancel_url(base, "h"), base + "/api/v2/statements/h/cancel");
   EXPECT_EQ(status_url(base, "h", 3), base + "/api/v2/statements/h?partition=3");
+}
+
+TEST(sqlapi_request, RequestIdsAreVersion4Uuids) {
+  // 8-4-4-4-12 lower-case hex digits, version 4, the RFC 4122 variant; never the same twice.
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::set<std::string> seen;
+  std::set<char> digits;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = new_request_id();
+    ASSERT_TRUE(std::regex_match(id, uuid)) << id;
+    EXPECT_TRUE(seen.insert(id).second) << id;
+    digits.insert(id.begin(), id.end());
+  }
+  // Every hex digit turns up somewhere (no digit stuck, no nibble skipped), and the dashes.
+  EXPECT_EQ(digits.size(), 17U);
 }
 
 }  // namespace
