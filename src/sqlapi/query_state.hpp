@@ -100,6 +100,12 @@ struct Query::State {
     cancel_promise.set_value(CancelResult{outcome, std::move(why), statement_handle});
   }
 
+  /// Whether the cancel outcome is set. Any thread; takes the mutex.
+  [[nodiscard]] bool cancel_outcome_set() const {
+    std::lock_guard lock(mutex);
+    return cancel_resolved;
+  }
+
   [[nodiscard]] bool terminal() const noexcept {
     return state == QueryState::succeeded || state == QueryState::failed ||
            state == QueryState::cancelled;

@@ -156,6 +156,89 @@ void drain_to_on_batch(const std::shared_ptr<Query::State>& state) {
   if (run_complete) StatementMachine::notify_complete(state);
 }
 
+// Partitions [first, end) whose last batch has just gone to the consumer's queue.
+struct QueuedPartitions {
+  std::size_t first = 0;
+  std::size_t end = 0;
+};
+
+// Pull mode, under state.mutex: puts a batch in the consumer's queue if its partition is the
+// next in order, then whatever waited behind it; otherwise it waits in `decoded`.
+QueuedPartitions queue_in_order_locked(Query::State& state, Query::State::Slice slice) {
+  QueuedPartitions queued{state.next_to_queue, state.next_to_queue};
+  const std::size_t partition = slice.batch.partition;
+  if (partition != state.next_to_queue) {
+    state.decoded[partition].push_back(std::move(slice));
+    return queued;
+  }
+  // The next partition's earlier batches went to `ready` as they came (below), so this one
+  // follows them there directly: a one-batch result never touches `decoded`.
+  const bool last = slice.last;
+  state.rows_received += slice.batch.rows;
+  state.ready.push_back(std::move(slice));
+  if (!last) return queued;
+  if (const auto it = state.decoded.find(partition); it != state.decoded.end()) {
+    state.decoded.erase(it);  // emptied when this partition became the next
+  }
+  ++state.next_to_queue;
+  ++state.partitions_queued;
+  for (auto it = state.decoded.find(state.next_to_queue); it != state.decoded.end();
+       it = state.decoded.find(state.next_to_queue)) {
+    bool finished = false;
+    while (!it->second.empty() && !finished) {
+      Query::State::Slice& front = it->second.front();
+      finished = front.last;
+      state.rows_received += front.batch.rows;
+      state.ready.push_back(std::move(front));
+      it->second.pop_front();
+    }
+    if (!finished) break;
+    state.decoded.erase(it);
+    ++state.next_to_queue;
+    ++state.partitions_queued;
+  }
+  queued.end = state.next_to_queue;
+  return queued;
+}
+
+// Pull mode: queues a decoded batch for next_batch() and wakes the waiters. Runs on decode
+// workers. `tell(QueuedPartitions)` posts what the machine must hear of it (on_delivered of the
+// partitions it completed); it runs under the state's mutex, so its task reaches the loop before
+// anything the consumer posts once it has taken the batch (on_consumed). Returns true when the
+// query now holds more than `budget` bytes of batches its consumer has not taken.
+template <typename Tell>
+bool deliver_pulled(Query::State& state, RowBatch batch, bool last, std::uint64_t budget,
+                    Tell&& tell) {
+  const std::size_t bytes = batch.memory_bytes();
+  bool over_budget = false;
+  {
+    std::lock_guard lock(state.mutex);
+    QueuedPartitions queued{state.next_to_queue, state.next_to_queue};
+    if (state.state != QueryState::failed && state.state != QueryState::cancelled) {
+      state.held_bytes += bytes;
+      state.held_bytes_high_water = std::max(state.held_bytes_high_water, state.held_bytes);
+      over_budget = state.held_bytes > budget;
+      queued = queue_in_order_locked(state, Query::State::Slice{std::move(batch), last, bytes});
+      // The last batch is in the consumer's queue: the query has succeeded. The loop still runs
+      // its completion (counters, on_complete) when it hears of the delivery.
+      if (state.all_queued() && !state.terminal()) state.state = QueryState::succeeded;
+    }
+    tell(queued);
+  }
+  state.changed.notify_all();
+  return over_budget;
+}
+
+// Tells the machine (on the loop) of partitions fully delivered.
+void report_delivered(StatementMachine& machine, ClientCore& core, std::uint64_t id,
+                      QueuedPartitions queued) {
+  StatementMachine* current = &machine;
+  for (std::size_t p = queued.first; p < queued.end && current != nullptr; ++p) {
+    current->on_delivered(p);
+    current = core.machine(id);  // the last delivery may have retired it
+  }
+}
+
 // Hands a decoded batch (a partition's `last` one, or a slice before it) to the consumer in
 // order. Runs on decode workers. Returns true when the query now holds more than `budget` bytes
 // of batches its consumer has not taken.
@@ -163,6 +246,14 @@ bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
                    const std::shared_ptr<CallbackExecutor>& callbacks, RowBatch batch, bool last,
                    std::uint64_t budget) {
   const std::uint64_t id = state->id;
+  if (!state->options.on_batch) {
+    return deliver_pulled(*state, std::move(batch), last, budget, [&](QueuedPartitions queued) {
+      if (queued.end == queued.first) return;
+      core.post([&core, id, queued] {
+        if (auto* machine = core.machine(id)) report_delivered(*machine, core, id, queued);
+      });
+    });
+  }
   const std::size_t bytes = batch.memory_bytes();
   std::unique_lock lock(state->mutex);
   if (state->state == QueryState::failed || state->state == QueryState::cancelled) return false;
@@ -171,36 +262,6 @@ bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
   state->held_bytes += bytes;
   state->held_bytes_high_water = std::max(state->held_bytes_high_water, state->held_bytes);
   const bool over = state->held_bytes > budget;
-  if (!state->options.on_batch) {
-    std::vector<std::size_t> queued;
-    for (auto it = state->decoded.find(state->next_to_queue); it != state->decoded.end();
-         it = state->decoded.find(state->next_to_queue)) {
-      bool finished = false;
-      while (!it->second.empty() && !finished) {
-        Query::State::Slice& front = it->second.front();
-        finished = front.last;
-        state->rows_received += front.batch.rows;
-        state->ready.push_back(std::move(front));
-        it->second.pop_front();
-      }
-      if (!finished) break;
-      state->decoded.erase(it);
-      queued.push_back(state->next_to_queue);
-      ++state->next_to_queue;
-      ++state->partitions_queued;
-    }
-    // The last batch is in the consumer's queue: the query has succeeded. The loop still runs
-    // its completion (counters, on_complete) when it hears of the delivery.
-    if (state->all_queued() && !state->terminal()) state->state = QueryState::succeeded;
-    lock.unlock();
-    state->changed.notify_all();
-    for (const std::size_t done : queued) {
-      core.post([&core, id, done] {
-        if (auto* machine = core.machine(id)) machine->on_delivered(done);
-      });
-    }
-    return over;
-  }
   // Push mode: the query's strand. A task that is already draining takes this batch too;
   // otherwise one starts when this batch is the next in order. The user's code runs there, so a
   // consumer that blocks holds up only its own query, never this worker.
@@ -461,10 +522,13 @@ StatementMachine::~StatementMachine() {
     parked.swap(state_->parked);
   }
   parked.clear();
-  // Only a machine torn down by Client shutdown gets here without an outcome.
-  state_->resolve_cancel(
-      CancelOutcome::not_confirmed,
-      Error(ErrorCategory::cancelled, "the client was closed before the cancel was confirmed"));
+  // Only a machine torn down by Client shutdown gets here without an outcome (so the error is
+  // built only then).
+  if (!state_->cancel_outcome_set()) {
+    state_->resolve_cancel(
+        CancelOutcome::not_confirmed,
+        Error(ErrorCategory::cancelled, "the client was closed before the cancel was confirmed"));
+  }
 }
 
 void StatementMachine::notify_complete(const std::shared_ptr<Query::State>& state) {
@@ -689,10 +753,24 @@ void StatementMachine::handle_result_200(HttpResponse response) {
               state->state = QueryState::fetching;
             }
           }
-          // Pull mode with partition 0 here: the delivery below wakes the waiters (for the
-          // metadata too), once instead of twice.
           const bool delivering_now = first == 0 && state->options.fetch_rows;
-          if (!delivering_now || state->options.on_batch) state->changed.notify_all();
+          if (delivering_now && !state->options.on_batch) {
+            // Pull mode with partition 0 here: the delivery wakes the waiters (for the metadata
+            // too), and the machine hears of the metadata and the delivery in one task.
+            deliver_pulled(*state, std::move(set.first_batch), true, budget,
+                           [&](QueuedPartitions queued) {
+                             core.post([&core, id, meta, columns = set.columns, queued] {
+                               auto* machine = core.machine(id);
+                               if (machine == nullptr) return;
+                               machine->on_metadata(meta, columns);
+                               if (auto* still = core.machine(id)) {
+                                 report_delivered(*still, core, id, queued);
+                               }
+                             });
+                           });
+            return;
+          }
+          state->changed.notify_all();
           core.post([&core, id, meta, columns = set.columns] {
             if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
           });
