@@ -104,13 +104,7 @@ Status PartitionStream::scan() {
 #endif
         const char c = text[i];
         if (in_string_) {
-          if (escape_) {
-            escape_ = false;
-          } else if (c == '\\') {
-            escape_ = true;
-          } else if (c == '"') {
-            in_string_ = false;
-          }
+          (void)string_byte(c);
           continue;
         }
         if (!kStructural[static_cast<unsigned char>(c)]) {
@@ -190,17 +184,12 @@ Status PartitionStream::scan() {
     for (; i < end && phase_ != Phase::in_data; ++i) {
       const char c = text[i];
       if (in_string_) {
-        if (escape_) {
-          escape_ = false;
-        } else if (c == '\\') {
-          escape_ = true;
-        } else if (c == '"') {
-          in_string_ = false;
-          if (expect_key_) {
-            expect_key_ = false;
-            key_is_data_ = key_matches_ && key_length_ == 4;
-          }
-        } else if (expect_key_) {
+        const StringByte kind = string_byte(c);
+        if (!expect_key_ || kind == StringByte::escape) continue;
+        if (kind == StringByte::end) {
+          expect_key_ = false;
+          key_is_data_ = key_matches_ && key_length_ == 4;
+        } else {
           key_matches_ = key_matches_ && key_length_ < 4 && c == "data"[key_length_];
           ++key_length_;
         }

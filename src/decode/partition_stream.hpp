@@ -75,6 +75,27 @@ class PartitionStream {
 
  private:
   enum class Phase : std::uint8_t { before_data, in_data, after_data };
+  // What a byte inside a JSON string is: text, part of an escape (`\` and the byte after it),
+  // or the closing quote.
+  enum class StringByte : std::uint8_t { text, escape, end };
+
+  // Takes one byte inside a string (in_string_): follows escapes, and leaves the string at its
+  // closing quote.
+  StringByte string_byte(char c) noexcept {
+    if (escape_) {
+      escape_ = false;
+      return StringByte::escape;
+    }
+    if (c == '\\') {
+      escape_ = true;
+      return StringByte::escape;
+    }
+    if (c == '"') {
+      in_string_ = false;
+      return StringByte::end;
+    }
+    return StringByte::text;
+  }
 
   // Fills the window from `input`; false when nothing could be added.
   Result<bool> fill_from(std::string_view& input);

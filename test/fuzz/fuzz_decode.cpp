@@ -7,8 +7,6 @@
 // the body gzip'd here and sent through both paths, which must agree. On plain bodies the two
 // partition readers — the fast scanner with RapidJSON after it (what decode_partition does) and
 // RapidJSON alone — must give the same batch, cell for cell, or the same error message.
-#include <zlib.h>
-
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -19,6 +17,7 @@
 
 #include "decode/gzip.hpp"
 #include "decode/result_parser.hpp"
+#include "decode_support.hpp"
 
 namespace {
 
@@ -46,27 +45,8 @@ constexpr std::array<std::string_view, 4> kRowTypes = {
         {"name":"F","type":"fixed","precision":10,"scale":5,"nullable":false}])",
 };
 
-ColumnsPtr columns_of(std::string_view row_type) {
-  const std::string body = R"({"resultSetMetaData":{"numRows":0,"format":"jsonv2","rowType":)" +
-                           std::string(row_type) + R"(},"data":[]})";
-  auto parsed = sfq::detail::parse_result_set(body);
-  if (!parsed.ok()) std::abort();  // the fixed metadata above must parse
-  return parsed->columns;
-}
-
-std::string gzip(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) std::abort();
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using sfq::fuzz::columns_of;
+using sfq::fuzz::gzip;
 
 constexpr std::uint64_t kMaxInflated = 16u << 20;
 

@@ -5,8 +5,6 @@
 //
 // Input: a selector byte (column set, gzip or not), a byte for the slice size, a byte seeding
 // the split points, then the body.
-#include <zlib.h>
-
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 
 #include "decode/partition_stream.hpp"
 #include "decode/result_parser.hpp"
+#include "decode_support.hpp"
 
 namespace {
 
@@ -30,27 +29,8 @@ constexpr std::array<std::string_view, 2> kRowTypes = {
         {"name":"B","type":"boolean","nullable":true}])",
 };
 
-ColumnsPtr columns_of(std::string_view row_type) {
-  const std::string body = R"({"resultSetMetaData":{"numRows":0,"format":"jsonv2","rowType":)" +
-                           std::string(row_type) + R"(},"data":[]})";
-  auto parsed = sfq::detail::parse_result_set(body);
-  if (!parsed.ok()) std::abort();
-  return parsed->columns;
-}
-
-std::string gzip(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) std::abort();
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using sfq::fuzz::columns_of;
+using sfq::fuzz::gzip;
 
 }  // namespace
 
@@ -72,31 +52,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input = gzipped ? gzip(body) : std::string(body);
   std::mt19937 random(data[2]);
   std::uint64_t rows = 0;
+  // Counts the rows of every batch `step` gives until it has none; false on an error.
+  const auto drain = [&rows](auto step) {
+    while (true) {
+      auto batch = step();
+      if (!batch.ok()) return false;
+      if (!batch.value()) return true;
+      rows += batch.value()->rows;
+    }
+  };
   bool ok = true;
   for (std::size_t from = 0; ok && from < input.size();) {
     const std::size_t length = std::min<std::size_t>(input.size() - from, 1 + random() % 300);
     std::string_view piece(input.data() + from, length);
     from += length;
-    while (ok) {
-      auto batch = stream.next(piece);
-      if (!batch.ok())
-        ok = false;
-      else if (!batch.value())
-        break;
-      else
-        rows += batch.value()->rows;
-    }
+    ok = drain([&] { return stream.next(piece); });
     if (ok && !piece.empty()) std::abort();  // next() takes every byte
   }
-  while (ok) {
-    auto batch = stream.finish();
-    if (!batch.ok())
-      ok = false;
-    else if (!batch.value())
-      break;
-    else
-      rows += batch.value()->rows;
-  }
+  if (ok) ok = drain([&] { return stream.finish(); });
   // The same verdict and the same rows as the whole body.
   if (ok != whole.ok()) std::abort();
   if (ok && rows != whole->rows) std::abort();
