@@ -348,13 +348,16 @@ def section_memory(args, scratch):
     return {"rows": rows}
 
 
-def time_cli(env, runs):
-    walls = []
+def time_cli(envs, runs):
+    """Wall times of `sfq -q "select 1"` against each environment, the environments taking turns
+    run by run (a, b, a, b, …) so that a change in the machine's load weighs on all alike."""
+    walls = [[] for _ in envs]
     for _ in range(runs):
-        start = time.monotonic()
-        subprocess.run(client_on_cpu1([SFQ, "-q", "select 1", "--format", "csv"]), env=env,
-                       check=True, stdout=subprocess.DEVNULL)
-        walls.append(time.monotonic() - start)
+        for env, times in zip(envs, walls):
+            start = time.monotonic()
+            subprocess.run(client_on_cpu1([SFQ, "-q", "select 1", "--format", "csv"]), env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+            times.append(time.monotonic() - start)
     return walls
 
 
@@ -413,12 +416,25 @@ def mcp_initialize(session):
 
 def section_frontend(args, scratch):
     runs = 2 if args.quick else 9
+    cli_runs = 2 if args.quick else 15
     held_s = 0.2 if args.quick else 1.0
-    result = {"runs": runs, "held_s": held_s}
+    result = {"runs": runs, "cli_runs": cli_runs, "held_s": held_s}
+    # `sfq -q` over HTTP and over HTTPS (the test certificate in the system store), one run of
+    # each in turn, against two emulators.
     emulator = Emulator(scratch)
+    tls_emulator = Emulator(scratch, tls=True)
+    try:
+        with system_trusts(scratch.cert) as in_store:
+            env_tls = tls_emulator.env(scratch)
+            if not in_store:
+                env_tls["SNOWFLAKE_CA_FILE"] = scratch.cert
+            result["cli_http"], result["cli_https"] = time_cli(
+                [emulator.env(scratch), env_tls], cli_runs)
+            result["https_system_store"] = in_store
+    finally:
+        tls_emulator.close()
     try:
         env = emulator.env(scratch)
-        result["cli_http"] = time_cli(env, runs)
         inits = []
         for _ in range(runs):
             session = McpSession(env)
@@ -441,16 +457,6 @@ def section_frontend(args, scratch):
             walls.append(max(at for at, _ in answers) - start)
             session.close()
         result["mcp_10_held"] = walls
-    finally:
-        emulator.close()
-    emulator = Emulator(scratch, tls=True)
-    try:
-        with system_trusts(scratch.cert) as in_store:
-            env = emulator.env(scratch)
-            if not in_store:
-                env["SNOWFLAKE_CA_FILE"] = scratch.cert
-            result["cli_https"] = time_cli(env, runs)
-            result["https_system_store"] = in_store
     finally:
         emulator.close()
     return result
@@ -566,7 +572,7 @@ def section_latency(args, scratch):
     emulator = Emulator(scratch)
     try:
         env = emulator.env(scratch)
-        cli["select 1"] = time_cli(env, max(runs, 3))
+        cli["select 1"], = time_cli([env], max(runs, 3))
         for d in held:
             sql = f"select system$wait({int(d * 1000)}, 'MILLISECONDS')"
             walls = []
@@ -1085,7 +1091,8 @@ def report_latency(data, out, missed):
 def report_frontend(data, out, missed):
     out.append(f"Wall time of the Release `sfq` started from Python (on CPU 1, the emulator on "
                f"CPU 0, an empty `HOME`, the connection from `SNOWFLAKE_*` variables); median "
-               f"(min–max) of {data['runs']} runs.\n")
+               f"(min–max) of {data.get('cli_runs', data['runs'])} runs of `sfq -q` over HTTP and "
+               f"over HTTPS taking turns, and of {data['runs']} runs of each `sfq mcp` case.\n")
     out.append("| case | median (min–max) |")
     out.append("|---|---|")
     store = "system CA store" if data.get("https_system_store") else "`ca_file`"
