@@ -166,36 +166,32 @@ struct QueuedPartitions {
 // next in order, then whatever waited behind it; otherwise it waits in `decoded`.
 QueuedPartitions queue_in_order_locked(Query::State& state, Query::State::Slice slice) {
   QueuedPartitions queued{state.next_to_queue, state.next_to_queue};
-  const std::size_t partition = slice.batch.partition;
-  if (partition != state.next_to_queue) {
-    state.decoded[partition].push_back(std::move(slice));
+  if (slice.batch.partition != state.next_to_queue) {
+    state.decoded[slice.batch.partition].push_back(std::move(slice));
     return queued;
   }
-  // The next partition's earlier batches went to `ready` as they came (below), so this one
-  // follows them there directly: a one-batch result never touches `decoded`.
-  const bool last = slice.last;
-  state.rows_received += slice.batch.rows;
-  state.ready.push_back(std::move(slice));
-  if (!last) return queued;
-  if (const auto it = state.decoded.find(partition); it != state.decoded.end()) {
-    state.decoded.erase(it);  // emptied when this partition became the next
-  }
-  ++state.next_to_queue;
-  ++state.partitions_queued;
-  for (auto it = state.decoded.find(state.next_to_queue); it != state.decoded.end();
-       it = state.decoded.find(state.next_to_queue)) {
-    bool finished = false;
-    while (!it->second.empty() && !finished) {
-      Query::State::Slice& front = it->second.front();
-      finished = front.last;
-      state.rows_received += front.batch.rows;
-      state.ready.push_back(std::move(front));
-      it->second.pop_front();
-    }
-    if (!finished) break;
-    state.decoded.erase(it);
+  // Moves a batch to the consumer's queue; true when it was its partition's last.
+  const auto to_ready = [&state](Query::State::Slice& next) {
+    const bool last = next.last;
+    state.rows_received += next.batch.rows;
+    state.ready.push_back(std::move(next));
+    return last;
+  };
+  // The next partition's earlier batches went to `ready` as they came, so this one follows them
+  // there directly: a one-batch result never touches `decoded`.
+  bool finished = to_ready(slice);
+  while (finished) {
+    // Whatever of this partition waited in `decoded` has gone to `ready` by now.
+    state.decoded.erase(state.next_to_queue);
     ++state.next_to_queue;
     ++state.partitions_queued;
+    const auto waiting = state.decoded.find(state.next_to_queue);
+    if (waiting == state.decoded.end()) break;
+    finished = false;
+    while (!waiting->second.empty() && !finished) {
+      finished = to_ready(waiting->second.front());
+      waiting->second.pop_front();
+    }
   }
   queued.end = state.next_to_queue;
   return queued;
@@ -229,13 +225,13 @@ bool deliver_pulled(Query::State& state, RowBatch batch, bool last, std::uint64_
   return over_budget;
 }
 
-// Tells the machine (on the loop) of partitions fully delivered.
-void report_delivered(StatementMachine& machine, ClientCore& core, std::uint64_t id,
-                      QueuedPartitions queued) {
-  StatementMachine* current = &machine;
-  for (std::size_t p = queued.first; p < queued.end && current != nullptr; ++p) {
-    current->on_delivered(p);
-    current = core.machine(id);  // the last delivery may have retired it
+// Tells the query's machine (on the loop) of partitions fully delivered; the last delivery may
+// retire it.
+void report_delivered(ClientCore& core, std::uint64_t id, QueuedPartitions queued) {
+  for (std::size_t p = queued.first; p < queued.end; ++p) {
+    auto* machine = core.machine(id);
+    if (machine == nullptr) return;
+    machine->on_delivered(p);
   }
 }
 
@@ -249,9 +245,7 @@ bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
   if (!state->options.on_batch) {
     return deliver_pulled(*state, std::move(batch), last, budget, [&](QueuedPartitions queued) {
       if (queued.end == queued.first) return;
-      core.post([&core, id, queued] {
-        if (auto* machine = core.machine(id)) report_delivered(*machine, core, id, queued);
-      });
+      core.post([&core, id, queued] { report_delivered(core, id, queued); });
     });
   }
   const std::size_t bytes = batch.memory_bytes();
@@ -760,12 +754,10 @@ void StatementMachine::handle_result_200(HttpResponse response) {
             deliver_pulled(*state, std::move(set.first_batch), true, budget,
                            [&](QueuedPartitions queued) {
                              core.post([&core, id, meta, columns = set.columns, queued] {
-                               auto* machine = core.machine(id);
-                               if (machine == nullptr) return;
-                               machine->on_metadata(meta, columns);
-                               if (auto* still = core.machine(id)) {
-                                 report_delivered(*still, core, id, queued);
+                               if (auto* machine = core.machine(id)) {
+                                 machine->on_metadata(meta, columns);
                                }
+                               report_delivered(core, id, queued);
                              });
                            });
             return;
