@@ -32,6 +32,81 @@ constexpr std::array<bool, 256> kStructural = [] {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+#if defined(__SSE2__)
+// A block of 64 window bytes as bit masks: bit k stands for the block's byte k.
+struct BlockMasks {
+  std::uint64_t quotes = 0;       // `"`
+  std::uint64_t backslashes = 0;  // `\`
+  std::uint64_t structural = 0;   // `[`, `]`, `{`, `}` and `,`
+};
+
+BlockMasks classify(const char* p) noexcept {
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i open = _mm_set1_epi8('{');
+  const __m128i close = _mm_set1_epi8('}');
+  // `[` and `]` differ from `{` and `}` only in bit 5: with it set, one compare finds both.
+  const __m128i bit5 = _mm_set1_epi8(0x20);
+  BlockMasks masks;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i folded = _mm_or_si128(bytes, bit5);
+    const __m128i structural =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)),
+                     _mm_cmpeq_epi8(bytes, comma));
+    const auto bits = [](__m128i hits) {
+      return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hits)));
+    };
+    masks.quotes |= bits(_mm_cmpeq_epi8(bytes, quote)) << (16 * k);
+    masks.backslashes |= bits(_mm_cmpeq_epi8(bytes, backslash)) << (16 * k);
+    masks.structural |= bits(structural) << (16 * k);
+  }
+  return masks;
+}
+
+// The bytes after a run of backslashes of odd length: the escaped ones that may matter (a quote
+// there does not end its string; the backslashes a run escapes inside itself matter to no one).
+// `carry` in: the block's first byte is escaped (the run before it was odd); out: the same for
+// the next block.
+//
+// Adding a run's first bit to the mask carries through the run and lands on the byte after it;
+// the run is odd when that byte's position and the run's start differ in parity. Runs starting
+// at even and at odd positions are added separately so that each sum tells one parity.
+std::uint64_t escaped_bytes(std::uint64_t backslashes, bool& carry) noexcept {
+  constexpr std::uint64_t kEven = 0x5555555555555555ULL;  // bits 0, 2, 4, ...
+  const std::uint64_t escaped_first = carry ? 1 : 0;
+  const std::uint64_t runs = backslashes & ~escaped_first;  // an escaped backslash starts nothing
+  const std::uint64_t starts = runs & ~(runs << 1);
+  const std::uint64_t even_ends = (runs + (starts & kEven)) & ~runs;
+  std::uint64_t odd_ends = 0;
+  carry = __builtin_add_overflow(runs, starts & ~kEven, &odd_ends);  // odd start, 64 - s odd
+  odd_ends &= ~runs;
+  return escaped_first | (even_ends & ~kEven) | (odd_ends & kEven);
+}
+
+// The bytes inside strings — from an opening quote (included) to its closing quote (not) —
+// given the quotes that open or close one and whether the block starts inside a string.
+std::uint64_t string_bytes(std::uint64_t quotes, bool in_string) noexcept {
+  std::uint64_t inside = quotes;  // bit k: the parity of the quotes at 0..k
+  inside ^= inside << 1;
+  inside ^= inside << 2;
+  inside ^= inside << 4;
+  inside ^= inside << 8;
+  inside ^= inside << 16;
+  inside ^= inside << 32;
+  return in_string ? ~inside : inside;
+}
+#endif
+
+// Whether [from, to) holds anything but whitespace.
+bool has_content(const char* text, std::size_t from, std::size_t to) noexcept {
+  for (; from < to; ++from) {
+    if (!is_space(text[from])) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 PartitionStream::PartitionStream(Options options) : options_(std::move(options)) {
@@ -76,6 +151,111 @@ Result<bool> PartitionStream::fill_from(std::string_view& input) {
   return true;
 }
 
+// Called for every structural byte of every row: kept small enough to be inlined into both scans.
+inline PartitionStream::DataStep PartitionStream::data_structural(char c, std::size_t i) {
+  switch (c) {
+    case '[':
+    case '{':
+      ++depth_;
+      row_content_ = true;
+      return DataStep::go_on;
+    case '}':
+      if (depth_ <= 2) return DataStep::stray_brace;
+      --depth_;
+      return DataStep::go_on;
+    case ']':
+      if (depth_ > 2) {
+        --depth_;
+        return DataStep::go_on;
+      }
+      return close_data(i);
+    case ',':
+      if (depth_ != 2) return DataStep::go_on;
+      if (!row_content_) return DataStep::missing_before_comma;
+      ++rows_scanned_;
+      row_content_ = false;
+      if (rows_scanned_ <= options_.skip_rows) {
+        keep_ = i + 1;  // an already delivered row: dropped
+      } else {
+        ++rows_pending_;
+        boundary_ = i;
+        rows_before_boundary_ = rows_pending_;
+      }
+      return DataStep::go_on;
+    default:
+      return DataStep::go_on;
+  }
+}
+
+PartitionStream::DataStep PartitionStream::close_data(std::size_t i) {
+  // The last row (if any) ends here.
+  if (!row_content_ && rows_scanned_ > 0) return DataStep::missing_before_bracket;
+  depth_ = 1;
+  phase_ = Phase::after_data;
+  envelope_ += "[]";
+  if (row_content_) {
+    ++rows_scanned_;
+    if (rows_scanned_ <= options_.skip_rows) {
+      keep_ = i;
+    } else {
+      ++rows_pending_;
+    }
+  }
+  row_content_ = false;
+  boundary_ = i;
+  rows_before_boundary_ = rows_pending_;
+  return DataStep::data_ends;
+}
+
+Error PartitionStream::data_error(DataStep step, std::size_t i, std::size_t end) const {
+  const std::string at = " at byte " + std::to_string(text_bytes_ - (end - i));
+  switch (step) {
+    case DataStep::stray_brace:
+      return error("body is not valid JSON: unexpected `}`" + at);
+    case DataStep::missing_before_bracket:
+      return error("body is not valid JSON: a missing value before `]`" + at);
+    case DataStep::missing_before_comma:
+      return error("body is not valid JSON: a missing value before `,`" + at);
+    case DataStep::go_on:
+    case DataStep::data_ends:
+      break;
+  }
+  return error("body is not valid JSON" + at);
+}
+
+#if defined(__SSE2__)
+PartitionStream::DataStep PartitionStream::scan_block(const char* text, std::size_t from,
+                                                      std::size_t& at) {
+  const BlockMasks masks = classify(text + from);
+  bool carry = escape_;
+  const std::uint64_t escaped = escaped_bytes(masks.backslashes, carry);
+  const std::uint64_t inside = string_bytes(masks.quotes & ~escaped, in_string_);
+  std::uint64_t events = masks.structural & ~inside;
+  // Between rows (depth 2), anything but whitespace begins a row: the bytes between two events
+  // are looked at only then, which is rarely more than a newline.
+  std::size_t gap = from;
+  while (events != 0) {
+    const std::size_t i = from + static_cast<std::size_t>(__builtin_ctzll(events));
+    events &= events - 1;
+    if (depth_ == 2 && !row_content_) row_content_ = has_content(text, gap, i);
+    gap = i + 1;
+    const DataStep step = data_structural(text[i], i);
+    if (step != DataStep::go_on) {
+      // An event is never inside a string, nor escaped.
+      in_string_ = false;
+      escape_ = false;
+      at = i;
+      return step;
+    }
+  }
+  if (depth_ == 2 && !row_content_) row_content_ = has_content(text, gap, from + kBlock);
+  in_string_ = (inside >> 63) != 0;
+  // A backslash outside strings escapes nothing (it is not JSON: the decoder refuses it).
+  escape_ = carry && in_string_;
+  return DataStep::go_on;
+}
+#endif
+
 Status PartitionStream::scan() {
   char* const text = window_.data();
   std::size_t i = scan_;
@@ -83,6 +263,20 @@ Status PartitionStream::scan() {
   while (i < end) {
     if (phase_ == Phase::in_data) {
       // The hot loop: rows of the data array (depth 2 = between rows).
+#if defined(__SSE2__)
+      // Whole blocks of 64 bytes by their masks; the rest a byte at a time below.
+      while (i + kBlock <= end) {
+        std::size_t at = 0;
+        const DataStep step = scan_block(text, i, at);
+        if (step == DataStep::go_on) {
+          i += kBlock;
+          continue;
+        }
+        if (step != DataStep::data_ends) return data_error(step, at, end);
+        i = at + 1;
+        goto next_phase;
+      }
+#endif
       for (; i < end; ++i) {
 #if defined(__SSE2__)
         if (in_string_ && !escape_) {
@@ -111,69 +305,16 @@ Status PartitionStream::scan() {
           if (depth_ == 2 && !is_space(c)) row_content_ = true;
           continue;
         }
-        switch (c) {
-          case '"':
-            in_string_ = true;
-            row_content_ = true;
-            break;
-          case '[':
-          case '{':
-            ++depth_;
-            row_content_ = true;
-            break;
-          case '}':
-            if (depth_ <= 2) {
-              return error("body is not valid JSON: unexpected `}` at byte " +
-                           std::to_string(text_bytes_ - (end - i)));
-            }
-            --depth_;
-            break;
-          case ']':
-            if (depth_ > 2) {
-              --depth_;
-              break;
-            }
-            // The data array closes: the last row (if any) ends here.
-            if (!row_content_ && rows_scanned_ > 0) {
-              return error("body is not valid JSON: a missing value before `]` at byte " +
-                           std::to_string(text_bytes_ - (end - i)));
-            }
-            depth_ = 1;
-            phase_ = Phase::after_data;
-            envelope_ += "[]";
-            if (row_content_) {
-              ++rows_scanned_;
-              if (rows_scanned_ <= options_.skip_rows) {
-                keep_ = i;
-              } else {
-                ++rows_pending_;
-              }
-            }
-            row_content_ = false;
-            boundary_ = i;
-            rows_before_boundary_ = rows_pending_;
-            ++i;
-            goto next_phase;
-          case ',':
-            if (depth_ == 2) {
-              if (!row_content_) {
-                return error("body is not valid JSON: a missing value before `,` at byte " +
-                             std::to_string(text_bytes_ - (end - i)));
-              }
-              ++rows_scanned_;
-              row_content_ = false;
-              if (rows_scanned_ <= options_.skip_rows) {
-                keep_ = i + 1;  // an already delivered row: dropped
-              } else {
-                ++rows_pending_;
-                boundary_ = i;
-                rows_before_boundary_ = rows_pending_;
-              }
-            }
-            break;
-          default:
-            break;
+        if (c == '"') {
+          in_string_ = true;
+          row_content_ = true;
+          continue;
         }
+        const DataStep step = data_structural(c, i);
+        if (step == DataStep::go_on) continue;
+        if (step != DataStep::data_ends) return data_error(step, i, end);
+        ++i;
+        goto next_phase;
       }
       break;
     }

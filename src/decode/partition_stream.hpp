@@ -97,6 +97,27 @@ class PartitionStream {
     return StringByte::text;
   }
 
+  // What a structural byte of the data array (outside strings) did.
+  enum class DataStep : std::uint8_t {
+    go_on,
+    data_ends,  // the `]` that closes the data array
+    stray_brace,
+    missing_before_bracket,
+    missing_before_comma,
+  };
+  // Bytes looked at together by scan_block.
+  static constexpr std::size_t kBlock = 64;
+
+  // Takes `[`, `]`, `{`, `}` or `,` of the data array, outside strings, at window offset i.
+  DataStep data_structural(char c, std::size_t i);
+  // The `]` that closes the data array, at window offset i.
+  DataStep close_data(std::size_t i);
+  // The error for a DataStep that refuses the body, at window offset i (scanned up to `end`).
+  [[nodiscard]] Error data_error(DataStep step, std::size_t i, std::size_t end) const;
+  // Scans the kBlock window bytes from `from`, inside the data array, by bit masks of the
+  // block's quotes, backslashes and structural bytes: only the structural bytes outside strings
+  // are then looked at one by one. On anything but go_on, `at` is the byte it stopped at.
+  DataStep scan_block(const char* text, std::size_t from, std::size_t& at);
   // Fills the window from `input`; false when nothing could be added.
   Result<bool> fill_from(std::string_view& input);
   // Runs the state machine over window bytes [scan_, fill_).

@@ -300,4 +300,69 @@ TEST(PartitionStream, ARowLargerThanTheWindow) {
   EXPECT_EQ(cells(out.batches), reference(body));
 }
 
+// Cells whose strings end in runs of backslashes of every length up to 11 — an escaped quote
+// after the odd ones — followed by bytes that would end a row, at every offset within 64 bytes:
+// the scanner reads whole 64-byte blocks at once, so every run meets a block's edge somewhere.
+std::string escape_runs_body() {
+  std::string body = "{\"data\":[";
+  int row = 0;
+  for (std::size_t pad = 0; pad < 70; ++pad) {
+    for (int pairs = 0; pairs < 6; ++pairs) {
+      for (const bool quote : {false, true}) {
+        if (row > 0) body += ",";
+        std::string text(pad, 'x');
+        for (int k = 0; k < pairs; ++k) text += R"(\\)";
+        if (quote) text += R"(\"],[\")";
+        body += "[" + std::to_string(row++) + ",\"" + text + "\"]";
+      }
+    }
+  }
+  return body + "]}";
+}
+
+TEST(PartitionStream, BackslashRunsAcrossBlockEdges) {
+  const std::string body = escape_runs_body();
+  const auto expected = reference(body);
+  ASSERT_EQ(expected.size(), 70U * 6 * 2);
+  // Pieces of one size each time: the window's fill, and so where its blocks start, moves.
+  for (const std::size_t piece :
+       {std::size_t{1}, std::size_t{7}, std::size_t{63}, std::size_t{64}, std::size_t{65},
+        std::size_t{127}, std::size_t{129}, std::size_t{1000}, body.size()}) {
+    std::vector<std::size_t> splits;
+    for (std::size_t at = piece; at < body.size(); at += piece) splits.push_back(at);
+    for (const std::size_t slice : {std::size_t{64}, std::size_t{3000}, std::size_t{1} << 20}) {
+      PartitionStream::Options o;
+      o.partition = 3;
+      o.first_row = 100;
+      o.expected_rows = expected.size();
+      o.slice_bytes = slice;
+      Outcome out = stream(body, splits, o);
+      ASSERT_FALSE(out.error) << piece << "/" << slice << ": " << out.error->message();
+      EXPECT_EQ(cells(out.batches), expected) << "pieces of " << piece << ", slices of " << slice;
+    }
+  }
+}
+
+TEST(PartitionStream, ErrorsFarIntoTheBodyNameTheSameByteWhateverThePieces) {
+  // The same refusal whether the bad byte is met in a whole block or one byte at a time.
+  const std::string good = big_body(400, 5);
+  const std::string rows = good.substr(0, good.rfind(']'));  // without the closing `]}`
+  for (const std::string bad : {",]}", ",,[1,\"a\"]]}", ", ,[1,\"a\"]]}", "}]}", ",[1,\"a\"]}]}"}) {
+    const std::string body = rows + bad;
+    const auto whole = sfq::detail::decode_partition(body, columns(), 0, 0);
+    ASSERT_FALSE(whole.ok()) << bad;
+    PartitionStream::Options o;
+    o.slice_bytes = 1 << 20;  // no batch is cut before the bad byte
+    Outcome at_once = stream(body, {}, o);
+    std::vector<std::size_t> every;
+    for (std::size_t i = 1; i < body.size(); ++i) every.push_back(i);
+    Outcome byte_by_byte = stream(body, every, o);
+    ASSERT_TRUE(at_once.error) << bad;
+    ASSERT_TRUE(byte_by_byte.error) << bad;
+    EXPECT_EQ(at_once.error->message(), byte_by_byte.error->message()) << bad;
+    EXPECT_NE(at_once.error->message().find("not valid JSON"), std::string::npos)
+        << at_once.error->message();
+  }
+}
+
 }  // namespace
