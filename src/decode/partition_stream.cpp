@@ -97,7 +97,6 @@ std::uint64_t string_bytes(std::uint64_t quotes, bool in_string) noexcept {
   inside ^= inside << 32;
   return in_string ? ~inside : inside;
 }
-#endif
 
 // Whether [from, to) holds anything but whitespace.
 bool has_content(const char* text, std::size_t from, std::size_t to) noexcept {
@@ -106,6 +105,7 @@ bool has_content(const char* text, std::size_t from, std::size_t to) noexcept {
   }
   return false;
 }
+#endif
 
 }  // namespace
 

@@ -118,6 +118,7 @@ class PartitionStream {
   // block's quotes, backslashes and structural bytes: only the structural bytes outside strings
   // are then looked at one by one. On anything but go_on, `at` is the byte it stopped at.
   DataStep scan_block(const char* text, std::size_t from, std::size_t& at);
+
   // Fills the window from `input`; false when nothing could be added.
   Result<bool> fill_from(std::string_view& input);
   // Runs the state machine over window bytes [scan_, fill_).
