@@ -5,13 +5,19 @@
 // A later partition's body is `{"data":[[row],[row],...]}` (other top-level members allowed),
 // gzip'd or not. PartitionStream is fed the body in pieces of any size. It inflates them
 // (GzipStream, decode/gzip.hpp) into a window of about `slice_bytes`, finds where rows end with
-// a small byte state machine (nesting depth, inside a string, after a backslash — all carried
-// across pieces), and every time the window holds about `slice_bytes` of complete rows it
+// a small state machine (nesting depth, inside a string, after a backslash — all carried across
+// pieces), and every time the window holds about `slice_bytes` of complete rows it
 // decodes them with decode_owned_partition (decode/result_parser.hpp), wrapped as
 // `{"data":[` rows `]}`, into one RowBatch. The rest of the body (everything but the rows of the
 // `data` array) is kept aside and checked at the end by the same decoder, so a body is accepted
 // or refused as decode_partition would, with the same words; and at the end the partition's
 // row count is checked against its rowCount when that is known.
+//
+// The state machine reads whole blocks of 64 bytes at once where SSE2 is there: masks of the
+// block's quotes, backslashes and brackets/braces/commas tell which quotes are escaped and which
+// bytes lie inside strings without a branch per byte, and only the brackets, braces and commas
+// outside strings are then taken one by one. What is left at the window's end (under 64 bytes)
+// goes a byte at a time, with the same state.
 //
 // `skip_rows` drops the partition's first rows without decoding them: a fetch retried after some
 // rows of the partition were already delivered starts the body again and goes on where the last
