@@ -157,8 +157,11 @@ struct ConnectionOptions {
   [[nodiscard]] std::string to_string() const;
 };
 
-/// The CA bundle libsfq verifies servers against when `ca_file` is empty: libcurl's compiled-in
-/// bundle when it is readable, else "" (libcurl's own defaults then apply). Any thread.
+/// The system store's CA bundle file: libcurl's compiled-in bundle when it is readable, else "".
+/// With `ca_file` empty, libsfq verifies servers against libcurl's compiled-in CA directory when
+/// there is one (hashed, as Debian's /etc/ssl/certs: each CA read once per Client, when a
+/// connection first needs it), else against this bundle (parsed once per Client), else against
+/// libcurl's own defaults. Any thread.
 [[nodiscard]] std::string default_ca_bundle();
 
 }  // namespace sfq

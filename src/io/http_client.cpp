@@ -8,6 +8,8 @@
 #include "io/http_client.hpp"
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -186,6 +188,13 @@ struct CurlCallbacks {
     return static_cast<HttpClient*>(client)->on_curl_timer_change(timeout_ms);
   }
 
+  // CURLOPT_SSL_CTX_FUNCTION: a new TLS connection's context gets the client's shared CA store
+  // (SSL_CTX_set1_cert_store takes a reference; the context's own, empty store is dropped).
+  static CURLcode ssl_context(CURL* /*easy*/, void* context, void* store) {
+    SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(context), static_cast<X509_STORE*>(store));
+    return CURLE_OK;
+  }
+
   static int prereq(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/,
                     int /*local_port*/) {
     static_cast<HttpClient::Transfer*>(user)->request_left = true;
@@ -293,7 +302,41 @@ void HttpClient::ShareDeleter::operator()(void* share) const noexcept {
   curl_share_cleanup(static_cast<CURLSH*>(share));
 }
 
+void HttpClient::CaStoreDeleter::operator()(void* store) const noexcept {
+  X509_STORE_free(static_cast<X509_STORE*>(store));
+}
+
 namespace {
+bool is_readable_directory(const std::string& path) {
+  struct stat info {};
+  return !path.empty() && ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
+         ::access(path.c_str(), R_OK | X_OK) == 0;
+}
+
+// An X509_STORE that looks CAs up in the hashed directory `directory` (<subject hash>.N files)
+// as connections need them and keeps each one it read; null when one cannot be made or this
+// libcurl cannot hand it to connections.
+X509_STORE* directory_ca_store(const std::string& directory) {
+  // CURLOPT_SSL_CTX_FUNCTION exists only with some TLS backends (OpenSSL among them).
+  CURL* probe = curl_easy_init();
+  if (probe == nullptr) return nullptr;
+  const CURLcode supported =
+      curl_easy_setopt(probe, CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
+  curl_easy_cleanup(probe);
+  if (supported != CURLE_OK) return nullptr;
+  X509_STORE* store = X509_STORE_new();
+  if (store == nullptr) return nullptr;
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+  if (lookup == nullptr || X509_LOOKUP_add_dir(lookup, directory.c_str(), X509_FILETYPE_PEM) != 1) {
+    X509_STORE_free(store);
+    return nullptr;
+  }
+  // What libcurl sets on the stores it fills itself: an intermediate CA in the store is a trust
+  // anchor too.
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+  return store;
+}
+
 // libcurl's compile-time CA defaults, each "" when absent or unreadable.
 struct DefaultCaStore {
   std::string bundle;
@@ -312,9 +355,8 @@ const DefaultCaStore& default_ca_store() {
       found.bundle = path;
     }
     path = nullptr;
-    struct stat info {};
     if (curl_easy_getinfo(probe, CURLINFO_CAPATH, &path) == CURLE_OK && path != nullptr &&
-        ::stat(path, &info) == 0 && S_ISDIR(info.st_mode) && ::access(path, R_OK | X_OK) == 0) {
+        is_readable_directory(path)) {
       found.directory = path;
     }
     curl_easy_cleanup(probe);
@@ -363,6 +405,10 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
         options_.system_ca_bundle.empty() ? default_ca_bundle() : options_.system_ca_bundle;
     ca_directory_ = options_.system_ca_directory.empty() ? default_ca_directory()
                                                          : options_.system_ca_directory;
+    if (!is_readable_directory(ca_directory_)) ca_directory_.clear();
+    if (options_.verify_tls && !ca_directory_.empty()) {
+      ca_store_.reset(directory_ca_store(ca_directory_));
+    }
   } else {
     ca_bundle_ = options_.ca_file;
   }
@@ -603,10 +649,12 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (lazy_ca_lookup()) {
-    // Only the directory: each new connection reads the one CA it needs.
+  if (options_.verify_tls && ca_store_) {
+    // libcurl loads no CA itself: each new connection gets the shared store over the directory.
     set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAPATH, ca_directory_.c_str());
+    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+    set(CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
+    set(CURLOPT_SSL_CTX_DATA, ca_store_.get());
   } else if (!ca_bundle_.empty()) {
     set(CURLOPT_CAINFO, ca_bundle_.c_str());
     // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
@@ -678,15 +726,9 @@ void HttpClient::remove_from_multi(Transfer& transfer) {
   }
 }
 
-bool HttpClient::lazy_ca_lookup() const noexcept {
-  return options_.verify_tls && !ca_directory_.empty() &&
-         tls_connections_ < options_.lazy_ca_connections;
-}
-
 std::string HttpClient::ca_store_description() const {
   if (!options_.ca_file.empty()) return "the CA file " + options_.ca_file;
-  std::string where = ca_bundle_;
-  if (!ca_directory_.empty()) where = where.empty() ? ca_directory_ : ca_directory_ + ", " + where;
+  const std::string where = ca_store_ ? ca_directory_ : ca_bundle_;
   return "the system CA store" + (where.empty() ? std::string() : " (" + where + ")");
 }
 
@@ -940,11 +982,6 @@ void HttpClient::collect_completions() {
     curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     long os_errno = 0;  // NOLINT(runtime/int): libcurl's type
     curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-    long connects = 0;  // NOLINT(runtime/int): libcurl's type
-    if (util::istarts_with(transfer.request.url, "https://") &&
-        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
-      tls_connections_ += static_cast<std::uint64_t>(connects);
-    }
     remove_from_multi(transfer);
 
     HttpResponse& response = transfer.response;

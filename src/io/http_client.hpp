@@ -26,19 +26,20 @@
 // opening its own. Plain HTTP is HTTP/1.1 and never waits: there libcurl would learn that a
 // connection cannot multiplex only from its first response.
 //
-// TLS: the CA store is never read per request, and read whole at most once per HttpClient.
-// Parsing a whole CA bundle costs tens of milliseconds (Debian's has about 140 CAs), while
-// looking up the one CA a connection needs in a hashed CA directory costs about 0.2 ms. So:
-//   - ca_file set: that file, parsed once and kept in libcurl's CA cache (in the multi handle,
-//     which libcurl keeps only while no CA directory is set — and Debian's libcurl sets one by
-//     default — so the directory is cleared explicitly).
-//   - the system store (ca_file empty), when libcurl has a default CA directory: the first
-//     lazy_ca_connections new TLS connections look their CA up there (a one-shot CLI opens one
-//     connection and never pays for the bundle); past that many, the client has shown it opens
-//     connections often and switches to its bundle file, parsed once and cached as above. (Its
-//     earlier connections are then no longer reused: libcurl reuses a connection only for the
-//     same CA settings. They are closed as the connection cache needs room.)
-//   - the system store without a CA directory: the bundle file, parsed once and cached.
+// TLS: the CA store is never read per request, and every CA at most once per HttpClient.
+// Parsing a whole CA bundle costs tens of milliseconds and most of a megabyte (Debian's has
+// about 140 CAs), while reading the one CA a connection needs from a hashed CA directory costs
+// about 0.2 ms. So:
+//   - the system store (ca_file empty), when it has a CA directory: one X509_STORE per client
+//     that looks CAs up in the directory and keeps what it read, given to every new TLS
+//     connection (libcurl makes an SSL_CTX per connection; CURLOPT_SSL_CTX_FUNCTION hands it
+//     this store). A CA is read the first time a connection needs it, never again, and the
+//     bundle not at all: a one-shot CLI reads one file, a service with thousands of connections
+//     the same one file.
+//   - ca_file set, or the system store without a CA directory (or a libcurl without
+//     CURLOPT_SSL_CTX_FUNCTION): that bundle file, parsed once and kept in libcurl's CA cache
+//     (in the multi handle, which libcurl keeps only while no CA directory is set — and
+//     Debian's libcurl sets one by default — so the directory is cleared explicitly).
 // TLS sessions and DNS answers live in a share handle used by every request of this client, so
 // a new connection to a host resumes the TLS session of an earlier one instead of a full
 // handshake.
@@ -156,10 +157,6 @@ struct HttpClientOptions {
   /// Trusted CAs (PEM file). Empty: the system store (libcurl's built-in CA directory and bundle;
   /// see "TLS" above).
   std::string ca_file;
-  /// With the system store and a CA directory: how many new TLS connections look their CA up in
-  /// the directory before the client parses the whole bundle once instead (see "TLS" above).
-  /// About the break-even point here: a bundle parse costs as much as ~150 directory lookups.
-  std::uint64_t lazy_ca_connections = 128;
   /// Where the system store is; empty: libcurl's compile-time defaults (default_ca_bundle(),
   /// default_ca_directory()). Tests point them at a store of their own.
   std::string system_ca_bundle;
@@ -278,9 +275,12 @@ class HttpClient {
   // see "TLS" above.
   std::string ca_bundle_;
   std::string ca_directory_;
-  std::uint64_t tls_connections_ = 0;  // new TLS connections made by finished transfers
-  // Whether the next transfer looks its CA up in ca_directory_ rather than the bundle.
-  [[nodiscard]] bool lazy_ca_lookup() const noexcept;
+  // The X509_STORE over ca_directory_ that every TLS connection shares (see "TLS" above); null
+  // when the bundle is used instead.
+  struct CaStoreDeleter {
+    void operator()(void* store) const noexcept;
+  };
+  std::unique_ptr<void, CaStoreDeleter> ca_store_;
   // What the store is, for error messages.
   [[nodiscard]] std::string ca_store_description() const;
   // Declared before multi_, so destroyed after it: closing cached connections may still touch

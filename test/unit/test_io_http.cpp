@@ -354,10 +354,19 @@ class Http : public ::testing::Test {
     return *servers_.back();
   }
 
-  Served& serve_tls(std::string& base, const SelfSignedCertificate& certificate) {
+  // `resumable` false: the server resumes no TLS session (no tickets, no session cache), so
+  // that every connection makes a full handshake and verifies the certificate.
+  Served& serve_tls(std::string& base, const SelfSignedCertificate& certificate,
+                    bool resumable = true) {
     auto served = std::make_unique<Served>();
     served->tls = std::make_unique<TlsServer>(certificate.cert, certificate.key);
     EXPECT_TRUE(served->tls->is_valid());
+    if (!resumable) {
+      SSL_CTX* context = served->tls->ssl_context();
+      SSL_CTX_set_options(context, SSL_OP_NO_TICKET);
+      SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
+      SSL_CTX_set_num_tickets(context, 0);
+    }
     install_routes(*served->tls, served->stats);
     EXPECT_TRUE(served->tls->begin(8));
     base = "https://127.0.0.1:" + std::to_string(served->tls->port());
@@ -1342,14 +1351,14 @@ TEST_F(Http, TheCaFileIsReadOncePerClientAndTlsSessionsAreResumed) {
   EXPECT_EQ(served.stats.resumed.load(), kConnections - 1);
 }
 
-TEST_F(Http, TheSystemCaBundleIsReadOncePerClient) {
+TEST_F(Http, WithoutACaDirectoryTheSystemCaBundleIsReadOncePerClient) {
   const std::string bundle = sfq::detail::default_ca_bundle();
   if (bundle.empty()) GTEST_SKIP() << "this libcurl has no built-in CA bundle file";
   const SelfSignedCertificate certificate;  // not in the system store: every handshake fails
   std::string base;
   serve_tls(base, certificate);
-  HttpClientOptions options;        // the system store, as users have it
-  options.lazy_ca_connections = 0;  // the bundle from the first connection on
+  HttpClientOptions options;  // the system store, as users have it, but no CA directory
+  options.system_ca_directory = testing::TempDir() + "sfq_io_no_such_ca_directory";
   HttpClient& http = client(options);
   constexpr int kConnections = 8;
   const int opens = count_opens(bundle, [&] {
@@ -1357,6 +1366,7 @@ TEST_F(Http, TheSystemCaBundleIsReadOncePerClient) {
       const HttpResult result = get(http, base + "/hello");
       ASSERT_FALSE(result.ok());
       EXPECT_EQ(result.error().category(), ErrorCategory::transport);
+      EXPECT_THAT(result.error().message(), HasSubstr(bundle));  // the store it was checked against
     }
   });
   // Once per client; other processes on the machine may open the bundle meanwhile, hence the
@@ -1365,11 +1375,12 @@ TEST_F(Http, TheSystemCaBundleIsReadOncePerClient) {
   EXPECT_LT(opens, kConnections / 2);
 }
 
-TEST_F(Http, TheSystemStoreIsLookedUpPerConnectionUntilTheBundlePaysOff) {
+TEST_F(Http, TheSystemCaDirectoryIsReadOncePerCaAndTheBundleNever) {
   const SelfSignedCertificate certificate;
   ASSERT_NE(certificate.cert, nullptr);
   std::string base;
-  Served& served = serve_tls(base, certificate);
+  // No TLS session is resumed: every connection verifies the certificate against the store.
+  Served& served = serve_tls(base, certificate, /*resumable=*/false);
   // A system store of this test's own, laid out as Debian's: a hashed CA directory
   // (<subject hash>.0) and a bundle file, both holding the test CA.
   const std::string directory = testing::TempDir() + "sfq_io_ca_dir_" + std::to_string(::getpid());
@@ -1388,27 +1399,42 @@ TEST_F(Http, TheSystemStoreIsLookedUpPerConnectionUntilTheBundlePaysOff) {
   HttpClientOptions options;
   options.system_ca_directory = directory;
   options.system_ca_bundle = bundle;
-  options.lazy_ca_connections = 3;
   HttpClient& http = client(options);
-  auto connect = [&](int connections) {
-    for (int i = 0; i < connections; ++i) {
-      const HttpResult result = get(http, base + "/bye");  // "/bye" closes the connection
-      ASSERT_TRUE(result.ok()) << result.error().what();
-      EXPECT_EQ(result->status, 200);
-    }
-  };
-  // The first connections look the CA up in the directory and never read the bundle.
+  constexpr int kConnections = 8;
   int bundle_opens = 0;
-  const int lookups =
-      count_opens(entry, [&] { bundle_opens = count_opens(bundle, [&] { connect(3); }); });
+  const int lookups = count_opens(entry, [&] {
+    bundle_opens = count_opens(bundle, [&] {
+      for (int i = 0; i < kConnections; ++i) {
+        const HttpResult result = get(http, base + "/bye");  // "/bye" closes the connection
+        ASSERT_TRUE(result.ok()) << result.error().what();
+        EXPECT_EQ(result->status, 200);
+      }
+    });
+  });
+  EXPECT_EQ(served.stats.connections(), static_cast<std::size_t>(kConnections));
+  EXPECT_EQ(served.stats.resumed.load(), 0);  // eight full handshakes, eight verifications
+  EXPECT_EQ(lookups, 1);  // the CA read from the directory once, for all of them
   EXPECT_EQ(bundle_opens, 0);
-  EXPECT_GE(lookups, 1);  // the first handshake; the later ones may resume its TLS session
-  // Past lazy_ca_connections the bundle is parsed, once, for every later connection.
-  const int later_lookups =
-      count_opens(entry, [&] { bundle_opens = count_opens(bundle, [&] { connect(5); }); });
-  EXPECT_EQ(bundle_opens, 1);
-  EXPECT_EQ(later_lookups, 0);
-  EXPECT_EQ(served.stats.connections(), 8U);
+
+  // A second client has a store of its own: it reads the CA once more.
+  HttpClient& other = client(options);
+  const int other_lookups = count_opens(entry, [&] {
+    for (int i = 0; i < 2; ++i) {
+      const HttpResult result = get(other, base + "/bye");
+      ASSERT_TRUE(result.ok()) << result.error().what();
+    }
+  });
+  EXPECT_EQ(other_lookups, 1);
+
+  // A certificate the directory does not hold is refused, and the error names the directory.
+  const SelfSignedCertificate stranger;
+  std::string stranger_base;
+  serve_tls(stranger_base, stranger, /*resumable=*/false);
+  const HttpResult refused = get(http, stranger_base + "/hello");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().category(), ErrorCategory::transport);
+  EXPECT_THAT(refused.error().message(),
+              HasSubstr("not trusted by the system CA store (" + directory));
   std::remove(entry.c_str());
   std::remove(bundle.c_str());
   ::rmdir(directory.c_str());
