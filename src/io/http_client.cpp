@@ -188,15 +188,10 @@ struct CurlCallbacks {
     return static_cast<HttpClient*>(client)->on_curl_timer_change(timeout_ms);
   }
 
-  // CURLOPT_SSL_CTX_FUNCTION, for every new TLS connection's context (libcurl makes one per
-  // connection). Its two record buffers (about 17 KB each) are freed whenever they are empty
-  // rather than held for the connection's life, which an idle keep-alive connection does not
-  // need. With the system store it also gets the client's shared CA store
+  // CURLOPT_SSL_CTX_FUNCTION: a new TLS connection's context gets the client's shared CA store
   // (SSL_CTX_set1_cert_store takes a reference; the context's own, empty store is dropped).
   static CURLcode ssl_context(CURL* /*easy*/, void* context, void* store) {
-    auto* tls = static_cast<SSL_CTX*>(context);
-    SSL_CTX_set_mode(tls, SSL_MODE_RELEASE_BUFFERS);
-    if (store != nullptr) SSL_CTX_set1_cert_store(tls, static_cast<X509_STORE*>(store));
+    SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(context), static_cast<X509_STORE*>(store));
     return CURLE_OK;
   }
 
@@ -318,26 +313,17 @@ bool is_readable_directory(const std::string& path) {
          ::access(path.c_str(), R_OK | X_OK) == 0;
 }
 
-// Whether this libcurl takes CURLOPT_SSL_CTX_FUNCTION (only some TLS backends do, OpenSSL
-// among them).
-bool ssl_context_function_supported() {
-  ensure_curl_initialised();
-  static const bool supported = [] {
-    CURL* probe = curl_easy_init();
-    if (probe == nullptr) return false;
-    const CURLcode code =
-        curl_easy_setopt(probe, CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
-    curl_easy_cleanup(probe);
-    return code == CURLE_OK;
-  }();
-  return supported;
-}
-
 // An X509_STORE that looks CAs up in the hashed directory `directory` (<subject hash>.N files)
 // as connections need them and keeps each one it read; null when one cannot be made or this
 // libcurl cannot hand it to connections.
 X509_STORE* directory_ca_store(const std::string& directory) {
-  if (!ssl_context_function_supported()) return nullptr;
+  // CURLOPT_SSL_CTX_FUNCTION exists only with some TLS backends (OpenSSL among them).
+  CURL* probe = curl_easy_init();
+  if (probe == nullptr) return nullptr;
+  const CURLcode supported =
+      curl_easy_setopt(probe, CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
+  curl_easy_cleanup(probe);
+  if (supported != CURLE_OK) return nullptr;
   X509_STORE* store = X509_STORE_new();
   if (store == nullptr) return nullptr;
   X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
@@ -663,14 +649,12 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (ssl_context_function_supported()) {
-    set(CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
-    set(CURLOPT_SSL_CTX_DATA, ca_store_.get());
-  }
   if (options_.verify_tls && ca_store_) {
     // libcurl loads no CA itself: each new connection gets the shared store over the directory.
     set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
     set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+    set(CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
+    set(CURLOPT_SSL_CTX_DATA, ca_store_.get());
   } else if (!ca_bundle_.empty()) {
     set(CURLOPT_CAINFO, ca_bundle_.c_str());
     // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
