@@ -8,6 +8,8 @@
 #include "io/http_client.hpp"
 
 #include <curl/curl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <sys/epoll.h>
@@ -178,6 +180,67 @@ struct HttpClient::Transfer {
   }
 };
 
+// The system store as every TLS connection of one client shares it (see "TLS" in the header):
+// the hashed CA directory, whose CAs are read as connections need them and kept, and the bundle
+// file, read into the same store — once — only when a chain has no possible anchor in the
+// directory. So a CA appended to the bundle file alone (as some container images do) is trusted,
+// as libcurl's defaults, which name both, would trust it; and the bundle costs nothing while the
+// directory has what connections need.
+struct SystemCaStore {
+  X509_STORE* store = nullptr;
+  std::string bundle;  // "" when there is none
+  bool bundle_read = false;
+  SystemCaStore() = default;
+  SystemCaStore(const SystemCaStore&) = delete;
+  SystemCaStore& operator=(const SystemCaStore&) = delete;
+  ~SystemCaStore() { X509_STORE_free(store); }
+};
+
+namespace {
+// Whether any certificate of the chain being verified (the leaf and what the server sent with
+// it) has its issuer or itself in the store: without one, the chain cannot end at an anchor
+// there. From the top of the chain down, where a hit is likeliest (a root CA, read once and
+// then found in the store).
+bool may_anchor(X509_STORE_CTX* ctx) {
+  const auto in_store = [ctx](const X509_NAME* name) {
+    X509_OBJECT* found = X509_STORE_CTX_get_obj_by_subject(ctx, X509_LU_X509, name);
+    if (found == nullptr) return false;
+    X509_OBJECT_free(found);
+    return true;
+  };
+  STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
+  const int count = sent != nullptr ? sk_X509_num(sent) : 0;
+  for (int i = count - 1; i >= -1; --i) {
+    X509* cert = i >= 0 ? sk_X509_value(sent, i) : X509_STORE_CTX_get0_cert(ctx);
+    if (cert == nullptr) continue;
+    if (in_store(X509_get_issuer_name(cert)) || in_store(X509_get_subject_name(cert))) return true;
+  }
+  return false;
+}
+
+// Every certificate of the bundle file into the store (those already there are kept once).
+void read_bundle(SystemCaStore& system) {
+  system.bundle_read = true;
+  BIO* file = BIO_new_file(system.bundle.c_str(), "r");
+  if (file != nullptr) {
+    while (X509* cert = PEM_read_bio_X509_AUX(file, nullptr, nullptr, nullptr)) {
+      X509_STORE_add_cert(system.store, cert);
+      X509_free(cert);
+    }
+    BIO_free(file);
+  }
+  ERR_clear_error();  // the end of the file reads as an error
+}
+
+// SSL_CTX_set_cert_verify_callback: the chain is verified as OpenSSL would (X509_verify_cert),
+// after reading the bundle into the store if the directory alone cannot anchor it.
+int verify_chain(X509_STORE_CTX* ctx, void* data) {
+  auto& system = *static_cast<SystemCaStore*>(data);
+  if (!system.bundle_read && !system.bundle.empty() && !may_anchor(ctx)) read_bundle(system);
+  return X509_verify_cert(ctx);
+}
+}  // namespace
+
 // The C callbacks libcurl calls. They never throw and never call back into curl_multi_*.
 struct CurlCallbacks {
   static int socket(CURL* easy, curl_socket_t fd, int what, void* client, void* /*socketp*/) {
@@ -189,9 +252,13 @@ struct CurlCallbacks {
   }
 
   // CURLOPT_SSL_CTX_FUNCTION: a new TLS connection's context gets the client's shared CA store
-  // (SSL_CTX_set1_cert_store takes a reference; the context's own, empty store is dropped).
-  static CURLcode ssl_context(CURL* /*easy*/, void* context, void* store) {
-    SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(context), static_cast<X509_STORE*>(store));
+  // (SSL_CTX_set1_cert_store takes a reference; the context's own, empty store is dropped) and
+  // verifies its chain through verify_chain.
+  static CURLcode ssl_context(CURL* /*easy*/, void* context, void* data) {
+    auto* tls = static_cast<SSL_CTX*>(context);
+    auto* system = static_cast<SystemCaStore*>(data);
+    SSL_CTX_set1_cert_store(tls, system->store);
+    SSL_CTX_set_cert_verify_callback(tls, &verify_chain, system);
     return CURLE_OK;
   }
 
@@ -302,9 +369,7 @@ void HttpClient::ShareDeleter::operator()(void* share) const noexcept {
   curl_share_cleanup(static_cast<CURLSH*>(share));
 }
 
-void HttpClient::CaStoreDeleter::operator()(void* store) const noexcept {
-  X509_STORE_free(static_cast<X509_STORE*>(store));
-}
+void HttpClient::CaStoreDeleter::operator()(SystemCaStore* store) const noexcept { delete store; }
 
 namespace {
 bool is_readable_directory(const std::string& path) {
@@ -316,7 +381,7 @@ bool is_readable_directory(const std::string& path) {
 // An X509_STORE that looks CAs up in the hashed directory `directory` (<subject hash>.N files)
 // as connections need them and keeps each one it read; null when one cannot be made or this
 // libcurl cannot hand it to connections.
-X509_STORE* directory_ca_store(const std::string& directory) {
+X509_STORE* directory_store(const std::string& directory) {
   // CURLOPT_SSL_CTX_FUNCTION exists only with some TLS backends (OpenSSL among them).
   CURL* probe = curl_easy_init();
   if (probe == nullptr) return nullptr;
@@ -407,7 +472,11 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
                                                          : options_.system_ca_directory;
     if (!is_readable_directory(ca_directory_)) ca_directory_.clear();
     if (options_.verify_tls && !ca_directory_.empty()) {
-      ca_store_.reset(directory_ca_store(ca_directory_));
+      if (X509_STORE* store = directory_store(ca_directory_)) {
+        ca_store_.reset(new SystemCaStore);
+        ca_store_->store = store;
+        ca_store_->bundle = ca_bundle_;
+      }
     }
   } else {
     ca_bundle_ = options_.ca_file;
@@ -728,7 +797,8 @@ void HttpClient::remove_from_multi(Transfer& transfer) {
 
 std::string HttpClient::ca_store_description() const {
   if (!options_.ca_file.empty()) return "the CA file " + options_.ca_file;
-  const std::string where = ca_store_ ? ca_directory_ : ca_bundle_;
+  std::string where = ca_store_ ? ca_directory_ : ca_bundle_;
+  if (ca_store_ && !ca_bundle_.empty()) where += ", " + ca_bundle_;
   return "the system CA store" + (where.empty() ? std::string() : " (" + where + ")");
 }
 

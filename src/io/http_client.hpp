@@ -33,9 +33,11 @@
 //   - the system store (ca_file empty), when it has a CA directory: one X509_STORE per client
 //     that looks CAs up in the directory and keeps what it read, given to every new TLS
 //     connection (libcurl makes an SSL_CTX per connection; CURLOPT_SSL_CTX_FUNCTION hands it
-//     this store). A CA is read the first time a connection needs it, never again, and the
-//     bundle not at all: a one-shot CLI reads one file, a service with thousands of connections
-//     the same one file.
+//     this store). A CA is read the first time a connection needs it, never again: a one-shot
+//     CLI reads one file, a service with thousands of connections the same one file. The
+//     bundle file is read into the same store, once, only if a chain has no possible anchor in
+//     the directory (a CA appended to the bundle alone is trusted, as libcurl's defaults, which
+//     name both, trust it).
 //   - ca_file set, or the system store without a CA directory (or a libcurl without
 //     CURLOPT_SSL_CTX_FUNCTION): that bundle file, parsed once and kept in libcurl's CA cache
 //     (in the multi handle, which libcurl keeps only while no CA directory is set — and
@@ -78,6 +80,8 @@
 #include "sfq/error.hpp"
 
 namespace sfq::detail {
+
+struct SystemCaStore;  // http_client.cpp: the system CA store one client's connections share
 
 /// An immutable set of request headers ("Name: value"), turned into libcurl's header list once
 /// and shared by every request that carries it: a client sends the very same headers (the same
@@ -275,12 +279,13 @@ class HttpClient {
   // see "TLS" above.
   std::string ca_bundle_;
   std::string ca_directory_;
-  // The X509_STORE over ca_directory_ that every TLS connection shares (see "TLS" above); null
-  // when the bundle is used instead.
+  // The store over ca_directory_ (and, when needed, ca_bundle_) that every TLS connection shares
+  // (see "TLS" above); null when libcurl reads the bundle instead. Declared before multi_, so
+  // destroyed after the connections that verify against it.
   struct CaStoreDeleter {
-    void operator()(void* store) const noexcept;
+    void operator()(SystemCaStore* store) const noexcept;
   };
-  std::unique_ptr<void, CaStoreDeleter> ca_store_;
+  std::unique_ptr<SystemCaStore, CaStoreDeleter> ca_store_;
   // What the store is, for error messages.
   [[nodiscard]] std::string ca_store_description() const;
   // Declared before multi_, so destroyed after it: closing cached connections may still touch

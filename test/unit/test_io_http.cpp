@@ -1440,6 +1440,51 @@ TEST_F(Http, TheSystemCaDirectoryIsReadOncePerCaAndTheBundleNever) {
   ::rmdir(directory.c_str());
 }
 
+TEST_F(Http, ACaInTheSystemBundleAloneIsTrustedAndTheBundleReadOnce) {
+  // As some container images add a CA: appended to the bundle file, absent from the directory.
+  const SelfSignedCertificate certificate;
+  ASSERT_NE(certificate.cert, nullptr);
+  std::string base;
+  Served& served = serve_tls(base, certificate, /*resumable=*/false);
+  const std::string directory =
+      testing::TempDir() + "sfq_io_empty_ca_dir_" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(directory.c_str(), 0700) == 0 || errno == EEXIST, true);
+  const std::string bundle =
+      testing::TempDir() + "sfq_io_appended_bundle_" + std::to_string(::getpid()) + ".pem";
+  {
+    std::ifstream in(certificate.pem_path, std::ios::binary);
+    std::ofstream out(bundle, std::ios::binary);
+    out << in.rdbuf();
+    ASSERT_TRUE(out.good());
+  }
+  HttpClientOptions options;
+  options.system_ca_directory = directory;
+  options.system_ca_bundle = bundle;
+  HttpClient& http = client(options);
+  constexpr int kConnections = 4;
+  const int opens = count_opens(bundle, [&] {
+    for (int i = 0; i < kConnections; ++i) {
+      const HttpResult result = get(http, base + "/bye");
+      ASSERT_TRUE(result.ok()) << result.error().what();
+      EXPECT_EQ(result->status, 200);
+    }
+  });
+  EXPECT_EQ(served.stats.connections(), static_cast<std::size_t>(kConnections));
+  EXPECT_EQ(served.stats.resumed.load(), 0);
+  EXPECT_EQ(opens, 1);  // read when the directory could not anchor the chain, then kept
+
+  // A certificate neither holds is refused, and the error names both.
+  const SelfSignedCertificate stranger;
+  std::string stranger_base;
+  serve_tls(stranger_base, stranger, /*resumable=*/false);
+  const HttpResult refused = get(http, stranger_base + "/hello");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message(),
+              HasSubstr("not trusted by the system CA store (" + directory + ", " + bundle + ")"));
+  std::remove(bundle.c_str());
+  ::rmdir(directory.c_str());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Logging, threads, signals
 
