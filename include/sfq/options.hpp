@@ -160,8 +160,9 @@ struct ConnectionOptions {
 /// The system store's CA bundle file: libcurl's compiled-in bundle when it is readable, else "".
 /// With `ca_file` empty, libsfq verifies servers against libcurl's compiled-in CA directory when
 /// there is one (hashed, as Debian's /etc/ssl/certs: each CA read once per Client, when a
-/// connection first needs it), else against this bundle (parsed once per Client), else against
-/// libcurl's own defaults. Any thread.
+/// connection first needs it) and this bundle (read once per Client, and only when a server's
+/// chain has no possible anchor in the directory); without a directory against this bundle
+/// alone (parsed once per Client); without either against libcurl's own defaults. Any thread.
 [[nodiscard]] std::string default_ca_bundle();
 
 }  // namespace sfq
