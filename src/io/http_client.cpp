@@ -229,14 +229,19 @@ void read_bundle(SystemCaStore& system) {
     }
     BIO_free(file);
   }
-  ERR_clear_error();  // the end of the file reads as an error
 }
 
 // SSL_CTX_set_cert_verify_callback: the chain is verified as OpenSSL would (X509_verify_cert),
 // after reading the bundle into the store if the directory alone cannot anchor it.
 int verify_chain(X509_STORE_CTX* ctx, void* data) {
   auto& system = *static_cast<SystemCaStore*>(data);
-  if (!system.bundle_read && !system.bundle.empty() && !may_anchor(ctx)) read_bundle(system);
+  if (!system.bundle_read && !system.bundle.empty()) {
+    // What the look-ups and the reading leave on the thread's error queue (a miss, the end of
+    // the file) is theirs, not the handshake's: dropped.
+    ERR_set_mark();
+    if (!may_anchor(ctx)) read_bundle(system);
+    ERR_pop_to_mark();
+  }
   return X509_verify_cert(ctx);
 }
 }  // namespace
