@@ -383,34 +383,12 @@ bool is_readable_directory(const std::string& path) {
          ::access(path.c_str(), R_OK | X_OK) == 0;
 }
 
-// An X509_STORE that looks CAs up in the hashed directory `directory` (<subject hash>.N files)
-// as connections need them and keeps each one it read; null when one cannot be made or this
-// libcurl cannot hand it to connections.
-X509_STORE* directory_store(const std::string& directory) {
-  // CURLOPT_SSL_CTX_FUNCTION exists only with some TLS backends (OpenSSL among them).
-  CURL* probe = curl_easy_init();
-  if (probe == nullptr) return nullptr;
-  const CURLcode supported =
-      curl_easy_setopt(probe, CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
-  curl_easy_cleanup(probe);
-  if (supported != CURLE_OK) return nullptr;
-  X509_STORE* store = X509_STORE_new();
-  if (store == nullptr) return nullptr;
-  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
-  if (lookup == nullptr || X509_LOOKUP_add_dir(lookup, directory.c_str(), X509_FILETYPE_PEM) != 1) {
-    X509_STORE_free(store);
-    return nullptr;
-  }
-  // What libcurl sets on the stores it fills itself: an intermediate CA in the store is a trust
-  // anchor too.
-  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
-  return store;
-}
-
-// libcurl's compile-time CA defaults, each "" when absent or unreadable.
+// libcurl's compile-time CA defaults, each "" when absent or unreadable, and whether it takes
+// CURLOPT_SSL_CTX_FUNCTION (only some TLS backends do, OpenSSL among them). Probed once.
 struct DefaultCaStore {
   std::string bundle;
   std::string directory;
+  bool ssl_context_function = false;
 };
 
 const DefaultCaStore& default_ca_store() {
@@ -429,9 +407,29 @@ const DefaultCaStore& default_ca_store() {
         is_readable_directory(path)) {
       found.directory = path;
     }
+    found.ssl_context_function =
+        curl_easy_setopt(probe, CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context) == CURLE_OK;
     curl_easy_cleanup(probe);
     return found;
   }();
+  return store;
+}
+
+// An X509_STORE that looks CAs up in the hashed directory `directory` (<subject hash>.N files)
+// as connections need them and keeps each one it read; null when one cannot be made or this
+// libcurl cannot hand it to connections.
+X509_STORE* directory_store(const std::string& directory) {
+  if (!default_ca_store().ssl_context_function) return nullptr;
+  X509_STORE* store = X509_STORE_new();
+  if (store == nullptr) return nullptr;
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+  if (lookup == nullptr || X509_LOOKUP_add_dir(lookup, directory.c_str(), X509_FILETYPE_PEM) != 1) {
+    X509_STORE_free(store);
+    return nullptr;
+  }
+  // What libcurl sets on the stores it fills itself: an intermediate CA in the store is a trust
+  // anchor too.
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
   return store;
 }
 }  // namespace
@@ -473,9 +471,13 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
   if (options_.ca_file.empty()) {
     ca_bundle_ =
         options_.system_ca_bundle.empty() ? default_ca_bundle() : options_.system_ca_bundle;
-    ca_directory_ = options_.system_ca_directory.empty() ? default_ca_directory()
-                                                         : options_.system_ca_directory;
-    if (!is_readable_directory(ca_directory_)) ca_directory_.clear();
+    // libcurl's default was checked when it was probed; a test's own store is checked here.
+    ca_directory_ = options_.system_ca_directory;
+    if (ca_directory_.empty()) {
+      ca_directory_ = default_ca_directory();
+    } else if (!is_readable_directory(ca_directory_)) {
+      ca_directory_.clear();
+    }
     if (options_.verify_tls && !ca_directory_.empty()) {
       if (X509_STORE* store = directory_store(ca_directory_)) {
         ca_store_.reset(new SystemCaStore);
@@ -723,7 +725,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (options_.verify_tls && ca_store_) {
+  if (ca_store_) {  // made only when verifying
     // libcurl loads no CA itself: each new connection gets the shared store over the directory.
     set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
     set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));

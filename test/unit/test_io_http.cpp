@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -1391,10 +1392,9 @@ TEST_F(Http, TheSystemCaDirectoryIsReadOncePerCaAndTheBundleNever) {
   const std::string bundle =
       testing::TempDir() + "sfq_io_ca_bundle_" + std::to_string(::getpid()) + ".pem";
   for (const std::string& copy : {entry, bundle}) {
-    std::ifstream in(certificate.pem_path, std::ios::binary);
-    std::ofstream out(copy, std::ios::binary);
-    out << in.rdbuf();
-    ASSERT_TRUE(out.good()) << copy;
+    ASSERT_TRUE(std::filesystem::copy_file(certificate.pem_path, copy,
+                                           std::filesystem::copy_options::overwrite_existing))
+        << copy;
   }
   HttpClientOptions options;
   options.system_ca_directory = directory;
@@ -1451,12 +1451,8 @@ TEST_F(Http, ACaInTheSystemBundleAloneIsTrustedAndTheBundleReadOnce) {
   ASSERT_EQ(::mkdir(directory.c_str(), 0700) == 0 || errno == EEXIST, true);
   const std::string bundle =
       testing::TempDir() + "sfq_io_appended_bundle_" + std::to_string(::getpid()) + ".pem";
-  {
-    std::ifstream in(certificate.pem_path, std::ios::binary);
-    std::ofstream out(bundle, std::ios::binary);
-    out << in.rdbuf();
-    ASSERT_TRUE(out.good());
-  }
+  ASSERT_TRUE(std::filesystem::copy_file(certificate.pem_path, bundle,
+                                         std::filesystem::copy_options::overwrite_existing));
   HttpClientOptions options;
   options.system_ca_directory = directory;
   options.system_ca_bundle = bundle;
