@@ -261,10 +261,14 @@ class McpPipe {
     return changed_.wait_for(lock, timeout, [this] { return eof_; });
   }
 
-  /// Waits for the process (or serve()) to end; true when it did.
+  /// Waits for the process (or serve()) to end and, when its output is being read, for every
+  /// line it wrote to have been read (the reader saw end of file); true when both happened.
+  /// Without the second wait, an answer written just before the exit can still sit in the pipe.
   bool wait_exit(std::chrono::milliseconds timeout = 20s) {
+    const bool reading = reader_.joinable();
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [this] { return exit_status_.has_value(); });
+    return changed_.wait_for(lock, timeout,
+                             [&] { return exit_status_.has_value() && (!reading || eof_); });
   }
 
   [[nodiscard]] std::optional<int> exit_status() const {
