@@ -65,6 +65,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -140,11 +141,72 @@ struct HttpRequest {
   std::shared_ptr<BodySink> sink;
 };
 
+/// A response's header fields in one buffer: names lower-case, values trimmed, in the order
+/// received. A typical response's fields cost two allocations (the text and its index), where a
+/// string per name and per value cost a dozen. Iterating yields (name, value) pairs of views
+/// into the list, valid until it is next changed.
+class HttpHeaderFields {
+ public:
+  using Field = std::pair<std::string_view, std::string_view>;
+
+  class Iterator {
+   public:
+    using value_type = Field;
+    using difference_type = std::ptrdiff_t;
+    Iterator() = default;
+    Iterator(const HttpHeaderFields* fields, std::size_t index) noexcept
+        : fields_(fields), index_(index) {}
+    Field operator*() const noexcept { return (*fields_)[index_]; }
+    Iterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    Iterator operator++(int) noexcept {
+      Iterator before = *this;
+      ++index_;
+      return before;
+    }
+    bool operator==(const Iterator& other) const noexcept { return index_ == other.index_; }
+
+   private:
+    const HttpHeaderFields* fields_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  /// Appends a field; `name` is stored lower-case. Throws std::bad_alloc, std::length_error
+  /// (past 4 GiB of header text).
+  void add(std::string_view name, std::string_view value);
+  void clear() noexcept {
+    text_.clear();
+    spans_.clear();
+  }
+  [[nodiscard]] bool empty() const noexcept { return spans_.empty(); }
+  [[nodiscard]] std::size_t size() const noexcept { return spans_.size(); }
+  [[nodiscard]] Field operator[](std::size_t index) const noexcept {
+    const Span& span = spans_[index];
+    const std::string_view text(text_);
+    return {text.substr(span.name_at, span.name_size),
+            text.substr(span.name_at + span.name_size, span.value_size)};
+  }
+  /// The first field with that (lower-case) name's value, or "" when absent.
+  [[nodiscard]] std::string_view find(std::string_view lower_name) const noexcept;
+  [[nodiscard]] Iterator begin() const noexcept { return {this, 0}; }
+  [[nodiscard]] Iterator end() const noexcept { return {this, spans_.size()}; }
+
+ private:
+  struct Span {
+    std::uint32_t name_at = 0;  // the value follows the name
+    std::uint32_t name_size = 0;
+    std::uint32_t value_size = 0;
+  };
+  std::string text_;
+  std::vector<Span> spans_;
+};
+
 struct HttpResponse {
   int status = 0;
-  /// In the order received, names lower-case, values trimmed. Only the last response's headers
-  /// (not those of a "100 Continue").
-  std::vector<std::pair<std::string, std::string>> headers;
+  /// Only the last response's headers (not those of a "100 Continue").
+  HttpHeaderFields headers;
   /// As received: still gzip'd when Content-Encoding is gzip.
   std::string body;
   /// The first header with that (lower-case) name, or "" when absent.

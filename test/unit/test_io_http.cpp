@@ -66,6 +66,7 @@ using sfq::ErrorCategory;
 using sfq::detail::EventLoop;
 using sfq::detail::HttpClient;
 using sfq::detail::HttpClientOptions;
+using sfq::detail::HttpHeaderFields;
 using sfq::detail::HttpRequest;
 using sfq::detail::HttpResponse;
 using testing::HasSubstr;
@@ -453,6 +454,47 @@ class Http : public ::testing::Test {
 
 // ---------------------------------------------------------------------------------------------
 // Requests and responses
+
+TEST(HttpHeaderFields, KeepsEveryFieldInOrderWithLowerCaseNamesPastItsFirstSizing) {
+  HttpHeaderFields fields;
+  EXPECT_TRUE(fields.empty());
+  EXPECT_EQ(fields.find("absent"), "");
+  // More fields, and more bytes, than the list is first sized for: its text moves as it grows.
+  std::vector<std::pair<std::string, std::string>> sent;
+  for (int i = 0; i < 40; ++i) {
+    sent.emplace_back("X-Field-" + std::to_string(i),
+                      std::string(40, static_cast<char>('a' + i % 26)));
+  }
+  sent.emplace_back("X-FIELD-3", "the second of that name");
+  sent.emplace_back("Empty", "");
+  for (const auto& [name, value] : sent) fields.add(name, value);
+  ASSERT_EQ(fields.size(), sent.size());
+  std::size_t i = 0;
+  for (const auto [name, value] : fields) {
+    ASSERT_LT(i, sent.size());
+    std::string lower = sent[i].first;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    EXPECT_EQ(name, lower);
+    EXPECT_EQ(value, sent[i].second) << name;
+    ++i;
+  }
+  EXPECT_EQ(i, sent.size());
+  EXPECT_EQ(fields.find("x-field-3"), std::string(40, 'd')) << "the first of a repeated name";
+  EXPECT_EQ(fields.find("X-Field-3"), "") << "look-ups take lower-case names";
+  EXPECT_EQ(fields.find("empty"), "");
+  EXPECT_EQ(fields[fields.size() - 1].first, "empty");
+  // A copy is independent of the original.
+  const HttpHeaderFields copy = fields;
+  fields.clear();
+  EXPECT_TRUE(fields.empty());
+  EXPECT_EQ(fields.begin(), fields.end());
+  EXPECT_EQ(fields.find("x-field-0"), "");
+  EXPECT_EQ(copy.size(), sent.size());
+  EXPECT_EQ(copy.find("x-field-39"), std::string(40, 'n'));
+  fields.add("Content-Type", "application/json");
+  EXPECT_EQ(fields.find("content-type"), "application/json");
+}
 
 TEST_F(Http, GetReturnsStatusLowerCaseHeadersAndBody) {
   std::string base;
