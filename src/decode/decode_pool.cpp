@@ -2,6 +2,7 @@
 // and the growable executor of the callers' callbacks.
 #include "decode/decode_pool.hpp"
 
+#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -79,7 +80,10 @@ void CallbackExecutor::run(std::function<void()> task) {
   }
   // Every thread is busy (perhaps inside a callback that blocks): one more.
   try {
-    std::thread([shared = shared_] { Shared::run_thread(shared); }).detach();
+    std::thread([shared = shared_] {
+      ::pthread_setname_np(::pthread_self(), "sfq-callback");
+      Shared::run_thread(shared);
+    }).detach();
   } catch (const std::system_error&) {
     if (shared_->alive == 0) {
       shared_->tasks.pop_back();  // nobody would run it: the caller hears of it
@@ -109,6 +113,56 @@ std::size_t CallbackExecutor::tasks_running() const {
 // ---------------------------------------------------------------------------------------------
 // DecodePool
 
+// The wake-ups a worker holds back (notify_all()); reached through a thread-local pointer that
+// is set on decode workers only.
+struct DecodePool::HeldWakes {
+  struct Wake {
+    std::shared_ptr<const void> owner;
+    std::condition_variable* changed = nullptr;
+  };
+  std::vector<Wake> wakes;
+  // Only while a short job runs: a long one (a large partition, delivered slice by slice) must
+  // let its consumer start on the first slice at once.
+  bool holding = false;
+  std::chrono::steady_clock::time_point first;  // when the oldest was held back
+  std::atomic<std::uint64_t>* given = nullptr;  // the pool's held_wakes_
+
+  [[nodiscard]] bool overdue(std::chrono::steady_clock::time_point now) const noexcept {
+    return !wakes.empty() && now - first >= DecodePool::kMaxWakeDelay;
+  }
+
+  void flush() noexcept {
+    // Several jobs of one query hold back the same condition variable: one wake-up each.
+    std::sort(wakes.begin(), wakes.end(),
+              [](const Wake& a, const Wake& b) { return a.changed < b.changed; });
+    std::condition_variable* last = nullptr;
+    std::uint64_t count = 0;
+    for (const Wake& wake : wakes) {
+      if (wake.changed == last) continue;
+      last = wake.changed;
+      last->notify_all();
+      ++count;
+    }
+    given->fetch_add(count, std::memory_order_relaxed);
+    wakes.clear();  // the owners go, perhaps the last reference to a query
+  }
+};
+
+thread_local DecodePool::HeldWakes* DecodePool::held_wakes_on_this_thread = nullptr;
+
+void DecodePool::notify_all(std::shared_ptr<const void> owner, std::condition_variable& changed) {
+  HeldWakes* held = held_wakes_on_this_thread;
+  if (held != nullptr && held->holding) {
+    try {
+      if (held->wakes.empty()) held->first = std::chrono::steady_clock::now();
+      held->wakes.push_back(HeldWakes::Wake{std::move(owner), &changed});
+      return;
+    } catch (...) {  // no room to hold it: wake now
+    }
+  }
+  changed.notify_all();
+}
+
 std::size_t usable_cores() noexcept {
   // The cores this process may run on (taskset, a cgroup's cpuset, a container's limit), which
   // is what a pool can use; std::thread::hardware_concurrency() counts the whole machine's.
@@ -124,7 +178,13 @@ std::size_t usable_cores() noexcept {
 DecodePool::DecodePool(std::size_t threads) {
   if (threads == 0) threads = usable_cores();
   workers_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { run_worker(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this] {
+      // Named so that top -H, perf and a debugger tell them from the I/O thread (sfq-io).
+      ::pthread_setname_np(::pthread_self(), "sfq-decode");
+      run_worker();
+    });
+  }
 }
 
 DecodePool::~DecodePool() {
@@ -136,12 +196,12 @@ DecodePool::~DecodePool() {
   for (auto& worker : workers_) worker.join();
 }
 
-bool DecodePool::submit(std::function<void()> job) {
+bool DecodePool::submit(std::function<void()> job, JobLength length) {
   bool deferred = false;
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    queue_.push_back(std::move(job));
+    queue_.push_back(Job{std::move(job), length});
     ++submitted_;
     high_water_ = std::max(high_water_, queue_.size());
     deferred = deferring_thread_ == std::this_thread::get_id();
@@ -179,18 +239,38 @@ void DecodePool::wait_idle() {
 }
 
 void DecodePool::run_worker() {
+  HeldWakes held;
+  held.given = &held_wakes_;
+  try {
+    held.wakes.reserve(kTypicalHeldWakes);
+  } catch (...) {  // notify_all() tries again, and wakes at once if it cannot hold one
+  }
+  held_wakes_on_this_thread = &held;
   std::unique_lock lock(mutex_);
   for (;;) {
+    if (queue_.empty() && !held.wakes.empty()) {
+      // Nothing more to run: the waiters of the jobs just run hear of them now.
+      lock.unlock();
+      held.flush();
+      lock.lock();
+      continue;  // look at the queue again: a job may have come meanwhile
+    }
     work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     // Stopping drains: a worker leaves only when nothing is left to run.
-    if (queue_.empty()) return;
-    std::function<void()> job = std::move(queue_.front());
+    if (queue_.empty()) break;
+    Job job = std::move(queue_.front());
     queue_.pop_front();
     ++running_;
     lock.unlock();
+    // A job that may run long, or wake-ups held long enough: the waiters go first.
+    if (!held.wakes.empty() &&
+        (job.length != JobLength::short_job || held.overdue(std::chrono::steady_clock::now()))) {
+      held.flush();
+    }
+    held.holding = job.length == JobLength::short_job;
     bool failed = false;
     try {
-      job();
+      job.run();
     } catch (const std::exception& e) {
       failed = true;
       SFQ_LOG_ERROR("decode job failed: {}", e.what());
@@ -198,13 +278,18 @@ void DecodePool::run_worker() {
       failed = true;
       SFQ_LOG_ERROR("decode job failed with a non-standard exception");
     }
-    job = nullptr;  // destroy captures outside the lock, before the job counts as done
+    held.holding = false;
+    job.run = nullptr;  // destroy captures outside the lock, before the job counts as done
+    if (held.overdue(std::chrono::steady_clock::now())) held.flush();
     lock.lock();
     --running_;
     ++run_;
     if (failed) ++failed_;
     if (queue_.empty() && running_ == 0) idle_.notify_all();
   }
+  lock.unlock();
+  held.flush();
+  held_wakes_on_this_thread = nullptr;
 }
 
 std::uint64_t DecodePool::jobs_submitted() const {

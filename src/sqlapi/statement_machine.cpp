@@ -17,6 +17,9 @@ namespace {
 constexpr auto kCancelBudget = std::chrono::seconds(30);
 // Unreadable bodies are asked for again at most this often when max_retries allows more.
 constexpr int kMaxRereads = 8;
+// A first answer up to this size (as received, gzip'd or not) is a short decode job: well under
+// a millisecond (DecodePool::JobLength).
+constexpr std::size_t kShortDecodeBytes = 16 * 1024;
 
 Error callback_error(std::string_view callback, const char* what) {
   return Error(ErrorCategory::protocol,
@@ -203,8 +206,9 @@ QueuedPartitions queue_in_order_locked(Query::State& state, Query::State::Slice 
 // anything the consumer posts once it has taken the batch (on_consumed). Returns true when the
 // query now holds more than `budget` bytes of batches its consumer has not taken.
 template <typename Tell>
-bool deliver_pulled(Query::State& state, RowBatch batch, bool last, std::uint64_t budget,
-                    Tell&& tell) {
+bool deliver_pulled(const std::shared_ptr<Query::State>& owner, RowBatch batch, bool last,
+                    std::uint64_t budget, Tell&& tell) {
+  Query::State& state = *owner;
   const std::size_t bytes = batch.memory_bytes();
   bool over_budget = false;
   {
@@ -221,7 +225,7 @@ bool deliver_pulled(Query::State& state, RowBatch batch, bool last, std::uint64_
     }
     tell(queued);
   }
-  state.changed.notify_all();
+  DecodePool::notify_all(owner, state.changed);  // held back briefly after a small first answer
   return over_budget;
 }
 
@@ -243,7 +247,7 @@ bool deliver_batch(ClientCore& core, const std::shared_ptr<Query::State>& state,
                    std::uint64_t budget) {
   const std::uint64_t id = state->id;
   if (!state->options.on_batch) {
-    return deliver_pulled(*state, std::move(batch), last, budget, [&](QueuedPartitions queued) {
+    return deliver_pulled(state, std::move(batch), last, budget, [&](QueuedPartitions queued) {
       if (queued.end == queued.first) return;
       core.post([&core, id, queued] { report_delivered(core, id, queued); });
     });
@@ -718,9 +722,12 @@ void StatementMachine::handle_result_200(HttpResponse response) {
   ClientCore& core = core_;
   auto state = state_;
   const std::uint64_t cap = core_.max_response_bytes();
-  const bool accepted =
-      pool->submit([&core, state, cap, budget = budget_, callbacks = pool->callbacks(),
-                    response = std::move(response)]() {
+  // A small answer decodes in microseconds: its consumer's wake-up may wait for the next ones.
+  const auto length = response.body.size() <= kShortDecodeBytes ? DecodePool::JobLength::short_job
+                                                                : DecodePool::JobLength::unknown;
+  const bool accepted = pool->submit(
+      [&core, state, cap, budget = budget_, callbacks = pool->callbacks(),
+       response = std::move(response)]() {
         guarded_job(core, state->id, "decoding the first result", [&] {
           const std::uint64_t id = state->id;
           auto text = response_text(response, cap);
@@ -751,7 +758,7 @@ void StatementMachine::handle_result_200(HttpResponse response) {
           if (delivering_now && !state->options.on_batch) {
             // Pull mode with partition 0 here: the delivery wakes the waiters (for the metadata
             // too), and the machine hears of the metadata and the delivery in one task.
-            deliver_pulled(*state, std::move(set.first_batch), true, budget,
+            deliver_pulled(state, std::move(set.first_batch), true, budget,
                            [&](QueuedPartitions queued) {
                              core.post([&core, id, meta, columns = set.columns, queued] {
                                if (auto* machine = core.machine(id)) {
@@ -762,7 +769,7 @@ void StatementMachine::handle_result_200(HttpResponse response) {
                            });
             return;
           }
-          state->changed.notify_all();
+          DecodePool::notify_all(state, state->changed);
           core.post([&core, id, meta, columns = set.columns] {
             if (auto* machine = core.machine(id)) machine->on_metadata(meta, columns);
           });
@@ -770,7 +777,8 @@ void StatementMachine::handle_result_200(HttpResponse response) {
             deliver_batch(core, state, callbacks, std::move(set.first_batch), true, budget);
           }
         });
-      });
+      },
+      length);
   if (!accepted) fail(Error(ErrorCategory::cancelled, "the client is closing"));
 }
 

@@ -1,6 +1,7 @@
 // DecodePool: every job runs exactly once, from any number of submitting threads; the destructor
 // drains the queue; a throwing job does not stop a worker; the counters tell the truth; deferred
-// submits wake the workers once per flush; a default pool is as large as the affinity mask.
+// submits wake the workers once per flush; short jobs hold their consumers' wake-ups while more
+// short jobs are queued, and only then; a default pool is as large as the affinity mask.
 // CallbackExecutor: a task that blocks never delays another, idle threads leave, and nobody waits
 // for a running task. Run under TSan as well. No sleeps: a job that must stay busy waits on a
 // gate the test opens.
@@ -10,7 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -172,6 +175,130 @@ TEST(DecodePool, DeferredSubmitsWakeTheWorkersOncePerFlush) {
   other.join();
   EXPECT_EQ(pool.wakes_requested(), flushed + 3);
   EXPECT_TRUE(eventually([&] { return done.load() == 23; }));
+}
+
+// A consumer waiting for a job's result, as Query::result() waits on its query's state.
+struct Waiter {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool waiting = false;  // set under the mutex just before waiting: a change needs a wake-up
+  bool ready = false;
+  std::atomic<bool> woke{false};
+  std::thread thread;
+
+  void start() {
+    thread = std::thread([this] {
+      std::unique_lock lock(mutex);
+      waiting = true;
+      changed.wait(lock, [this] { return ready; });
+      woke = true;
+    });
+    ASSERT_TRUE(eventually([this] {
+      const std::lock_guard lock(mutex);
+      return waiting;
+    }));
+  }
+  // What a job does when the result is there.
+  void make_ready() {
+    const std::lock_guard lock(mutex);
+    ready = true;
+  }
+  ~Waiter() {
+    if (thread.joinable()) thread.join();
+  }
+};
+
+std::shared_ptr<Waiter> started_waiter() {
+  auto waiter = std::make_shared<Waiter>();
+  waiter->start();
+  return waiter;
+}
+
+TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
+  DecodePool pool(1);
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  auto waiter = started_waiter();
+  std::atomic<bool> woke_during_b{true};
+  ASSERT_TRUE(pool.submit([open] { open.wait(); }));  // the queue fills behind it
+  ASSERT_TRUE(pool.submit(
+      [waiter] {
+        waiter->make_ready();
+        DecodePool::notify_all(waiter, waiter->changed);
+      },
+      DecodePool::JobLength::short_job));
+  ASSERT_TRUE(pool.submit(
+      [waiter, &woke_during_b] {
+        woke_during_b = waiter->woke.load();
+        DecodePool::notify_all(waiter, waiter->changed);  // the same waiter again
+      },
+      DecodePool::JobLength::short_job));
+  gate.set_value();
+  EXPECT_TRUE(eventually([&] { return waiter->woke.load(); })) << "the wake-up was lost";
+  EXPECT_FALSE(woke_during_b) << "woken while the next short job was queued";
+  EXPECT_TRUE(eventually([&] { return pool.held_wakes() == 1; }))
+      << "held back, then given once for both jobs: " << pool.held_wakes();
+}
+
+TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
+  DecodePool pool(1);
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  auto first = started_waiter();
+  auto second = started_waiter();
+  std::atomic<bool> first_woke_before_long_job{false};
+  ASSERT_TRUE(pool.submit([open] { open.wait(); }));
+  ASSERT_TRUE(pool.submit(
+      [first] {
+        first->make_ready();
+        DecodePool::notify_all(first, first->changed);
+      },
+      DecodePool::JobLength::short_job));
+  ASSERT_TRUE(pool.submit([&, first, second] {
+    // Without the flush before this job the first waiter would sleep until the queue is empty,
+    // after this job: the hang guard would end the wait.
+    first_woke_before_long_job = eventually([&] { return first->woke.load(); });
+    second->make_ready();
+    DecodePool::notify_all(second, second->changed);  // at once: a long job holds nothing
+    EXPECT_TRUE(eventually([&] { return second->woke.load(); }));
+  }));
+  gate.set_value();
+  EXPECT_TRUE(eventually([&] { return second->woke.load(); }));
+  EXPECT_TRUE(first_woke_before_long_job);
+  EXPECT_EQ(pool.held_wakes(), 1U);
+}
+
+TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
+  DecodePool pool(1);
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  auto waiter = started_waiter();
+  std::atomic<bool> woke_by_third{false};
+  ASSERT_TRUE(pool.submit([open] { open.wait(); }));
+  ASSERT_TRUE(pool.submit(
+      [waiter] {
+        waiter->make_ready();
+        DecodePool::notify_all(waiter, waiter->changed);
+      },
+      DecodePool::JobLength::short_job));
+  // A short job that runs past the limit: the wake-up is due when it ends.
+  ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(2 * DecodePool::kMaxWakeDelay); },
+                          DecodePool::JobLength::short_job));
+  ASSERT_TRUE(
+      pool.submit([&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }); },
+                  DecodePool::JobLength::short_job));
+  gate.set_value();
+  pool.wait_idle();
+  EXPECT_TRUE(woke_by_third);
+}
+
+TEST(DecodePool, NotifyingOutsideAWorkerWakesAtOnce) {
+  DecodePool pool(1);
+  auto waiter = started_waiter();
+  waiter->make_ready();
+  DecodePool::notify_all(waiter, waiter->changed);
+  EXPECT_TRUE(eventually([&] { return waiter->woke.load(); }));
+  EXPECT_EQ(pool.held_wakes(), 0U);
 }
 
 TEST(DecodePool, ADefaultPoolIsAsLargeAsTheAffinityMask) {
