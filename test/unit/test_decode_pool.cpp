@@ -3,8 +3,8 @@
 // submits wake the workers once per flush; short jobs hold their consumers' wake-ups while more
 // short jobs are queued, and only then; a default pool is as large as the affinity mask.
 // CallbackExecutor: a task that blocks never delays another, idle threads leave, and nobody waits
-// for a running task. Run under TSan as well. No sleeps: a job that must stay busy waits on a
-// gate the test opens.
+// for a running task. Run under TSan as well. No sleeps but one (a job that outlasts the limit
+// on held wake-ups): a job that must stay busy waits on a gate the test opens.
 #include <sched.h>
 
 #include <gtest/gtest.h>
@@ -214,6 +214,16 @@ std::shared_ptr<Waiter> started_waiter() {
   return waiter;
 }
 
+// A short job that makes the waiter's result ready and wakes it, as a decoded first answer does.
+bool submit_ready(DecodePool& pool, const std::shared_ptr<Waiter>& waiter) {
+  return pool.submit(
+      [waiter] {
+        waiter->make_ready();
+        DecodePool::notify_all(waiter, waiter->changed);
+      },
+      DecodePool::JobLength::short_job);
+}
+
 TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
   DecodePool pool(1);
   std::promise<void> gate;
@@ -221,12 +231,7 @@ TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
   auto waiter = started_waiter();
   std::atomic<bool> woke_during_b{true};
   ASSERT_TRUE(pool.submit([open] { open.wait(); }));  // the queue fills behind it
-  ASSERT_TRUE(pool.submit(
-      [waiter] {
-        waiter->make_ready();
-        DecodePool::notify_all(waiter, waiter->changed);
-      },
-      DecodePool::JobLength::short_job));
+  ASSERT_TRUE(submit_ready(pool, waiter));
   ASSERT_TRUE(pool.submit(
       [waiter, &woke_during_b] {
         woke_during_b = waiter->woke.load();
@@ -248,12 +253,7 @@ TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
   auto second = started_waiter();
   std::atomic<bool> first_woke_before_long_job{false};
   ASSERT_TRUE(pool.submit([open] { open.wait(); }));
-  ASSERT_TRUE(pool.submit(
-      [first] {
-        first->make_ready();
-        DecodePool::notify_all(first, first->changed);
-      },
-      DecodePool::JobLength::short_job));
+  ASSERT_TRUE(submit_ready(pool, first));
   ASSERT_TRUE(pool.submit([&, first, second] {
     // Without the flush before this job the first waiter would sleep until the queue is empty,
     // after this job: the hang guard would end the wait.
@@ -275,12 +275,7 @@ TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
   auto waiter = started_waiter();
   std::atomic<bool> woke_by_third{false};
   ASSERT_TRUE(pool.submit([open] { open.wait(); }));
-  ASSERT_TRUE(pool.submit(
-      [waiter] {
-        waiter->make_ready();
-        DecodePool::notify_all(waiter, waiter->changed);
-      },
-      DecodePool::JobLength::short_job));
+  ASSERT_TRUE(submit_ready(pool, waiter));
   // A short job that runs past the limit: the wake-up is due when it ends.
   ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(2 * DecodePool::kMaxWakeDelay); },
                           DecodePool::JobLength::short_job));
