@@ -127,8 +127,9 @@ struct DecodePool::HeldWakes {
   std::chrono::steady_clock::time_point first;  // when the oldest was held back
   std::atomic<std::uint64_t>* given = nullptr;  // the pool's held_wakes_
 
-  [[nodiscard]] bool overdue(std::chrono::steady_clock::time_point now) const noexcept {
-    return !wakes.empty() && now - first >= DecodePool::kMaxWakeDelay;
+  // Reads the clock only when something is held.
+  [[nodiscard]] bool overdue() const noexcept {
+    return !wakes.empty() && std::chrono::steady_clock::now() - first >= DecodePool::kMaxWakeDelay;
   }
 
   void flush() noexcept {
@@ -263,8 +264,7 @@ void DecodePool::run_worker() {
     ++running_;
     lock.unlock();
     // A job that may run long, or wake-ups held long enough: the waiters go first.
-    if (!held.wakes.empty() &&
-        (job.length != JobLength::short_job || held.overdue(std::chrono::steady_clock::now()))) {
+    if (!held.wakes.empty() && (job.length != JobLength::short_job || held.overdue())) {
       held.flush();
     }
     held.holding = job.length == JobLength::short_job;
@@ -280,7 +280,7 @@ void DecodePool::run_worker() {
     }
     held.holding = false;
     job.run = nullptr;  // destroy captures outside the lock, before the job counts as done
-    if (held.overdue(std::chrono::steady_clock::now())) held.flush();
+    if (held.overdue()) held.flush();
     lock.lock();
     --running_;
     ++run_;

@@ -221,10 +221,11 @@ struct HttpClient::Transfer {
 // as libcurl's defaults, which name both, would trust it; and the bundle costs nothing while the
 // directory has what connections need.
 struct SystemCaStore {
-  X509_STORE* store = nullptr;
+  X509_STORE* store;   // owned
   std::string bundle;  // "" when there is none
   bool bundle_read = false;
-  SystemCaStore() = default;
+  SystemCaStore(X509_STORE* directory_store, std::string bundle_file) noexcept
+      : store(directory_store), bundle(std::move(bundle_file)) {}
   SystemCaStore(const SystemCaStore&) = delete;
   SystemCaStore& operator=(const SystemCaStore&) = delete;
   ~SystemCaStore() { X509_STORE_free(store); }
@@ -512,9 +513,7 @@ HttpClient::HttpClient(EventLoop& loop, HttpClientOptions options)
     }
     if (options_.verify_tls && !ca_directory_.empty()) {
       if (X509_STORE* store = directory_store(ca_directory_)) {
-        ca_store_.reset(new SystemCaStore);
-        ca_store_->store = store;
-        ca_store_->bundle = ca_bundle_;
+        ca_store_.reset(new SystemCaStore(store, ca_bundle_));
       }
     }
   } else {

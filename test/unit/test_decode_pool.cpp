@@ -214,6 +214,26 @@ std::shared_ptr<Waiter> started_waiter() {
   return waiter;
 }
 
+// A one-worker pool whose first job waits for open(): the jobs submitted meanwhile queue behind
+// it. Opened on destruction too, so that a test stopped by a failed assertion does not hang.
+struct GatedPool {
+  std::promise<void> gate;
+  DecodePool pool{1};
+  bool opened = false;
+
+  GatedPool() {
+    std::shared_future<void> open = gate.get_future().share();
+    EXPECT_TRUE(pool.submit([open] { open.wait(); }));
+  }
+  ~GatedPool() { open(); }
+  GatedPool(const GatedPool&) = delete;
+  GatedPool& operator=(const GatedPool&) = delete;
+  void open() {
+    if (!opened) gate.set_value();
+    opened = true;
+  }
+};
+
 // A short job that makes the waiter's result ready and wakes it, as a decoded first answer does.
 bool submit_ready(DecodePool& pool, const std::shared_ptr<Waiter>& waiter) {
   return pool.submit(
@@ -225,12 +245,10 @@ bool submit_ready(DecodePool& pool, const std::shared_ptr<Waiter>& waiter) {
 }
 
 TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
-  DecodePool pool(1);
-  std::promise<void> gate;
-  std::shared_future<void> open = gate.get_future().share();
+  GatedPool gated;
+  DecodePool& pool = gated.pool;
   auto waiter = started_waiter();
   std::atomic<bool> woke_during_b{true};
-  ASSERT_TRUE(pool.submit([open] { open.wait(); }));  // the queue fills behind it
   ASSERT_TRUE(submit_ready(pool, waiter));
   ASSERT_TRUE(pool.submit(
       [waiter, &woke_during_b] {
@@ -238,7 +256,7 @@ TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
         DecodePool::notify_all(waiter, waiter->changed);  // the same waiter again
       },
       DecodePool::JobLength::short_job));
-  gate.set_value();
+  gated.open();
   EXPECT_TRUE(eventually([&] { return waiter->woke.load(); })) << "the wake-up was lost";
   EXPECT_FALSE(woke_during_b) << "woken while the next short job was queued";
   EXPECT_TRUE(eventually([&] { return pool.held_wakes() == 1; }))
@@ -246,13 +264,11 @@ TEST(DecodePool, ShortJobsHoldTheirWakeUpsUntilTheQueueIsEmpty) {
 }
 
 TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
-  DecodePool pool(1);
-  std::promise<void> gate;
-  std::shared_future<void> open = gate.get_future().share();
+  GatedPool gated;
+  DecodePool& pool = gated.pool;
   auto first = started_waiter();
   auto second = started_waiter();
   std::atomic<bool> first_woke_before_long_job{false};
-  ASSERT_TRUE(pool.submit([open] { open.wait(); }));
   ASSERT_TRUE(submit_ready(pool, first));
   ASSERT_TRUE(pool.submit([&, first, second] {
     // Without the flush before this job the first waiter would sleep until the queue is empty,
@@ -262,19 +278,17 @@ TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
     DecodePool::notify_all(second, second->changed);  // at once: a long job holds nothing
     EXPECT_TRUE(eventually([&] { return second->woke.load(); }));
   }));
-  gate.set_value();
+  gated.open();
   EXPECT_TRUE(eventually([&] { return second->woke.load(); }));
   EXPECT_TRUE(first_woke_before_long_job);
   EXPECT_EQ(pool.held_wakes(), 1U);
 }
 
 TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
-  DecodePool pool(1);
-  std::promise<void> gate;
-  std::shared_future<void> open = gate.get_future().share();
+  GatedPool gated;
+  DecodePool& pool = gated.pool;
   auto waiter = started_waiter();
   std::atomic<bool> woke_by_third{false};
-  ASSERT_TRUE(pool.submit([open] { open.wait(); }));
   ASSERT_TRUE(submit_ready(pool, waiter));
   // A short job that runs past the limit: the wake-up is due when it ends.
   ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(2 * DecodePool::kMaxWakeDelay); },
@@ -282,7 +296,7 @@ TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
   ASSERT_TRUE(
       pool.submit([&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }); },
                   DecodePool::JobLength::short_job));
-  gate.set_value();
+  gated.open();
   pool.wait_idle();
   EXPECT_TRUE(woke_by_third);
 }
