@@ -9,6 +9,14 @@ install(TARGETS libsfq EXPORT sfqTargets
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/sfq DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS sfq mock-snowflake RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The sanitizer trees build the emulator as a shared library (mock_snowflake/CMakeLists.txt):
+# installed beside libsfq, where the installed programs look for it.
+get_target_property(_sfq_mock_type mock_snowflake TYPE)
+if(_sfq_mock_type STREQUAL "SHARED_LIBRARY")
+  install(TARGETS mock_snowflake LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set_target_properties(sfq mock-snowflake PROPERTIES
+                        INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+endif()
 
 set(SFQ_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sfq)
 install(EXPORT sfqTargets NAMESPACE sfq:: DESTINATION ${SFQ_CMAKE_DIR})
