@@ -165,4 +165,8 @@ struct ConnectionOptions {
 /// alone (parsed once per Client); without either against libcurl's own defaults. Any thread.
 [[nodiscard]] std::string default_ca_bundle();
 
+/// The system store's hashed CA directory: libcurl's compiled-in one when it is a readable
+/// directory, else "" (see default_ca_bundle() for how the two are used). Any thread.
+[[nodiscard]] std::string default_ca_directory();
+
 }  // namespace sfq

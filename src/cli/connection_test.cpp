@@ -235,7 +235,6 @@ Probe probe_server(const ConnectionOptions& options) {
   }
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string url = options.base_url() + "/";
-  const std::string bundle = options.ca_file.empty() ? sfq::default_ca_bundle() : options.ca_file;
   const std::string agent = std::string("sfq/") + SFQ_VERSION + " (connection test)";
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -250,9 +249,17 @@ Probe probe_server(const ConnectionOptions& options) {
   const long verify = options.insecure_skip_tls_verify ? 0L : 1L;  // NOLINT(runtime/int)
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify * 2);
-  if (!bundle.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, bundle.c_str());
-    curl_easy_setopt(curl, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+  // The CAs sfq's client trusts: the configured file alone, or else the system store, that is
+  // libcurl's default bundle file and hashed CA directory, each where it can be read (the client
+  // reads the same two: SystemCaStore in src/io/http_client.cpp).
+  const std::string bundle = options.ca_file.empty() ? sfq::default_ca_bundle() : options.ca_file;
+  const std::string directory = options.ca_file.empty() ? sfq::default_ca_directory() : "";
+  if (!bundle.empty() || !directory.empty()) {
+    const auto path_or_null = [](const std::string& path) {
+      return path.empty() ? static_cast<const char*>(nullptr) : path.c_str();
+    };
+    curl_easy_setopt(curl, CURLOPT_CAINFO, path_or_null(bundle));
+    curl_easy_setopt(curl, CURLOPT_CAPATH, path_or_null(directory));
   }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &discard_body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &read_header);

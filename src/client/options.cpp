@@ -1,5 +1,5 @@
 // options.cpp — ConnectionOptions: the base URL, validation with actionable messages, and the
-// printable form (secrets masked); default_ca_bundle().
+// printable form (secrets masked); default_ca_bundle(), default_ca_directory().
 #include <sstream>
 #include <string>
 
@@ -181,5 +181,7 @@ std::string ConnectionOptions::to_string() const {
 }
 
 std::string default_ca_bundle() { return detail::default_ca_bundle(); }
+
+std::string default_ca_directory() { return detail::default_ca_directory(); }
 
 }  // namespace sfq

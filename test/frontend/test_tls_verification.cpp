@@ -1,14 +1,16 @@
 // TLS certificate verification through the built `sfq` binary and `sfq mcp`, against the
 // emulator serving HTTPS with a self-signed certificate made here: verification is on by
 // default and an untrusted certificate fails with a message naming the fix; ca_file naming the
-// certificate makes it trusted; insecure_skip_tls_verify (flag, key or SNOWFLAKE_ variable)
-// turns verification off and is warned about on stderr on every run, whatever the log level.
+// certificate makes it trusted, for queries and for `sfq connection test`; insecure_skip_tls_verify
+// (flag, key or SNOWFLAKE_ variable) turns verification off and is warned about on stderr on every
+// run, whatever the log level.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
 
+#include "support/check_report.hpp"
 #include "support/cli_account.hpp"
 #include "support/mcp_pipe.hpp"
 #include "support/net_fixtures.hpp"
@@ -73,6 +75,14 @@ TEST(TlsVerification, CaFileNamingTheCertificateMakesItTrusted) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "N\n42\n");
   EXPECT_THAT(r.err, Not(HasSubstr(kWarning)));
+}
+
+TEST(TlsVerification, ConnectionTestTrustsTheCaFileAsQueriesDo) {
+  TlsAccount tls;
+  const auto r = run_sfq({"connection", "test", "--protocol", "https"},
+                         tls.account().env().set("SNOWFLAKE_CA_FILE", tls.certificate()));
+  EXPECT_TRUE(sfq::test_support::passed(r.out, "tls")) << r.out << r.err;
+  EXPECT_TRUE(sfq::test_support::passed(r.out, "login")) << r.out;
 }
 
 TEST(TlsVerification, TheFlagTurnsVerificationOffAndIsWarnedAbout) {
