@@ -126,10 +126,11 @@ struct DecodePool::HeldWakes {
   bool holding = false;
   std::chrono::steady_clock::time_point first;  // when the oldest was held back
   std::atomic<std::uint64_t>* given = nullptr;  // the pool's held_wakes_
+  std::chrono::microseconds max_delay{};        // the pool's max_wake_delay_
 
   // Reads the clock only when something is held.
   [[nodiscard]] bool overdue() const noexcept {
-    return !wakes.empty() && std::chrono::steady_clock::now() - first >= DecodePool::kMaxWakeDelay;
+    return !wakes.empty() && std::chrono::steady_clock::now() - first >= max_delay;
   }
 
   void flush() noexcept {
@@ -176,7 +177,8 @@ std::size_t usable_cores() noexcept {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
-DecodePool::DecodePool(std::size_t threads) {
+DecodePool::DecodePool(std::size_t threads, std::chrono::microseconds max_wake_delay)
+    : max_wake_delay_(max_wake_delay) {
   if (threads == 0) threads = usable_cores();
   workers_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) {
@@ -242,6 +244,7 @@ void DecodePool::wait_idle() {
 void DecodePool::run_worker() {
   HeldWakes held;
   held.given = &held_wakes_;
+  held.max_delay = max_wake_delay_;
   try {
     held.wakes.reserve(kTypicalHeldWakes);
   } catch (...) {  // notify_all() tries again, and wakes at once if it cannot hold one

@@ -68,8 +68,10 @@ class CallbackExecutor {
 
 class DecodePool {
  public:
-  /// Starts `threads` workers; 0 means usable_cores().
-  explicit DecodePool(std::size_t threads = 0);
+  /// Starts `threads` workers; 0 means usable_cores(). `max_wake_delay`: the longest a
+  /// wake-up is held back while short jobs run (notify_all() below; tests lengthen it).
+  explicit DecodePool(std::size_t threads = 0,
+                      std::chrono::microseconds max_wake_delay = kMaxWakeDelay);
   ~DecodePool();
 
   DecodePool(const DecodePool&) = delete;
@@ -89,11 +91,11 @@ class DecodePool {
   /// tells a consumer that its batch is ready. At once, except from a short job on a decode
   /// worker: that wake-up is held back while the worker goes on with the short jobs already
   /// queued, and given when its queue is empty, before a job not known to be short, or
-  /// kMaxWakeDelay after the first one held back, whichever comes first. On a busy core every
-  /// wake-up of a consumer preempted the worker (two context switches per small result); a
+  /// the pool's max_wake_delay after the first one held back, whichever comes first. On a busy core
+  /// every wake-up of a consumer preempted the worker (two context switches per small result); a
   /// burst of small results now costs two in all. `owner` keeps `changed` alive until then.
   static void notify_all(std::shared_ptr<const void> owner, std::condition_variable& changed);
-  /// The longest a wake-up is held back while short jobs run.
+  /// The longest a wake-up is held back while short jobs run, by default.
   static constexpr std::chrono::microseconds kMaxWakeDelay{500};
 
   /// Jobs submitted from the calling thread from now on wake no worker by themselves: the
@@ -154,6 +156,7 @@ class DecodePool {
   std::atomic<bool> wake_owed_{false};  // a deferred submit has not woken anyone yet
   std::atomic<std::uint64_t> wakes_{0};
   std::atomic<std::uint64_t> held_wakes_{0};
+  std::chrono::microseconds max_wake_delay_;
   std::shared_ptr<CallbackExecutor> callbacks_ = std::make_shared<CallbackExecutor>();
   std::vector<std::thread> workers_;  // last: started after everything above exists
 };

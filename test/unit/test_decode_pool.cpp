@@ -3,8 +3,9 @@
 // submits wake the workers once per flush; short jobs hold their consumers' wake-ups while more
 // short jobs are queued, and only then; a default pool is as large as the affinity mask.
 // CallbackExecutor: a task that blocks never delays another, idle threads leave, and nobody waits
-// for a running task. Run under TSan as well. No sleeps but one (a job that outlasts the limit
-// on held wake-ups): a job that must stay busy waits on a gate the test opens.
+// for a running task. Run under TSan as well. No sleeps but jobs that outlast the default limit
+// on held wake-ups and one wait for a wake-up that must not come: a job that must stay busy
+// waits on a gate the test opens.
 #include <sched.h>
 
 #include <gtest/gtest.h>
@@ -216,12 +217,16 @@ std::shared_ptr<Waiter> started_waiter() {
 
 // A one-worker pool whose first job waits for open(): the jobs submitted meanwhile queue behind
 // it. Opened on destruction too, so that a test stopped by a failed assertion does not hang.
+// `max_wake_delay`: the pool's limit on holding a wake-up; the tests of what holds and what
+// gives wake-ups set one no preemption of the worker can reach (under TSan, on a loaded machine,
+// half a millisecond between two short jobs is not rare), the test of the limit the default.
 struct GatedPool {
   std::promise<void> gate;
-  DecodePool pool{1};
+  DecodePool pool;
   bool opened = false;
 
-  GatedPool() {
+  explicit GatedPool(std::chrono::microseconds max_wake_delay = std::chrono::hours(1))
+      : pool(1, max_wake_delay) {
     std::shared_future<void> open = gate.get_future().share();
     EXPECT_TRUE(pool.submit([open] { open.wait(); }));
   }
@@ -285,7 +290,7 @@ TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
 }
 
 TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
-  GatedPool gated;
+  GatedPool gated(DecodePool::kMaxWakeDelay);
   DecodePool& pool = gated.pool;
   auto waiter = started_waiter();
   std::atomic<bool> woke_by_third{false};
@@ -299,6 +304,25 @@ TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
   gated.open();
   pool.wait_idle();
   EXPECT_TRUE(woke_by_third);
+}
+
+TEST(DecodePool, APoolsOwnLimitReplacesTheDefault) {
+  GatedPool gated(std::chrono::hours(1));
+  DecodePool& pool = gated.pool;
+  auto waiter = started_waiter();
+  std::atomic<bool> woke_by_third{true};
+  ASSERT_TRUE(submit_ready(pool, waiter));
+  // Past the default limit, within this pool's: the wake-up stays held until the queue is empty.
+  ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(4 * DecodePool::kMaxWakeDelay); },
+                          DecodePool::JobLength::short_job));
+  // Waits a while for a wake-up that must not come (with the default limit it comes at once).
+  ASSERT_TRUE(pool.submit(
+      [&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }, 50ms); },
+      DecodePool::JobLength::short_job));
+  gated.open();
+  pool.wait_idle();
+  EXPECT_FALSE(woke_by_third);
+  EXPECT_TRUE(eventually([&] { return waiter->woke.load(); })) << "the wake-up was lost";
 }
 
 TEST(DecodePool, NotifyingOutsideAWorkerWakesAtOnce) {
