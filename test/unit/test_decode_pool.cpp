@@ -289,40 +289,36 @@ TEST(DecodePool, AJobNotKnownToBeShortWakesTheHeldWaitersFirstAndHoldsNothing) {
   EXPECT_EQ(pool.held_wakes(), 1U);
 }
 
-TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
-  GatedPool gated(DecodePool::kMaxWakeDelay);
+// Three short jobs on a pool holding wake-ups for at most `max_wake_delay`: the first makes a
+// waiter's result ready, the second runs past the default limit (2 ms), the third waits up to
+// `wait` for the waiter to wake. Whether it woke during the third job; it must wake in the end.
+bool woken_during_the_third_job(std::chrono::microseconds max_wake_delay,
+                                std::chrono::milliseconds wait) {
+  GatedPool gated(max_wake_delay);
   DecodePool& pool = gated.pool;
   auto waiter = started_waiter();
   std::atomic<bool> woke_by_third{false};
-  ASSERT_TRUE(submit_ready(pool, waiter));
-  // A short job that runs past the limit: the wake-up is due when it ends.
-  ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(2 * DecodePool::kMaxWakeDelay); },
+  EXPECT_TRUE(submit_ready(pool, waiter));
+  EXPECT_TRUE(pool.submit([] { std::this_thread::sleep_for(4 * DecodePool::kMaxWakeDelay); },
                           DecodePool::JobLength::short_job));
-  ASSERT_TRUE(
-      pool.submit([&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }); },
-                  DecodePool::JobLength::short_job));
-  gated.open();
-  pool.wait_idle();
-  EXPECT_TRUE(woke_by_third);
-}
-
-TEST(DecodePool, APoolsOwnLimitReplacesTheDefault) {
-  GatedPool gated(std::chrono::hours(1));
-  DecodePool& pool = gated.pool;
-  auto waiter = started_waiter();
-  std::atomic<bool> woke_by_third{true};
-  ASSERT_TRUE(submit_ready(pool, waiter));
-  // Past the default limit, within this pool's: the wake-up stays held until the queue is empty.
-  ASSERT_TRUE(pool.submit([] { std::this_thread::sleep_for(4 * DecodePool::kMaxWakeDelay); },
-                          DecodePool::JobLength::short_job));
-  // Waits a while for a wake-up that must not come (with the default limit it comes at once).
-  ASSERT_TRUE(pool.submit(
-      [&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }, 50ms); },
+  EXPECT_TRUE(pool.submit(
+      [&, waiter] { woke_by_third = eventually([&] { return waiter->woke.load(); }, wait); },
       DecodePool::JobLength::short_job));
   gated.open();
   pool.wait_idle();
-  EXPECT_FALSE(woke_by_third);
   EXPECT_TRUE(eventually([&] { return waiter->woke.load(); })) << "the wake-up was lost";
+  return woke_by_third;
+}
+
+TEST(DecodePool, AWakeUpIsHeldNoLongerThanTheLimitWhileShortJobsKeepComing) {
+  // The second job ends past the limit: the wake-up is given then, before the third job.
+  EXPECT_TRUE(woken_during_the_third_job(DecodePool::kMaxWakeDelay, kGuard));
+}
+
+TEST(DecodePool, APoolsOwnLimitReplacesTheDefault) {
+  // Past the default limit, within this pool's: the wake-up stays held until the queue is
+  // empty. The third job waits 50 ms for it in vain (with the default limit it comes at once).
+  EXPECT_FALSE(woken_during_the_third_job(std::chrono::hours(1), 50ms));
 }
 
 TEST(DecodePool, NotifyingOutsideAWorkerWakesAtOnce) {
