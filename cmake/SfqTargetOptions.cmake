@@ -38,12 +38,20 @@ endif()
 # sections are compressed (-gz: a third of their size) and the programs are not position
 # independent (-no-pie: their .rela.dyn of 40 MB each goes away). The TSan tree, nine programs,
 # keeps the default. Without this the ASan tree outgrew the free disk of a CI machine.
+# They are also linked with lld where the compiler can use it (tools/bootstrap installs it): a
+# test program of the ASan tree links in 0.8 s instead of 4.3 s with the default linker, and the
+# tree has some seventy of them.
 set(_sfq_compact_compile_flags "")
 set(_sfq_compact_link_flags "")
 set(_sfq_compact_executable_flags "")
 if(NOT SFQ_SANITIZE STREQUAL "")
   set(_sfq_compact_compile_flags -gz)
   set(_sfq_compact_link_flags -gz)
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX -fuse-ld=lld SFQ_LINKER_LLD)
+  if(SFQ_LINKER_LLD)
+    list(APPEND _sfq_compact_link_flags -fuse-ld=lld)
+  endif()
   if(NOT SFQ_SANITIZE STREQUAL "thread")
     set(_sfq_compact_executable_flags -no-pie)
   endif()
