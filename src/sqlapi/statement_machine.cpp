@@ -1017,7 +1017,16 @@ Error StatementMachine::deadline_error(const std::string& cause) const {
   std::string message = "the statement did not finish within its deadline of " +
                         std::to_string(start_.total_timeout.count()) +
                         " ms (total_timeout) and was cancelled";
-  if (!cause.empty()) message += " (" + cause + ")";
+  std::string last_failure;
+  {
+    std::lock_guard lock(state_->mutex);
+    last_failure = state_->last_failure;
+  }
+  std::string why = cause;
+  if (!last_failure.empty() && why.find(last_failure) == std::string::npos) {
+    why += (why.empty() ? "" : "; ") + std::string("an earlier attempt failed: ") + last_failure;
+  }
+  if (!why.empty()) message += " (" + why + ")";
   return Error(ErrorCategory::timeout, std::move(message), ErrorDetail::client_deadline);
 }
 

@@ -108,7 +108,9 @@ class StatementMachine {
   /// statement has ended there, no cancel is needed.
   void fail(Error error, bool server_final = false);
   /// The error of a statement whose client-side deadline (total_timeout) ran out; `cause`, when
-  /// not empty, is what the request that ran into it saw.
+  /// not empty, is what the request that ran into it saw. It also names the failure that made
+  /// the submission retry last, if any: what a user waiting out a throttled or failing server
+  /// needs to know, whether the deadline's timer or the attempt's own limit struck first.
   [[nodiscard]] Error deadline_error(const std::string& cause) const;
   void after_unreadable_body(Error error, std::function<void()> ask_again);
   void set_outcome_without_server_cancel(bool submission_reached);

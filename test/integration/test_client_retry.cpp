@@ -288,6 +288,39 @@ TEST_F(PollFaults, TheClientDeadlineErrorSaysTheDeadlinePassed) {
   }
 }
 
+TEST_F(PollFaults, ADeadlineThatStrikesAnAttemptInFlightStillNamesTheEarlierFailure) {
+  // The first submission is answered 503; its retry is never answered, so the deadline ends the
+  // statement while that attempt is in flight (its timer or the attempt's own limit, whichever
+  // fires first). The error still names the 503 that made the client retry.
+  Fault throttled;
+  throttled.kind = FaultKind::status;
+  throttled.status = 503;
+  throttled.method = "POST";
+  throttled.path = "/api/v2/statements";
+  server().inject_fault(throttled);
+  Fault silent;
+  silent.kind = FaultKind::blackhole;
+  silent.method = "POST";
+  silent.path = "/api/v2/statements";
+  server().inject_fault(silent);
+  Client client_ = client([](ConnectionOptions& o) { o.total_timeout = 1500ms; });
+  try {
+    (void)client_.execute("select 1");
+    FAIL() << "expected the deadline";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::timeout) << error.what();
+    EXPECT_EQ(error.detail(), ErrorDetail::client_deadline) << error.what();
+    EXPECT_EQ(error.message().rfind("the statement did not finish within its deadline of 1500 ms "
+                                    "(total_timeout)",
+                                    0),
+              0U)
+        << error.what();
+    EXPECT_NE(error.message().find("an earlier attempt failed: HTTP 503"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(server().counters().requests_with("POST /api/v2/statements", 503), 1U);
+}
+
 TEST(ClientTransport, UnreachableServerIsATransportError) {
   ConnectionOptions options = options_for_port(1);  // nothing listens there
   options.max_retries = 1;
