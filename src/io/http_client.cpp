@@ -706,37 +706,26 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
   }
   transfer.easy = easy;
 
+  // The options every transfer of this client shares were set when the handle was made
+  // (set_fixed_options); these are this transfer's. Each is set whatever its value, so nothing
+  // of the handle's previous transfer carries over.
   CURLcode code = CURLE_OK;
   auto set = [&](CURLoption option, auto value) {
     if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
   };
   set(CURLOPT_PRIVATE, static_cast<void*>(&transfer));
   set(CURLOPT_URL, request.url.c_str());
-  set(CURLOPT_PROTOCOLS_STR, "http,https");
-  set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_PREREQFUNCTION, &CurlCallbacks::prereq);
   set(CURLOPT_PREREQDATA, static_cast<void*>(&transfer));
-  set(CURLOPT_CLOSESOCKETFUNCTION, &CurlCallbacks::close_socket);
-  set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
   set(CURLOPT_ERRORBUFFER, transfer.error_buffer.data());
-  set(CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
   set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
-  set(CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
   set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
   set(CURLOPT_HTTPHEADER, static_cast<curl_slist*>(transfer.headers->curl_list()));
-  set(CURLOPT_HTTP_CONTENT_DECODING, 0L);
-  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   // Parallel requests to a host wait for its first connection to say whether it multiplexes
   // (HTTP/2) instead of each opening a TLS connection of its own. HTTPS only: TLS (ALPN) settles
   // the question at the handshake, but plain HTTP (no h2c here) settles it only when the first
   // response arrives — and a first request held for 45 s by the server would hold up every
   // other request to that host.
-  if (util::istarts_with(request.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
-  // No TCP keep-alive probes: libcurl's would start after 60 s idle, yet no request sits idle
-  // that long (the server answers a held POST within 45 s) and libcurl reuses no connection
-  // idle for more than 118 s (CURLOPT_MAXAGE_CONN); their setsockopt calls cost about 20 µs per
-  // new connection (a tenth of sfq's CPU per statement in a burst of 1 000 held statements).
-  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  set(CURLOPT_PIPEWAIT, util::istarts_with(request.url, "https://") ? 1L : 0L);
   std::int64_t limit_ms = request.attempt_timeout.count() > 0 ? request.attempt_timeout.count() : 0;
   if (request.timeout.count() > 0) {
     // The deadline counts from start(): what the queue used is gone.
@@ -745,36 +734,24 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
     const std::int64_t left_ms = std::max<std::int64_t>(left.count(), 1);
     limit_ms = limit_ms > 0 ? std::min(limit_ms, left_ms) : left_ms;
   }
-  if (limit_ms > 0) set(CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));
-  if (request.stall_timeout.count() > 0) {
-    // Less than one byte per second for N seconds: the peer has stalled. libcurl counts the wait
-    // for the first response byte too.
-    const auto seconds = (request.stall_timeout.count() + 999) / 1000;
-    set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-    set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(seconds));
-  }
-  if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
-  set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-  set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (ca_store_) {  // made only when verifying
-    // libcurl loads no CA itself: each new connection gets the shared store over the directory.
-    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    set(CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
-    set(CURLOPT_SSL_CTX_DATA, ca_store_.get());
-  } else if (!ca_bundle_.empty()) {
-    set(CURLOPT_CAINFO, ca_bundle_.c_str());
-    // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
-    // every new TLS connection re-reads the whole store (17.8 ms instead of 0.55 ms here).
-    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-  }
-  if (share_) set(CURLOPT_SHARE, share_.get());
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));  // 0: none
+  // Less than one byte per second for N seconds: the peer has stalled. libcurl counts the wait
+  // for the first response byte too. 0 turns the check off.
+  const bool stall_check = request.stall_timeout.count() > 0;
+  set(CURLOPT_LOW_SPEED_LIMIT, stall_check ? 1L : 0L);
+  set(CURLOPT_LOW_SPEED_TIME,
+      stall_check ? static_cast<long>((request.stall_timeout.count() + 999) / 1000) : 0L);
+  // The method. NOBODY off before POSTFIELDS: it would otherwise keep a HEAD's no-body.
   if (request.method == "GET" && request.body.empty()) {
+    set(CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
     set(CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {
+    set(CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
     set(CURLOPT_NOBODY, 1L);
   } else {
-    if (request.method != "POST") set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    set(CURLOPT_NOBODY, 0L);
+    set(CURLOPT_CUSTOMREQUEST,
+        request.method == "POST" ? static_cast<const char*>(nullptr) : request.method.c_str());
     // Not copied: the Transfer owns the body until the handle is gone.
     set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     set(CURLOPT_POSTFIELDS, request.body.c_str());
@@ -807,6 +784,7 @@ Status HttpClient::add_to_multi(Transfer& transfer) {
       headers += is_secret_header(name) ? name + ": <redacted>" : header;
       headers += "; ";
     }
+    if (!options_.user_agent.empty()) headers += "User-Agent: " + options_.user_agent + "; ";
     SFQ_LOG_DEBUG("http #{} > {} {} | headers: {}| body {} bytes: {}", transfer.id, request.method,
                   url_for_messages(request.url), headers, request.body.size(),
                   body_prefix(request.body));
@@ -842,22 +820,73 @@ std::string HttpClient::ca_store_description() const {
 
 void* HttpClient::take_easy_handle() {
   if (!idle_easy_.empty()) {
-    CURL* easy = static_cast<CURL*>(idle_easy_.back());
+    // Not reset: the client's fixed options stay, and add_to_multi sets every other one. (A
+    // reset, then the fixed options again, was a fifth of the handle's setup per request.)
+    void* easy = idle_easy_.back();
     idle_easy_.pop_back();
-    // Every option back to its default (and the previous transfer's figures cleared): the
-    // caller sets what this transfer needs, as for a new handle. The handle's buffers stay.
-    curl_easy_reset(easy);
     return easy;
   }
   CURL* easy = curl_easy_init();
-  if (easy != nullptr) g_live_easy_handles.fetch_add(1, std::memory_order_relaxed);
+  if (easy == nullptr) return nullptr;
+  g_live_easy_handles.fetch_add(1, std::memory_order_relaxed);
+  if (set_fixed_options(easy) != CURLE_OK) {
+    curl_easy_cleanup(easy);
+    g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
   return easy;
 }
 
-void HttpClient::return_easy_handle(void* easy) noexcept {
-  // Nothing of the finished transfer stays reachable from the idle handle.
-  curl_easy_setopt(static_cast<CURL*>(easy), CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
-  curl_easy_setopt(static_cast<CURL*>(easy), CURLOPT_PRIVATE, static_cast<void*>(nullptr));
+int HttpClient::set_fixed_options(void* handle) const {
+  auto* easy = static_cast<CURL*>(handle);
+  CURLcode code = CURLE_OK;
+  auto set = [&](CURLoption option, auto value) {
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
+  };
+  set(CURLOPT_PROTOCOLS_STR, "http,https");
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_PREREQFUNCTION, &CurlCallbacks::prereq);
+  set(CURLOPT_CLOSESOCKETFUNCTION, &CurlCallbacks::close_socket);
+  set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(const_cast<HttpClient*>(this)));
+  set(CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
+  set(CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
+  set(CURLOPT_HTTP_CONTENT_DECODING, 0L);
+  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // No TCP keep-alive probes: libcurl's would start after 60 s idle, yet no request sits idle
+  // that long (the server answers a held POST within 45 s) and libcurl reuses no connection
+  // idle for more than 118 s (CURLOPT_MAXAGE_CONN); their setsockopt calls cost about 20 µs per
+  // new connection (a tenth of sfq's CPU per statement in a burst of 1 000 held statements).
+  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  if (!options_.user_agent.empty()) set(CURLOPT_USERAGENT, options_.user_agent.c_str());
+  set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  if (ca_store_) {  // made only when verifying
+    // libcurl loads no CA itself: each new connection gets the shared store over the directory.
+    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
+    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+    set(CURLOPT_SSL_CTX_FUNCTION, &CurlCallbacks::ssl_context);
+    set(CURLOPT_SSL_CTX_DATA, ca_store_.get());
+  } else if (!ca_bundle_.empty()) {
+    set(CURLOPT_CAINFO, ca_bundle_.c_str());
+    // Debian's libcurl has a default CA directory; while it is set, the CA cache is off and
+    // every new TLS connection re-reads the whole store (17.8 ms instead of 0.55 ms here).
+    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
+  }
+  if (share_) set(CURLOPT_SHARE, share_.get());
+  return static_cast<int>(code);
+}
+
+void HttpClient::return_easy_handle(void* handle) noexcept {
+  auto* easy = static_cast<CURL*>(handle);
+  // Nothing of the finished transfer stays reachable from the idle handle: its Transfer, its
+  // header list and its body are about to go.
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_PREREQDATA, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, static_cast<void*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, static_cast<const char*>(nullptr));
   if (idle_easy_.size() < kIdleEasyHandles) {
     try {
       idle_easy_.push_back(easy);
@@ -865,7 +894,7 @@ void HttpClient::return_easy_handle(void* easy) noexcept {
     } catch (...) {  // no room to keep it: clean it up below
     }
   }
-  curl_easy_cleanup(static_cast<CURL*>(easy));
+  curl_easy_cleanup(easy);
   g_live_easy_handles.fetch_sub(1, std::memory_order_relaxed);
 }
 

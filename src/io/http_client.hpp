@@ -54,8 +54,10 @@
 // longer read, so TCP slows the server down) until resume(). libcurl does not apply the stall
 // timeout (its low-speed check) while a transfer's receiving side is paused.
 //
-// Handles: a finished transfer's easy handle is reset and reused by the next transfer (a few
-// dozen are kept idle), so a steady stream of requests creates no handles.
+// Handles: a finished transfer's easy handle is reused by the next transfer (a few dozen are
+// kept idle), so a steady stream of requests creates no handles. A handle gets the client's
+// fixed options once, when made; each transfer sets every other option it uses, whatever its
+// value, so nothing of a handle's previous transfer carries over.
 //
 // Ownership: the EventLoop must outlive the HttpClient. Destroying the client removes every
 // transfer without calling its callback, then cleans up the easy handles (the idle ones too),
@@ -319,9 +321,11 @@ class HttpClient {
   void schedule_delivery();
   void expire_queued(TransferId id);
   void remove_from_multi(Transfer& transfer);
-  // An easy handle for a new transfer: an idle one reset to its defaults, else a new one. Null
+  // An easy handle for a new transfer: an idle one, else a new one with the fixed options. Null
   // when libcurl cannot allocate one.
   [[nodiscard]] void* take_easy_handle();
+  // Sets the options every transfer of this client shares (a CURLcode): once per handle.
+  [[nodiscard]] int set_fixed_options(void* easy) const;
   // Keeps a handle removed from the multi handle for the next transfer (up to kIdleEasyHandles),
   // else cleans it up.
   void return_easy_handle(void* easy) noexcept;

@@ -271,9 +271,8 @@ std::shared_ptr<const HttpHeaders> ClientCore::headers_for(
   }
   auto& cached = has_body ? headers_with_body_ : headers_without_body_;
   if (!cached) {
-    cached = std::make_shared<const HttpHeaders>(common_headers(
-        *authorization, auth_->token_type(),
-        options_.user_agent.empty() ? default_user_agent() : options_.user_agent, has_body));
+    cached = std::make_shared<const HttpHeaders>(
+        common_headers(*authorization, auth_->token_type(), has_body));
   }
   return cached;
 }

@@ -154,13 +154,12 @@ std::string cancel_url(std::string_view base_url, std::string_view handle) {
 }
 
 std::vector<std::string> common_headers(std::string_view authorization, std::string_view token_type,
-                                        std::string_view user_agent, bool has_body) {
+                                        bool has_body) {
   std::vector<std::string> headers;
-  headers.reserve(7);
+  headers.reserve(6);
   headers.push_back("Authorization: " + std::string(authorization));
   headers.push_back("X-Snowflake-Authorization-Token-Type: " + std::string(token_type));
   headers.emplace_back("Accept: application/json");
-  headers.push_back("User-Agent: " + std::string(user_agent));
   headers.emplace_back("Accept-Encoding: gzip");
   if (has_body) {
     headers.emplace_back("Content-Type: application/json");

@@ -33,10 +33,10 @@ struct SubmitUrlFlags {
 /// "<base>/api/v2/statements/<handle>/cancel".
 [[nodiscard]] std::string cancel_url(std::string_view base_url, std::string_view handle);
 
-/// Headers every request carries, given the Authorization value and the token type.
+/// Headers every request carries, given the Authorization value and the token type. Not the
+/// User-Agent: the HTTP client sends its own (CURLOPT_USERAGENT, proxies' CONNECT included).
 [[nodiscard]] std::vector<std::string> common_headers(std::string_view authorization,
-                                                      std::string_view token_type,
-                                                      std::string_view user_agent, bool has_body);
+                                                      std::string_view token_type, bool has_body);
 
 /// The default User-Agent: "sfq/<version>".
 [[nodiscard]] std::string default_user_agent();

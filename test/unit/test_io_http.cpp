@@ -571,14 +571,21 @@ TEST_F(Http, OneEasyHandleServesRequestAfterRequestWithNothingCarriedOver) {
     std::string path;
     std::string body;
     std::vector<std::string> headers;
+    std::chrono::milliseconds limit{0};  // the attempt and the stall timeouts
   };
-  // Every method after every other: a reused handle must not keep the last one's method, body
-  // or headers.
+  // Every method after every other: a reused handle must not keep the last one's method, body,
+  // headers or limits. The answer held 1.2 s would fail on the limits of the step before it.
   const std::vector<Step> steps = {
-      {"HEAD", "/hello", "", {}}, {"POST", "/echo", "posted", {"X-Custom: first"}},
-      {"GET", "/hello", "", {}},  {"PUT", "/echo", "put", {}},
-      {"HEAD", "/hello", "", {}}, {"DELETE", "/echo", "", {}},
-      {"POST", "/echo", "", {}},  {"GET", "/hello", "", {}},
+      {"HEAD", "/hello", "", {}},
+      {"POST", "/echo", "posted", {"X-Custom: first"}},
+      {"GET", "/hello", "", {}},
+      {"PUT", "/echo", "put", {}},
+      {"HEAD", "/hello", "", {}},
+      {"DELETE", "/echo", "", {}},
+      {"POST", "/echo", "", {}},
+      {"GET", "/hello", "", {}, 1s},
+      {"GET", "/hold?ms=1200&id=held", "", {}},
+      {"GET", "/hello", "", {}},
   };
   for (const Step& step : steps) {
     HttpRequest request;
@@ -586,15 +593,19 @@ TEST_F(Http, OneEasyHandleServesRequestAfterRequestWithNothingCarriedOver) {
     request.url = base + step.path;
     request.body = step.body;
     request.headers = step.headers;
+    request.attempt_timeout = step.limit;
+    request.stall_timeout = step.limit;
     const HttpResult result = fetch(http, request);
-    ASSERT_TRUE(result.ok()) << step.method << ": " << result.error().what();
+    ASSERT_TRUE(result.ok()) << step.method << " " << step.path << ": " << result.error().what();
     EXPECT_EQ(result->status, 200) << step.method;
     if (step.path == "/echo") {
       EXPECT_EQ(result->header("x-echo-method"), step.method);
       EXPECT_EQ(result->body, step.body) << step.method;
       EXPECT_EQ(result->header("x-echo-x-custom"), step.headers.empty() ? "" : "first");
-    } else {
+    } else if (step.path == "/hello") {
       EXPECT_EQ(result->body, step.method == "HEAD" ? "" : "hello") << step.method;
+    } else {
+      EXPECT_EQ(result->body, "held");
     }
     // One request at a time: the first handle serves them all.
     EXPECT_EQ(sfq::detail::live_easy_handles(), handles_before + 1) << step.method;
@@ -710,6 +721,53 @@ TEST_F(Http, ASinkTakesTheBodyInPiecesAndPausesTheTransferWhenFull) {
     EXPECT_FALSE(s.gzip);
     EXPECT_EQ(s.received, std::string(kSize, 'x'));
   });
+}
+
+// A transfer cancelled while its sink holds it paused gives its handle back to the idle ones; the
+// next transfers on that handle are neither paused nor fed the cancelled one's pieces.
+TEST_F(Http, AHandleCancelledWhilePausedServesTheNextTransfersWhole) {
+  std::string base;
+  serve(base);
+  HttpClient& http = client();
+  const std::uint64_t handles_before = sfq::detail::live_easy_handles();
+  Shared<SinkState> paused;
+  paused.update([](SinkState& s) { s.limit = 64 * 1024; });
+  HttpRequest request;
+  request.url = base + "/big?n=3000000";
+  request.sink = std::make_shared<LimitedSink>(paused);
+  const HttpClient::TransferId id = run_on(loop_, [&] {
+    return http.start(std::move(request), [&paused](HttpResult result) {
+      paused.update([&](SinkState& s) { s.result.emplace(std::move(result)); });
+    });
+  });
+  ASSERT_TRUE(paused.wait([](const SinkState& s) { return s.refusals > 0; }));
+  run_on(loop_, [&] {
+    http.cancel(id);
+    return 0;
+  });
+  constexpr std::size_t kSize = 200'000;
+  for (int round = 0; round < 2; ++round) {
+    Shared<SinkState> whole;
+    whole.update([](SinkState& s) { s.limit = SIZE_MAX; });
+    HttpRequest next;
+    next.url = base + "/big?n=" + std::to_string(kSize);
+    next.stall_timeout = 2s;
+    next.sink = std::make_shared<LimitedSink>(whole);
+    const HttpResult result = fetch(http, std::move(next));
+    ASSERT_TRUE(result.ok()) << "round " << round << ": " << result.error().what();
+    EXPECT_EQ(result->status, 200);
+    whole.read([&](const SinkState& s) {
+      EXPECT_EQ(s.begins, 1);
+      EXPECT_EQ(s.refusals, 0);
+      EXPECT_EQ(s.received, std::string(kSize, 'x'));
+    });
+    const HttpResult hello = get(http, base + "/hello");
+    ASSERT_TRUE(hello.ok()) << hello.error().what();
+    EXPECT_EQ(hello->body, "hello");
+  }
+  // One handle served them all, the cancelled transfer's included; it never called back.
+  EXPECT_EQ(sfq::detail::live_easy_handles(), handles_before + 1);
+  paused.read([](const SinkState& s) { EXPECT_FALSE(s.result.has_value()); });
 }
 
 // Other statuses keep their body in the response (for the error handling); the sink hears
