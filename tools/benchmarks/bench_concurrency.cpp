@@ -48,15 +48,18 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -98,24 +101,33 @@ std::string body_for(const std::string& sql) {
 
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-/// The request every raw design sends: the same POST the library sends (gzip accepted).
+/// The request every raw design sends: the same POST the library sends (gzip accepted), each
+/// with a requestId of its own and retry=true in its URL as the library's carry (the server
+/// looks every requestId up; without one, it would run a copy resent by libcurl twice).
 class RawRequest {
  public:
   RawRequest(const Target& target, const std::string& sql)
-      : url_(target.url + "/api/v2/statements"), body_(body_for(sql)), ca_file_(target.ca_file) {
+      : url_(target.url +
+             "/api/v2/statements?requestId=00000000-0000-4000-8000-000000000000"
+             "&retry=true"),
+        id_at_(target.url.size() + std::string_view("/api/v2/statements?requestId=").size()),
+        body_(body_for(sql)),
+        ca_file_(target.ca_file) {
     const std::string auth = "Authorization: " + target.credentials->authorization;
     headers_ = curl_slist_append(headers_, auth.c_str());
     headers_ = curl_slist_append(headers_, "Content-Type: application/json");
     headers_ = curl_slist_append(headers_, "Accept: application/json");
     headers_ = curl_slist_append(headers_, "X-Snowflake-Authorization-Token-Type: KEYPAIR_JWT");
     headers_ = curl_slist_append(headers_, "User-Agent: bench_concurrency/1.0");
+    std::random_device random;
+    prefix_ = (static_cast<std::uint64_t>(random()) << 32) | random();
   }
   ~RawRequest() { curl_slist_free_all(headers_); }
   RawRequest(const RawRequest&) = delete;
   RawRequest& operator=(const RawRequest&) = delete;
 
+  /// The options of every request; next() gives each its URL.
   void apply(CURL* easy) const {
-    curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body_.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &discard);
@@ -124,8 +136,31 @@ class RawRequest {
     if (!ca_file_.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, ca_file_.c_str());
   }
 
+  /// Sets the URL of the next request: a new requestId, a random prefix and a counter written
+  /// into the UUID's 32 hex digits (the cheapest unique id; libcurl copies the URL). Not
+  /// thread-safe: `url` is the caller's buffer, one per thread.
+  void next(CURL* easy, std::string& url, std::uint64_t sequence) const {
+    if (url.empty()) url = url_;
+    static constexpr std::string_view kHex = "0123456789abcdef";
+    // 8-4-4-4-12: the prefix fills the first 16 digits (around the version digit), the counter
+    // the last 12.
+    std::size_t at = id_at_;
+    std::uint64_t bits = prefix_;
+    for (int digit = 0; digit < 16; ++digit) {
+      if (url[at] == '-') ++at;
+      if (digit != 12) url[at] = kHex[bits & 0xF];  // digit 12 is the version, "4"
+      bits >>= 4;
+      ++at;
+    }
+    at = id_at_ + 24;
+    for (int shift = 44; shift >= 0; shift -= 4) url[at++] = kHex[(sequence >> shift) & 0xF];
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  }
+
  private:
   std::string url_;
+  std::size_t id_at_;
+  std::uint64_t prefix_ = 0;
   std::string body_;
   std::string ca_file_;
   curl_slist* headers_ = nullptr;
@@ -147,7 +182,9 @@ std::size_t run_blocking(const Target& target, const std::string& sql, std::size
   auto worker = [&] {
     CURL* easy = curl_easy_init();
     request.apply(easy);
-    while (next.fetch_add(1) < count) {
+    std::string url;
+    for (std::size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
+      request.next(easy, url, i);
       if (succeeded(easy, curl_easy_perform(easy))) ok.fetch_add(1);
     }
     curl_easy_cleanup(easy);
@@ -184,9 +221,11 @@ class RawLoop {
     std::size_t started = 0;
     std::size_t done = 0;
     std::size_t ok = 0;
+    std::string url;
     for (; started < std::min(count, in_flight); ++started) {
       CURL* easy = curl_easy_init();
       request.apply(easy);
+      request.next(easy, url, started);
       easies.push_back(easy);
       curl_multi_add_handle(multi_, easy);
     }
@@ -219,8 +258,8 @@ class RawLoop {
         ++done;
         curl_multi_remove_handle(multi_, easy);
         if (started < count) {
-          ++started;
-          curl_multi_add_handle(multi_, easy);  // the same handle, its options kept
+          request.next(easy, url, started++);
+          curl_multi_add_handle(multi_, easy);  // the same handle, its other options kept
         }
       }
     }
