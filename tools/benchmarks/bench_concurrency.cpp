@@ -102,8 +102,8 @@ std::string body_for(const std::string& sql) {
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 /// The request every raw design sends: the same POST the library sends (gzip accepted), each
-/// with a requestId of its own and retry=true in its URL as the library's carry (the server
-/// looks every requestId up; without one, it would run a copy resent by libcurl twice).
+/// with a requestId of its own and retry=true in its URL, as the library's requests carry (the
+/// server looks every requestId up; without one, it would run twice a copy libcurl resent).
 class RawRequest {
  public:
   RawRequest(const Target& target, const std::string& sql)
@@ -137,8 +137,8 @@ class RawRequest {
   }
 
   /// Sets the URL of the next request: a new requestId, a random prefix and a counter written
-  /// into the UUID's 32 hex digits (the cheapest unique id; libcurl copies the URL). Not
-  /// thread-safe: `url` is the caller's buffer, one per thread.
+  /// into the UUID's 32 hex digits (the cheapest unique id; libcurl copies the URL). `url` is
+  /// the caller's buffer: one per thread.
   void next(CURL* easy, std::string& url, std::uint64_t sequence) const {
     if (url.empty()) url = url_;
     static constexpr std::string_view kHex = "0123456789abcdef";
