@@ -64,6 +64,8 @@ std::string counters_json(const Counters& counters) {
   out += ",\"in_flight_requests\":" + std::to_string(counters.in_flight_requests);
   out += ",\"max_in_flight_requests\":" + std::to_string(counters.max_in_flight_requests);
   out += ",\"statements_evicted\":" + std::to_string(counters.statements_evicted);
+  out += ",\"user_agents\":";
+  map_json(counters.user_agents);
   out += "}";
   return out;
 }

@@ -71,9 +71,20 @@ void Server::Impl::dispatch(std::shared_ptr<const HttpRequest> req, Responder re
     return;
   }
 
-  update_counters([](Counters& c) {
+  std::string user_agent;
+  for (const auto& [name, value] : req->headers) {
+    if (!text::iequals(name, "User-Agent")) continue;
+    if (!user_agent.empty()) user_agent += " | ";
+    user_agent += value;
+  }
+  update_counters([&user_agent](Counters& c) {
     ++c.in_flight_requests;
     c.max_in_flight_requests = std::max(c.max_in_flight_requests, c.in_flight_requests);
+    constexpr std::size_t kMaxUserAgents = 64;
+    if (c.user_agents.size() >= kMaxUserAgents && c.user_agents.count(user_agent) == 0) {
+      user_agent = "(others)";
+    }
+    ++c.user_agents[user_agent];
   });
 
   // Route first: unknown paths are 404, known paths with another method 405 (empty body).

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -51,6 +53,46 @@ TEST_F(Lifecycle, SlowStatementIsPolledAfter202) {
   EXPECT_EQ(counters.requests_with(kPost, 202), 1U);
   EXPECT_GE(counters.requests_with(kGet, 202) + counters.requests_with(kGet, 200), 1U);
   EXPECT_EQ(counters.requests_with(kGet, 200), 1U);
+}
+
+// Every request says who sent it, once (the API docs require a User-Agent): "sfq/<version>" by
+// default, the connection's user_agent when set — the submission, the polls and the cancel.
+TEST_F(Lifecycle, EveryRequestCarriesOneUserAgent) {
+  server().set_sync_window(50ms);
+  const auto sql_api_requests = [](const Counters& counters) {
+    std::uint64_t total = 0;
+    for (const auto& [endpoint, by_status] : counters.requests) {
+      if (endpoint == "admin") continue;
+      for (const auto& [status, count] : by_status) total += count;
+    }
+    return total;
+  };
+  {
+    Client c = client();
+    (void)c.execute("select system$wait(300, 'MILLISECONDS')");
+  }
+  Counters counters = server().counters();
+  ASSERT_EQ(counters.user_agents.size(), 1U);
+  const auto& [agent, count] = *counters.user_agents.begin();
+  EXPECT_EQ(agent.rfind("sfq/", 0), 0U) << agent;
+  EXPECT_EQ(agent.find(" | "), std::string::npos) << "sent twice: " << agent;
+  EXPECT_GE(counters.requests_to(kGet), 1U) << "the statement was polled";
+  EXPECT_EQ(count, sql_api_requests(counters));
+
+  server().reset_counters();
+  {
+    Client c = client([](ConnectionOptions& options) { options.user_agent = "custom-agent/2.0"; });
+    Query query = c.submit(Statement("select system$wait(5, 'SECONDS')"));
+    ASSERT_TRUE(
+        server().wait_until([](const Counters& now) { return now.statements_running > 0; }, 10s));
+    query.cancel().wait();
+    EXPECT_THROW((void)query.result(), Error);
+  }
+  counters = server().counters();
+  EXPECT_GE(counters.requests_to(kCancel), 1U);
+  EXPECT_EQ(
+      counters.user_agents,
+      (std::map<std::string, std::uint64_t>{{"custom-agent/2.0", sql_api_requests(counters)}}));
 }
 
 TEST_F(Lifecycle, AsyncSubmissionAnswersAtOnceThenPolls) {

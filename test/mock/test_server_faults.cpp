@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 #include "support/mock_test_support.hpp"
 
 namespace {
@@ -315,6 +319,35 @@ TEST_F(MockserverFaults, AdminEndpointRegistersKeysAndTokens) {
   EXPECT_EQ(
       post_statement(R"({"statement":"SELECT 1"})", "", {{"Authorization", "Bearer tok-1"}}).status,
       200);
+}
+
+// Every request but the admin endpoint's is counted by its User-Agent (values sent twice joined),
+// at most 64 different ones, and the admin endpoint reports them.
+TEST_F(MockserverFaults, RequestsAreCountedByTheirUserAgent) {
+  server_->reset_counters();
+  EXPECT_EQ(post_sql("SELECT 1").status, 200);
+  EXPECT_EQ(
+      post_statement(R"({"statement":"SELECT 1"})", "", {{"User-Agent", "second/1.0"}}).status,
+      200);
+  const std::map<std::string, std::uint64_t> expected = {{"mock-tests/1.0", 1},
+                                                         {"second/1.0 | mock-tests/1.0", 1}};
+  EXPECT_EQ(server_->counters().user_agents, expected);
+  httplib::Client admin("127.0.0.1", server_->port());
+  auto counters = admin.Get("/__admin/counters");
+  ASSERT_TRUE(counters);
+  const auto json = parse_json(counters->body);
+  ASSERT_TRUE(json.HasMember("user_agents")) << counters->body;
+  EXPECT_EQ(json["user_agents"].MemberCount(), 2u) << "the admin request is not counted";
+  EXPECT_EQ(json["user_agents"]["mock-tests/1.0"].GetInt(), 1);
+
+  server_->reset_counters();
+  for (int i = 0; i < 70; ++i) {
+    EXPECT_EQ(get("/nowhere", {{"User-Agent", "agent-" + std::to_string(i)}}).status, 404);
+  }
+  const auto agents = server_->counters().user_agents;
+  EXPECT_EQ(agents.size(), 65u);
+  ASSERT_EQ(agents.count("(others)"), 1u);
+  EXPECT_EQ(agents.at("(others)"), 6u);
 }
 
 class MockserverWithoutAdmin : public mock_test::MockServerTest {};

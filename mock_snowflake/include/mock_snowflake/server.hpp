@@ -176,6 +176,10 @@ struct Counters {
   std::uint64_t in_flight_requests = 0;      ///< requests being handled right now
   std::uint64_t max_in_flight_requests = 0;  ///< high-water mark since start/reset
   std::uint64_t statements_evicted = 0;      ///< results dropped to bound memory
+  /// Requests (the admin endpoint's aside) by their User-Agent, which the API docs require: ""
+  /// when absent, the values joined by " | " when sent more than once. At most 64 different
+  /// ones; later new ones count under "(others)".
+  std::map<std::string, std::uint64_t> user_agents;
 
   [[nodiscard]] std::uint64_t requests_with(const std::string& endpoint, int status) const;
   [[nodiscard]] std::uint64_t requests_to(const std::string& endpoint) const;
