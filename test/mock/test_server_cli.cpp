@@ -336,6 +336,37 @@ TEST(MockserverTls, InProcessHttpsWithVerification) {
   server.stop();
 }
 
+TEST(MockserverTls, PlainHttpToTheHttpsPortIsAnsweredInPlainText) {
+  const auto [cert, key] = make_certificate();
+  mock_snowflake::ServerOptions options;
+  options.tls_cert_file = cert;
+  options.tls_key_file = key;
+  options.public_keys_pem = {user_key().public_pem()};
+  mock_snowflake::Server server(options);
+  std::string error;
+  ASSERT_TRUE(server.start(error)) << error;
+  const auto response = mock_test::parse_raw(mock_test::raw_exchange(
+      server.port(),
+      "POST /api/v2/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 24\r\n\r\n{\"statement\":\"SELECT 1\"}",
+      std::chrono::seconds(5)));
+  EXPECT_EQ(response.status, 400);
+  const auto type = response.headers.find("Content-Type");
+  ASSERT_NE(type, response.headers.end());
+  EXPECT_EQ(type->second, "text/plain");
+  EXPECT_NE(response.body.find("use https://"), std::string::npos) << response.body;
+  EXPECT_EQ(server.counters().executions, 0u);
+  // TLS clients are served as before.
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  auto result = client.Post("/api/v2/statements",
+                            {{"Authorization", "Bearer " + mock_test::mint_jwt(user_key())}},
+                            R"({"statement":"SELECT 1"})", "application/json");
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200);
+  server.stop();
+}
+
 TEST(MockserverTls, MissingOrBadTlsFilesFailToStart) {
   mock_snowflake::ServerOptions options;
   options.tls_cert_file = write_temp("empty.pem", "");

@@ -169,6 +169,27 @@ TEST_F(MockserverFront, MalformedRequestsGet400AndTheConnectionCloses) {
   EXPECT_EQ(post_sql("SELECT 1").status, 200) << "the server carries on";
 }
 
+TEST_F(MockserverFront, BytesThatCannotOpenARequestGet400WithoutWaitingForMore) {
+  // The start of a TLS ClientHello (a client speaking HTTPS to this plain port): no blank line
+  // will ever come, so the answer must not wait for one (the read limit is 30 s; 5 s here).
+  const std::string client_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  const std::string over_long_method(40, 'G');
+  for (const std::string& bad : {client_hello + std::string(32, '\0'), over_long_method}) {
+    const auto response = parse_raw(raw_exchange(server_->port(), bad, seconds(5)));
+    EXPECT_EQ(response.status, 400) << bad.size() << " bytes";
+  }
+  // A method arriving a byte at a time is still read as one.
+  Socket socket(server_->port());
+  ASSERT_TRUE(socket.connected());
+  const std::string request = post("SELECT 1");
+  socket.send(request.substr(0, 1));
+  socket.send(request.substr(1, 2));
+  socket.send(request.substr(3));
+  const std::string received =
+      socket.read_until([](const std::string& bytes) { return parse_raw(bytes).complete; });
+  EXPECT_EQ(parse_raw(received).status, 200);
+}
+
 /// True when `text` is an RFC 7231 IMF-fixdate within a minute of now.
 bool is_current_http_date(const std::string& text) {
   std::tm parsed{};

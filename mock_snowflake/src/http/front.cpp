@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <deque>
 #include <map>
@@ -163,6 +164,8 @@ struct Connection {
   bool keep_alive = true;  ///< of the request being answered
   bool peer_closed = false;
   bool reset_on_request = false;  ///< close_idle: the next request bytes reset the connection
+  bool tls_sniffed = false;       ///< an HTTPS connection's first byte was looked at
+  bool plain_on_tls = false;      ///< plain HTTP came to the HTTPS port: answered 400, closed
   std::deque<Segment> out;
   std::size_t out_offset = 0;
   Clock::time_point not_before{};  ///< the front segment's delay ends
@@ -357,8 +360,27 @@ struct Front::Loop {
     dead.push_back(c.id);
   }
 
+  /// An HTTPS connection opens with a TLS handshake record (byte 22). When its first byte is a
+  /// letter instead, a client sent plain HTTP to this HTTPS port: the connection goes on without
+  /// TLS and its request is answered 400 in plain text, as web servers do, rather than with a
+  /// failed handshake the client would take for a broken connection and retry. False while no
+  /// byte has come yet.
+  bool sniff_plain_http(Connection& c) {
+    unsigned char first = 0;
+    const ssize_t n = ::recv(c.fd, &first, 1, MSG_PEEK);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    c.tls_sniffed = true;
+    if (n == 1 && std::isalpha(first) != 0) {
+      SSL_free(c.ssl);
+      c.ssl = nullptr;
+      c.plain_on_tls = true;
+    }
+    return true;
+  }
+
   /// Reads everything available. Returns false when the connection failed (and is closed).
   bool read_available(Connection& c) {
+    if (c.ssl != nullptr && !c.tls_sniffed && !sniff_plain_http(c)) return true;
     char buffer[16384];
     for (;;) {
       ssize_t n = 0;
@@ -505,6 +527,20 @@ struct Front::Loop {
           c.out.push_back({"HTTP/1.1 100 Continue\r\n\r\n", std::chrono::milliseconds(0)});
           if (!flush(c)) return;
         }
+        return;
+      }
+      if (c.plain_on_tls) {
+        // The whole request is read first: closing on unread bytes would reset the connection
+        // and could lose the answer.
+        std::string body =
+            "This port serves HTTPS, and the request came in plain HTTP: use https://.\n";
+        std::string text =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        c.state = Connection::State::writing;
+        c.then = WireReply::Then::close;
+        c.out.push_back({std::move(text), std::chrono::milliseconds(0)});
+        after_write(c);
         return;
       }
       if (status == RequestParser::Status::error) {

@@ -1,6 +1,7 @@
 // request_parser.cpp — request line, headers, Content-Length and chunked bodies.
 #include "http/request_parser.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -9,6 +10,8 @@
 namespace mock_snowflake::http {
 
 namespace {
+
+constexpr std::size_t kMaxMethodBytes = 32;
 
 bool is_token_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
@@ -57,6 +60,15 @@ RequestParser::Status RequestParser::parse(std::string_view buffer) {
     // Tolerate empty lines before a request (RFC 9112 section 2.2).
     std::size_t skip = 0;
     while (skip < buffer.size() && (buffer[skip] == '\r' || buffer[skip] == '\n')) ++skip;
+    // A request opens with its method, a token: other bytes (a TLS handshake sent to this
+    // plain-HTTP port, binary noise) are refused at once instead of waiting for a blank line
+    // that never comes. Only the first kMaxMethodBytes are looked at, however the bytes arrive.
+    const std::size_t method_end = std::min(buffer.size(), skip + kMaxMethodBytes);
+    std::size_t at = skip;
+    for (; at < method_end && buffer[at] != ' '; ++at) {
+      if (!is_token_char(buffer[at])) return fail(400);
+    }
+    if (at == skip + kMaxMethodBytes) return fail(400);  // no method is that long
     const auto end = buffer.find("\r\n\r\n", skip);
     if (end == std::string_view::npos) {
       if (buffer.size() > limits_.max_header_bytes) return fail(431);
