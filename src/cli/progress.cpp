@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -44,8 +45,14 @@ std::string short_failure(std::string_view failure) {
     return "host name not found";
   }
   if (failure.find("timed out") != std::string_view::npos) return "timed out";
-  if (const auto http = failure.find("HTTP "); http != std::string_view::npos) {
-    return std::string(failure.substr(http, 8));
+  // A status ("HTTP 503"), not the word in a sentence ("serves plain HTTP").
+  for (auto http = failure.find("HTTP "); http != std::string_view::npos;
+       http = failure.find("HTTP ", http + 1)) {
+    const std::string_view status = failure.substr(http + 5, 3);
+    if (status.size() == 3 &&
+        std::all_of(status.begin(), status.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::string(failure.substr(http, 8));
+    }
   }
   return "";
 }

@@ -1195,6 +1195,13 @@ void HttpClient::collect_completions() {
                         " or name a CA bundle with ca_file";
       } else if (code == CURLE_SSL_CACERT_BADFILE) {
         info.message += ". Cannot read the CA bundle " + ca_bundle_ + ": check ca_file";
+      } else if (code == CURLE_SSL_CONNECT_ERROR &&
+                 detail.find("wrong version number") != std::string::npos) {
+        // OpenSSL read something that is not TLS where the server's first record should be:
+        // most often a plain-HTTP server's answer.
+        info.message +=
+            ". The server does not speak TLS on this port: if it serves plain HTTP (a local "
+            "mock_snowflake started without --tls-cert), set protocol = \"http\"";
       }
     }
     if (trace_enabled(options_)) SFQ_LOG_DEBUG("http #{} ! {}", transfer.id, info.message);

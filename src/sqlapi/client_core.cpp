@@ -11,6 +11,7 @@
 #include "sqlapi/request.hpp"
 #include "sqlapi/statement_machine.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace sfq::detail {
 
@@ -339,6 +340,12 @@ void ClientCore::on_response(std::uint64_t request_id, Result<HttpResponse> resp
   std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
   std::string why =
       "gave up after " + std::to_string(attempts) + " attempts in " + elapsed + " s: " + what;
+  if (response.ok()) {  // a proxy's or a load balancer's page says what it is
+    if (auto text = response_text(response.value(), 1 << 20); text.ok()) {
+      const std::string said = foreign_body_summary(response.value(), text.value());
+      if (!said.empty()) why += " (" + said + ")";
+    }
+  }
   if (retry_after) {
     why += " (the server asked to retry after " + std::to_string(*retry_after) + " s)";
   }
@@ -398,6 +405,39 @@ std::uint64_t ClientCore::curl_calls_off_loop_thread() {
 Result<std::string> response_text(const HttpResponse& response, std::uint64_t cap) {
   if (!response.is_gzip()) return response.body;
   return gunzip(response.body, 0, cap);
+}
+
+std::string foreign_body_summary(const HttpResponse& response, std::string_view text) {
+  constexpr std::size_t kMaxSummary = 200;
+  const std::string type = util::lower(response.header("content-type"));
+  std::string_view said;
+  if (type.starts_with("text/plain")) {
+    said = util::trim(text);
+    said = said.substr(0, said.find('\n'));
+  } else if (type.starts_with("text/html")) {
+    const std::string page = util::lower(text.substr(0, 64 * 1024));
+    const auto open = page.find("<title>");
+    const auto close = open == std::string::npos ? open : page.find("</title>", open);
+    if (close == std::string::npos) return "";
+    said = text.substr(open + 7, close - open - 7);
+  }
+  std::string out;
+  bool cut = false;
+  for (const char c : said) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    if (out.size() == kMaxSummary) {
+      cut = true;
+      break;
+    }
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (cut) out += "...";
+  return out;
 }
 
 std::string snowflake_code(const HttpResponse& response) {

@@ -1215,6 +1215,10 @@ Error StatementMachine::error_from_response(const HttpResponse& response, std::s
   info.category = category_for(response.status, info.code);
   if (info.message.empty()) {
     info.message = "HTTP " + std::to_string(response.status) + " while " + std::string(what);
+    if (text.ok()) {
+      const std::string said = foreign_body_summary(response, text.value());
+      if (!said.empty()) info.message += ": " + said;
+    }
   }
   if (info.category == ErrorCategory::auth && response.status == 401) {
     info.message +=

@@ -18,7 +18,11 @@ std::string describe(const ErrorInfo& info) {
   add("code", info.code);
   add("SQLSTATE", info.sql_state);
   add("query id", info.statement_handle);
-  if (info.http_status != 0) add("HTTP", std::to_string(info.http_status));
+  // Not when the message already opens with it ("HTTP 400 while submitting the statement").
+  if (info.http_status != 0) {
+    const std::string status = std::to_string(info.http_status);
+    if (!text.starts_with("HTTP " + status + " ")) add("HTTP", status);
+  }
   if (!details.empty()) text += " (" + details + ")";
   return text;
 }

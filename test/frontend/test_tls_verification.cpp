@@ -3,7 +3,8 @@
 // default and an untrusted certificate fails with a message naming the fix; ca_file naming the
 // certificate makes it trusted, for queries and for `sfq connection test`; insecure_skip_tls_verify
 // (flag, key or SNOWFLAKE_ variable) turns verification off and is warned about on stderr on every
-// run, whatever the log level.
+// run, whatever the log level. A client on the wrong scheme is told so: HTTPS to a plain-HTTP
+// server names protocol = "http", plain HTTP to an HTTPS server shows the server's answer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -65,6 +66,30 @@ TEST(TlsVerification, AnUntrustedCertificateFailsWithTheFixNamed) {
   EXPECT_THAT(r.err, HasSubstr("ca_file"));
   EXPECT_THAT(r.err, Not(HasSubstr(kWarning)));
   EXPECT_EQ(r.out, "");
+  EXPECT_EQ(tls.account().server().counters().executions, 0u);
+}
+
+TEST(TlsVerification, HttpsToAPlainHttpServerSaysToSetProtocolHttp) {
+  CliAccount plain;
+  const auto r = run_sfq({"--protocol", "https", "-q", "select 1"}, plain.env());
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("does not speak TLS on this port"));
+  EXPECT_THAT(r.err, HasSubstr("set protocol = \"http\""));
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(plain.server().counters().executions, 0u);
+
+  const auto check = run_sfq({"connection", "test", "--protocol", "https"}, plain.env());
+  EXPECT_TRUE(sfq::test_support::failed(check.out, "tls")) << check.out;
+  EXPECT_THAT(check.out, HasSubstr("set protocol = \"http\"")) << check.out;
+}
+
+TEST(TlsVerification, PlainHttpToAnHttpsServerShowsWhatTheServerSaid) {
+  TlsAccount tls;
+  const auto r = run_sfq({"--protocol", "http", "-q", "select 1"}, tls.account().env());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("HTTP 400 while submitting the statement: This port serves HTTPS"));
+  EXPECT_THAT(r.err, HasSubstr("use https://"));
+  EXPECT_THAT(r.err, Not(HasSubstr("(HTTP 400)"))) << "the status is said once";
   EXPECT_EQ(tls.account().server().counters().executions, 0u);
 }
 

@@ -38,6 +38,14 @@ TEST(Error, WhatIsOneLineWithTheKnownDetails) {
   const Error only_status(ErrorInfo{ErrorCategory::protocol, "unexpected body", "", "", "", 502});
   EXPECT_STREQ(only_status.what(), "unexpected body (HTTP 502)");
 
+  // A message that opens with the status does not repeat it.
+  const Error status_first(ErrorInfo{ErrorCategory::protocol,
+                                     "HTTP 400 while submitting the statement", "", "", "", 400});
+  EXPECT_STREQ(status_first.what(), "HTTP 400 while submitting the statement");
+  const Error other_status(ErrorInfo{ErrorCategory::protocol,
+                                     "HTTP 400 while submitting the statement", "", "", "", 404});
+  EXPECT_STREQ(other_status.what(), "HTTP 400 while submitting the statement (HTTP 404)");
+
   const Error no_message(ErrorInfo{ErrorCategory::timeout, "", "000630", "", "", 0});
   EXPECT_STREQ(no_message.what(), "timeout error (code 000630)");
 }
