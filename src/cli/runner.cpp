@@ -17,6 +17,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
+#include "cli/psql_commands.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
 #include "sfq/format.hpp"
@@ -120,6 +121,8 @@ std::string_view command_help() {
   !print TEXT              print TEXT
   !help                    this help
   !exit, !quit             leave (Ctrl-D, \q, exit and quit too)
+psql's \x [on|off|auto], \timing [on|off], \i FILE, \o [FILE], \echo, \d [NAME], \dt, \dv,
+\dn and \l [PATTERN] work too (as !set, !source, !spool, !print, SHOW and DESCRIBE).
 Tab completes keywords, !commands and database, schema and table names.
 USE, ALTER SESSION and SET are kept by sfq and sent with every later statement.
 Ctrl-C cancels the running statement on the server; at the prompt it clears the input.
@@ -741,6 +744,19 @@ Runner::Flow Runner::run_command(const std::string& line) {
     }
   };
 
+  if (text.starts_with('\\')) {
+    const MetaCommand meta =
+        translate_psql_command(text, settings_.expanded == Expanded::on, settings_.timing);
+    switch (meta.kind) {
+      case MetaCommand::Kind::command:
+        return run_command(meta.text);
+      case MetaCommand::Kind::statement:
+        in_command_ = false;
+        return run_statement(meta.text);
+      case MetaCommand::Kind::unknown:
+        return fail(kExitClientError, meta.text);
+    }
+  }
   if (name == "exit" || name == "quit" || name == "q" || name == "disconnect") return Flow::quit;
   if (name == "help" || name == "h" || name == "helps") {
     print(command_help());

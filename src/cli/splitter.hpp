@@ -10,7 +10,8 @@
 //                             token can start, so identifiers such as A$$B are left alone
 // A client command (`!source FILE`, `!set format=csv`, ...) is recognised when a line starts
 // with `!` (after blanks) while no statement is in progress; it runs to the end of the line and
-// needs no `;` (a trailing one is dropped).
+// needs no `;` (a trailing one is dropped). A line that starts with `\` there is one of psql's
+// meta-commands (`\x`, `\dt`; cli/psql_commands.hpp): a command item that keeps its `\`.
 //
 // Input may arrive in pieces (lines typed in the REPL, chunks of a pipe): feed() keeps the
 // lexical state between calls, so a quote or comment may span pieces. Leading blanks and
@@ -50,7 +51,8 @@ inline constexpr std::size_t kTrailingBlankAllowance = std::size_t{64} << 10;
 struct ScriptItem {
   enum class Kind : std::uint8_t { statement, command, too_long };
   Kind kind = Kind::statement;
-  /// statement text, or the command line without its `!`, trimmed; for `too_long`, what was
+  /// statement text, or the command line without its `!` (a psql one with its `\`), trimmed;
+  /// for `too_long`, what was
   /// too long: "statement" or "command"
   std::string text;
   std::size_t line = 1;  ///< 1-based line of the item's first character in the input fed

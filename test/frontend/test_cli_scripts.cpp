@@ -1,6 +1,6 @@
 // test_cli_scripts.cpp — scripts through the built `sfq` binary: -q/-f order, stdin, the
 // splitter on real SQL, variables, !source and !set in files, --max-rows, NULL display, and
-// `sfq keygen`.
+// `sfq keygen`, and psql's backslash commands.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -53,6 +53,34 @@ TEST(CliScripts, SourceAndSetInsideAScript) {
                          "!set format=csv\n!source " + inner + "\n!set header=false\nselect 2;\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "W\ninner\n\n2\n");
+}
+
+TEST(CliScripts, PsqlMetaCommandsWorkAsPsqlUsersTypeThem) {
+  CliAccount account;
+  const std::string inner = account.dir().write_file("inner.sql", "select 'inner' as w;\n");
+  const std::string spooled = account.dir().at("spooled.txt");
+  const auto r = run_sfq({"--box", "ascii", "-f", "-"}, account.env(),
+                         "\\x\nselect 1 as a;\n\\x off\n\\i " + inner + "\n\\o " + spooled +
+                             "\nselect 2 as b;\n\\o\n\\dt *nat*\n\\echo done\n\\q\n"
+                             "select 3 as c;\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("-[ RECORD 1 ]-"), std::string::npos) << r.out;  // \x
+  EXPECT_NE(r.out.find("| inner |"), std::string::npos) << r.out;       // \x off, \i
+  EXPECT_NE(r.out.find("NATION"), std::string::npos) << r.out;          // \dt *nat*
+  EXPECT_EQ(r.out.find("REGION"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done\n"), std::string::npos) << r.out;  // \echo
+  EXPECT_EQ(r.out.find("| B"), std::string::npos) << "\\o sends results to the file";
+  EXPECT_NE(read_file(spooled).find("| B |"), std::string::npos) << read_file(spooled);
+  EXPECT_EQ(r.out.find("| C"), std::string::npos) << "\\q ends the script";
+}
+
+TEST(CliScripts, AnUnknownPsqlCommandIsRefusedWithoutReachingTheServer) {
+  CliAccount account;
+  const auto r = run_sfq({"-q", "\\conninfo"}, account.env());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("unknown command \\conninfo"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\\dt"), std::string::npos) << r.err;
+  EXPECT_EQ(account.server().counters().executions, 0u);
 }
 
 TEST(CliScripts, MaxRowsStopsEarly) {

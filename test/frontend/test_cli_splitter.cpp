@@ -71,6 +71,16 @@ TEST(CliSplitter, ClientCommandsOnTheirOwnLine) {
   EXPECT_EQ(statements("select 1;\n!exit"), (Texts{"select 1", "!exit"}));
 }
 
+TEST(CliSplitter, PsqlMetaCommandsAreCommandLinesThatKeepTheirBackslash) {
+  const auto items = split_script("\\x\nselect 1;\n  \\dt *nat*;\nselect\n\\d t;\n\\q");
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[0], (ScriptItem{Kind::command, "\\x", 1}));
+  EXPECT_EQ(items[2], (ScriptItem{Kind::command, "\\dt *nat*", 3}));
+  // Inside a statement a backslash line is the statement's (Snowflake has no such SQL anyway).
+  EXPECT_EQ(items[3], (ScriptItem{Kind::statement, "select\n\\d t", 4}));
+  EXPECT_EQ(items[4], (ScriptItem{Kind::command, "\\q", 6}));
+}
+
 TEST(CliSplitter, LineNumbers) {
   const auto items = split_script("\n\nselect 1;\n-- c\nselect\n2;\n!help\n");
   ASSERT_EQ(items.size(), 3u);
