@@ -28,20 +28,26 @@ std::string like_clause(std::string_view pattern) {
   return out + "'";
 }
 
-MetaCommand command(std::string text) { return {MetaCommand::Kind::command, std::move(text)}; }
-MetaCommand statement(std::string text) { return {MetaCommand::Kind::statement, std::move(text)}; }
+MetaCommand command(std::string text) { return {MetaCommand::Kind::command, std::move(text), {}}; }
+MetaCommand statement(std::string text) {
+  return {MetaCommand::Kind::statement, std::move(text), {}};
+}
+MetaCommand refuse(std::string text) { return {MetaCommand::Kind::unknown, std::move(text), {}}; }
 
 // `\x` and `\timing`: an explicit on/off (auto for \x), or the other state when alone.
-MetaCommand toggle(std::string_view name, std::string_view setting, std::string_view argument,
-                   bool on, bool allows_auto) {
-  const std::string value = util::lower(argument);
-  if (value.empty()) return command("set " + std::string(setting) + (on ? "=off" : "=on"));
+// `subject`: how psql names the setting in its note ("Expanded display", "Timing").
+MetaCommand toggle(std::string_view name, std::string_view setting, std::string_view subject,
+                   std::string_view argument, bool on, bool allows_auto) {
+  std::string value = util::lower(argument);
+  if (value.empty()) value = on ? "off" : "on";
   if (value == "on" || value == "off" || (allows_auto && value == "auto")) {
-    return command("set " + std::string(setting) + "=" + value);
+    MetaCommand done = command("set " + std::string(setting) + "=" + value);
+    done.note =
+        std::string(subject) + (value == "auto" ? " is used automatically." : " is " + value + ".");
+    return done;
   }
-  return {MetaCommand::Kind::unknown, "\\" + std::string(name) + " takes on or off" +
-                                          (allows_auto ? " or auto" : "") + ", not " +
-                                          std::string(argument)};
+  return refuse("\\" + std::string(name) + " takes on or off" + (allows_auto ? " or auto" : "") +
+                ", not " + std::string(argument));
 }
 
 }  // namespace
@@ -57,10 +63,10 @@ MetaCommand translate_psql_command(std::string_view line, bool expanded_on, bool
 
   if (name == "q") return command("quit");
   if (name == "?" || name == "h") return command("help");
-  if (name == "x") return toggle(name, "expanded", argument, expanded_on, true);
-  if (name == "timing") return toggle(name, "timing", argument, timing_on, false);
+  if (name == "x") return toggle(name, "expanded", "Expanded display", argument, expanded_on, true);
+  if (name == "timing") return toggle(name, "timing", "Timing", argument, timing_on, false);
   if (name == "i" || name == "include") {
-    if (argument.empty()) return {MetaCommand::Kind::unknown, "\\" + name + " needs a file name"};
+    if (argument.empty()) return refuse("\\" + name + " needs a file name");
     return command("source " + std::string(argument));
   }
   if (name == "o" || name == "out") {
@@ -75,9 +81,9 @@ MetaCommand translate_psql_command(std::string_view line, bool expanded_on, bool
   if (name == "dv") return statement("SHOW VIEWS" + like_clause(argument));
   if (name == "dn") return statement("SHOW SCHEMAS" + like_clause(argument));
   if (name == "l" || name == "list") return statement("SHOW DATABASES" + like_clause(argument));
-  return {MetaCommand::Kind::unknown, "unknown command \\" + name +
-                                          ": sfq's own commands start with ! (!help); of psql's, " +
-                                          std::string(kKnown) + " work too"};
+  return refuse("unknown command \\" + name +
+                ": sfq's own commands start with ! (!help); of psql's, " + std::string(kKnown) +
+                " work too");
 }
 
 }  // namespace sfq::cli

@@ -35,6 +35,8 @@ struct MetaCommand {
   };
   Kind kind = Kind::unknown;
   std::string text;
+  /// What psql says on a terminal once it is done ("Expanded display is on."), or "".
+  std::string note;
 };
 
 /// What the meta-command `line` (starting with its backslash, trimmed) means in sfq.

@@ -748,8 +748,11 @@ Runner::Flow Runner::run_command(const std::string& line) {
     const MetaCommand meta =
         translate_psql_command(text, settings_.expanded == Expanded::on, settings_.timing);
     switch (meta.kind) {
-      case MetaCommand::Kind::command:
-        return run_command(meta.text);
+      case MetaCommand::Kind::command: {
+        const Flow flow = run_command(meta.text);
+        if (flow == Flow::next && interactive_ && !meta.note.empty()) print(meta.note + "\n");
+        return flow;
+      }
       case MetaCommand::Kind::statement:
         in_command_ = false;
         return run_statement(meta.text);

@@ -39,6 +39,10 @@ TEST(CliPsqlCommands, ExpandedAndTimingToggleWhenAlone) {
   expect(translate("\\timing", false, true), Kind::command, "set timing=off");
   expect(translate("\\timing", false, false), Kind::command, "set timing=on");
   expect(translate("\\timing on"), Kind::command, "set timing=on");
+  EXPECT_EQ(translate("\\x", false).note, "Expanded display is on.");
+  EXPECT_EQ(translate("\\x auto").note, "Expanded display is used automatically.");
+  EXPECT_EQ(translate("\\timing", false, true).note, "Timing is off.");
+  EXPECT_EQ(translate("\\q").note, "");
   EXPECT_EQ(translate("\\timing auto").kind, Kind::unknown);
   EXPECT_EQ(translate("\\x maybe").kind, Kind::unknown);
 }

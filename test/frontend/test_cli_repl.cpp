@@ -1,7 +1,7 @@
 // test_cli_repl.cpp — the interactive session of the built `sfq` binary, driven through a
 // pseudo-terminal the way a person types: multi-line input, history across two runs, Ctrl-C
 // that cancels a running statement on the server and Ctrl-C that clears the prompt, !set
-// format, the pager for tall results, and Ctrl-D.
+// format and psql's \x, the pager for tall results, and Ctrl-D.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -133,6 +133,21 @@ TEST_F(CliRepl, SetFormatSwitchesTheOutputFormat) {
   ASSERT_TRUE(pty->expect("sfq: error: setting format=nonsense is not valid")) << pty->take();
   ASSERT_TRUE(prompt(*pty)) << pty->take();
   pty->send("!exit\r");
+  EXPECT_EQ(pty->wait_exit(), 0);
+}
+
+TEST_F(CliRepl, PsqlsBackslashXTogglesExpandedDisplayAndSaysSo) {
+  auto pty = start(env());
+  pty->send("\\x\r");
+  ASSERT_TRUE(pty->expect("Expanded display is on.")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("select 1 as a;\r");
+  ASSERT_TRUE(pty->expect("RECORD 1")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\\x\r");
+  ASSERT_TRUE(pty->expect("Expanded display is off.")) << pty->take();
+  ASSERT_TRUE(prompt(*pty)) << pty->take();
+  pty->send("\\q\r");
   EXPECT_EQ(pty->wait_exit(), 0);
 }
 
