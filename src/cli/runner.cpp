@@ -105,7 +105,8 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 }  // namespace
 
 std::string_view command_help() {
-  return R"(Statements end with ';' and may span lines. Client commands take one line:
+  return R"(Statements end with ';' (or \G: that result as vertical records) and may span lines.
+Client commands take one line:
   !set                     show the settings
   !set NAME=VALUE          format (table csv tsv json jsonl markdown vertical), null_display,
                            header, max_rows, progress, pager, timing, continue_on_error,
@@ -170,6 +171,7 @@ WriterOptions Runner::writer_options_for(bool terminal) const {
   options.max_width = terminal && terminal_.stdout_tty ? terminal_.columns : 0;
   options.color = terminal && terminal_.color;
   options.ascii = settings_.box ? *settings_.box == BoxLines::ascii : !terminal_.utf8;
+  if (vertical_result_) options.format = OutputFormat::vertical;
   options.vertical = settings_.expanded == Expanded::on;
   options.auto_vertical = settings_.expanded == Expanded::automatic && options.max_width > 0;
   return options;
@@ -297,6 +299,12 @@ Runner::Flow Runner::run_item(const ScriptItem& item) {
   in_command_ = item.kind == ScriptItem::Kind::command;
   if (item.kind == ScriptItem::Kind::command) return run_command(item.text);
   if (item.kind == ScriptItem::Kind::too_long) return refuse_too_long(item);
+  if (item.vertical) {  // ended by \G: this result as vertical records
+    vertical_result_ = true;
+    const Flow flow = run_statement(item.text);
+    vertical_result_ = false;
+    return flow;
+  }
   return run_statement(item.text);
 }
 

@@ -158,7 +158,8 @@ class Runner {
   std::string origin_;
   std::size_t line_ = 0;
   std::size_t statement_number_ = 0;
-  bool in_command_ = false;  // the item running is a !command, not a statement
+  bool in_command_ = false;       // the item running is a !command, not a statement
+  bool vertical_result_ = false;  // the statement running ended with \G
   std::size_t max_statement_bytes_ = kDefaultMaxStatementBytes;
 };
 

@@ -191,6 +191,28 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
           line_blank_ = false;
           break;
         }
+        if (c == '\\' && has_content_) {
+          if (need_more) return;
+          if (next == 'G') {  // the statement ends, its result wanted vertical
+            if (skipping_) {
+              buffer_.erase(0, pos_ + 2);
+              pos_ = 0;
+              item_start_ = 0;
+              has_content_ = false;
+              skipping_ = false;
+              line_blank_ = false;
+              continue;
+            }
+            const std::size_t before = out.size();
+            emit(ScriptItem::Kind::statement, pos_, out);
+            if (out.size() > before && out.back().kind == ScriptItem::Kind::statement) {
+              out.back().vertical = true;
+            }
+            buffer_.erase(0, 2);  // the `\G`
+            line_blank_ = false;
+            continue;
+          }
+        }
         if (c == '\n') {
           ++line_;
           line_blank_ = true;

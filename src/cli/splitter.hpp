@@ -12,6 +12,8 @@
 // with `!` (after blanks) while no statement is in progress; it runs to the end of the line and
 // needs no `;` (a trailing one is dropped). A line that starts with `\` there is one of psql's
 // meta-commands (`\x`, `\dt`; cli/psql_commands.hpp): a command item that keeps its `\`.
+// `\G` outside quotes and comments ends a statement as `;` does, and asks for its result as
+// vertical records (`ScriptItem::vertical`).
 //
 // Input may arrive in pieces (lines typed in the REPL, chunks of a pipe): feed() keeps the
 // lexical state between calls, so a quote or comment may span pieces. Leading blanks and
@@ -56,6 +58,9 @@ struct ScriptItem {
   /// too long: "statement" or "command"
   std::string text;
   std::size_t line = 1;  ///< 1-based line of the item's first character in the input fed
+  /// A statement ended by `\G` instead of `;` (MySQL's and ClickHouse's habit): its result is
+  /// shown as vertical records.
+  bool vertical = false;
 
   friend bool operator==(const ScriptItem&, const ScriptItem&) = default;
 };

@@ -74,6 +74,14 @@ TEST(CliScripts, PsqlMetaCommandsWorkAsPsqlUsersTypeThem) {
   EXPECT_EQ(r.out.find("| C"), std::string::npos) << "\\q ends the script";
 }
 
+TEST(CliScripts, BackslashGShowsThatResultAsVerticalRecords) {
+  CliAccount account;
+  const auto r = run_sfq({"--format", "csv", "-f", "-"}, account.env(),
+                         "select 1 as a, 'x' as b\\G\nselect 2 as c;\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "-[ RECORD 1 ]-------\nA | 1\nB | x\n\nC\n2\n");
+}
+
 TEST(CliScripts, AnUnknownPsqlCommandIsRefusedWithoutReachingTheServer) {
   CliAccount account;
   const auto r = run_sfq({"-q", "\\conninfo"}, account.env());

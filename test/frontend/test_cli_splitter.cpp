@@ -81,6 +81,27 @@ TEST(CliSplitter, PsqlMetaCommandsAreCommandLinesThatKeepTheirBackslash) {
   EXPECT_EQ(items[4], (ScriptItem{Kind::command, "\\q", 6}));
 }
 
+TEST(CliSplitter, BackslashGEndsAStatementAndAsksForVerticalRecords) {
+  const auto items =
+      split_script("select 1 as a\\G select 'x\\G' as s;\nselect 2 -- \\G\n\\G\n\\G\nselect 3");
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[0], (ScriptItem{Kind::statement, "select 1 as a", 1, true}));
+  EXPECT_EQ(items[1], (ScriptItem{Kind::statement, "select 'x\\G' as s", 1, false}));
+  EXPECT_EQ(items[2], (ScriptItem{Kind::statement, "select 2 -- \\G", 2, true}));
+  // A \G with no statement before it is a (psql-style) command line, and the last statement
+  // needs no terminator.
+  EXPECT_EQ(items[3], (ScriptItem{Kind::command, "\\G", 4, false}));
+  EXPECT_EQ(items[4], (ScriptItem{Kind::statement, "select 3", 5, false}));
+  // The input may be cut between the backslash and the G.
+  StatementSplitter splitter;
+  std::vector<ScriptItem> cut;
+  splitter.feed("select 4\\", cut);
+  EXPECT_TRUE(cut.empty());
+  splitter.feed("G", cut);
+  ASSERT_EQ(cut.size(), 1u);
+  EXPECT_TRUE(cut[0].vertical);
+}
+
 TEST(CliSplitter, LineNumbers) {
   const auto items = split_script("\n\nselect 1;\n-- c\nselect\n2;\n!help\n");
   ASSERT_EQ(items.size(), 3u);
