@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
+#include "cli/meta_commands.hpp"
 #include "cli/progress.hpp"
-#include "cli/psql_commands.hpp"
 #include "cli/result_feed.hpp"
 #include "cli/writers.hpp"
 #include "sfq/format.hpp"
@@ -123,7 +123,8 @@ Client commands take one line:
   !help                    this help
   !exit, !quit             leave (Ctrl-D, \q, exit and quit too)
 psql's \x [on|off|auto], \timing [on|off], \i FILE, \o [FILE], \echo, \d [NAME], \dt, \dv,
-\dn and \l [PATTERN] work too (as !set, !source, !spool, !print, SHOW and DESCRIBE).
+\dn and \l [PATTERN] work too (as !set, !source, !spool, !print, SHOW and DESCRIBE), and so do
+duckdb's .mode, .timer, .headers, .nullvalue, .maxrows, .read, .output, .print, .tables, .quit.
 Tab completes keywords, !commands and database, schema and table names.
 USE, ALTER SESSION and SET are kept by sfq and sent with every later statement.
 Ctrl-C cancels the running statement on the server; at the prompt it clears the input.
@@ -752,9 +753,9 @@ Runner::Flow Runner::run_command(const std::string& line) {
     }
   };
 
-  if (text.starts_with('\\')) {
+  if (text.starts_with('\\') || text.starts_with('.')) {  // psql's, duckdb's
     const MetaCommand meta =
-        translate_psql_command(text, settings_.expanded == Expanded::on, settings_.timing);
+        translate_meta_command(text, settings_.expanded == Expanded::on, settings_.timing);
     switch (meta.kind) {
       case MetaCommand::Kind::command: {
         const Flow flow = run_command(meta.text);

@@ -64,7 +64,7 @@ void StatementSplitter::drop_scanned() {
 void StatementSplitter::emit(ScriptItem::Kind kind, std::size_t end, std::vector<ScriptItem>& out) {
   std::string_view text = trim(std::string_view(buffer_).substr(item_start_, end - item_start_));
   if (kind == ScriptItem::Kind::command) {
-    if (text.starts_with('!')) text.remove_prefix(1);  // a psql `\` command keeps its backslash
+    if (text.starts_with('!')) text.remove_prefix(1);  // a `\` or `.` command keeps its mark
     text = trim(text);
     if (!text.empty() && text.back() == ';') text = trim(text.substr(0, text.size() - 1));
   }
@@ -223,7 +223,7 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
           ++pos_;
           break;
         }
-        if ((c == '!' || c == '\\') && !has_content_ && line_blank_) {
+        if ((c == '!' || c == '\\' || c == '.') && !has_content_ && line_blank_) {
           state_ = State::command;
           item_start_ = pos_;
           item_line_ = line_;

@@ -10,8 +10,9 @@
 //                             token can start, so identifiers such as A$$B are left alone
 // A client command (`!source FILE`, `!set format=csv`, ...) is recognised when a line starts
 // with `!` (after blanks) while no statement is in progress; it runs to the end of the line and
-// needs no `;` (a trailing one is dropped). A line that starts with `\` there is one of psql's
-// meta-commands (`\x`, `\dt`; cli/psql_commands.hpp): a command item that keeps its `\`.
+// needs no `;` (a trailing one is dropped). A line that starts with `\` or `.` there is one of
+// psql's or duckdb's commands (`\x`, `.mode csv`; cli/meta_commands.hpp): a command item that
+// keeps its mark.
 // `\G` outside quotes and comments ends a statement as `;` does, and asks for its result as
 // vertical records (`ScriptItem::vertical`).
 //
@@ -53,7 +54,7 @@ inline constexpr std::size_t kTrailingBlankAllowance = std::size_t{64} << 10;
 struct ScriptItem {
   enum class Kind : std::uint8_t { statement, command, too_long };
   Kind kind = Kind::statement;
-  /// statement text, or the command line without its `!` (a psql one with its `\`), trimmed;
+  /// statement text, or the command line without its `!` (a `\` or `.` one with it), trimmed;
   /// for `too_long`, what was
   /// too long: "statement" or "command"
   std::string text;

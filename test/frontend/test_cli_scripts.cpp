@@ -74,6 +74,18 @@ TEST(CliScripts, PsqlMetaCommandsWorkAsPsqlUsersTypeThem) {
   EXPECT_EQ(r.out.find("| C"), std::string::npos) << "\\q ends the script";
 }
 
+TEST(CliScripts, DuckdbDotCommandsWorkAsDuckdbUsersTypeThem) {
+  CliAccount account;
+  const auto r = run_sfq({"-f", "-"}, account.env(),
+                         ".mode csv\n.nullvalue (null)\nselect null as a;\n.headers off\n"
+                         ".tables NAT%\n.quit\nselect 3 as c;\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 10), "A\n(null)\n\n") << r.out;
+  EXPECT_NE(r.out.find(",NATION,"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("REGION"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\n3\n"), std::string::npos) << ".quit ends the script";
+}
+
 TEST(CliScripts, BackslashGShowsThatResultAsVerticalRecords) {
   CliAccount account;
   const auto r = run_sfq({"--format", "csv", "-f", "-"}, account.env(),

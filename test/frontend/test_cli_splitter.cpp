@@ -79,6 +79,9 @@ TEST(CliSplitter, PsqlMetaCommandsAreCommandLinesThatKeepTheirBackslash) {
   // Inside a statement a backslash line is the statement's (Snowflake has no such SQL anyway).
   EXPECT_EQ(items[3], (ScriptItem{Kind::statement, "select\n\\d t", 4}));
   EXPECT_EQ(items[4], (ScriptItem{Kind::command, "\\q", 6}));
+  // duckdb's dot commands likewise; a dot inside a statement is SQL's.
+  EXPECT_EQ(statements(".mode csv\nselect t.a\n.b from t;\n.quit"),
+            (Texts{"!.mode csv", "select t.a\n.b from t", "!.quit"}));
 }
 
 TEST(CliSplitter, BackslashGEndsAStatementAndAsksForVerticalRecords) {

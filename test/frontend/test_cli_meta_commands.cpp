@@ -1,11 +1,11 @@
-// test_cli_psql_commands.cpp — psql's backslash meta-commands translated into sfq's own client
-// commands or into the Snowflake statement that answers the same question
-// (src/cli/psql_commands.hpp). Through the built binary: test_cli_scripts.cpp.
+// test_cli_meta_commands.cpp — psql's backslash commands and duckdb's dot commands translated
+// into sfq's own client commands or into the Snowflake statement that answers the same question
+// (src/cli/meta_commands.hpp). Through the built binary: test_cli_scripts.cpp.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "cli/psql_commands.hpp"
+#include "cli/meta_commands.hpp"
 
 namespace sfq::cli {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 using Kind = MetaCommand::Kind;
 
 MetaCommand translate(std::string_view line, bool expanded_on = false, bool timing_on = true) {
-  return translate_psql_command(line, expanded_on, timing_on);
+  return translate_meta_command(line, expanded_on, timing_on);
 }
 
 void expect(const MetaCommand& got, Kind kind, const std::string& text) {
@@ -67,6 +67,49 @@ TEST(CliPsqlCommands, OthersAreRefusedWithTheListOfKnownOnes) {
   }
   EXPECT_NE(translate("\\conninfo").text.find("\\timing"), std::string::npos);
   EXPECT_NE(translate("\\conninfo").text.find("!help"), std::string::npos);
+}
+
+TEST(CliDuckdbCommands, ClientCommands) {
+  expect(translate(".quit"), Kind::command, "quit");
+  expect(translate(".exit"), Kind::command, "quit");
+  expect(translate(".help"), Kind::command, "help");
+  expect(translate(".read setup.sql"), Kind::command, "source setup.sql");
+  expect(translate(".output out.csv"), Kind::command, "spool out.csv");
+  expect(translate(".output"), Kind::command, "spool off");
+  expect(translate(".print hi"), Kind::command, "print hi");
+  expect(translate(".timer on"), Kind::command, "set timing=on");
+  expect(translate(".headers off"), Kind::command, "set header=off");
+  expect(translate(".nullvalue (null)"), Kind::command, "set null_display=(null)");
+  expect(translate(".maxrows 20"), Kind::command, "set max_rows=20");
+  EXPECT_EQ(translate(".timer").kind, Kind::unknown) << "needs on or off, as in duckdb";
+  EXPECT_EQ(translate(".timer on").note, "") << "duckdb says nothing";
+}
+
+TEST(CliDuckdbCommands, ModesAsFormats) {
+  expect(translate(".mode csv"), Kind::command, "set format=csv");
+  expect(translate(".mode duckbox"), Kind::command, "set format=table");
+  expect(translate(".mode BOX"), Kind::command, "set format=table");
+  expect(translate(".mode line"), Kind::command, "set format=vertical");
+  expect(translate(".mode tabs"), Kind::command, "set format=tsv");
+  expect(translate(".mode jsonlines"), Kind::command, "set format=jsonl");
+  expect(translate(".mode markdown"), Kind::command, "set format=markdown");
+  expect(translate(".mode"), Kind::command, "set");
+  const MetaCommand html = translate(".mode html");
+  EXPECT_EQ(html.kind, Kind::unknown);
+  EXPECT_NE(html.text.find("jsonlines"), std::string::npos) << html.text;
+}
+
+TEST(CliDuckdbCommands, TablesTakesALikePatternAsItIs) {
+  expect(translate(".tables"), Kind::statement, "SHOW TABLES");
+  expect(translate(".tables n%"), Kind::statement, "SHOW TABLES LIKE 'n%'");
+  expect(translate(".tables *"), Kind::statement, "SHOW TABLES LIKE '*'");
+}
+
+TEST(CliDuckdbCommands, OthersAreRefusedWithTheListOfKnownOnes) {
+  const MetaCommand got = translate(".schema nation");
+  EXPECT_EQ(got.kind, Kind::unknown);
+  EXPECT_NE(got.text.find(".mode"), std::string::npos) << got.text;
+  EXPECT_NE(got.text.find("!help"), std::string::npos) << got.text;
 }
 
 }  // namespace
