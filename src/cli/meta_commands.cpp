@@ -146,8 +146,9 @@ MetaCommand translate_duckdb(std::string_view line) {
   if (name == "mode") {
     if (argument.empty()) return command("set");
     const std::string mode = util::lower(argument);
-    if (const auto format = format_for_mode(mode))
+    if (const auto format = format_for_mode(mode)) {
       return command("set format=" + std::string(*format));
+    }
     return refuse(".mode " + std::string(argument) +
                   " has no sfq format; sfq shows table (box, duckbox, table, column), csv, tabs, "
                   "json, jsonlines, markdown and line");
