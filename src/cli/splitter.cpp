@@ -82,6 +82,22 @@ void StatementSplitter::emit(ScriptItem::Kind kind, std::size_t end, std::vector
   state_ = State::normal;
 }
 
+void StatementSplitter::end_statement(std::size_t length, bool vertical,
+                                      std::vector<ScriptItem>& out) {
+  if (skipping_) {  // the end of a statement that was too long
+    buffer_.erase(0, pos_ + length);
+    pos_ = 0;
+    item_start_ = 0;
+    has_content_ = false;
+    skipping_ = false;
+  } else {
+    emit(ScriptItem::Kind::statement, pos_, out);
+    if (vertical && out.back().kind == ScriptItem::Kind::statement) out.back().vertical = true;
+    buffer_.erase(0, length);  // the terminator
+  }
+  line_blank_ = false;
+}
+
 std::size_t StatementSplitter::plain_run() {
   // Plain loops over raw characters: this is the splitter's inner loop, also in debug builds.
   const char* const begin = buffer_.data() + pos_;
@@ -172,19 +188,8 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
     switch (state_) {
       case State::normal:
         if (c == ';') {
-          if (skipping_) {  // the end of a statement that was too long
-            buffer_.erase(0, pos_ + 1);
-            pos_ = 0;
-            item_start_ = 0;
-            has_content_ = false;
-            skipping_ = false;
-            line_blank_ = false;
-            continue;
-          }
-          if (has_content_) {
-            emit(ScriptItem::Kind::statement, pos_, out);
-            buffer_.erase(0, 1);  // the ';'
-            line_blank_ = false;
+          if (skipping_ || has_content_) {
+            end_statement(1, false, out);
             continue;
           }
           ++pos_;  // an empty statement
@@ -194,22 +199,7 @@ void StatementSplitter::scan(bool final, std::vector<ScriptItem>& out) {
         if (c == '\\' && has_content_) {
           if (need_more) return;
           if (next == 'G') {  // the statement ends, its result wanted vertical
-            if (skipping_) {
-              buffer_.erase(0, pos_ + 2);
-              pos_ = 0;
-              item_start_ = 0;
-              has_content_ = false;
-              skipping_ = false;
-              line_blank_ = false;
-              continue;
-            }
-            const std::size_t before = out.size();
-            emit(ScriptItem::Kind::statement, pos_, out);
-            if (out.size() > before && out.back().kind == ScriptItem::Kind::statement) {
-              out.back().vertical = true;
-            }
-            buffer_.erase(0, 2);  // the `\G`
-            line_blank_ = false;
+            end_statement(2, true, out);
             continue;
           }
         }

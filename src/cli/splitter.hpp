@@ -118,6 +118,8 @@ class StatementSplitter {
   /// a word in plain SQL also marks the statement's start.
   std::size_t plain_run();
   void emit(ScriptItem::Kind kind, std::size_t end, std::vector<ScriptItem>& out);
+  /// The statement in progress ends at pos_, with a terminator of `length` bytes (`;`, `\G`).
+  void end_statement(std::size_t length, bool vertical, std::vector<ScriptItem>& out);
   /// Reports the current item as too long and starts skipping the rest of it.
   void start_skipping(std::vector<ScriptItem>& out);
   /// Drops the text scanned so far (keeping the last character for the `$$` rule).

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 
 #include "support/mock_test_support.hpp"
@@ -309,22 +310,35 @@ TEST(MockserverCli, ServesHttpsWithAGivenCertificate) {
   EXPECT_EQ(process.wait_exit(), 0);
 }
 
-TEST(MockserverTls, InProcessHttpsWithVerification) {
-  const auto [cert, key] = make_certificate();
+/// An in-process emulator serving HTTPS with `cert` and `key`, user_key() registered.
+std::unique_ptr<mock_snowflake::Server> tls_server(const std::string& cert,
+                                                   const std::string& key) {
   mock_snowflake::ServerOptions options;
   options.tls_cert_file = cert;
   options.tls_key_file = key;
   options.public_keys_pem = {user_key().public_pem()};
-  mock_snowflake::Server server(options);
+  auto server = std::make_unique<mock_snowflake::Server>(options);
   std::string error;
-  ASSERT_TRUE(server.start(error)) << error;
+  EXPECT_TRUE(server->start(error)) << error;
+  return server;
+}
+
+/// `SELECT 1` submitted over `client`.
+httplib::Result post_select_1(httplib::SSLClient& client) {
+  return client.Post("/api/v2/statements",
+                     {{"Authorization", "Bearer " + mock_test::mint_jwt(user_key())}},
+                     R"({"statement":"SELECT 1"})", "application/json");
+}
+
+TEST(MockserverTls, InProcessHttpsWithVerification) {
+  const auto [cert, key] = make_certificate();
+  const auto tls = tls_server(cert, key);
+  mock_snowflake::Server& server = *tls;
   EXPECT_EQ(server.base_url().rfind("https://127.0.0.1:", 0), 0u);
   httplib::SSLClient client("127.0.0.1", server.port());
   client.set_ca_cert_path(cert.c_str());
   client.enable_server_certificate_verification(true);
-  auto result = client.Post("/api/v2/statements",
-                            {{"Authorization", "Bearer " + mock_test::mint_jwt(user_key())}},
-                            R"({"statement":"SELECT 1"})", "application/json");
+  auto result = post_select_1(client);
   ASSERT_TRUE(result) << httplib::to_string(result.error());
   EXPECT_EQ(result->status, 200);
   // A TLS connection closed before the headers, found through the session.
@@ -338,13 +352,8 @@ TEST(MockserverTls, InProcessHttpsWithVerification) {
 
 TEST(MockserverTls, PlainHttpToTheHttpsPortIsAnsweredInPlainText) {
   const auto [cert, key] = make_certificate();
-  mock_snowflake::ServerOptions options;
-  options.tls_cert_file = cert;
-  options.tls_key_file = key;
-  options.public_keys_pem = {user_key().public_pem()};
-  mock_snowflake::Server server(options);
-  std::string error;
-  ASSERT_TRUE(server.start(error)) << error;
+  const auto tls = tls_server(cert, key);
+  mock_snowflake::Server& server = *tls;
   const auto response = mock_test::parse_raw(mock_test::raw_exchange(
       server.port(),
       "POST /api/v2/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -359,9 +368,7 @@ TEST(MockserverTls, PlainHttpToTheHttpsPortIsAnsweredInPlainText) {
   // TLS clients are served as before.
   httplib::SSLClient client("127.0.0.1", server.port());
   client.enable_server_certificate_verification(false);
-  auto result = client.Post("/api/v2/statements",
-                            {{"Authorization", "Bearer " + mock_test::mint_jwt(user_key())}},
-                            R"({"statement":"SELECT 1"})", "application/json");
+  auto result = post_select_1(client);
   ASSERT_TRUE(result) << httplib::to_string(result.error());
   EXPECT_EQ(result->status, 200);
   server.stop();
