@@ -8,6 +8,7 @@
 
 #include "decode/gzip.hpp"
 #include "decode/result_parser.hpp"
+#include "sfq/log.hpp"
 #include "sqlapi/request.hpp"
 #include "sqlapi/statement_machine.hpp"
 #include "util/log.hpp"
@@ -421,9 +422,11 @@ std::string foreign_body_summary(const HttpResponse& response, std::string_view 
     if (close == std::string::npos) return "";
     said = text.substr(open + 7, close - open - 7);
   }
+  // The page may echo the request: masked before it is cut, so that no part of a token stays.
+  const std::string masked = redact(said);
   std::string out;
   bool cut = false;
-  for (const char c : said) {
+  for (const char c : masked) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte >= 0x7f) {
       if (!out.empty() && out.back() != ' ') out += ' ';

@@ -144,9 +144,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
 /// What an answer that is not the SQL API's own says (a proxy's or a load balancer's page, a
 /// server reached on the wrong scheme), in one line: the first line of a text/plain body or the
-/// <title> of a text/html page (`text`: the body as text); "" for any other type. Printable ASCII
-/// only, each run of white space or other bytes as one space, at most 200 characters (then
-/// "...").
+/// <title> of a text/html page (`text`: the body as text); "" for any other type. Secrets
+/// masked (redact()), printable ASCII only, each run of white space or other bytes as one space,
+/// at most 200 characters (then "...").
 [[nodiscard]] std::string foreign_body_summary(const HttpResponse& response, std::string_view text);
 
 /// The Snowflake "code" of a small JSON error body, or "" (never fails).

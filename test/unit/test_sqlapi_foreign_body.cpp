@@ -51,5 +51,15 @@ TEST(sqlapi_foreign_body, OnlyPrintableAsciiAndAtMost200Characters) {
             std::string(199, 'y') + "...");
 }
 
+TEST(sqlapi_foreign_body, APageThatEchoesTheRequestShowsNoToken) {
+  const std::string jwt =
+      "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJBQ0NULlVTRVIuU0hBMjU2OmFiYyJ9."
+      "c2lnbmF0dXJlLXRoYXQtaXMtbG9uZy1lbm91Z2gtdG8tbWF0dGVy";
+  const std::string said = foreign_body_summary(
+      answer("text/plain"), "you sent Authorization: Bearer " + jwt + " " + std::string(300, 'x'));
+  EXPECT_EQ(said.find("eyJ"), std::string::npos) << said;
+  EXPECT_NE(said.find("you sent Authorization"), std::string::npos) << said;
+}
+
 }  // namespace
 }  // namespace sfq::detail
