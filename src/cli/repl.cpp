@@ -358,14 +358,15 @@ int run_repl(Runner& runner, InterruptWatcher& interrupts, const std::string& ba
       continue;
     }
     if (!splitter.in_statement()) {
-      // psql's \q, and the words people type to leave or for help, outside a statement.
+      // The words people type to leave or for help, outside a statement (psql's \q and \? are
+      // command lines, cli/meta_commands.hpp).
       std::string word = util::lower(trim(*line));
       if (word.ends_with(';')) word.pop_back();
-      if (word == "\\q" || word == "exit" || word == "quit") {
+      if (word == "exit" || word == "quit") {
         editor.remember(std::string(trim(*line)));
         break;
       }
-      if (word == "help" || word == "\\?" || word == "\\h") {
+      if (word == "help") {
         editor.remember(std::string(trim(*line)));
         std::fputs(std::string(command_help()).c_str(), out);
         std::fflush(out);
