@@ -1,36 +1,62 @@
 // gzip.cpp — see gzip.hpp.
 #include "gzip.hpp"
 
+#include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
 
 namespace mock_snowflake::detail {
 
 std::string gzip(std::string_view data) {
-  z_stream stream{};
-  // The window and hash sized to the data: zlib's defaults allocate and clear about 256 KiB per
-  // stream, which dominated the emulator's CPU for the small bodies most answers are. A window
-  // covering the whole input finds the same matches; inflaters take any window size.
-  int window_bits = 9;
-  while (window_bits < 15 && (std::size_t{1} << window_bits) < data.size() + 262) ++window_bits;
-  const int mem_level = std::clamp(window_bits - 6, 1, 8);
-  // window_bits + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits + 16, mem_level,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
-    return {};
+  // ISA-L counts in 32 bits; the emulator's bodies stay far below (partitions: 16 MiB at most).
+  if (data.size() > UINT32_MAX / 2) {
+    throw std::length_error("gzip: a body of " + std::to_string(data.size()) +
+                            " bytes is too large for one gzip member");
   }
+  // ISA-L's level 1, in one call: 12–20 times zlib's default level on result partitions here (a
+  // 16 MiB partition of random text: 470 against 32 MB/s; of TPC-H-like rows 1.2 GB/s against
+  // 60 MB/s), at about zlib's ratio (within 1 % on random text, 9 % larger on repetitive rows).
+  // With zlib, gzip was three quarters of the emulator's CPU for a million-row result. Small
+  // bodies gain too (a 4 KiB answer: 5.4 against 14 µs).
+  //
+  // Its work area holds one 4-byte token per input byte up to 64 Ki tokens (ISA-L's default):
+  // a smaller one flushes blocks more often and halves the speed on large bodies.
+  const std::size_t tokens =
+      std::clamp<std::size_t>(data.size(), IGZIP_K, std::size_t{64} * IGZIP_K);
+  const std::size_t work_size = ISAL_DEF_LVL1_REQ + ISAL_DEF_LVL1_TOKEN_SIZE * tokens;
+  const auto work = std::make_unique_for_overwrite<std::uint8_t[]>(work_size);
+
+  // Room for stored blocks, which ISA-L writes when the data does not compress: 5 bytes per
+  // 64 KiB block, the header and the trailer (it answers STATELESS_OVERFLOW rather than write
+  // past the end).
   std::string out;
-  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())) + 32);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
+  out.resize(data.size() + data.size() / 1024 + 1024);
+  isal_zstream stream;
+  isal_deflate_stateless_init(&stream);
+  stream.level = 1;
+  stream.level_buf = work.get();
+  stream.level_buf_size = static_cast<std::uint32_t>(work_size);
+  stream.gzip_flag = IGZIP_GZIP;
+  stream.end_of_stream = 1;
+  stream.flush = NO_FLUSH;
+  stream.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<std::uint32_t>(data.size());
+  stream.next_out = reinterpret_cast<std::uint8_t*>(out.data());
+  stream.avail_out = static_cast<std::uint32_t>(out.size());
+  if (isal_deflate_stateless(&stream) != COMP_OK) {
+    throw std::runtime_error("gzip: ISA-L could not compress a body of " +
+                             std::to_string(data.size()) + " bytes");
+  }
   out.resize(stream.total_out);
-  deflateEnd(&stream);
+  // Partitions are kept for the statement's lifetime: give back what compression saved.
+  if (out.capacity() - out.size() > 4096) out.shrink_to_fit();
   return out;
 }
 

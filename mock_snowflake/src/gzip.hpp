@@ -1,4 +1,4 @@
-// gzip.hpp — gzip for the emulator's response bodies and partitions (zlib).
+// gzip.hpp — gzip for the emulator's response bodies and partitions (ISA-L; zlib inflates).
 //
 // Thread safety: pure functions.
 #pragma once
