@@ -1,11 +1,13 @@
 // test_engine_runtime.cpp — streaming, cancellation, concurrency and the engine's inputs:
-// GENERATOR streams a million rows in bounded memory, SYSTEM$WAIT holds no connection and stops
-// promptly on cancel/timeout, many waits run at once, split_statements, --db files and CSV dirs.
+// GENERATOR streams a million rows in bounded memory, RANDSTR draws evenly, SYSTEM$WAIT holds no
+// connection and stops promptly on cancel/timeout, many waits run at once, split_statements,
+// --db files and CSV dirs.
 #include <sqlite3.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "test_engine_helpers.hpp"
@@ -67,6 +69,27 @@ TEST(EngineRuntime, GeneratorStreamsAMillionRows) {
   EXPECT_EQ(sink.first[0], "0");
   EXPECT_EQ(sink.first[1]->size(), 10U);
   EXPECT_EQ(sink.last_cells, 2U);
+}
+
+TEST(EngineRuntime, RandstrDrawsEvenlyFromItsSixtyTwoCharacters) {
+  auto c = connect();
+  Result r = run(*c, "SELECT RANDSTR(62000, 11), RANDSTR(62000, 11), RANDSTR(62000, 12)");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  ASSERT_EQ(r.rows.size(), 1U);
+  const std::string a = r.rows[0][0].value_or("");
+  EXPECT_EQ(a, r.rows[0][1].value_or("")) << "the same generator gives the same string";
+  EXPECT_NE(a, r.rows[0][2].value_or("")) << "another generator gives another";
+  ASSERT_EQ(a.size(), 62000U);
+  const std::string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::map<char, int> counts;
+  for (const char ch : a) ++counts[ch];
+  ASSERT_EQ(counts.size(), 62U);
+  for (const auto& [ch, count] : counts) {
+    EXPECT_NE(alphabet.find(ch), std::string::npos) << ch;
+    // 1 000 expected; a standard deviation is about 31.
+    EXPECT_GT(count, 850) << ch;
+    EXPECT_LT(count, 1150) << ch;
+  }
 }
 
 TEST(EngineRuntime, GeneratorTimeLimitEnds) {

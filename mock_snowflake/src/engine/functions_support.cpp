@@ -135,13 +135,6 @@ std::string utf8_lower(std::string_view s) {
   return utf8_encode(u);
 }
 
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
 Temporal load_temporal(sqlite3_value* v, const SfType& t, const ValueContext& ctx) {
   Val x = val_from_sqlite(v);
   Temporal out;

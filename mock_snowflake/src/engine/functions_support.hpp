@@ -80,8 +80,14 @@ char32_t to_lower_cp(char32_t c);
 std::string utf8_upper(std::string_view s);
 std::string utf8_lower(std::string_view s);
 
-/// A deterministic 64-bit mix (HASH, seeded RANDOM).
-std::uint64_t splitmix64(std::uint64_t x);
+/// A deterministic 64-bit mix (HASH, seeded RANDOM): SplitMix64's step from state `x`, so
+/// splitmix64(seed + i * 0x9E3779B97F4A7C15) is the i-th output of the generator seeded `seed`.
+inline std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
 
 /// A date/time value as wall-clock nanoseconds and a UTC offset.
 struct Temporal {
