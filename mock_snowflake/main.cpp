@@ -136,7 +136,8 @@ int main(int argc, char** argv) {
                  "cap of the statement thread pool (connections take no thread)")
       ->capture_default_str();
   app.add_option("--result-cache-mb", result_cache_mb,
-                 "megabytes of finished results kept for GETs (oldest dropped first)")
+                 "megabytes of finished results kept for GETs (oldest dropped first; the newest "
+                 "always stays)")
       ->capture_default_str();
   app.add_option("--max-statements", options.max_statements,
                  "finished statements kept for GETs (oldest dropped first)")

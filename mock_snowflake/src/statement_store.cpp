@@ -149,7 +149,10 @@ std::size_t StatementStore::finished(const std::shared_ptr<Statement>& statement
   finished_order_.emplace_back(statement->handle, bytes);
   finished_bytes_ += bytes;
   std::size_t evicted = 0;
-  while (!finished_order_.empty() &&
+  // The result that just finished stays, even alone over the bounds: a result larger than the
+  // whole cache is still read to its end (the real service keeps results for a day). Memory is
+  // bounded by the cache plus the newest result.
+  while (finished_order_.size() > 1 &&
          (finished_bytes_ > max_bytes_ || by_handle_.size() > max_statements_)) {
     auto [handle, size] = finished_order_.front();
     finished_order_.pop_front();

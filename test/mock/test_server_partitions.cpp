@@ -10,10 +10,11 @@ namespace {
 using mock_test::HttpResult;
 using mock_test::keys_of;
 
-constexpr char kGenerator[] =
-    "SELECT SEQ4() AS N, RANDSTR(10, RANDOM()) AS S FROM TABLE(GENERATOR(ROWCOUNT => ";
-
-std::string generator(int rows) { return kGenerator + std::to_string(rows) + "))"; }
+/// `rows` rows of a number and a random string of `width` characters.
+std::string generator(int rows, int width = 10) {
+  return "SELECT SEQ4() AS N, RANDSTR(" + std::to_string(width) +
+         ", RANDOM()) AS S FROM TABLE(GENERATOR(ROWCOUNT => " + std::to_string(rows) + "))";
+}
 
 /// rel -> partition number, from a Link header; fails on a malformed one.
 std::map<std::string, int> parse_link(const std::string& header, const std::string& handle) {
@@ -188,6 +189,26 @@ TEST_F(MockserverEviction, OldResultsAreDroppedToBoundMemory) {
   EXPECT_EQ(gone.status, 400);
   EXPECT_STREQ(gone.json()["code"].GetString(), "000709");
   EXPECT_GE(server_->counters().statements_evicted, 1u);
+}
+
+TEST_F(MockserverEviction, AResultLargerThanTheWholeCacheIsReadToItsEnd) {
+  // About 1.2 MB of rows in several partitions, ten times the cache: it stays until a later
+  // statement finishes, then goes.
+  const HttpResult first = post_sql(generator(6000, 200));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const rapidjson::Document body = first.json();
+  const auto info = body["resultSetMetaData"]["partitionInfo"].GetArray();
+  ASSERT_GT(info.Size(), 2u);
+  const std::string handle = body["statementHandle"].GetString();
+  std::uint64_t rows = 0;
+  for (rapidjson::SizeType p = 0; p < info.Size(); ++p) {
+    const HttpResult part = get("/api/v2/statements/" + handle + "?partition=" + std::to_string(p));
+    ASSERT_EQ(part.status, 200) << "partition " << p << ": " << part.body;
+    rows += info[p]["rowCount"].GetUint64();
+  }
+  EXPECT_EQ(rows, 6000u);
+  ASSERT_EQ(post_sql(generator(10)).status, 200);
+  EXPECT_EQ(get("/api/v2/statements/" + handle + "?partition=1").status, 400);
 }
 
 }  // namespace

@@ -136,7 +136,8 @@ struct ServerOptions {
   bool admin_endpoint = false;     ///< serve /__admin/* to loopback clients (docs/MOCK.md)
   bool verbose = false;            ///< log every request on stderr
   std::size_t max_threads = 4096;  ///< cap of the growing statement pool
-  /// Finished statements' results are kept (for GETs) within these bounds; the oldest go first.
+  /// Finished statements' results are kept (for GETs) within these bounds; the oldest go first,
+  /// and the newest stays until another finishes even when it alone is over them.
   std::size_t result_cache_bytes = 512u * 1024u * 1024u;
   std::size_t max_statements = 20'000;
   std::chrono::seconds jwt_clock_skew{60};  ///< how far in the future a JWT `iat` may be
