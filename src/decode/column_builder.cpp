@@ -385,6 +385,12 @@ void ColumnBuilder::reserve(std::size_t rows) {
   }
 }
 
+bool ColumnBuilder::text_typed() const noexcept { return stores_text(type_); }
+
+void ColumnBuilder::reserve_text(std::size_t bytes) {
+  if (stores_text(type_)) column_.arena_.reserve(column_.arena_.size() + bytes);
+}
+
 void ColumnBuilder::truncate(std::size_t rows) {
   if (rows >= column_.nulls_.size()) return;
   auto cut = [rows](auto& values) {

@@ -49,6 +49,10 @@ struct ColumnBuilder {
 
   /// Reserves room for `rows` more rows of fixed-size storage.
   void reserve(std::size_t rows);
+  /// Reserves room for `bytes` more bytes of text, for a column stored as text (none other).
+  void reserve_text(std::size_t bytes);
+  /// True for a column whose every cell is kept as text (strings, binary, JSON types).
+  [[nodiscard]] bool text_typed() const noexcept;
 
   /// Appends a SQL NULL.
   void append_null();

@@ -419,7 +419,9 @@ Result<std::optional<RowBatch>> PartitionStream::cut() {
   rows_before_boundary_ = 0;
   rows_pending_ -= rows;
   // The next window: the prefix, then what follows the boundary (the next rows, in part).
-  TextBuffer next(std::max(window_capacity_, fill_ - boundary + kPrefixSize + kTail));
+  const std::size_t needed = std::max(window_capacity_, fill_ - boundary + kPrefixSize + kTail);
+  TextBuffer next =
+      spare_.capacity() >= needed ? std::exchange(spare_, TextBuffer()) : TextBuffer(needed);
   std::memcpy(next.data(), kPrefix.data(), kPrefixSize);
   std::size_t carried = 0;
   if (phase_ == Phase::in_data) {
@@ -436,8 +438,9 @@ Result<std::optional<RowBatch>> PartitionStream::cut() {
   slice.data()[boundary + 1] = '}';
   slice.set_size(boundary + 2);
   Result<RowBatch> batch =
-      decode_owned_partition(std::move(slice), options_.columns, options_.partition,
-                             options_.first_row + options_.skip_rows + rows_delivered_, rows);
+      decode_partition_in(slice, options_.columns, options_.partition,
+                          options_.first_row + options_.skip_rows + rows_delivered_, rows);
+  if (!slice.mapped() && slice.capacity() == window_capacity_) spare_ = std::move(slice);
   if (!batch.ok()) {
     failed_ = true;
     return batch.error();

@@ -45,7 +45,8 @@ class PartitionStream {
  public:
   /// About this much row text goes into one batch (a single larger row makes a larger one). Its
   /// window (this plus an eighth) stays just under TextBuffer::kMapBytes, so windows come from
-  /// malloc and are reused, rather than mapped and faulted in afresh for every batch.
+  /// malloc, never mapped by TextBuffer itself; each one, once its rows are decoded, is the next
+  /// (spare_), so its pages are faulted in once per partition rather than once per batch.
   static constexpr std::size_t kDefaultSliceBytes = std::size_t{896} << 10;
 
   struct Options {
@@ -140,6 +141,10 @@ class PartitionStream {
   Options options_;
   std::unique_ptr<GzipStream> gzip_;
   TextBuffer window_;
+  // The last slice's buffer once its rows are decoded, when it is a fresh window's size and not
+  // mapped: the next window. Reused, its pages are not faulted in again for every batch (the
+  // sfq executable maps every malloc block from 256 KiB on, src/cli/main.cpp).
+  TextBuffer spare_;
   std::size_t fill_ = 0;      // bytes of the window in use
   std::size_t scan_ = 0;      // scanned up to here
   std::size_t keep_ = 0;      // row text kept from here (before: envelope or skipped rows)

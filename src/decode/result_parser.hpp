@@ -65,6 +65,11 @@ struct ParsedResultSet {
                                                       std::size_t partition,
                                                       std::uint64_t first_row,
                                                       std::uint64_t expected_rows = 0);
+/// The same, leaving the buffer to the caller, to be filled again: its text is rewritten, and a
+/// mapped buffer's parsed pages are given back (TextBuffer::release_before).
+[[nodiscard]] Result<RowBatch> decode_partition_in(TextBuffer& json, const ColumnsPtr& columns,
+                                                   std::size_t partition, std::uint64_t first_row,
+                                                   std::uint64_t expected_rows = 0);
 
 /// Which reader decodes a partition body. `scanner` (what every function above uses): the fast
 /// partition scanner (decode/partition_scanner.hpp), then RapidJSON from wherever the scanner
