@@ -2,12 +2,19 @@
 #include "statement_store.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "engine/json.hpp"
 #include "gzip.hpp"
 #include "uuid.hpp"
 
 namespace mock_snowflake::detail {
+
+namespace {
+/// What a later partition's body opens with (it closes with `]}`).
+constexpr std::string_view kLaterPartitionPrefix = "{\"data\":[";
+}  // namespace
 
 std::size_t ResultData::bytes() const {
   std::size_t total = 0;
@@ -26,7 +33,11 @@ void ResultBuilder::columns(std::vector<engine::ColumnInfo> columns) {
 }
 
 void ResultBuilder::row(std::vector<std::optional<std::string>>&& cells) {
-  if (current_rows_ > 0) current_ += ",\n";  // the real server separates rows this way
+  if (current_rows_ > 0) {
+    current_ += ",\n";  // the real server separates rows this way
+  } else if (!result_.partitions.empty()) {
+    current_ += kLaterPartitionPrefix;  // a later partition's body is gzip'd as it is built
+  }
   current_.push_back('[');
   bool first = true;
   for (const auto& cell : cells) {
@@ -52,20 +63,17 @@ void ResultBuilder::close_partition() {
   partition.rows = current_rows_;
   if (result_.partitions.empty()) {
     partition.uncompressed_size = current_.size() + 2;  // with the enclosing brackets
-    partition.bytes = std::move(current_);
+    partition.bytes = std::exchange(current_, std::string());
   } else {
-    std::string body;
-    body.reserve(current_.size() + 11);
-    body += "{\"data\":[";
-    body += current_;
-    body += "]}";
-    partition.uncompressed_size = body.size();
-    partition.bytes = gzip(body);
+    current_ += "]}";
+    partition.uncompressed_size = current_.size();
+    partition.bytes = gzip(current_);
     partition.compressed_size = partition.bytes.size();
+    // The buffer is kept for the next partition (as large or larger): built once, not grown
+    // again by doubling, copied and faulted in for every partition.
+    current_.clear();
   }
   result_.partitions.push_back(std::move(partition));
-  current_.clear();
-  current_.shrink_to_fit();
   current_rows_ = 0;
   // Later partitions grow, as the real server's do, up to the caps.
   const double max_bytes =
@@ -87,8 +95,8 @@ ResultData ResultBuilder::finish() {
     // The real partitionInfo gives partition 0 a compressedSize too when more follow.
     PartitionData& first = result_.partitions.front();
     std::string body;
-    body.reserve(first.bytes.size() + 11);
-    body += "{\"data\":[";
+    body.reserve(first.bytes.size() + kLaterPartitionPrefix.size() + 2);
+    body += kLaterPartitionPrefix;
     body += first.bytes;
     body += "]}";
     first.compressed_size = gzip(body).size();
