@@ -11,7 +11,11 @@ namespace sfq::cli {
 namespace {
 
 constexpr std::string_view kKnownPsql =
-    "\\q \\? \\x \\timing \\i \\o \\echo \\d \\dt \\dv \\dn \\l";
+    "\\q \\? \\x \\timing \\i \\o \\echo \\c \\conninfo \\d \\dt \\dv \\dn \\l";
+// What psql's \conninfo (and \c alone) tells: who and where the session is.
+constexpr std::string_view kConnectionInfo =
+    "SELECT CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE(), "
+    "CURRENT_DATABASE(), CURRENT_SCHEMA()";
 constexpr std::string_view kKnownDuckdb =
     ".quit .exit .help .timer .read .output .print .mode .headers .nullvalue .maxrows .tables";
 
@@ -91,6 +95,17 @@ MetaCommand translate_psql(std::string_view line, bool expanded_on, bool timing_
     return command(argument.empty() ? "spool off" : "spool " + std::string(argument));
   }
   if (name == "echo") return command("print " + std::string(argument));
+  if (name == "conninfo") return statement(std::string(kConnectionInfo));
+  if (name == "c" || name == "connect") {
+    if (argument.empty()) return statement(std::string(kConnectionInfo));
+    // One name, quoted or not: psql's user, host and port make another connection here.
+    const bool quoted = argument.size() >= 2 && argument.front() == '"' && argument.back() == '"';
+    if (!quoted && argument.find_first_of(" \t") != std::string_view::npos) {
+      return refuse(typed + " takes one database name (as USE DATABASE); another user or host " +
+                    "is another connection: !connect NAME");
+    }
+    return statement("USE DATABASE " + std::string(argument));
+  }
   if (name == "d") {
     return argument.empty() ? statement("SHOW OBJECTS")
                             : statement("DESCRIBE TABLE " + std::string(argument));

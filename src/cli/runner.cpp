@@ -122,9 +122,10 @@ Client commands take one line:
   !print TEXT              print TEXT
   !help                    this help
   !exit, !quit             leave (Ctrl-D, \q, exit and quit too)
-psql's \x [on|off|auto], \timing [on|off], \i FILE, \o [FILE], \echo, \d [NAME], \dt, \dv,
-\dn and \l [PATTERN] work too (as !set, !source, !spool, !print, SHOW and DESCRIBE), and so do
-duckdb's .mode, .timer, .headers, .nullvalue, .maxrows, .read, .output, .print, .tables, .quit.
+psql's \x [on|off|auto], \timing [on|off], \i FILE, \o [FILE], \echo, \c DATABASE, \conninfo,
+\d [NAME], \dt, \dv, \dn and \l [PATTERN] work too (as !set, !source, !spool, !print, USE,
+SHOW and DESCRIBE), and so do duckdb's .mode, .timer, .headers, .nullvalue, .maxrows, .read,
+.output, .print, .tables, .quit.
 Tab completes keywords, !commands and database, schema and table names.
 USE, ALTER SESSION and SET are kept by sfq and sent with every later statement.
 Ctrl-C cancels the running statement on the server; at the prompt it clears the input.

@@ -60,13 +60,28 @@ TEST(CliPsqlCommands, DescribeAndListAsShowStatements) {
   expect(translate("\\dt a'b\\c"), Kind::statement, "SHOW TABLES LIKE 'a''b\\\\c'");
 }
 
+TEST(CliPsqlCommands, ConnectSwitchesTheDatabaseAndConninfoSaysWhereTheSessionIs) {
+  expect(translate("\\c otherdb"), Kind::statement, "USE DATABASE otherdb");
+  expect(translate("\\connect  \"My Db\" "), Kind::statement, "USE DATABASE \"My Db\"");
+  const std::string info =
+      "SELECT CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE(), "
+      "CURRENT_DATABASE(), CURRENT_SCHEMA()";
+  expect(translate("\\conninfo"), Kind::statement, info);
+  expect(translate("\\c"), Kind::statement, info);
+  // psql's user, host and port: another connection, which sfq names in its configuration.
+  const MetaCommand other = translate("\\c otherdb bob");
+  EXPECT_EQ(other.kind, Kind::unknown);
+  EXPECT_NE(other.text.find("!connect NAME"), std::string::npos) << other.text;
+}
+
 TEST(CliPsqlCommands, OthersAreRefusedWithTheListOfKnownOnes) {
-  for (const char* line : {"\\c otherdb", "\\pset format csv", "\\", "\\i"}) {
+  for (const char* line : {"\\pset format csv", "\\copy t from x.csv", "\\", "\\i"}) {
     const MetaCommand got = translate(line);
     EXPECT_EQ(got.kind, Kind::unknown) << line;
   }
-  EXPECT_NE(translate("\\conninfo").text.find("\\timing"), std::string::npos);
-  EXPECT_NE(translate("\\conninfo").text.find("!help"), std::string::npos);
+  EXPECT_NE(translate("\\pset").text.find("\\timing"), std::string::npos);
+  EXPECT_NE(translate("\\pset").text.find("\\conninfo"), std::string::npos);
+  EXPECT_NE(translate("\\pset").text.find("!help"), std::string::npos);
 }
 
 TEST(CliDuckdbCommands, ClientCommands) {

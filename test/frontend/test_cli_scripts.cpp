@@ -74,6 +74,24 @@ TEST(CliScripts, PsqlMetaCommandsWorkAsPsqlUsersTypeThem) {
   EXPECT_EQ(r.out.find("| C"), std::string::npos) << "\\q ends the script";
 }
 
+TEST(CliScripts, PsqlConnectSwitchesTheDatabaseForTheStatementsThatFollow) {
+  CliAccount account;
+  const auto r = run_sfq({"--format", "csv", "--no-header", "-f", "-"}, account.env(),
+                         "use database MOCKDB;\nselect current_database();\n"
+                         "\\c SNOWFLAKE_SAMPLE_DATA\nselect current_database();\n\\conninfo\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nMOCKDB\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nSNOWFLAKE_SAMPLE_DATA\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MOCKUSER,PUBLIC,MOCK_WH,SNOWFLAKE_SAMPLE_DATA,PUBLIC"), std::string::npos)
+      << r.out;  // \conninfo
+  // psql's \c DB USER is another connection: refused before anything reaches the server.
+  const std::uint64_t before = account.server().counters().executions;
+  const auto other = run_sfq({"-q", "\\c SNOWFLAKE_SAMPLE_DATA bob"}, account.env());
+  EXPECT_EQ(other.exit_code, 1) << other.err;
+  EXPECT_NE(other.err.find("!connect NAME"), std::string::npos) << other.err;
+  EXPECT_EQ(account.server().counters().executions, before);
+}
+
 TEST(CliScripts, DuckdbDotCommandsWorkAsDuckdbUsersTypeThem) {
   CliAccount account;
   const auto r = run_sfq({"-f", "-"}, account.env(),
@@ -96,9 +114,9 @@ TEST(CliScripts, BackslashGShowsThatResultAsVerticalRecords) {
 
 TEST(CliScripts, AnUnknownPsqlCommandIsRefusedWithoutReachingTheServer) {
   CliAccount account;
-  const auto r = run_sfq({"-q", "\\conninfo"}, account.env());
+  const auto r = run_sfq({"-q", "\\pset format csv"}, account.env());
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("unknown command \\conninfo"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown command \\pset"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("\\dt"), std::string::npos) << r.err;
   EXPECT_EQ(account.server().counters().executions, 0u);
 }
